@@ -1,0 +1,74 @@
+# Family Safeguarding learning platform. `make help` lists every target.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.12
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
+MANAGE := $(BIN)/python manage.py
+FRONTEND_SOURCES := $(shell find static/src -type f 2>/dev/null) static/build.mjs
+PYTEST_WORKERS ?= 2
+
+.PHONY: help install run test lint format check seed migrate bench bench-pages bench-lessons bench-scenarios bench-readiness bench-booking bench-public clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed node_modules/.installed static/build/.built ## Install locked Python and npm dependencies and build the front end (quick when nothing changed)
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -c 'import sys; assert sys.version_info[:2] == (3, 12), "Python 3.12 is required"'
+	@test -x $(UV) || $(BIN)/pip install --quiet --disable-pip-version-check "$$(grep -m1 -oE 'uv==[0-9.]+' pyproject.toml)"
+	$(UV) sync --frozen --python $(BIN)/python
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+static/build/.built: node_modules/.installed $(FRONTEND_SOURCES)
+	npm run --silent build
+	@touch $@
+
+migrate: install ## Apply database migrations
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+
+seed: migrate ## Create or refresh the demo content and print the demo logins
+	$(MANAGE) seed_demo
+
+run: seed ## Install, migrate, seed and serve web, worker and beat on http://127.0.0.1:8000/
+	@echo ""
+	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C stops web, worker and beat)"
+	$(BIN)/honcho start -f Procfile.dev
+
+lint: install ## ruff (lint and format check) and djLint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint --lint cms modules learning practiceweek
+
+format: install ## Format Python and templates
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install ## Django system checks and the migrations check
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
+
+test: lint check ## Lint, checks, the whole suite with coverage (floor 85%), then check --deploy
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest -n $(PYTEST_WORKERS) --cov --cov-report=term:skip-covered --cov-fail-under=85
+	DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') ALLOWED_HOSTS=learning.example.org SMTP_HOST=smtp.example.org \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+bench: bench-pages ## Run every benchmark (PostgreSQL needed; see README)
+
+bench-pages: install ## Home and login pages under gunicorn: req/s, p50, p95
+	$(BIN)/python bench/pages.py
+
+clean: ## Remove installed and built files (keeps var/ data)
+	rm -rf $(VENV) node_modules static/build staticfiles

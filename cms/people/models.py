@@ -1,0 +1,121 @@
+"""People and organisation: the user, agencies, teams, roles and staff profiles."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields) -> "User":
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields) -> "User":
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> "User":
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in; email is the login."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("email address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="people_user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Agency(models.Model):
+    """An organisation staff belong to: the council or a partner agency."""
+
+    class Kind(models.TextChoices):
+        COUNCIL = "council", "Council"
+        POLICE = "police", "Police"
+        NHS = "nhs", "NHS"
+        PROBATION = "probation", "Probation"
+        OTHER = "other", "Other partner"
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COUNCIL)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A team in a locality, belonging to one agency."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    locality = models.CharField(max_length=80, blank=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="people_team_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.Model):
+    """A job role. Each role maps to a permission group (see cms.people.roles)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffProfile(models.Model):
+    """Where a person sits in the organisation. Leavers are kept, marked inactive."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    job_title = models.CharField(max_length=120, blank=True)
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="profiles", null=True, blank=True)
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, related_name="members", null=True, blank=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="staff", null=True, blank=True)
+    line_manager = models.ForeignKey(
+        User, on_delete=models.SET_NULL, related_name="direct_reports", null=True, blank=True
+    )
+    start_date = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        indexes = [models.Index(fields=["team", "active"]), models.Index(fields=["role", "active"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.job_title or 'no job title'})"

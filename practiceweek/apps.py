@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PracticeWeekConfig(AppConfig):
+    name = "practiceweek"
+    verbose_name = "Practice week"

@@ -1,0 +1,30 @@
+// Builds static/build/ from static/src/ and pinned npm packages. Output is git-ignored.
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as sass from "sass";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..");
+const out = join(here, "build");
+const modules = join(root, "node_modules");
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, "css"), { recursive: true });
+
+const css = sass.compile(join(here, "src", "scss", "site.scss"), {
+  loadPaths: [modules],
+  style: "compressed",
+  quietDeps: true,
+  silenceDeprecations: ["import"],
+});
+writeFileSync(join(out, "css", "site.css"), css.css);
+
+const govuk = join(modules, "govuk-frontend", "dist", "govuk");
+const vendor = join(out, "vendor", "govuk-frontend");
+mkdirSync(vendor, { recursive: true });
+cpSync(join(govuk, "govuk-frontend.min.js"), join(vendor, "govuk-frontend.min.js"));
+// Images only: the council's branding uses no GOV.UK typeface, crown or logotype.
+cpSync(join(govuk, "assets", "images"), join(vendor, "assets", "images"), { recursive: true });
+cpSync(join(here, "src", "js"), join(out, "js"), { recursive: true });
+console.log("front end built in static/build/");

@@ -1,0 +1,82 @@
+"""Factories for people, organisation and pages (cms.people, cms.pages)."""
+
+import factory
+import wagtail_factories
+from django.contrib.auth.models import Group
+
+from cms.pages.models import HomePage, StandardPage
+from cms.people.models import Agency, Role, StaffProfile, Team, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@oxfordshire.gov.uk")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    password = factory.django.Password("correct-horse-battery-staple")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            for name in extracted:
+                self.groups.add(Group.objects.get_or_create(name=name)[0])
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    slug = factory.Sequence(lambda n: f"agency-{n}")
+    kind = Agency.Kind.COUNCIL
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Family Safeguarding Team {n}")
+    slug = factory.Sequence(lambda n: f"team-{n}")
+    locality = "Oxford"
+    agency = factory.SubFactory(AgencyFactory)
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Role {n}")
+    slug = factory.Sequence(lambda n: f"role-{n}")
+
+
+class StaffProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffProfile
+
+    user = factory.SubFactory(UserFactory)
+    job_title = "Social worker"
+    role = factory.SubFactory(RoleFactory, slug="social-worker", name="Social worker")
+    team = factory.SubFactory(TeamFactory)
+    agency = factory.SelfAttribute("team.agency")
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = HomePage
+
+    title = "Family Safeguarding Learning"
+    slug = "home"
+    introduction = "Training and practice for the Family Safeguarding Model."
+
+
+class StandardPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = StandardPage
+
+    title = "Accessibility statement"
+    body = "<p>About accessibility.</p>"

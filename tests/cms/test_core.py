@@ -1,0 +1,121 @@
+"""The platform shell: health endpoint, security headers, admin MFA gate, settings."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+
+from cms.pages.models import HomePage, StandardPage
+from tests.cms.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_each_dependency_ok(client):
+    """An operator's probe sees the database, cache and broker answering."""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "broker": "ok"},
+    }
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_names_the_failing_dependency_with_503(client, monkeypatch):
+    """When the broker is down the probe gets a 503 that says which part failed."""
+    from cms.core import views
+
+    def broken_broker():
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setitem(views.CHECKS, "broker", broken_broker)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "cache": "ok", "broker": "fail"}
+
+
+def test_healthz_refuses_other_methods(client):
+    assert client.post("/healthz").status_code == 405
+
+
+def test_public_pages_carry_a_strict_nonce_csp(client, home_page):
+    response = client.get("/")
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in policy
+    assert "unsafe-inline" not in policy
+    assert "object-src 'none'" in policy
+
+
+def test_admin_gets_the_documented_relaxation_only_under_admin(client, home_page):
+    user = UserFactory(is_superuser=True, is_staff=True)
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(user)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "'unsafe-inline'" in response["Content-Security-Policy"]
+
+
+def test_admin_user_without_mfa_is_sent_to_enrol(client, home_page):
+    """An L&D editor who has not set up two-factor authentication cannot reach the admin."""
+    user = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(user)
+    response = client.get("/admin/pages/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/totp/activate")
+
+
+def test_staff_without_admin_access_are_not_asked_for_mfa(client, home_page):
+    """A learner going to /admin/ meets Wagtail's own refusal, not the MFA gate."""
+    client.force_login(UserFactory())
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/accounts/2fa/" not in response["Location"]
+
+
+def test_wagtail_admin_login_goes_through_allauth(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_mail_uses_django_61_mailers():
+    assert hasattr(settings, "MAILERS")
+    assert "default" in settings.MAILERS
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ALLOWED_HOSTS": "learning.example.org"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "x" * 64}, "ALLOWED_HOSTS"),
+    ],
+)
+def test_production_refuses_to_start_without_secret_key_or_hosts(env, message):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE="cms.settings.production")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env=clean,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_is_idempotent():
+    """Running the demo seed twice leaves one home page and one of each footer page."""
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert HomePage.objects.count() == 1
+    assert StandardPage.objects.filter(slug__in=["accessibility", "privacy", "cookies"]).count() == 3

@@ -65,10 +65,27 @@ test: lint check ## Lint, checks, the whole suite with coverage (floor 85%), the
 	DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') ALLOWED_HOSTS=learning.example.org SMTP_HOST=smtp.example.org \
 		$(MANAGE) check --deploy --fail-level WARNING
 
-bench: bench-pages ## Run every benchmark (PostgreSQL needed; see README)
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/fsm_bench
+
+bench: bench-pages bench-lessons bench-scenarios bench-readiness bench-booking bench-public ## Run every benchmark (PostgreSQL; see README)
 
 bench-pages: install ## Home and login pages under gunicorn: req/s, p50, p95
-	$(BIN)/python bench/pages.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/pages.py
+
+bench-lessons: install ## Lesson page and xAPI statements under load
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/lessons.py
+
+bench-scenarios: install ## MI scenario steps under load
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/scenarios.py
+
+bench-readiness: install ## Readiness dashboard, team view, my learning and exports with 5,000 staff
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/readiness.py
+
+bench-booking: install ## 200 senior managers racing for 20 practice-week slots
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/booking_storm.py
+
+bench-public: install ## Recruitment landing page and home page for anonymous visitors
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/public_pages.py
 
 clean: ## Remove installed and built files (keeps var/ data)
 	rm -rf $(VENV) node_modules static/build staticfiles

@@ -16,6 +16,12 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
+    # Each app names its own paths in full (e.g. "learning/...", "certificates/...").
+    path("", include("cms.people.urls")),
+    path("", include("cms.pages.urls")),
+    path("", include("modules.urls")),
+    path("", include("learning.urls")),
+    path("", include("practiceweek.urls")),
 ]
 
 if settings.DEBUG:

@@ -27,4 +27,9 @@ cpSync(join(govuk, "govuk-frontend.min.js"), join(vendor, "govuk-frontend.min.js
 // Images only: the council's branding uses no GOV.UK typeface, crown or logotype.
 cpSync(join(govuk, "assets", "images"), join(vendor, "assets", "images"), { recursive: true });
 cpSync(join(here, "src", "js"), join(out, "js"), { recursive: true });
+
+// The H5P player (h5p-standalone, MIT). Installed with --ignore-scripts; dist/ is prebuilt.
+const h5p = join(modules, "h5p-standalone");
+cpSync(join(h5p, "dist"), join(out, "vendor", "h5p-standalone"), { recursive: true });
+cpSync(join(h5p, "LICENSE"), join(out, "vendor", "h5p-standalone", "LICENSE"));
 console.log("front end built in static/build/");

@@ -16,7 +16,7 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["pages.StandardPage"]
+    subpage_types = ["pages.StandardPage", "modules.ModuleIndexPage"]
     max_count = 1
 
     template = "pages/home_page.html"

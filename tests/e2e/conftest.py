@@ -35,3 +35,24 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture
+def sign_in(live_server, context):
+    """Sign a user into the browser by giving it a real session cookie.
+
+    Journeys about signing in use the login form; every other journey starts signed in.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    def _sign_in(user):
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
+        return user
+
+    return _sign_in

@@ -21,3 +21,11 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_BASE_URL = "http://testserver"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Celery in tests: Redis when configured (CI), kombu's in-process memory broker
+# otherwise. Each xdist worker has its own queue so one test run's worker never
+# takes another's tasks. Tests that need the asynchronous flow start a real
+# worker with the `celery_worker` fixture (tests/conftest.py).
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+CELERY_TASK_DEFAULT_QUEUE = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")

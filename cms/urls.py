@@ -7,15 +7,19 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.core import views as core_views
+from cms.pages.sitemaps import PublicPagesSitemap
+from cms.people import views_accounts as people_account_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     # The Wagtail admin signs in through allauth (MFA, rate limits, domain rules).
     path("admin/login/", RedirectView.as_view(url="/accounts/login/?next=/admin/", query_string=False)),
+    path("admin/logout/", people_account_views.admin_logout),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("accounts/invitation/", include("cms.people.urls_invitations")),
     path("accounts/", include("allauth.urls")),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicPagesSitemap}}, name="sitemap"),
     # Each app names its own paths in full (e.g. "learning/...", "certificates/...").
     path("", include("cms.people.urls")),
     path("", include("cms.pages.urls")),

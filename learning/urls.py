@@ -1,5 +1,69 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from learning.views import assignments as assignment_views
+from learning.views import progress as progress_views
+from learning.views import scenarios as scenario_views
+from learning.views import xapi as xapi_views
 
 app_name = "learning"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("learning/", assignment_views.my_learning_view, name="my_learning"),
+    path("learning/calendar/<str:token>.ics", assignment_views.calendar_feed, name="calendar_feed"),
+    path("learning/team/", assignment_views.my_team_view, name="my_team"),
+    path("learning/team/remind/", assignment_views.team_remind_view, name="team_remind"),
+    path("learning/xapi/statements/", xapi_views.xapi_statement, name="xapi_statement"),
+    path("learning/xapi/state/", xapi_views.xapi_state, name="xapi_state"),
+    path(
+        "learning/lessons/<int:lesson_id>/checks/<str:block_id>/",
+        progress_views.knowledge_check_answer_view,
+        name="knowledge_check_answer",
+    ),
+    path(
+        "learning/lessons/<int:lesson_id>/reflections/<str:block_id>/",
+        progress_views.reflection_save_view,
+        name="reflection_save",
+    ),
+    path("learning/lessons/<int:lesson_id>/done/", progress_views.lesson_done_view, name="lesson_done"),
+    path(
+        "learning/modules/<int:module_id>/complete/",
+        progress_views.module_complete_view,
+        name="module_complete",
+    ),
+    re_path(
+        r"^learning/certificates/(?P<code>[A-Z0-9]{4,20})\.(?P<kind>png|pdf)$",
+        progress_views.certificate_download_view,
+        name="certificate_download",
+    ),
+    path("learning/search/", progress_views.module_search_view, name="search"),
+    path(
+        "certificates/verify/<str:code>/",
+        progress_views.certificate_verify_view,
+        name="certificate_verify",
+    ),
+    # MI practice scenarios (H4c)
+    path("learning/scenarios/", scenario_views.scenario_list_view, name="scenario_list"),
+    path("learning/team/scenarios/", scenario_views.scenario_team_view, name="scenario_team"),
+    path(
+        "learning/scenarios/attempts/<int:attempt_id>/",
+        scenario_views.scenario_attempt_view,
+        name="scenario_attempt",
+    ),
+    path(
+        "learning/scenarios/attempts/<int:attempt_id>/respond/",
+        scenario_views.scenario_respond_view,
+        name="scenario_respond",
+    ),
+    path(
+        "learning/scenarios/attempts/<int:attempt_id>/profile/",
+        scenario_views.scenario_result_view,
+        name="scenario_result",
+    ),
+    path("learning/scenarios/<slug:slug>/", scenario_views.scenario_detail_view, name="scenario_detail"),
+    path("learning/scenarios/<slug:slug>/start/", scenario_views.scenario_start_view, name="scenario_start"),
+    path(
+        "learning/scenarios/<slug:slug>/progress/",
+        scenario_views.scenario_progress_view,
+        name="scenario_progress",
+    ),
+]

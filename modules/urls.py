@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from modules import views
 
 app_name = "modules"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("h5p/<int:version_id>/<path:path>", views.h5p_content, name="h5p_content"),
+]

@@ -24,8 +24,9 @@ const govuk = join(modules, "govuk-frontend", "dist", "govuk");
 const vendor = join(out, "vendor", "govuk-frontend");
 mkdirSync(vendor, { recursive: true });
 cpSync(join(govuk, "govuk-frontend.min.js"), join(vendor, "govuk-frontend.min.js"));
-// Images only: the council's branding uses no GOV.UK typeface, crown or logotype.
-cpSync(join(govuk, "assets", "images"), join(vendor, "assets", "images"), { recursive: true });
+// No GOV.UK assets are copied: the council's branding uses no GOV.UK typeface,
+// crown, crest or logotype (the compiled CSS refers to the crest only under
+// `.govuk-footer__copyright-logo`, a class the templates never use).
 cpSync(join(here, "src", "js"), join(out, "js"), { recursive: true });
 
 // The H5P player (h5p-standalone, MIT). Installed with --ignore-scripts; dist/ is prebuilt.

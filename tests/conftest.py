@@ -35,6 +35,9 @@ def celery_worker(transactional_db):
     from cms.celery import app
 
     app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    # Tasks queued by earlier tests (after their commits) must not run against this one.
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(settings.CELERY_TASK_DEFAULT_QUEUE)
     with start_worker(
         app, pool="solo", perform_ping_check=False, queues=[settings.CELERY_TASK_DEFAULT_QUEUE]
     ) as worker:

@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "cms.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from cms.core import signals
+
+        signals.connect()

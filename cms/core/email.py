@@ -77,4 +77,6 @@ def email_send_after_commit(
         "attachments": [[a.filename, a.content, a.mimetype] for a in attachments],
         "headers": headers or {},
     }
-    transaction.on_commit(lambda: send_templated_email.delay(**payload))
+    # robust: the write that queued the message has committed; if the broker is down,
+    # log it rather than turn a saved booking or completion into an error page.
+    transaction.on_commit(lambda: send_templated_email.delay(**payload), robust=True)

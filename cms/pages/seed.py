@@ -50,9 +50,10 @@ FOOTER_PAGES = {
 
 
 def home_page_ensure() -> HomePage:
+    collection_root_ensure()
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        root = Page.get_first_root_node() or _tree_root_create()
         default_home = Page.objects.filter(depth=2, slug="home").first()
         if default_home is not None and not isinstance(default_home.specific, HomePage):
             default_home.slug = "welcome-to-wagtail"
@@ -62,6 +63,7 @@ def home_page_ensure() -> HomePage:
         home.save_revision().publish()
         if default_home is not None and not isinstance(default_home.specific, HomePage):
             Site.objects.filter(root_page=default_home).update(root_page=home)
+            Site.clear_site_root_paths_cache()  # update() sends no signal to clear it
             default_home.delete()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
@@ -76,6 +78,24 @@ def home_page_ensure() -> HomePage:
         site.root_page = home
         site.save()
     return home
+
+
+def _tree_root_create() -> Page:
+    """Wagtail's migrations make the tree root and default locale; a flushed database
+    (transactional tests) has neither, so make them as the migrations do."""
+    from django.conf import settings
+    from wagtail.models import Locale
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    return Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))
+
+
+def collection_root_ensure() -> None:
+    """Images and documents need Wagtail's root collection (made by its migrations)."""
+    from wagtail.models import Collection
+
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
 
 
 @register(order=20)

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cms.pages import views
 
 app_name = "pages"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+]

@@ -1,7 +1,24 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _groups_ensure_after_migrate(sender, using="default", plan=None, **kwargs) -> None:
+    """Keep the role groups and their permissions in place after every migrate (and test flush)."""
+    from django.db import connections
+
+    required = {"auth_group", "wagtailcore_workflow", "wagtailcore_groupapprovaltask", "people_role"}
+    if not required <= set(connections[using].introspection.table_names()):
+        return  # a partial migrate: the tables groups_ensure writes to do not exist yet
+    from cms.people.services import groups_ensure
+
+    groups_ensure()
 
 
 class PeopleConfig(AppConfig):
     name = "cms.people"
     label = "people"
     verbose_name = "People and organisation"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        post_migrate.connect(_groups_ensure_after_migrate, sender=self, dispatch_uid="people_groups_ensure")

@@ -60,6 +60,14 @@ class Agency(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COUNCIL)
+    email_domain = models.CharField(
+        max_length=253,
+        blank=True,
+        help_text=(
+            "The agency's work email domain, e.g. oxfordshire.gov.uk. New sign-ups from this "
+            "domain are placed in this agency (only when exactly one agency has the domain)."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -115,7 +123,55 @@ class StaffProfile(models.Model):
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
-        indexes = [models.Index(fields=["team", "active"]), models.Index(fields=["role", "active"])]
+        indexes = [
+            models.Index(fields=["team", "active"]),
+            models.Index(fields=["role", "active"]),
+            models.Index(fields=["line_manager", "active"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(line_manager=models.F("user")),
+                name="people_staffprofile_not_own_line_manager",
+            )
+        ]
+        permissions = [("import_staff", "Can import staff from an HR export")]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.job_title or 'no job title'})"
+
+
+class Invitation(models.Model):
+    """An L&D invitation letting someone outside the allowed domains sign up.
+
+    Only a hash of the token is stored; the token itself travels once, in the email.
+    The invitation is single use: it is consumed when the account is created.
+    """
+
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, related_name="invitations_sent", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, related_name="+", null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(Lower("email"), name="people_invitation_email_ci")]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def status(self) -> str:
+        from django.utils import timezone
+
+        if self.accepted_at:
+            return "accepted"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"

@@ -13,6 +13,7 @@ PROBATION_OFFICER = "probation-officer"
 TEAM_MANAGER = "team-manager"
 SENIOR_MANAGER = "senior-manager"
 LEARNING_AND_DEVELOPMENT = "learning-and-development"
+LEARNING_AND_DEVELOPMENT_LEAD = "learning-and-development-lead"
 RECRUITMENT = "recruitment"
 
 ROLES: dict[str, str] = {
@@ -25,6 +26,7 @@ ROLES: dict[str, str] = {
     TEAM_MANAGER: "Team manager",
     SENIOR_MANAGER: "Senior manager",
     LEARNING_AND_DEVELOPMENT: "Learning and development",
+    LEARNING_AND_DEVELOPMENT_LEAD: "Learning and development lead",
     RECRUITMENT: "Recruitment",
 }
 
@@ -40,6 +42,37 @@ ROLE_GROUPS: dict[str, list[str]] = {
     TEAM_MANAGER: [GROUP_STAFF, GROUP_TEAM_MANAGERS],
     SENIOR_MANAGER: [GROUP_STAFF, GROUP_SENIOR_MANAGERS],
     LEARNING_AND_DEVELOPMENT: [GROUP_STAFF, GROUP_LD_EDITORS],
+    # Leads edit like editors and also publish and approve (the "L&D approval" workflow).
+    LEARNING_AND_DEVELOPMENT_LEAD: [GROUP_STAFF, GROUP_LD_EDITORS, GROUP_LD_LEADS],
     RECRUITMENT: [GROUP_STAFF, GROUP_RECRUITMENT],
 }
 DEFAULT_GROUPS = [GROUP_STAFF]
+
+# Every group the role sync manages. Groups not listed here (added by hand in
+# the admin) are left alone when a person's role changes.
+ROLE_MANAGED_GROUPS = [
+    GROUP_STAFF,
+    GROUP_TEAM_MANAGERS,
+    GROUP_SENIOR_MANAGERS,
+    GROUP_LD_EDITORS,
+    GROUP_LD_LEADS,
+    GROUP_RECRUITMENT,
+]
+LD_GROUPS = [GROUP_LD_EDITORS, GROUP_LD_LEADS]
+
+# Roles whose holders manage a team: their own team counts among the teams they see.
+TEAM_MANAGING_ROLES = {TEAM_MANAGER}
+
+# Adult specialists and other practitioners who work in family safeguarding teams.
+PRACTITIONER_ROLES = {
+    SOCIAL_WORKER,
+    FAMILY_SUPPORT_WORKER,
+    DOMESTIC_ABUSE_PRACTITIONER,
+    SUBSTANCE_MISUSE_PRACTITIONER,
+    MENTAL_HEALTH_PRACTITIONER,
+    PROBATION_OFFICER,
+}
+
+# The moderation workflow for learning content; L&D leads approve.
+LD_APPROVAL_WORKFLOW = "L&D approval"
+LD_APPROVAL_TASK = "L&D lead approval"

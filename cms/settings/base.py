@@ -72,7 +72,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cms.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole-response cache for anonymous visitors to public pages (docs/recruitment.md).
+    "cms.pages.middleware.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,6 +113,8 @@ TEMPLATES = [
 WSGI_APPLICATION = "cms.wsgi.application"
 
 # Database: PostgreSQL from DATABASE_URL; a SQLite file otherwise.
+if not os.environ.get("DATABASE_URL"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
@@ -147,6 +152,10 @@ else:
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "control_folder": str(CELERY_QUEUE_DIR / "control"),
     }
+    # The zero-config default keeps its queue on disk: make the folders so the first
+    # message (and the worker) find them on a fresh machine.
+    for _folder in ("queue", "control"):
+        (CELERY_QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -182,6 +191,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "cms.people.adapters.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "cms.people.forms_accounts.SignupForm"
+ACCOUNT_FORMS = {"login": "cms.people.forms_accounts.LoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -191,6 +202,10 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_SESSION_REMEMBER = None
+# Behind a proxy the client's address is the proxy's: IP rate limits would then
+# throttle everyone at once. Count the proxies that append to X-Forwarded-For
+# (production defaults to one: the TLS-terminating proxy).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ALLOWED_SIGNUP_DOMAINS = env_list(
     "ALLOWED_SIGNUP_DOMAINS", "oxfordshire.gov.uk,thamesvalley.police.uk,nhs.net"
 )
@@ -251,6 +266,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000  # refuses decompression bombs before Pillow decodes them
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024  # lesson videos are documents
+# Any request body larger than this is refused with 413 before a view reads it
+# (file uploads are not covered by DATA_UPLOAD_MAX_MEMORY_SIZE).
+MAX_REQUEST_BODY_SIZE = int(os.environ.get("MAX_REQUEST_BODY_MB", "250")) * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt", "csv", "vtt", "mp4", "webm"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -316,13 +336,27 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
 }
+# The Wagtail admin's relaxation, as narrow as Wagtail 8 needs (checked in Chromium;
+# docs/accounts-and-security.md says why each source is here):
+# - inline <script> blocks without a nonce (inline panels, date widgets) need
+#   'unsafe-inline' (a nonce would make browsers ignore it); no 'unsafe-eval':
+#   the editor, choosers and uploads work without it;
+# - style attributes throughout the admin need 'unsafe-inline' for styles;
+# - blob: for upload previews; video hosts for embed previews in the editor.
+VIDEO_EMBED_FRAMES = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
 ADMIN_CSP = {
     **SECURE_CSP,
-    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE, CSP.UNSAFE_EVAL],
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:", "blob:", "https:"],
-    "frame-src": [CSP.SELF, "https:"],
+    "img-src": [CSP.SELF, "data:", "blob:", "https://i.ytimg.com", "https://i.vimeocdn.com"],
+    "frame-src": [CSP.SELF, *VIDEO_EMBED_FRAMES],
 }
+# Staff avatars are not fetched from Gravatar (no email hashes sent to a third party).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 LOGGING = {
     "version": 1,
@@ -336,3 +370,6 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# Learning records of leavers are anonymised this many days after they leave.
+LEARNING_RETENTION_DAYS = int(os.environ.get("LEARNING_RETENTION_DAYS", str(6 * 365)))

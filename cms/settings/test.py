@@ -29,3 +29,7 @@ WHITENOISE_USE_FINDERS = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 CELERY_TASK_DEFAULT_QUEUE = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+# The site frame's cached reads (cms.core.selectors) would outlive each test's
+# rolled-back data; tests of that cache turn it on themselves.
+FRAME_CACHE_SECONDS = 0

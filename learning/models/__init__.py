@@ -1,5 +1,34 @@
 """Records of learning. Each file holds one family of models; all are re-exported here."""
 
-from learning.models.progress import ModuleCompletion
+from learning.models.assignments import Assignment, CompletionChange, Enrolment, Programme, ReminderLog
+from learning.models.progress import (
+    ActivityCompletion,
+    Certificate,
+    KnowledgeCheckAttempt,
+    LessonProgress,
+    ModuleCompletion,
+    ModuleProgress,
+    Reflection,
+)
+from learning.models.scenarios import ScenarioAttempt, ScenarioChoice
+from learning.models.xapi import H5PAttempt, H5PPlayerState, XAPIStatement
 
-__all__ = ["ModuleCompletion"]
+__all__ = [
+    "ActivityCompletion",
+    "Assignment",
+    "Certificate",
+    "CompletionChange",
+    "Enrolment",
+    "H5PAttempt",
+    "H5PPlayerState",
+    "KnowledgeCheckAttempt",
+    "LessonProgress",
+    "ModuleCompletion",
+    "ModuleProgress",
+    "Programme",
+    "Reflection",
+    "ReminderLog",
+    "ScenarioAttempt",
+    "ScenarioChoice",
+    "XAPIStatement",
+]

@@ -1,5 +1,15 @@
 """Training content models. Each file holds one family of models; all are re-exported here."""
 
+from modules.models.h5p import H5PPackage, H5PPackageVersion, H5PStatus
 from modules.models.pages import LessonPage, ModuleIndexPage, ModulePage
+from modules.models.scenarios import Scenario
 
-__all__ = ["LessonPage", "ModuleIndexPage", "ModulePage"]
+__all__ = [
+    "H5PPackage",
+    "H5PPackageVersion",
+    "H5PStatus",
+    "LessonPage",
+    "ModuleIndexPage",
+    "ModulePage",
+    "Scenario",
+]

@@ -80,3 +80,51 @@ class StandardPageFactory(wagtail_factories.PageFactory):
 
     title = "Accessibility statement"
     body = "<p>About accessibility.</p>"
+
+
+def role_ensure(slug: str) -> Role:
+    """The role with this slug (as roles_ensure makes it), created if the test database lacks it."""
+    from cms.people.roles import ROLES
+
+    return RoleFactory(slug=slug, name=ROLES.get(slug, slug))
+
+
+def staff_member(
+    *,
+    role: str = "social-worker",
+    team: Team | None = None,
+    line_manager: User | None = None,
+    active: bool = True,
+    mfa: bool = False,
+    **user_fields,
+) -> User:
+    """A person with a staff profile in `role`, their groups synced as the platform does.
+
+    `mfa=True` gives them a TOTP authenticator so the admin's MFA gate lets them in.
+    """
+    from cms.people.services import role_groups_sync
+
+    user = UserFactory(**user_fields)
+    team = team if team is not None else TeamFactory()
+    StaffProfileFactory(
+        user=user,
+        role=role_ensure(role),
+        team=team,
+        agency=team.agency,
+        line_manager=line_manager,
+        active=active,
+        job_title=role.replace("-", " ").capitalize(),
+    )
+    role_groups_sync(user=user)
+    if mfa:
+        mfa_enrol(user)
+    return user
+
+
+def mfa_enrol(user: User) -> User:
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
+    )
+    return user

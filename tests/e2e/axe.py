@@ -7,7 +7,16 @@ _axe = Axe()
 
 
 def assert_accessible(page) -> None:
-    """Fail on any WCAG 2.2 A or AA violation, naming each rule and the elements."""
+    """Fail on any WCAG 2.2 A or AA violation, naming each rule and the elements.
+
+    Running animations and transitions (a message fading in) are first brought to their
+    end state, so colour contrast is judged on what a reader sees once they settle.
+    """
+    page.wait_for_load_state()
+    # An endless animation (a spinner) cannot finish; it is left as it is.
+    page.evaluate(
+        "document.getAnimations().forEach((animation) => { try { animation.finish(); } catch (error) {} })"
+    )
     results = _axe.run(
         page,
         options={"runOnly": {"type": "tag", "values": WCAG_22_AA_TAGS}, "resultTypes": ["violations"]},

@@ -1,0 +1,246 @@
+"""Lesson pages and xAPI statements under load: gunicorn on PostgreSQL, over loopback.
+
+Builds (once; reused on later runs) a learner with progress in 30 modules, one of
+them a 30-lesson module whose lesson carries a knowledge check, a reflection and an
+H5P activity (the demo package). Then:
+
+- wrk drives that lesson page with 8 requests in flight: lesson_page_rps, lesson_page_p95_ms
+- lesson_page_queries: SQL queries of one lesson page request (whole request)
+- 8 learners post distinct xAPI statements: xapi_statements_per_s
+- xapi_queries_per_statement: SQL queries of one statement POST (whole request)
+
+Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/fsm_bench python bench/lessons.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import _common as bench
+
+MODULES = 30
+LESSONS_IN_BIG_MODULE = 30
+LESSONS_IN_OTHER_MODULES = 3
+CLIENTS = 8
+STATEMENTS_PER_CLIENT = 150
+SLUG_PREFIX = "bench-module-"
+LEARNER_EMAIL = "bench-lessons-learner@oxfordshire.gov.uk"
+
+
+def _h5p_package():
+    from modules.h5p.demo import demo_package_bytes
+    from modules.h5p.services import h5p_package_import
+    from modules.models import H5PPackage
+
+    package = H5PPackage.objects.filter(title="Bench statement check", current_version__isnull=False).first()
+    if package is not None:
+        return package
+    with tempfile.NamedTemporaryFile(suffix=".h5p") as handle:
+        handle.write(demo_package_bytes())
+        handle.flush()
+        version = h5p_package_import(path=handle.name, title="Bench statement check")
+    return version.package
+
+
+def _body(number: int, package_id: int) -> list[dict]:
+    return [
+        {"type": "rich_text", "id": f"text-{number}", "value": f"<p>Lesson {number}: open questions.</p>"},
+        {
+            "type": "knowledge_check",
+            "id": f"kc-{number}",
+            "value": {
+                "question": "Which is an open question?",
+                "kind": "single",
+                "options": [
+                    {
+                        "type": "item",
+                        "id": "o1",
+                        "value": {"text": "Did you?", "correct": False, "feedback": "Closed."},
+                    },
+                    {
+                        "type": "item",
+                        "id": "o2",
+                        "value": {"text": "What would help?", "correct": True, "feedback": "Open."},
+                    },
+                ],
+                "pass_mark": 100,
+                "required": True,
+            },
+        },
+        {"type": "reflection", "id": f"rf-{number}", "value": {"prompt": "What stood out?", "guidance": ""}},
+        {
+            "type": "h5p_activity",
+            "id": f"h5p-{number}",
+            "value": {
+                "package": package_id,
+                "heading": "Try it",
+                "completion_rule": "default",
+                "required": False,
+            },
+        },
+    ]
+
+
+def _modules(package_id: int):
+    from wagtail.models import Site
+
+    from modules.models import LessonPage, ModulePage
+    from modules.services import module_index_ensure
+
+    home = Site.objects.get(is_default_site=True).root_page
+    index = module_index_ensure(parent=home, title="Training modules", introduction="")
+    modules = []
+    for number in range(MODULES):
+        slug = f"{SLUG_PREFIX}{number}"
+        module = ModulePage.objects.child_of(index).filter(slug=slug).first()
+        if module is None:
+            module = ModulePage(title=f"Bench module {number}", slug=slug, summary="For the benchmark.")
+            index.add_child(instance=module)
+            module.save_revision().publish()
+            count = LESSONS_IN_BIG_MODULE if number == 0 else LESSONS_IN_OTHER_MODULES
+            for lesson_number in range(count):
+                lesson = LessonPage(title=f"Lesson {lesson_number}", body=_body(lesson_number, package_id))
+                module.add_child(instance=lesson)
+                lesson.save_revision().publish()
+        modules.append(module)
+    return modules
+
+
+def _learner_with_progress(modules):
+    """A learner with varied progress in every module: some complete, most part-way."""
+    from cms.people.models import User
+    from learning.models import ModuleProgress
+    from learning.services import activity_complete, lesson_visit
+    from modules.models import LessonPage
+
+    learner, created = User.objects.get_or_create(
+        email=LEARNER_EMAIL, defaults={"first_name": "Bench", "last_name": "Learner"}
+    )
+    if not created and ModuleProgress.objects.filter(user=learner).count() >= len(modules):
+        return learner
+    for number, module in enumerate(modules):
+        lessons = list(LessonPage.objects.child_of(module).live().order_by("path"))
+        done = len(lessons) if number % 5 == 0 and number else number % len(lessons)
+        for lesson in lessons[:done]:
+            activity_complete(user=learner, lesson=lesson, block_id=f"kc-{lessons.index(lesson)}")
+        lesson_visit(
+            user=learner,
+            lesson=lessons[min(done, len(lessons) - 1)],
+            module_id=module.pk,
+            module_progress=None,
+            prerequisites_met=True,
+        )
+    return learner
+
+
+def _statement(block_url: str) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "actor": {"name": "Someone", "mbox": "mailto:someone@example.com", "objectType": "Agent"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}},
+        "object": {
+            "id": block_url,
+            "objectType": "Activity",
+            "definition": {"name": {"en-US": "Check"}, "interactionType": "other"},
+        },
+        "result": {
+            "score": {"raw": 4, "max": 5, "min": 0, "scaled": 0.8},
+            "completion": True,
+            "duration": "PT9S",
+        },
+    }
+
+
+def main() -> None:
+    bench.database_prepare()
+    from cms.people.models import User
+    from modules.models import LessonPage
+
+    package = _h5p_package()
+    modules = _modules(package.pk)
+    learner = _learner_with_progress(modules)
+    lesson = LessonPage.objects.child_of(modules[0]).live().order_by("path")[LESSONS_IN_BIG_MODULE // 2]
+    lesson_path = lesson.url
+    version_id = package.current_version_id
+    block_id = f"h5p-{LESSONS_IN_BIG_MODULE // 2}"
+
+    status, lesson_queries = bench.query_count(lesson_path, user=learner)
+    if status != 200:
+        raise SystemExit(f"lesson page answered {status}")
+
+    def statement_body() -> bytes:
+        return json.dumps(
+            {
+                "lesson_id": lesson.pk,
+                "block_id": block_id,
+                "package_version_id": version_id,
+                "statement": _statement(f"http://127.0.0.1{lesson_path}#{block_id}"),
+            }
+        ).encode()
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(SERVER_NAME=bench.HOST)
+    client.force_login(learner, backend="django.contrib.auth.backends.ModelBackend")
+    client.post("/learning/xapi/statements/", statement_body(), content_type="application/json")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            "/learning/xapi/statements/", statement_body(), content_type="application/json"
+        )
+    if response.status_code >= 300:
+        raise SystemExit(f"xAPI statement answered {response.status_code}: {response.content[:300]!r}")
+    statement_queries = len(captured.captured_queries)
+
+    posters = []
+    for index in range(CLIENTS):
+        user, _ = User.objects.get_or_create(
+            email=f"bench-xapi-{index}@oxfordshire.gov.uk",
+            defaults={"first_name": "Bench", "last_name": str(index)},
+        )
+        csrf_cookie, csrf_token = bench.csrf_pair()
+        posters.append((f"{bench.session_cookie(user=user)}; {csrf_cookie}", csrf_token))
+
+    def make_request(client_index: int, _number: int) -> bench.HttpRequest:
+        cookie, token = posters[client_index]
+        return bench.HttpRequest(
+            method="POST",
+            path="/learning/xapi/statements/",
+            body=statement_body(),
+            headers={
+                "Cookie": cookie,
+                "X-CSRFToken": token,
+                "Content-Type": "application/json",
+            },
+        )
+
+    cookie = bench.session_cookie(user=learner)
+    with bench.gunicorn_serve(workers=2) as server:
+        bench.http_expect_ok(server.url(lesson_path), cookie=cookie, contains="Knowledge check")
+        page = bench.wrk_run(server.url(lesson_path), connections=8, cookie=cookie)
+        statements = bench.http_drive(
+            server, clients=CLIENTS, requests_per_client=STATEMENTS_PER_CLIENT, make_request=make_request
+        )
+    bad = {status: count for status, count in statements.statuses.items() if not 200 <= status < 300}
+    if bad:
+        raise SystemExit(f"xAPI statements answered {bad}")
+    bench.print_figures(
+        {
+            "lesson_page_rps": page.requests_per_second,
+            "lesson_page_p95_ms": page.p95_ms,
+            "lesson_page_queries": lesson_queries,
+            "xapi_statements_per_s": statements.per_second,
+            "xapi_queries_per_statement": statement_queries,
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Home and login pages under gunicorn: requests per second, p50 and p95.
+
+Builds the demo on the bench database (PostgreSQL, DATABASE_URL), serves it
+with gunicorn (2 workers: this is a 2-core machine) and loads each page with
+wrk over loopback, 8 connections. Run with `make bench-pages`.
+
+Prints: home_rps, home_p50_ms, home_p95_ms, login_rps, login_p50_ms, login_p95_ms.
+"""
+
+import _common as bench
+
+CONNECTIONS = 8
+WORKERS = 2
+
+
+def main() -> None:
+    bench.database_prepare()
+    bench.seed_demo()
+    figures: dict[str, float] = {}
+    with bench.gunicorn_serve(workers=WORKERS) as server:
+        pages = {"home": "/", "login": "/accounts/login/"}
+        for name, path in pages.items():
+            url = server.url(path)
+            bench.http_expect_ok(url)
+            bench.wrk_run(url, connections=CONNECTIONS, threads=2, duration=2)  # warm both workers
+            result = bench.wrk_run(url, connections=CONNECTIONS, threads=2)
+            figures[f"{name}_rps"] = result.requests_per_second
+            figures[f"{name}_p50_ms"] = result.p50_ms
+            figures[f"{name}_p95_ms"] = result.p95_ms
+    bench.print_figures(figures)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""Readiness, My team, My learning and the matrix export with 5,000 staff.
+
+Builds 5,000 staff in 60 teams with 30 modules assigned to everyone (150,000
+enrolments) and varied progress, on a PostgreSQL database of its own
+(`<DATABASE_URL>_readiness`, rebuilt when missing). Serves with gunicorn (2
+workers) and drives each view over HTTP with wrk, 8 requests in flight. Run with
+`make bench-readiness`.
+
+Prints readiness_dashboard_p95_ms (target <= 300), team_view_p95_ms (150),
+my_learning_p95_ms (100), csv_export_s for the full matrix (5) and the query counts
+dashboard_queries and my_learning_queries (<= 15 each, not growing with data).
+"""
+
+import os
+import random
+import time
+import urllib.request
+from datetime import date, timedelta
+
+import _common as bench
+
+STAFF, TEAMS, MODULES = 5000, 60, 30
+CONNECTIONS = 8
+
+
+def _use_own_database() -> None:
+    base = bench.database_url().rsplit("/", 1)
+    if not base[1].endswith("_readiness"):
+        os.environ["DATABASE_URL"] = f"{base[0]}/{base[1]}_readiness"
+
+
+def build() -> dict:
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth.models import Group, Permission
+    from django.utils import timezone
+
+    from cms.pages.models import HomePage
+    from cms.pages.seed import home_page_ensure
+    from cms.people import roles
+    from cms.people.models import Agency, Role, StaffProfile, Team, User
+    from learning.models import Assignment, ModuleCompletion, ModuleProgress, Programme
+    from learning.services.assignments import enrolments_sync
+    from modules.models import ModuleIndexPage, ModulePage
+
+    existing = User.objects.filter(email="bench.ld@oxfordshire.gov.uk").first()
+    if existing is None:
+        rng = random.Random(5000)
+        home = HomePage.objects.first() or home_page_ensure()
+        index = ModuleIndexPage.objects.first()
+        if index is None:
+            index = ModuleIndexPage(title="Training modules", slug="modules")
+            home.add_child(instance=index)
+        modules = []
+        for number in range(MODULES):
+            module = ModulePage(
+                title=f"Bench module {number:02d}", slug=f"bench-module-{number:02d}", summary="Bench."
+            )
+            index.add_child(instance=module)
+            modules.append(module)
+        agency, _ = Agency.objects.get_or_create(
+            slug="bench-council", defaults={"name": "Bench County Council"}
+        )
+        role, _ = Role.objects.get_or_create(slug=roles.SOCIAL_WORKER, defaults={"name": "Social worker"})
+        manager_role, _ = Role.objects.get_or_create(
+            slug=roles.TEAM_MANAGER, defaults={"name": "Team manager"}
+        )
+        teams = Team.objects.bulk_create(
+            [
+                Team(name=f"Bench team {n:02d}", slug=f"bench-team-{n:02d}", locality="Bench", agency=agency)
+                for n in range(TEAMS)
+            ]
+        )
+        users = User.objects.bulk_create(
+            [
+                User(
+                    email=f"bench.{n:04d}@oxfordshire.gov.uk", first_name=f"Person{n:04d}", last_name="Bench"
+                )
+                for n in range(STAFF)
+            ]
+        )
+        managers = users[:TEAMS]
+        StaffProfile.objects.bulk_create(
+            [
+                StaffProfile(
+                    user=user,
+                    role=manager_role if n < TEAMS else role,
+                    team=teams[n % TEAMS],
+                    agency=agency,
+                    line_manager=None if n < TEAMS else managers[n % TEAMS],
+                    job_title="Social worker",
+                )
+                for n, user in enumerate(users)
+            ]
+        )
+        programme = Programme.objects.create(
+            name="Bench rollout", slug="bench-rollout", go_live_date=date(2027, 6, 7)
+        )
+        for module in modules:
+            assignment = Assignment.objects.create(
+                programme=programme,
+                module=module,
+                due_mode="fixed",
+                due_date=date(2027, 1, 1) + timedelta(days=rng.randint(-60, 120)),
+            )
+            assignment.agencies.set([agency])
+        print("bench: enrolling 150,000 ...", flush=True)
+        enrolments_sync(today=timezone.localdate() - timedelta(days=70))
+        now = timezone.now()
+        completions, progress = [], []
+        for user in users:
+            for module in modules:
+                roll = rng.random()
+                if roll < 0.4:
+                    completions.append(
+                        ModuleCompletion(
+                            user=user, module=module, completed_at=now - timedelta(days=rng.randint(1, 60))
+                        )
+                    )
+                elif roll < 0.6:
+                    progress.append(
+                        ModuleProgress(
+                            user=user,
+                            module=module,
+                            lessons_completed=1,
+                            lessons_total=3,
+                            started_at=now,
+                            last_activity_at=now,
+                        )
+                    )
+        ModuleCompletion.objects.bulk_create(completions, batch_size=5000)
+        ModuleProgress.objects.bulk_create(progress, batch_size=5000)
+        print("bench: marking completions ...", flush=True)
+        enrolments_sync()
+        ld = User.objects.create_user(
+            email="bench.ld@oxfordshire.gov.uk", first_name="Bench", last_name="L&D"
+        )
+        ld.groups.add(Group.objects.get_or_create(name=roles.GROUP_LD_EDITORS)[0])
+        ld.user_permissions.add(Permission.objects.get(codename="access_admin"))
+        Authenticator.objects.create(user=ld, type=Authenticator.Type.TOTP, data={"secret": "bench"})
+
+    return {
+        "ld": User.objects.get(email="bench.ld@oxfordshire.gov.uk"),
+        "manager": User.objects.get(email="bench.0005@oxfordshire.gov.uk"),
+        "learner": User.objects.get(email=f"bench.{STAFF - 1:04d}@oxfordshire.gov.uk"),
+    }
+
+
+def main() -> None:
+    _use_own_database()
+    bench.database_prepare()
+    people = build()
+    figures: dict[str, float | int] = {}
+    _status, figures["dashboard_queries"] = bench.query_count("/admin/readiness/", user=people["ld"])
+    _status, figures["my_learning_queries"] = bench.query_count("/learning/", user=people["learner"])
+    _status, figures["team_view_queries"] = bench.query_count("/learning/team/", user=people["manager"])
+    views = {
+        "readiness_dashboard": ("/admin/readiness/", people["ld"]),
+        "team_view": ("/learning/team/", people["manager"]),
+        "my_learning": ("/learning/", people["learner"]),
+    }
+    with bench.gunicorn_serve(workers=2) as server:
+        for name, (path, user) in views.items():
+            cookie = bench.session_cookie(user=user)
+            url = server.url(path)
+            bench.http_expect_ok(url, cookie=cookie)
+            bench.wrk_run(url, connections=CONNECTIONS, threads=2, duration=2, cookie=cookie)
+            result = bench.wrk_run(url, connections=CONNECTIONS, threads=2, cookie=cookie)
+            figures[f"{name}_rps"] = result.requests_per_second
+            figures[f"{name}_p95_ms"] = result.p95_ms
+        request = urllib.request.Request(
+            server.url("/admin/readiness/export/matrix.csv"),
+            headers={"Cookie": bench.session_cookie(user=people["ld"])},
+        )
+        started = time.perf_counter()
+        rows = 0
+        with urllib.request.urlopen(request, timeout=120) as response:
+            for _line in response:
+                rows += 1
+        figures["csv_export_s"] = round(time.perf_counter() - started, 2)
+        figures["csv_export_rows"] = rows - 1
+    bench.print_figures(figures)
+
+
+if __name__ == "__main__":
+    main()

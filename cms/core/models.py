@@ -1,0 +1,68 @@
+"""Site-wide settings edited in the Wagtail admin."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from cms.core.branding import DEFAULT_BRAND_COLOUR, DEFAULT_FONT, FONT_STACKS, validate_brand_colour
+
+
+@register_setting(icon="image")
+class BrandingSettings(BaseSiteSetting):
+    """The council's name, logo, colour and typeface, applied to every public page."""
+
+    organisation_name = models.CharField(
+        max_length=120,
+        default="Oxfordshire County Council",
+        help_text="Shown at the top of every page and in the footer.",
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "Optional. Shown beside the organisation name on the brand colour, so use a white "
+            "or transparent version (PNG or WebP, no SVG). It is decorative: the name is the text."
+        ),
+    )
+    brand_colour = models.CharField(
+        max_length=7,
+        default=DEFAULT_BRAND_COLOUR,
+        validators=[validate_brand_colour],
+        help_text=(
+            "Hash and six hex digits, e.g. #005a70. White text sits on it, so it must reach a "
+            "contrast ratio of 4.5:1 with white; lighter colours are refused."
+        ),
+    )
+    font = models.CharField(
+        "typeface",
+        max_length=20,
+        choices=[(key, label) for key, (label, _stack) in FONT_STACKS.items()],
+        default=DEFAULT_FONT,
+        help_text="System fonts only: nothing is downloaded, and no GOV.UK typeface is used.",
+    )
+    show_beta_banner = models.BooleanField(
+        "show the beta banner",
+        default=True,
+        help_text="Tell people the service is new and their feedback will improve it.",
+    )
+
+    select_related = ["logo"]
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("organisation_name"), FieldPanel("logo"), FieldPanel("brand_colour")],
+            heading="Identity",
+        ),
+        FieldPanel("font"),
+        FieldPanel("show_beta_banner"),
+    ]
+
+    class Meta:
+        verbose_name = "branding"
+        verbose_name_plural = "branding"
+
+    def __str__(self) -> str:
+        return f"Branding for {self.site}"

@@ -1,0 +1,230 @@
+"""Reads for the site's frame: branding, and the sections a person may go to.
+
+Navigation knows the other apps only by URL name and permission-group name
+(cms.core imports no domain app). A section whose URL is not installed yet is
+left out, so the header never links to a page that does not exist.
+
+The frame is on every page, so what it reads is cached (cms.core.signals clears
+it): a person's groups and whether they line-manage anyone, and the site's
+branding. Whether someone may use the admin comes from Django's permission
+check, which Wagtail's user bar makes on the same page anyway.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.urls import NoReverseMatch, reverse
+
+from cms.core.branding import font_stack, safe_brand_colour
+from cms.core.middleware import user_can_access_admin
+from cms.core.models import BrandingSettings
+
+
+def frame_cache_seconds() -> int:
+    """How long the frame's reads are cached (setting FRAME_CACHE_SECONDS; 0 turns caching off)."""
+    return int(getattr(settings, "FRAME_CACHE_SECONDS", 300))
+
+
+# Permission groups (names as in cms.people.roles) that open each audience.
+MANAGER_GROUPS = {"Team managers", "L&D editors", "L&D leads"}
+SENIOR_MANAGER_GROUPS = {"Senior managers", "L&D editors", "L&D leads"}
+LD_GROUPS = {"L&D editors", "L&D leads"}
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    url_names: tuple[str, ...]
+    audience: str
+    description: str
+    in_header: bool = True
+
+
+# Header order. The first URL name that resolves is used.
+SECTIONS = (
+    Section(
+        "My learning",
+        ("learning:my_learning",),
+        "staff",
+        "The modules you need to complete and by when, your progress and your certificates.",
+    ),
+    Section(
+        "Practice week",
+        ("practiceweek:index",),
+        "senior_manager",
+        "Book a frontline shadowing visit with a family safeguarding team, or change your booking.",
+    ),
+    Section(
+        "My team",
+        ("learning:my_team",),
+        "manager",
+        "Who in your team has completed their learning, who is overdue, and reminders.",
+    ),
+    Section(
+        "Readiness",
+        ("learning_readiness", "learning:readiness", "learning_readiness:index"),
+        "ld",
+        "How ready each team, role and agency is for go-live, with the overdue list.",
+        in_header=False,
+    ),
+    Section(
+        "Admin",
+        ("wagtailadmin_home",),
+        "admin",
+        "Write and publish modules, upload H5P activities, manage people and practice week.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    href: str
+    description: str
+    active: bool
+    in_header: bool
+
+
+def audiences_for(*, user) -> frozenset[str]:
+    """Which sections `user` may use: staff, manager, senior_manager, ld, admin."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset({"staff", "manager", "senior_manager", "ld", "admin"})
+    groups, has_reports = _people_facts(user)
+    audiences = {"staff"}
+    if groups & MANAGER_GROUPS or has_reports:
+        audiences.add("manager")
+    if groups & SENIOR_MANAGER_GROUPS:
+        audiences.add("senior_manager")
+    if groups & LD_GROUPS:
+        audiences.add("ld")
+    if user_can_access_admin(user):
+        audiences.add("admin")
+    return frozenset(audiences)
+
+
+def people_facts_cache_key(user_id) -> str:
+    return f"core:frame:people:{user_id}"
+
+
+def _people_facts(user) -> tuple[frozenset[str], bool]:
+    """(group names, line-manages an active person), cached per person."""
+    key = people_facts_cache_key(user.pk)
+    seconds = frame_cache_seconds()
+    cached = cache.get(key) if seconds else None
+    if cached is not None:
+        return cached
+    groups = frozenset(user.groups.values_list("name", flat=True))
+    # A line manager with active reports manages people even outside the managers' group.
+    reports = getattr(user, "direct_reports", None)
+    has_reports = bool(groups & MANAGER_GROUPS) or (
+        reports is not None and reports.filter(active=True).exists()
+    )
+    facts = (groups, has_reports)
+    if seconds:
+        cache.set(key, facts, seconds)
+    return facts
+
+
+def navigation_for(*, user, path: str = "/") -> list[NavItem]:
+    """The sections `user` may open that are installed, in header order."""
+    audiences = audiences_for(user=user)
+    items = []
+    for section in SECTIONS:
+        if section.audience not in audiences:
+            continue
+        href = _first_reversible(section.url_names)
+        if href is None:
+            continue
+        items.append(
+            NavItem(
+                label=section.label,
+                href=href,
+                description=section.description,
+                active=path.startswith(href),
+                in_header=section.in_header,
+            )
+        )
+    return items
+
+
+def _first_reversible(url_names: tuple[str, ...]) -> str | None:
+    for name in url_names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+@dataclass(frozen=True)
+class Branding:
+    """What the frame shows of the branding settings, checked and ready for templates."""
+
+    organisation_name: str
+    brand_colour: str
+    font_stack: str
+    show_beta_banner: bool
+    logo_url: str = ""
+    logo_width: int = 0
+    logo_height: int = 0
+
+
+LOGO_FILTER = "height-40"
+
+
+BRANDING_GENERATION_KEY = "core:frame:branding:generation"
+
+
+def branding_cache_generation() -> str:
+    """Stamp of the cached branding; cms.core.signals renews it when branding, logo or sites change."""
+    return cache.get_or_set(BRANDING_GENERATION_KEY, lambda: secrets.token_hex(8), None)
+
+
+def branding_for_request(*, request) -> Branding:
+    """The branding of the site the request is for; defaults when it matches no Wagtail site.
+
+    Cached by host name, so a page outside Wagtail's tree (sign-in, My learning) does
+    not pay for Wagtail's site lookup query on every request either.
+    """
+    seconds = frame_cache_seconds()
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        host, seconds = "", 0
+    key = f"core:frame:branding:{branding_cache_generation()}:{host}" if seconds else ""
+    branding = cache.get(key) if key else None
+    if branding is None:
+        branding = _branding_uncached(request)
+        if key:
+            cache.set(key, branding, seconds)
+    return branding
+
+
+def _branding_uncached(request) -> Branding:
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request)
+    if site is None:
+        return _branding_from(BrandingSettings())
+    return _branding_from(BrandingSettings.for_site(site))
+
+
+def _branding_from(settings: BrandingSettings) -> Branding:
+    logo = {}
+    if settings.logo_id:
+        rendition = settings.logo.get_rendition(LOGO_FILTER)
+        logo = {"logo_url": rendition.url, "logo_width": rendition.width, "logo_height": rendition.height}
+    return Branding(
+        organisation_name=settings.organisation_name,
+        brand_colour=safe_brand_colour(settings.brand_colour),
+        font_stack=font_stack(settings.font),
+        show_beta_banner=settings.show_beta_banner,
+        **logo,
+    )

@@ -1,0 +1,73 @@
+"""Clear the frame's cached reads (cms.core.selectors) when what they show changes."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+
+def forget_branding(sender=None, **kwargs) -> None:
+    """Every cached branding is stale (a new generation): settings, a site or a logo changed."""
+    from cms.core.selectors import BRANDING_GENERATION_KEY
+
+    cache.delete(BRANDING_GENERATION_KEY)
+
+
+def _forget_changed_branding(sender, instance, created=False, **kwargs) -> None:
+    # Wagtail creates the settings row, with its defaults, on the first request that
+    # reads it; that changes nothing anyone sees.
+    if not created:
+        forget_branding()
+
+
+def _forget_logo(sender, instance, **kwargs) -> None:
+    from cms.core.models import BrandingSettings
+
+    if BrandingSettings.objects.filter(logo_id=instance.pk).exists():
+        forget_branding()
+
+
+def _forget_groups(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    from cms.core.selectors import people_facts_cache_key
+
+    if not action.startswith("post_"):
+        return
+    user_ids = (pk_set or []) if reverse else [instance.pk]
+    if reverse and action == "post_clear":
+        user_ids = []  # a group emptied: rare; the cache expires within minutes
+    cache.delete_many([people_facts_cache_key(user_id) for user_id in user_ids])
+
+
+def _forget_line_manager(sender, instance, **kwargs) -> None:
+    from cms.core.selectors import people_facts_cache_key
+
+    manager_id = getattr(instance, "line_manager_id", None)
+    if manager_id is not None:
+        cache.delete(people_facts_cache_key(manager_id))
+
+
+def connect() -> None:
+    from django.apps import apps
+    from wagtail.images import get_image_model
+    from wagtail.models import Site
+
+    from cms.core.models import BrandingSettings
+
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _forget_changed_branding, sender=BrandingSettings, dispatch_uid=f"core-branding-{id(signal)}"
+        )
+        signal.connect(forget_branding, sender=Site, dispatch_uid=f"core-site-{id(signal)}")
+    # pre_delete: by post_delete the logo field has already been set to null.
+    for signal in (post_save, pre_delete):
+        signal.connect(_forget_logo, sender=get_image_model(), dispatch_uid=f"core-logo-{id(signal)}")
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    m2m_changed.connect(_forget_groups, sender=user_model.groups.through, dispatch_uid="core-groups")
+    # The staff profile (in cms.people) is reached through the user's `direct_reports`
+    # relation, so cms.core needs no import of it.
+    reports = getattr(user_model, "direct_reports", None)
+    if reports is not None:
+        profile_model = reports.rel.related_model
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _forget_line_manager, sender=profile_model, dispatch_uid=f"core-line-manager-{id(signal)}"
+            )

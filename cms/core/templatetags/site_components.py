@@ -1,0 +1,190 @@
+"""Template tags for the site's frame and its shared GOV.UK components.
+
+`{% load site_components %}`, then for example::
+
+    {% progress_bar value=3 max=8 label="Motivational interviewing" %}
+    {% status_tag "overdue" %}
+    {% error_summary form %}
+    {% pagination page_obj %}
+    {% breadcrumbs page=page %}  or  {% breadcrumbs items=crumbs %}
+    {% back_link "/learning/" %}
+    {% summary_card title="Booking" rows=rows actions=actions %}
+
+Each renders `templates/components/<name>.html`; docs/front-end.md describes them.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from django import template
+from django.apps import apps
+from django.utils.safestring import mark_safe
+
+from cms.core.branding import FONT_STACKS, font_stack, safe_brand_colour
+
+register = template.Library()
+
+_ids = itertools.count(1)
+FONT_STACK_VALUES = {stack for _label, stack in FONT_STACKS.values()}
+
+# Known statuses: text and GOV.UK tag colour. The words carry the meaning; colour only adds to it.
+STATUSES: dict[str, tuple[str, str]] = {
+    "not_started": ("Not started", "grey"),
+    "in_progress": ("In progress", "light-blue"),
+    "complete": ("Complete", "green"),
+    "completed": ("Complete", "green"),
+    "overdue": ("Overdue", "red"),
+    "due_soon": ("Due soon", "yellow"),
+    "optional": ("Optional", "grey"),
+    "required": ("Required", "purple"),
+    "confirmed": ("Confirmed", "green"),
+    "waitlisted": ("On the waiting list", "yellow"),
+    "offered": ("Place offered", "blue"),
+    "cancelled": ("Cancelled", "grey"),
+    "attended": ("Attended", "teal"),
+    "processing": ("Processing", "blue"),
+    "ready": ("Ready", "green"),
+    "refused": ("Refused", "red"),
+    "draft": ("Draft", "grey"),
+    "live": ("Live", "green"),
+}
+TAG_COLOURS = {"grey", "green", "teal", "blue", "light-blue", "purple", "pink", "red", "orange", "yellow"}
+
+
+# --- branding ------------------------------------------------------------------------
+
+
+@register.simple_tag
+def brand_colour(brand) -> str:
+    """The brand colour, checked again here so only a valid `#rrggbb` reaches the page."""
+    return safe_brand_colour(getattr(brand, "brand_colour", None))
+
+
+@register.simple_tag
+def brand_css(brand) -> str:
+    """CSS custom properties carrying the branding (for a nonce'd `<style>` in base.html).
+
+    Built only from a checked hex colour and one of the fixed font stacks, never from
+    free text. `brand` is a `cms.core.selectors.Branding` or a `BrandingSettings`.
+    """
+    colour = safe_brand_colour(getattr(brand, "brand_colour", None))
+    fonts = getattr(brand, "font_stack", None)
+    if fonts not in FONT_STACK_VALUES:
+        fonts = font_stack(getattr(brand, "font", None))
+    return mark_safe(f":root{{--govuk-brand-colour:{colour};--site-font-family:{fonts};}}")  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def live_page_of_type(context, model_label: str):
+    """The first live, public page of a page model (`"pages.RecruitmentPage"`), or None.
+
+    Lets a template link to a page another app provides, if it exists, without importing it.
+    """
+    try:
+        model = apps.get_model(model_label)
+    except (LookupError, ValueError):
+        return None
+    return model.objects.live().public().first()
+
+
+# --- components ----------------------------------------------------------------------
+
+
+@register.inclusion_tag("components/progress_bar.html")
+def progress_bar(*, value, max=100, label: str, id: str = ""):
+    """A labelled `<progress>` with the percentage written out in text."""
+    maximum = max if max and max > 0 else 100
+    value = min(maximum, value or 0) if value and value > 0 else 0
+    percent = round(100 * value / maximum)
+    return {
+        "value": value,
+        "max": maximum,
+        "percent": percent,
+        "label": label,
+        "id": id or f"progress-{next(_ids)}",
+    }
+
+
+@register.inclusion_tag("components/status_tag.html")
+def status_tag(status: str, text: str = "", colour: str = ""):
+    """A GOV.UK tag for a known status (see STATUSES), or any text with a tag colour."""
+    known_text, known_colour = STATUSES.get(str(status), (str(status).replace("_", " ").capitalize(), "grey"))
+    colour = colour if colour in TAG_COLOURS else known_colour
+    return {"text": text or known_text, "colour": colour}
+
+
+@register.inclusion_tag("components/error_summary.html")
+def error_summary(form, title: str = "There is a problem"):
+    """GOV.UK error summary for a bound Django form: each error links to its field."""
+    errors = []
+    if form is not None and form.is_bound and form.errors:
+        for message in form.non_field_errors():
+            errors.append({"text": message, "href": ""})
+        for field in form:
+            for message in field.errors:
+                target = field.id_for_label or field.auto_id
+                errors.append({"text": message, "href": f"#{target}" if target else ""})
+    return {"errors": errors, "title": title}
+
+
+@register.inclusion_tag("components/pagination.html", takes_context=True)
+def pagination(context, page_obj, label: str = "Pages"):
+    """GOV.UK pagination for a Django `Page`, keeping the other query parameters."""
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else None
+    if query is not None:
+        query.pop("page", None)
+
+    def href(number: int) -> str:
+        if query is None:
+            return f"?page={number}"
+        params = query.copy()
+        params["page"] = str(number)
+        return "?" + params.urlencode()
+
+    items = []
+    if page_obj is not None and page_obj.paginator.num_pages > 1:
+        for number in page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1):
+            if number == page_obj.paginator.ELLIPSIS:
+                items.append({"ellipsis": True})
+            else:
+                items.append({"number": number, "href": href(number), "current": number == page_obj.number})
+    return {
+        "page_obj": page_obj,
+        "items": items,
+        "label": label,
+        "previous_href": href(page_obj.previous_page_number()) if items and page_obj.has_previous() else "",
+        "next_href": href(page_obj.next_page_number()) if items and page_obj.has_next() else "",
+    }
+
+
+@register.inclusion_tag("components/breadcrumbs.html")
+def breadcrumbs(items=None, page=None):
+    """Breadcrumbs from `items` (a list of `{"text", "href"}`) or a Wagtail page's ancestors.
+
+    The current page is not a crumb (GOV.UK's pattern): the heading names it.
+    """
+    if items is None and page is not None:
+        ancestors = page.get_ancestors().filter(depth__gt=1).live().specific(defer=True)
+        items = [
+            {"text": "Home" if ancestor.depth == 2 else ancestor.title, "href": ancestor.url}
+            for ancestor in ancestors
+        ]
+    return {"items": items or []}
+
+
+@register.inclusion_tag("components/back_link.html")
+def back_link(href: str, text: str = "Back"):
+    return {"href": href, "text": text}
+
+
+@register.inclusion_tag("components/summary_card.html")
+def summary_card(*, title: str, rows, actions=None, heading_level: int = 2):
+    """A GOV.UK summary card: `rows` of `(key, value)`, `actions` of `(text, href)`."""
+    return {
+        "title": title,
+        "rows": rows,
+        "actions": actions or [],
+        "heading_level": heading_level if heading_level in {2, 3, 4} else 2,
+    }

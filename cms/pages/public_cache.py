@@ -1,0 +1,98 @@
+"""The public page cache's store: the shared cache (Redis) with a small copy in each process.
+
+Entries live in the shared cache so every web process can answer from them, stamped
+with the *generation* current when they were rendered; a purge writes a new random
+generation there. Each process also keeps the entries it has served in memory (at
+most `PUBLIC_CACHE_LOCAL_ENTRIES`) and re-reads the shared generation at most every
+`PUBLIC_CACHE_LOCAL_SECONDS` (one second), so a hit costs no network round trip and
+a purge made by another process is seen within that second (at once in the process
+that purged). Entries carry their absolute expiry, honoured by both levels.
+
+Use through cms.pages.selectors (lookups) and cms.pages.services (store, purge).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+
+from django.core.cache import BaseCache, caches
+
+from cms.pages.conf import setting
+
+GENERATION_KEY = "pages:public-cache:generation"
+# (generation, expires_at (epoch seconds), status, headers, content)
+Entry = tuple[str, float, int, list[tuple[str, str]], bytes]
+
+_lock = threading.Lock()
+_local: OrderedDict[str, Entry] = OrderedDict()
+_state: dict[str, Any] = {"generation": None, "checked_at": 0.0}
+
+
+def shared() -> BaseCache:
+    return caches[setting("PUBLIC_CACHE_ALIAS")]
+
+
+def _remember_generation(generation: str) -> None:
+    with _lock:
+        if generation != _state["generation"]:
+            _local.clear()
+        _state["generation"] = generation
+        _state["checked_at"] = time.monotonic()
+
+
+def generation_current() -> str:
+    """The generation entries must carry to be served (created in the shared cache if missing)."""
+    fresh_for = float(setting("PUBLIC_CACHE_LOCAL_SECONDS"))
+    generation = _state["generation"]
+    if generation is not None and time.monotonic() - _state["checked_at"] < fresh_for:
+        return generation
+    cache = shared()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    _remember_generation(generation)
+    return generation
+
+
+def entry_get(*, key: str, generation: str) -> Entry | None:
+    now = time.time()
+    with _lock:
+        entry = _local.get(key)
+        if entry is not None and entry[0] == generation and entry[1] > now:
+            _local.move_to_end(key)
+            return entry
+    entry = shared().get(key)
+    if entry is None or entry[0] != generation or entry[1] <= now:
+        return None
+    _local_put(key, entry)
+    return entry
+
+
+def _local_put(key: str, entry: Entry) -> None:
+    limit = int(setting("PUBLIC_CACHE_LOCAL_ENTRIES"))
+    with _lock:
+        _local[key] = entry
+        _local.move_to_end(key)
+        while len(_local) > limit:
+            _local.popitem(last=False)
+
+
+def entry_set(
+    *, key: str, generation: str, status: int, headers: list[tuple[str, str]], content: bytes, timeout: int
+) -> None:
+    entry: Entry = (generation, time.time() + timeout, status, headers, content)
+    shared().set(key, entry, timeout=timeout)
+    if generation == _state["generation"]:
+        _local_put(key, entry)
+
+
+def purge() -> str:
+    generation = secrets.token_hex(8)
+    shared().set(GENERATION_KEY, generation, timeout=None)
+    _remember_generation(generation)
+    return generation

@@ -1,0 +1,132 @@
+"""Writes for the public pages: expressions of interest, the form's rate limit, the public cache."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.urls import reverse
+
+from cms.core.email import absolute_url, email_send_after_commit
+from cms.pages import public_cache as public_cache_store
+from cms.pages.conf import setting
+from cms.pages.selectors import public_cache
+
+if TYPE_CHECKING:
+    from wagtail.contrib.forms.models import FormSubmission
+
+    from cms.pages.forms import InterestForm
+    from cms.pages.models import ExpressionOfInterestPage
+
+
+# --- expressions of interest -----------------------------------------------------------
+
+
+def interest_attempt_allowed(*, client_ip: str) -> bool:
+    """Count one form post from this address; False once it is over the limit for the window.
+
+    Fixed windows in the shared cache (Redis in production), so every web process
+    counts the same posts. The address is hashed: the cache holds no personal data.
+    """
+    window = int(setting("RECRUITMENT_FORM_RATE_WINDOW_SECONDS"))
+    limit = int(setting("RECRUITMENT_FORM_RATE_LIMIT"))
+    bucket = int(time.time()) // window
+    digest = hashlib.sha256(client_ip.encode()).hexdigest()[:32]
+    key = f"pages:interest-rate:{digest}:{bucket}"
+    cache = public_cache()
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str
+    value: str
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return "" if value is None else str(value)
+
+
+def interest_submission_create(*, page: ExpressionOfInterestPage, form: InterestForm) -> FormSubmission:
+    """Store an expression of interest; after commit, Celery thanks the applicant and tells the team."""
+    answers = form.answers()
+    fields = list(page.get_form_fields())
+    with transaction.atomic():
+        submission = page.get_submission_class().objects.create(form_data=answers, page=page)
+        listed = [{"label": f.label, "value": _display(answers.get(f.clean_name))} for f in fields]
+        applicant_email = next(
+            (
+                answers.get(f.clean_name)
+                for f in fields
+                if f.field_type == "email" and answers.get(f.clean_name)
+            ),
+            None,
+        )
+        applicant_name = next(
+            (
+                answers.get(f.clean_name)
+                for f in fields
+                if f.autocomplete == "name" and answers.get(f.clean_name)
+            ),
+            "",
+        )
+        recruitment_page = page.get_parent().specific
+        if applicant_email:
+            email_send_after_commit(
+                to=[applicant_email],
+                template="pages/email/interest_acknowledgement",
+                context={
+                    "name": applicant_name,
+                    "opening": page.acknowledgement_text,
+                    "answers": listed,
+                    "organisation": getattr(recruitment_page, "organisation_name", ""),
+                    "recruitment_url": absolute_url(recruitment_page.url or "/"),
+                },
+            )
+        email_send_after_commit(
+            to=[setting("RECRUITMENT_NOTIFY_EMAIL")],
+            template="pages/email/interest_notification",
+            context={
+                "name": applicant_name,
+                "answers": listed,
+                "form_title": page.title,
+                "submissions_url": absolute_url(reverse("wagtailforms:list_submissions", args=[page.pk])),
+            },
+            headers={"Reply-To": applicant_email} if applicant_email else None,
+        )
+    return submission
+
+
+# --- the public page cache --------------------------------------------------------------
+
+
+def public_cache_purge() -> str:
+    """Forget every cached public page at once (on any publish, unpublish, move or delete).
+
+    Entries are stamped with the generation they were rendered under; a new random
+    generation in the shared cache makes them all misses, in this process at once
+    and in every other within a second. Old entries expire by their timeout.
+    Returns the new generation.
+    """
+    return public_cache_store.purge()
+
+
+def public_cache_store_response(
+    *, key: str, generation: str, status: int, headers: list[tuple[str, str]], content: bytes, timeout: int
+) -> None:
+    public_cache_store.entry_set(
+        key=key, generation=generation, status=status, headers=headers, content=content, timeout=timeout
+    )

@@ -1,0 +1,122 @@
+"""Reads for people and organisation.
+
+How a manager's teams are known (there is no separate "team manager" field to
+keep in step with HR): a person manages
+
+- the teams of their active direct reports (line manager in the HR export), and
+- their own team, when their role is team manager.
+
+A manager sees the active members of those teams, and their own direct reports
+wherever those sit; never themselves. L&D and superusers see everyone
+(`staff_visible_to`).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from cms.people import roles
+from cms.people.models import Agency, StaffProfile, Team, User
+
+
+def email_domain_of(*, email: str) -> str:
+    return email.rsplit("@", 1)[-1].strip().lower() if "@" in email else ""
+
+
+def agency_for_email(*, email: str) -> Agency | None:
+    """The agency whose email domain matches, when exactly one does."""
+    domain = email_domain_of(email=email)
+    if not domain:
+        return None
+    matches = list(Agency.objects.filter(email_domain__iexact=domain)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+def user_in_groups(*, user, group_names: list[str]) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.groups.filter(name__in=group_names).exists()
+
+
+def is_learning_and_development(*, user) -> bool:
+    """True for L&D editors and leads, and for superusers (who can do all L&D can)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or user_in_groups(user=user, group_names=roles.LD_GROUPS)
+
+
+def is_ld_lead(*, user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or user_in_groups(user=user, group_names=[roles.GROUP_LD_LEADS])
+
+
+def is_team_manager(*, user) -> bool:
+    """Anyone who manages people: in the Team managers group, or line manager of an active person."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        user_in_groups(user=user, group_names=[roles.GROUP_TEAM_MANAGERS])
+        or StaffProfile.objects.filter(line_manager=user, active=True).exists()
+    )
+
+
+def is_senior_manager(*, user) -> bool:
+    return user_in_groups(user=user, group_names=[roles.GROUP_SENIOR_MANAGERS])
+
+
+def managed_teams(*, user) -> QuerySet[Team]:
+    """The teams `user` manages: their active direct reports' teams, plus their own if a team manager."""
+    if not getattr(user, "is_authenticated", False):
+        return Team.objects.none()
+    condition = Q(members__line_manager=user, members__active=True)
+    own = StaffProfile.objects.filter(
+        user=user, active=True, role__slug__in=roles.TEAM_MANAGING_ROLES, team__isnull=False
+    ).values_list("team_id", flat=True)
+    condition |= Q(pk__in=own)
+    return Team.objects.filter(condition).distinct().select_related("agency")
+
+
+def team_members(*, manager) -> QuerySet[StaffProfile]:
+    """Active people in the teams `manager` manages, plus their active direct reports; not the manager."""
+    if not getattr(manager, "is_authenticated", False):
+        return StaffProfile.objects.none()
+    team_ids = managed_teams(user=manager).values("pk")
+    return (
+        StaffProfile.objects.filter(Q(team__in=team_ids) | Q(line_manager=manager), active=True)
+        .exclude(user=manager)
+        .select_related("user", "role", "team", "agency", "line_manager")
+        .distinct()
+    )
+
+
+def managed_users(*, user) -> QuerySet[User]:
+    """The users whose learning `user` may follow as their manager (see team_members)."""
+    return User.objects.filter(profile__in=team_members(manager=user).values("pk")).select_related("profile")
+
+
+def staff_visible_to(*, user) -> QuerySet[StaffProfile]:
+    """Everyone active for L&D and superusers; a manager's team members otherwise."""
+    if is_learning_and_development(user=user):
+        return StaffProfile.objects.filter(active=True).select_related("user", "role", "team", "agency")
+    return team_members(manager=user)
+
+
+def staff_with_role(*, role_slugs: list[str], active: bool = True) -> QuerySet[StaffProfile]:
+    return StaffProfile.objects.filter(role__slug__in=role_slugs, active=active).select_related(
+        "user", "role", "team", "agency"
+    )
+
+
+def manager_chain_reaches(*, manager: User, user: User) -> bool:
+    """Whether `user` is `manager` or above them in the line-management chain (a loop if set)."""
+    seen: set[int] = set()
+    current: int | None = manager.pk
+    while current is not None and current not in seen:
+        if current == user.pk:
+            return True
+        seen.add(current)
+        current = (
+            StaffProfile.objects.filter(user_id=current).values_list("line_manager_id", flat=True).first()
+        )
+    return False

@@ -1,0 +1,288 @@
+"""Writes for people and organisation: roles, permission groups, staff profiles.
+
+Groups and their permissions are set up by `groups_ensure()`, which is idempotent
+and runs after every `migrate` (a post_migrate handler, see apps.py) and from
+`seed_demo`. It is a service rather than a data migration because it needs
+permission rows for every installed app (created by Django after migrations),
+Wagtail's root page and collection, and the snippet models other apps register:
+none of which a migration in this app can rely on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from cms.people import roles
+from cms.people.models import Agency, Role, StaffProfile, Team, User
+from cms.people.selectors import agency_for_email, manager_chain_reaches
+
+# Model permissions per group, as "app_label.codename". Apps that are not
+# installed (or models not yet built) are skipped.
+PEOPLE_ADMIN_PERMISSIONS = [
+    "wagtailadmin.access_admin",
+    "people.view_staffprofile",
+    "people.add_staffprofile",
+    "people.change_staffprofile",
+    "people.import_staff",
+    "people.view_team",
+    "people.add_team",
+    "people.change_team",
+    "people.view_agency",
+    "people.add_agency",
+    "people.change_agency",
+]
+GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
+    roles.GROUP_STAFF: [],
+    roles.GROUP_TEAM_MANAGERS: [],
+    roles.GROUP_SENIOR_MANAGERS: [],
+    roles.GROUP_LD_EDITORS: PEOPLE_ADMIN_PERMISSIONS,
+    roles.GROUP_LD_LEADS: PEOPLE_ADMIN_PERMISSIONS,
+    roles.GROUP_RECRUITMENT: ["wagtailadmin.access_admin"],
+}
+# Page permissions on the tree's root, so they reach every page.
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "lock_page"]
+LEAD_PAGE_PERMISSIONS = [*EDITOR_PAGE_PERMISSIONS, "publish_page", "unlock_page"]
+# Image and document permissions on the root collection.
+MEDIA_PERMISSIONS = [
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+]
+SNIPPET_EDITOR_ACTIONS = ["add", "change", "delete", "view"]
+SNIPPET_LEAD_ACTIONS = [*SNIPPET_EDITOR_ACTIONS, "publish", "lock", "unlock"]
+
+
+def roles_ensure() -> dict[str, Role]:
+    """Create the roles the code knows (names are editable data; slugs carry meaning)."""
+    existing = {role.slug: role for role in Role.objects.filter(slug__in=roles.ROLES)}
+    for slug, name in roles.ROLES.items():
+        if slug not in existing:
+            existing[slug] = Role.objects.create(slug=slug, name=name)
+    return existing
+
+
+def _permission(label: str) -> Permission | None:
+    app_label, codename = label.split(".", 1)
+    try:
+        app_config = apps.get_app_config(app_label)
+    except LookupError:
+        return None
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+    if permission is None:
+        # post_migrate runs app by app: an app later in INSTALLED_APPS may not
+        # have its permission rows yet when this runs for cms.people.
+        create_permissions(app_config, verbosity=0)
+        permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+    return permission
+
+
+def group_permissions_grant(*, group_name: str, permissions: Iterable[str]) -> Group:
+    """Give a group model permissions ("app_label.codename"); unknown ones are skipped.
+
+    Other apps' seeders use this to grant their own models' permissions to the
+    role groups (e.g. vacancies to Recruitment).
+    """
+    group, _ = Group.objects.get_or_create(name=group_name)
+    found = [perm for perm in (_permission(label) for label in permissions) if perm is not None]
+    group.permissions.add(*found)
+    return group
+
+
+def page_permissions_grant(*, group_name: str, page, codenames: Iterable[str]) -> None:
+    """Give a group page permissions (e.g. "change_page") on a page and its descendants."""
+    from wagtail.models import GroupPagePermission
+
+    group, _ = Group.objects.get_or_create(name=group_name)
+    for codename in codenames:
+        permission = _permission(f"wagtailcore.{codename}")
+        if permission is not None:
+            GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+
+
+def _snippet_permissions(actions: list[str]) -> list[str]:
+    from wagtail.snippets.models import get_snippet_models
+
+    labels = []
+    for model in get_snippet_models():
+        opts = model._meta
+        labels += [f"{opts.app_label}.{action}_{opts.model_name}" for action in actions]
+    return labels
+
+
+def _media_permissions_grant(*, group: Group) -> None:
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    root = Collection.get_first_root_node()
+    if root is None:
+        return
+    for label in MEDIA_PERMISSIONS:
+        permission = _permission(label)
+        if permission is not None:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root, permission=permission
+            )
+
+
+def ld_approval_workflow_ensure():
+    """The "L&D approval" workflow: one task, approved by the L&D leads group.
+
+    It is not attached to any page here; the modules app assigns it to the module tree.
+    """
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
+
+    leads, _ = Group.objects.get_or_create(name=roles.GROUP_LD_LEADS)
+    workflow, _ = Workflow.objects.get_or_create(name=roles.LD_APPROVAL_WORKFLOW, defaults={"active": True})
+    task = GroupApprovalTask.objects.filter(name=roles.LD_APPROVAL_TASK).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=roles.LD_APPROVAL_TASK)
+    task.groups.add(leads)
+    if not WorkflowTask.objects.filter(workflow=workflow, task=task).exists():
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    return workflow
+
+
+@transaction.atomic
+def groups_ensure() -> None:
+    """Create the roles, the role groups and their permissions, and the L&D workflow. Idempotent.
+
+    Only adds: permissions given to a group by hand in the admin are kept.
+    """
+    from wagtail.models import Page
+
+    roles_ensure()
+    for group_name, permissions in GROUP_MODEL_PERMISSIONS.items():
+        group_permissions_grant(group_name=group_name, permissions=permissions)
+
+    editors = Group.objects.get(name=roles.GROUP_LD_EDITORS)
+    leads = Group.objects.get(name=roles.GROUP_LD_LEADS)
+    group_permissions_grant(group_name=editors.name, permissions=_snippet_permissions(SNIPPET_EDITOR_ACTIONS))
+    group_permissions_grant(group_name=leads.name, permissions=_snippet_permissions(SNIPPET_LEAD_ACTIONS))
+    for group in (editors, leads):
+        _media_permissions_grant(group=group)
+
+    root = Page.get_first_root_node()
+    if root is not None:
+        page_permissions_grant(group_name=editors.name, page=root, codenames=EDITOR_PAGE_PERMISSIONS)
+        page_permissions_grant(group_name=leads.name, page=root, codenames=LEAD_PAGE_PERMISSIONS)
+    ld_approval_workflow_ensure()
+
+
+def recruitment_form_access_ensure() -> None:
+    """Let the Recruitment group read submissions of every form page (Wagtail shows
+    submissions to those who may change the form page)."""
+    from wagtail.contrib.forms.utils import get_form_types
+    from wagtail.models import Page
+
+    for page in Page.objects.filter(content_type__in=get_form_types()):
+        page_permissions_grant(group_name=roles.GROUP_RECRUITMENT, page=page, codenames=["change_page"])
+
+
+def role_groups_sync(*, user: User) -> None:
+    """Make the user's role groups follow their role (roles.ROLE_GROUPS).
+
+    Leavers (inactive profile) lose every role group. Groups outside
+    roles.ROLE_MANAGED_GROUPS, added by hand, are left alone. Superusers are untouched.
+    """
+    if user.is_superuser:
+        return
+    profile = StaffProfile.objects.select_related("role").filter(user=user).first()
+    if profile is not None and not profile.active:
+        wanted: list[str] = []
+    elif profile is not None and profile.role is not None:
+        wanted = roles.ROLE_GROUPS.get(profile.role.slug, roles.DEFAULT_GROUPS)
+    else:
+        wanted = roles.DEFAULT_GROUPS
+    current = set(user.groups.filter(name__in=roles.ROLE_MANAGED_GROUPS).values_list("name", flat=True))
+    to_remove = current - set(wanted)
+    to_add = set(wanted) - current
+    if to_remove:
+        user.groups.remove(*Group.objects.filter(name__in=to_remove))
+    for name in sorted(to_add):
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+
+
+@transaction.atomic
+def staff_profile_ensure(*, user: User) -> StaffProfile:
+    """The user's staff profile, created if missing. Idempotent.
+
+    A new profile is placed in the agency whose email domain matches the user's
+    (when exactly one does); role, team and line manager are left for L&D or
+    the HR import to fill in. The user's groups are synced to the profile.
+    """
+    profile = StaffProfile.objects.filter(user=user).first()
+    if profile is not None:
+        return profile
+    profile = StaffProfile.objects.create(user=user, agency=agency_for_email(email=user.email))
+    role_groups_sync(user=user)
+    return profile
+
+
+@transaction.atomic
+def staff_member_update(
+    *,
+    profile: StaffProfile,
+    first_name: str,
+    last_name: str,
+    job_title: str,
+    role: Role | None,
+    team: Team | None,
+    agency: Agency | None,
+    line_manager: User | None,
+    start_date: date | None,
+    active: bool,
+) -> StaffProfile:
+    """Save a person's name and place in the organisation, then sync their groups and sign-in.
+
+    A leaver (active false) keeps every record but can no longer sign in; a
+    returner can again. Used by the admin's edit form.
+    """
+    user = profile.user
+    if line_manager is not None and manager_chain_reaches(manager=line_manager, user=user):
+        raise ValueError("A person cannot be their own line manager, directly or through others.")
+    user.first_name, user.last_name = first_name, last_name
+    if not user.is_superuser:
+        user.is_active = active
+    user.save(update_fields=["first_name", "last_name", "is_active"])
+    profile.job_title = job_title
+    profile.role, profile.team, profile.agency = role, team, agency
+    profile.line_manager, profile.start_date, profile.active = line_manager, start_date, active
+    profile.save()
+    role_groups_sync(user=user)
+    return profile
+
+
+@transaction.atomic
+def staff_member_create(*, email: str, first_name: str, last_name: str, **placement) -> StaffProfile:
+    """Create a person (no usable password: they sign in by resetting it, or by SSO) and their profile."""
+    user = User.objects.create_user(email=email, password=None, first_name=first_name, last_name=last_name)
+    email_address_verify(user=user)
+    profile = StaffProfile.objects.create(user=user)
+    return staff_member_update(profile=profile, first_name=first_name, last_name=last_name, **placement)
+
+
+def email_address_verify(*, user: User) -> None:
+    """Record the user's email as verified and primary for allauth.
+
+    Used for addresses the council vouches for (the HR export, L&D entry, demo
+    logins), so these people can reset a password and sign in without a
+    confirmation email.
+    """
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    elif not (address.verified and address.primary):
+        EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).update(primary=False)
+        address.verified, address.primary = True, True
+        address.save(update_fields=["verified", "primary"])

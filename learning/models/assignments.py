@@ -1,0 +1,187 @@
+"""Assignments of modules to audiences, the enrolments they produce, and audit trails."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Programme(models.Model):
+    """A rollout with a go-live date, e.g. "Family Safeguarding rollout"."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    go_live_date = models.DateField(help_text="The date every required module should be complete by.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["go_live_date", "name"]
+        permissions = [("view_readiness", "Can view readiness reports and exports")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """A module assigned to an audience (roles, teams, agencies or named people).
+
+    The audience is live: enrolments follow people as they join or leave it
+    (see learning.services.assignments.enrolments_sync).
+    """
+
+    class DueMode(models.TextChoices):
+        FIXED = "fixed", "A fixed date"
+        AFTER_START = "after_start", "Days after the person's start date"
+        AFTER_ASSIGNMENT = "after_assignment", "Days after the person is assigned"
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="assignments")
+    module = models.ForeignKey("modules.ModulePage", on_delete=models.PROTECT, related_name="assignments")
+    required = models.BooleanField(default=True, help_text="Optional learning is offered, not chased.")
+    roles = models.ManyToManyField("people.Role", blank=True, related_name="assignments")
+    teams = models.ManyToManyField("people.Team", blank=True, related_name="assignments")
+    agencies = models.ManyToManyField("people.Agency", blank=True, related_name="assignments")
+    people = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="named_assignments")
+    due_mode = models.CharField(max_length=20, choices=DueMode.choices, default=DueMode.FIXED)
+    due_date = models.DateField(null=True, blank=True, help_text="For a fixed due date.")
+    due_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For a relative due date: how many days people have."
+    )
+    late_joiner_days = models.PositiveIntegerField(
+        default=28,
+        help_text="Someone who joins the audience after a fixed due date (or too close to it) "
+        "gets at least this many days.",
+    )
+    recertify_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Open a new cycle this many months after each completion."
+    )
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["programme", "module__title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(due_mode="fixed") | models.Q(due_date__isnull=False),
+                name="learning_assignment_fixed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_mode="fixed") | models.Q(due_days__isnull=False),
+                name="learning_assignment_relative_has_days",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module} ({self.programme})"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.due_mode == self.DueMode.FIXED and not self.due_date:
+            errors["due_date"] = "Give the date the module is due by."
+        if self.due_mode != self.DueMode.FIXED and not self.due_days:
+            errors["due_days"] = "Give how many days people have to complete the module."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Enrolment(models.Model):
+    """One person's place in one assignment, with the due date fair to them.
+
+    Never deleted while the assignment exists: someone who leaves the audience is
+    marked removed, so their history and completions stay.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="enrolments")
+    module = models.ForeignKey("modules.ModulePage", on_delete=models.PROTECT, related_name="+")
+    enrolled_on = models.DateField()
+    due_date = models.DateField()
+    due_date_overridden = models.BooleanField(
+        default=False, help_text="Set by L&D for this person; a change to the assignment keeps it."
+    )
+    completed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the current cycle was completed (kept in step with ModuleCompletion "
+        "so reports need no joins).",
+    )
+    removed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "assignment"], name="learning_enrolment_once"),
+        ]
+        indexes = [
+            models.Index(fields=["assignment", "removed_on"]),
+            models.Index(fields=["user", "removed_on"]),
+            models.Index(fields=["due_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.module} due {self.due_date}"
+
+
+class CompletionChange(models.Model):
+    """Audit of every manual change to someone's learning record (who, when, why)."""
+
+    class Action(models.TextChoices):
+        RECORDED_OFFLINE = "recorded_offline", "Recorded offline training"
+        DUE_DATE_CHANGED = "due_date_changed", "Changed a due date"
+        ERASED = "erased", "Erased personal data"
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_record_changes"
+    )
+    module = models.ForeignKey(
+        "modules.ModulePage", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    completion = models.ForeignKey(
+        "learning.ModuleCompletion", on_delete=models.PROTECT, null=True, blank=True, related_name="changes"
+    )
+    action = models.CharField(max_length=30, choices=Action.choices)
+    reason = models.TextField(help_text="Why, and the evidence seen.")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} for {self.learner} by {self.changed_by}"
+
+
+class ReminderLog(models.Model):
+    """One reminder message, recorded under a unique key BEFORE it is sent.
+
+    The key names the message (kind, person, item, occasion), so a retry, a second
+    worker or a rerun of the scan finds the row and sends nothing more.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENDING = "sending", "Claimed by a worker"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Not sent: no longer needed"
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "kind"])]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,20 @@
+"""Periodic tasks for learning (merged into Celery beat by cms/celery.py)."""
+
+from celery.schedules import crontab
+
+SCHEDULE = {
+    "learning-enrolments-sync": {
+        "task": "learning.tasks_reminders.enrolments_sync_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # 07:00 London time all year round: beat runs in CELERY_TIMEZONE (Europe/London),
+    # so the hour follows British Summer Time.
+    "learning-reminders-scan": {
+        "task": "learning.tasks_reminders.reminders_scan_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "learning-retention": {
+        "task": "learning.tasks_reminders.retention_apply_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

@@ -1,0 +1,105 @@
+"""Reads for H5P tracking: the activity a statement is about, attempts and saved state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F
+from wagtail.models import Page, PageViewRestriction
+
+from learning.models import H5PAttempt, H5PPlayerState
+from modules.models import H5PPackageVersion, H5PStatus, LessonPage
+
+H5P_BLOCK_TYPE = "h5p_activity"
+
+
+class ActivityUnavailable(LookupError):
+    """The lesson or block does not exist, is not live, or this person may not see it."""
+
+
+@dataclass(frozen=True)
+class H5PActivity:
+    lesson: LessonPage
+    block_id: str
+    package_id: int
+    completion_rule: str
+    pass_mark: int | None
+    required: bool
+
+
+def lesson_visible_to(*, user, lesson: LessonPage) -> bool:
+    """Whether a signed-in person may see a live lesson (Wagtail's view restrictions)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    # One query for the restrictions on the lesson and its ancestors (paths from its own path).
+    steplen = Page.steplen
+    paths = [lesson.path[:length] for length in range(steplen, len(lesson.path) + 1, steplen)]
+    restrictions = list(PageViewRestriction.objects.filter(page__path__in=paths))
+    if not restrictions:
+        return True
+    group_ids: set[int] | None = None
+    for restriction in restrictions:
+        if restriction.restriction_type == PageViewRestriction.LOGIN:
+            continue
+        if restriction.restriction_type == PageViewRestriction.GROUPS:
+            if user.is_superuser:
+                continue
+            if group_ids is None:
+                group_ids = set(user.groups.values_list("id", flat=True))
+            if not group_ids & {group.id for group in restriction.groups.all()}:
+                return False
+            continue
+        return False  # password-protected lessons are not tracked
+    return True
+
+
+def h5p_activity_get(*, user, lesson_id: int, block_id: str) -> H5PActivity:
+    """The live lesson's H5P block with that id, if this person may see it."""
+    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    if lesson is None or not lesson_visible_to(user=user, lesson=lesson):
+        raise ActivityUnavailable("That lesson does not exist or is not available to you.")
+    for block in lesson.body.raw_data:
+        if block.get("id") == block_id and block.get("type") == H5P_BLOCK_TYPE:
+            value: dict[str, Any] = block.get("value") or {}
+            package_id = value.get("package")
+            if not isinstance(package_id, int):
+                break
+            pass_mark = value.get("pass_mark")
+            return H5PActivity(
+                lesson=lesson,
+                block_id=block_id,
+                package_id=package_id,
+                completion_rule=value.get("completion_rule") or "default",
+                pass_mark=pass_mark if isinstance(pass_mark, int) and 0 < pass_mark <= 100 else None,
+                required=value.get("required", True) is not False,
+            )
+    raise ActivityUnavailable("That lesson has no such H5P activity.")
+
+
+def h5p_version_for_activity(*, activity: H5PActivity, version_id: int | None) -> int | None:
+    """The ready package version the learner played: the one they name if it belongs to the
+    block's package, otherwise the package's current version."""
+    versions = H5PPackageVersion.objects.filter(package_id=activity.package_id, status=H5PStatus.READY)
+    if version_id is not None:
+        found = versions.filter(pk=version_id).values_list("pk", flat=True).first()
+        if found is not None:
+            return found
+    return versions.filter(package__current_version=F("pk")).values_list("pk", flat=True).first()
+
+
+def player_state_get(*, user, lesson_id: int, block_id: str) -> str | None:
+    return (
+        H5PPlayerState.objects.filter(user=user, lesson_id=lesson_id, block_id=block_id)
+        .values_list("data", flat=True)
+        .first()
+    )
+
+
+def h5p_attempts_for(*, user, lesson_id: int, block_id: str) -> list[H5PAttempt]:
+    """Every attempt a person made at one activity, newest first."""
+    return list(
+        H5PAttempt.objects.filter(user=user, lesson_id=lesson_id, block_id=block_id).select_related(
+            "package_version"
+        )
+    )

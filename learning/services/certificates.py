@@ -1,0 +1,115 @@
+"""Certificate files: rendered with Pillow as PNG and PDF, stored through Django's storage API."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from PIL import Image, ImageDraw, ImageFont
+
+from cms.core.email import absolute_url, email_send_after_commit
+from learning.models import Certificate
+
+WIDTH, HEIGHT = 2480, 1754  # A4 landscape at 300 dpi
+DPI = 300
+INK = (11, 12, 12)
+ACCENT = (29, 112, 184)
+MUTED = (80, 90, 95)
+FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/liberation")]
+FONT_FILES = {
+    "regular": ["DejaVuSans.ttf", "LiberationSans-Regular.ttf"],
+    "bold": ["DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf"],
+}
+
+
+def _font(weight: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for directory in FONT_DIRS:
+        for name in FONT_FILES[weight]:
+            path = directory / name
+            if path.exists():
+                return ImageFont.truetype(str(path), size)
+    return ImageFont.load_default(size=size)
+
+
+def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, font, fill) -> int:
+    """Draw one line centred at height y, shrinking long text to fit; return the next y."""
+    max_width = WIDTH - 400
+    size = getattr(font, "size", 40)
+    while draw.textlength(text, font=font) > max_width and size > 24:
+        size -= 4
+        font = font.font_variant(size=size) if hasattr(font, "font_variant") else font
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+    draw.text(((WIDTH - (right - left)) / 2, y), text, font=font, fill=fill)
+    return y + (bottom - top)
+
+
+def certificate_image(*, certificate: Certificate) -> Image.Image:
+    """The certificate as an RGB image: name, module, date and verification code."""
+    image = Image.new("RGB", (WIDTH, HEIGHT), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((60, 60, WIDTH - 60, HEIGHT - 60), outline=ACCENT, width=16)
+    draw.rectangle((100, 100, WIDTH - 100, HEIGHT - 100), outline=INK, width=3)
+    y = 230
+    y = _centred(draw, y, "Family Safeguarding Learning", _font("bold", 64), ACCENT) + 120
+    y = _centred(draw, y, "Certificate of completion", _font("regular", 72), INK) + 140
+    y = _centred(draw, y, "This is to certify that", _font("regular", 52), MUTED) + 70
+    y = _centred(draw, y, certificate.learner_name, _font("bold", 110), INK) + 90
+    y = _centred(draw, y, "has completed the training module", _font("regular", 52), MUTED) + 70
+    y = _centred(draw, y, certificate.module_title, _font("bold", 84), INK) + 90
+    _centred(draw, y, f"on {date_format(certificate.completed_on, 'j F Y')}", _font("regular", 56), INK)
+    code_font = _font("regular", 40)
+    verify_url = absolute_url(f"/certificates/verify/{certificate.code}/")
+    verify = f"Verification code {certificate.code}  ·  Check it at {verify_url}"
+    _centred(draw, HEIGHT - 250, verify, code_font, MUTED)
+    return image
+
+
+def certificate_files(*, certificate: Certificate) -> tuple[bytes, bytes]:
+    """The PNG and PDF bytes of a certificate."""
+    image = certificate_image(certificate=certificate)
+    png, pdf = io.BytesIO(), io.BytesIO()
+    image.save(png, format="PNG", dpi=(DPI, DPI), optimize=True)
+    image.save(
+        pdf,
+        format="PDF",
+        resolution=DPI,
+        title=f"Certificate: {certificate.module_title}",
+        author="Family Safeguarding Learning",
+    )
+    return png.getvalue(), pdf.getvalue()
+
+
+def certificate_render(*, certificate_id: int) -> Certificate | None:
+    """Render and store a certificate's files (once), then tell its owner.
+
+    Safe to run twice: a certificate already rendered is left as it is.
+    """
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update().select_related("user").filter(pk=certificate_id).first()
+        )
+        if certificate is None or certificate.is_rendered:
+            return certificate
+        png, pdf = certificate_files(certificate=certificate)
+        stem = f"certificate-{certificate.code}"
+        certificate.png.save(f"{stem}.png", ContentFile(png), save=False)
+        certificate.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+        certificate.rendered_at = timezone.now()
+        certificate.save(update_fields=["png", "pdf", "rendered_at"])
+        if certificate.user.email:
+            email_send_after_commit(
+                to=[certificate.user.email],
+                template="learning/email/certificate_ready",
+                context={
+                    "name": certificate.learner_name,
+                    "module_title": certificate.module_title,
+                    "code": certificate.code,
+                    "certificate_url": absolute_url(f"/learning/certificates/{certificate.code}/"),
+                    "verify_url": absolute_url(f"/certificates/verify/{certificate.code}/"),
+                },
+            )
+    return certificate

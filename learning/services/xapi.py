@@ -1,0 +1,216 @@
+"""Writes for H5P tracking: recording xAPI statements, attempts, completion and player state.
+
+``statement_record`` is the one path a statement takes: it finds the activity (live
+lesson, H5P block, visible to the person), stores the statement once by its id with
+the actor taken from the session, keeps an attempt for every result, applies the
+block's completion rule and, when met, calls ``activity_complete`` in the same
+transaction. Its query count does not depend on the size of the module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from learning.models import H5PAttempt, H5PPlayerState, XAPIStatement
+from learning.selectors_xapi import (
+    ActivityUnavailable,
+    H5PActivity,
+    h5p_activity_get,
+    h5p_version_for_activity,
+)
+from learning.services.progress import activity_complete
+from learning.xapi_schema import Statement, StatementInvalid, statement_parse
+
+RESULT_VERBS = frozenset({"answered", "completed", "passed", "failed"})
+MAX_STATE_CHARS = 64 * 1024
+
+__all__ = [
+    "ActivityUnavailable",
+    "StatementConflict",
+    "StatementInvalid",
+    "StatementOutcome",
+    "completion_rule_met",
+    "player_state_save",
+    "statement_record",
+]
+
+
+class StatementConflict(ValueError):
+    """A statement with that id was already stored for someone else."""
+
+
+@dataclass(frozen=True)
+class StatementOutcome:
+    statement_id: str
+    duplicate: bool
+    activity_completed: bool
+    newly_completed: bool
+
+
+def completion_rule_met(*, rule: str, pass_mark: int | None, statement: Statement) -> bool:
+    """Whether a top-level statement completes an H5P activity under the block's rule.
+
+    default: `completed` or `answered` (and `passed` where a pass mark is set);
+    answered / completed / passed: only that verb (`passed` also accepts a scored
+    answer marked successful or reaching the pass mark); any_progress: any statement.
+    With a pass mark, the statement's score must reach it.
+    """
+    verb = statement.verb
+    if rule == "any_progress":
+        return True
+    scaled = statement.score.scaled if statement.score else None
+    meets_mark = pass_mark is None or (scaled is not None and scaled * 100 >= pass_mark - 1e-9)
+    if not meets_mark:
+        return False
+    if rule == "answered":
+        return verb == "answered"
+    if rule == "completed":
+        return verb == "completed"
+    if rule == "passed":
+        return verb == "passed" or (
+            verb in {"answered", "completed"} and (statement.success is True or pass_mark is not None)
+        )
+    return verb in {"completed", "answered"} or (verb == "passed" and pass_mark is not None)
+
+
+def _attempt_create(
+    *,
+    user,
+    activity: H5PActivity,
+    version_id: int | None,
+    stored: XAPIStatement,
+    statement: Statement,
+    completed: bool,
+) -> None:
+    if version_id is None or statement.verb not in RESULT_VERBS:
+        return
+    score = statement.score
+    H5PAttempt.objects.create(
+        user=user,
+        lesson=activity.lesson,
+        block_id=activity.block_id,
+        package_version_id=version_id,
+        statement=stored,
+        verb=statement.verb,
+        score_raw=score.raw if score else None,
+        score_min=score.min if score else None,
+        score_max=score.max if score else None,
+        score_scaled=score.scaled if score else None,
+        success=statement.success,
+        completion=statement.completion,
+        duration_seconds=statement.duration_seconds,
+        completed_activity=completed,
+    )
+
+
+@transaction.atomic
+def _statement_store(
+    *, user, lesson_id: int, block_id: str, statement: Statement, package_version_id: int | None, at: datetime
+) -> StatementOutcome:
+    existing = (
+        XAPIStatement.objects.filter(statement_id=statement.id)
+        .values_list("user_id", "completed_activity")
+        .first()
+    )
+    if existing is not None:
+        if existing[0] != user.pk:
+            raise StatementConflict("A statement with this id already exists.")
+        return StatementOutcome(
+            str(statement.id), duplicate=True, activity_completed=existing[1], newly_completed=False
+        )
+
+    activity = h5p_activity_get(user=user, lesson_id=lesson_id, block_id=block_id)
+    version_id = h5p_version_for_activity(activity=activity, version_id=package_version_id)
+    completes = statement.top_level and completion_rule_met(
+        rule=activity.completion_rule, pass_mark=activity.pass_mark, statement=statement
+    )
+    stored = XAPIStatement.objects.create(
+        statement_id=statement.id,
+        user=user,
+        lesson=activity.lesson,
+        block_id=block_id,
+        package_version_id=version_id,
+        verb=statement.verb_iri[:255],
+        top_level=statement.top_level,
+        payload=statement.payload,
+        completed_activity=completes,
+    )
+    if statement.top_level:
+        _attempt_create(
+            user=user,
+            activity=activity,
+            version_id=version_id,
+            stored=stored,
+            statement=statement,
+            completed=completes,
+        )
+    newly = False
+    if completes:
+        score = statement.score
+        newly = activity_complete(
+            user=user,
+            lesson=activity.lesson,
+            block_id=block_id,
+            score=score.raw if score else None,
+            max_score=score.max if score else None,
+            at=at,
+        )
+    return StatementOutcome(
+        str(statement.id), duplicate=False, activity_completed=completes, newly_completed=newly
+    )
+
+
+def statement_record(
+    *,
+    user,
+    lesson_id: int,
+    block_id: str,
+    statement: dict[str, Any],
+    package_version_id: int | None = None,
+    at: datetime | None = None,
+) -> StatementOutcome:
+    """Validate and record one statement from an H5P player for the signed-in `user`.
+
+    Idempotent by statement id: sending the same statement again changes nothing.
+    Raises StatementInvalid (bad shape or score), ActivityUnavailable (no such live
+    lesson/block, or not visible to the person) or StatementConflict (the id belongs
+    to someone else's statement). Call it outside any open transaction: a concurrent
+    duplicate is detected by the database's unique constraint and retried once.
+    """
+    parsed = statement_parse(statement)
+    at = at or timezone.now()
+    kwargs = {
+        "user": user,
+        "lesson_id": lesson_id,
+        "block_id": block_id,
+        "statement": parsed,
+        "package_version_id": package_version_id,
+        "at": at,
+    }
+    try:
+        return _statement_store(**kwargs)
+    except IntegrityError:
+        # The same statement id arrived twice at once; the other one won: report it.
+        return _statement_store(**kwargs)
+
+
+def player_state_save(
+    *, user, lesson_id: int, block_id: str, data: str, package_version_id: int | None = None
+) -> H5PPlayerState:
+    """Save where the learner is in an H5P activity (one row per person, lesson and block)."""
+    if not isinstance(data, str) or len(data) > MAX_STATE_CHARS:
+        raise StatementInvalid("state must be a string of at most 64 KB.")
+    activity = h5p_activity_get(user=user, lesson_id=lesson_id, block_id=block_id)
+    version_id = h5p_version_for_activity(activity=activity, version_id=package_version_id)
+    state, _ = H5PPlayerState.objects.update_or_create(
+        user=user,
+        lesson_id=lesson_id,
+        block_id=block_id,
+        defaults={"data": data, "package_version_id": version_id},
+    )
+    return state

@@ -1,0 +1,130 @@
+"""Template tags that attach a person's learning to module and lesson pages.
+
+Module templates ``{% load learning_tags %}``; the modules app never imports
+learning. State is computed once per request and cached on it, so every block on a
+lesson page reads the same few queries. In previews (and for anonymous requests)
+the tags return None and templates show the content alone.
+"""
+
+from django import template
+
+from learning import selectors
+
+register = template.Library()
+
+STATUS_TAG_COLOURS = {
+    selectors.NOT_STARTED: "grey",
+    selectors.IN_PROGRESS: "blue",
+    selectors.COMPLETED: "green",
+}
+
+
+def _learner_request(context):
+    request = context.get("request")
+    if request is None or getattr(request, "is_preview", False):
+        return None
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return request
+
+
+@register.simple_tag(takes_context=True)
+def module_outline_for(context, module):
+    """The person's outline of a module (lessons, statuses, progress), or None in previews."""
+    request = _learner_request(context)
+    if request is None or not getattr(module, "pk", None):
+        return None
+    cache = request.__dict__.setdefault("_learning_outlines", {})
+    if module.pk not in cache:
+        cache[module.pk] = selectors.module_outline(user=request.user, module=module)
+    return cache[module.pk]
+
+
+@register.simple_tag(takes_context=True)
+def lesson_state_for(context, lesson):
+    """The person's state in a lesson, or None in previews."""
+    request = _learner_request(context)
+    if request is None or not getattr(lesson, "pk", None):
+        return None
+    cached = getattr(request, "_learning_lesson_state", None)
+    if cached is None or cached.lesson.pk != lesson.pk:
+        cached = selectors.lesson_state(user=request.user, lesson=lesson, module=lesson.get_parent().specific)
+        request._learning_lesson_state = cached
+    return cached
+
+
+@register.simple_tag(takes_context=True)
+def knowledge_check_state(context, block_id):
+    """A knowledge check on the current lesson page: passed or not, the latest attempt,
+    which answers to show ticked (a refused submission's, else the latest attempt's),
+    and whether to show feedback. None in previews."""
+    request = context.get("request")
+    state = getattr(request, "_learning_lesson_state", None)
+    if state is None:
+        return None
+    check = state.knowledge_check(block_id)
+    submitted = (getattr(request, "_learning_block_values", None) or {}).get(block_id)
+    if submitted is not None:
+        selected, feedback = list(submitted), False
+    elif check.attempt is not None:
+        selected, feedback = list(check.attempt.get("selected", [])), True
+    else:
+        selected, feedback = [], False
+    return {
+        "completed": check.completed,
+        "attempt": check.attempt if submitted is None else None,
+        "selected": selected,
+        "feedback": feedback,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def reflection_for(context, block_id):
+    """The person's own saved reflection for a prompt on the current lesson page."""
+    state = getattr(context.get("request"), "_learning_lesson_state", None)
+    return state.reflections.get(block_id) if state is not None else None
+
+
+@register.simple_tag(takes_context=True)
+def block_error(context, block_id):
+    """A validation message for a block after a refused form post (see learning views)."""
+    errors = getattr(context.get("request"), "_learning_block_errors", None) or {}
+    return errors.get(block_id, "")
+
+
+@register.simple_tag(takes_context=True)
+def block_errors_all(context):
+    """Every block error of a refused form post, for the page's error summary."""
+    return getattr(context.get("request"), "_learning_block_errors", None) or {}
+
+
+@register.simple_tag(takes_context=True)
+def block_form_value(context, block_id):
+    """What the person submitted to a block when the submission was refused."""
+    values = getattr(context.get("request"), "_learning_block_values", None) or {}
+    return values.get(block_id)
+
+
+@register.simple_tag(takes_context=True)
+def modules_progress_for(context, modules):
+    """The person's progress row in each of the modules (one query), keyed by module id."""
+    request = _learner_request(context)
+    if request is None:
+        return {}
+    return selectors.module_progress_by_module(user=request.user, module_ids=[m.pk for m in modules])
+
+
+@register.filter
+def get_progress(progress_by_module: dict, module_id: int):
+    return progress_by_module.get(module_id)
+
+
+@register.filter
+def status_colour(status: str) -> str:
+    return STATUS_TAG_COLOURS.get(status, "grey")
+
+
+@register.filter
+def option_in(option_id: str, selected) -> bool:
+    return bool(selected) and option_id in selected

@@ -1,0 +1,29 @@
+"""Template tags that connect a lesson page to H5P tracking."""
+
+from django import template
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def lesson_tracking_attrs(context, page) -> str:
+    """Data attributes for the element wrapping a lesson's body: where H5P players report to.
+
+    Usage: ``<div class="..." {% lesson_tracking_attrs page %}>``. Renders nothing for
+    anonymous visitors and in previews of unsaved pages (nothing is tracked there).
+    """
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated or not getattr(page, "pk", None):
+        return ""
+    if getattr(request, "is_preview", False):
+        return ""
+    return format_html(
+        'data-xapi-endpoint="{}" data-state-endpoint="{}" data-lesson-id="{}" data-csrf-token="{}"',
+        reverse("learning:xapi_statement"),
+        reverse("learning:xapi_state"),
+        page.pk,
+        get_token(request),
+    )

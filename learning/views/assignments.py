@@ -1,0 +1,200 @@
+"""My learning, My team, the due-date calendar feed and reminders sent by managers."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from icalendar import Calendar, Event
+from wagtail import hooks
+
+from cms.core.email import absolute_url, email_send_after_commit
+from cms.people.models import Team
+from cms.people.selectors import is_learning_and_development, is_team_manager, staff_visible_to
+from learning.models import Enrolment, ReminderLog
+from learning.selectors_assignments import OVERDUE, STATUS_LABELS, my_learning, team_learning
+
+CALENDAR_SALT = "learning.calendar-feed"
+NUDGES_PER_MANAGER_PER_DAY = 50
+
+
+def calendar_token(user) -> str:
+    return signing.Signer(salt=CALENDAR_SALT).sign(str(user.pk))
+
+
+def _record_sections(user) -> list[dict]:
+    """Sections other apps add to a person's learning record (e.g. practice-week visits)."""
+    sections = []
+    for hook in hooks.get_hooks("learning_record_sections"):
+        # Each hook returns a function of the person giving that app's sections.
+        for section in hook()(user) or []:
+            sections.append(
+                {
+                    "title": section["title"],
+                    "html": render_to_string(section["template"], section.get("context", {})),
+                }
+            )
+    return sections
+
+
+@login_required
+@require_GET
+def my_learning_view(request):
+    today = timezone.localdate()
+    context = my_learning(user=request.user, today=today)
+    context.update(
+        {
+            "today": today,
+            "status_labels": STATUS_LABELS,
+            "calendar_url": absolute_url(
+                reverse("learning:calendar_feed", args=[calendar_token(request.user)])
+            ),
+            "record_sections": _record_sections(request.user),
+        }
+    )
+    return render(request, "learning/my_learning.html", context)
+
+
+@require_GET
+def calendar_feed(request, token: str):
+    """An .ics feed of one person's due dates, for their calendar app (which cannot sign in).
+
+    The link is personal and unguessable (signed with the site's secret key).
+    """
+    try:
+        user_id = int(signing.Signer(salt=CALENDAR_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
+        raise Http404("No calendar at this address.") from None
+    enrolments = (
+        Enrolment.objects.filter(
+            user_id=user_id, user__is_active=True, removed_on__isnull=True, assignment__active=True
+        )
+        .select_related("module")
+        .order_by("due_date")
+    )
+    calendar = Calendar()
+    calendar.add("prodid", "-//Family Safeguarding Learning//Due dates//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Learning due dates")
+    for enrolment in enrolments:
+        event = Event()
+        event.add("uid", f"enrolment-{enrolment.pk}@fsm-learning")
+        event.add("summary", f"Due: {enrolment.module.title}")
+        event.add("dtstart", enrolment.due_date)
+        event.add("dtend", enrolment.due_date + timedelta(days=1))
+        event.add("dtstamp", timezone.now())
+        event.add("url", absolute_url(enrolment.module.url or "/learning/"))
+        if enrolment.completed_at:
+            event.add("description", "Completed.")
+        calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="learning-due-dates.ics"'
+    return response
+
+
+def _may_see_team(user) -> bool:
+    return is_learning_and_development(user=user) or is_team_manager(user=user)
+
+
+@login_required
+@require_GET
+def my_team_view(request):
+    if not _may_see_team(request.user):
+        raise PermissionDenied("My team is for line managers, team managers and L&D.")
+    today = timezone.localdate()
+    profiles = staff_visible_to(user=request.user)
+    teams = Team.objects.filter(pk__in=profiles.values("team_id")).order_by("name")
+    team_id = _int_or_none(request.GET.get("team"))
+    if team_id:
+        profiles = profiles.filter(team_id=team_id)
+    status = request.GET.get("status") or None
+    if status not in STATUS_LABELS:
+        status = None
+    rows = team_learning(profiles=profiles, today=today, status=status)
+    return render(
+        request,
+        "learning/my_team.html",
+        {
+            "rows": rows,
+            "teams": teams,
+            "selected_team": team_id,
+            "selected_status": status,
+            "status_labels": STATUS_LABELS,
+            "today": today,
+            "overdue": OVERDUE,
+        },
+    )
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_POST
+def team_remind_view(request):
+    """A manager nudges one person about one module: once a day per item, 50 a day per manager."""
+    if not _may_see_team(request.user):
+        raise PermissionDenied("Only managers and L&D can send reminders.")
+    enrolment_id = _int_or_none(request.POST.get("enrolment"))
+    enrolment = (
+        Enrolment.objects.select_related("user", "module")
+        .filter(
+            pk=enrolment_id, removed_on__isnull=True, user__profile__in=staff_visible_to(user=request.user)
+        )
+        .first()
+        if enrolment_id
+        else None
+    )
+    if enrolment is None:
+        messages.error(request, "That reminder could not be sent: the person is not in your team.")
+        return redirect("learning:my_team")
+    if enrolment.completed_at:
+        messages.info(request, f"{enrolment.user} has already completed {enrolment.module.title}.")
+        return redirect("learning:my_team")
+    today = timezone.localdate()
+    budget_key = f"learning:nudges:{request.user.pk}:{today}"
+    cache.add(budget_key, 0, timeout=60 * 60 * 24)
+    if cache.incr(budget_key) > NUDGES_PER_MANAGER_PER_DAY:
+        messages.error(request, "You have sent the most reminders allowed today. Try again tomorrow.")
+        return redirect("learning:my_team")
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(
+                key=f"nudge:{enrolment.pk}:{today}",
+                kind="nudge",
+                user=enrolment.user,
+                enrolment=enrolment,
+                status=ReminderLog.Status.SENT,
+                sent_at=timezone.now(),
+            )
+            email_send_after_commit(
+                to=[enrolment.user.email],
+                template="learning/email/manager_nudge",
+                context={
+                    "name": enrolment.user.first_name or enrolment.user.email,
+                    "manager": str(request.user),
+                    "module": enrolment.module.title,
+                    "due": enrolment.due_date.strftime("%A %-d %B %Y"),
+                    "module_url": absolute_url(enrolment.module.url or "/learning/"),
+                },
+            )
+    except IntegrityError:
+        messages.info(
+            request, f"{enrolment.user} has already been reminded about {enrolment.module.title} today."
+        )
+        return redirect("learning:my_team")
+    messages.success(request, f"Reminder sent to {enrolment.user} about {enrolment.module.title}.")
+    return redirect("learning:my_team")

@@ -1,0 +1,269 @@
+"""Readiness for L&D and leadership, in the Wagtail admin: figures, charts, drill-down, exports."""
+
+import csv
+import tempfile
+from datetime import date
+
+import xlsxwriter
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from cms.people.models import User
+from cms.people.selectors import is_ld_lead, is_learning_and_development
+from learning.charts import burn_up_chart
+from learning.forms import DueDateChangeForm, OfflineCompletionForm
+from learning.models import CompletionChange, Enrolment, Programme
+from learning.selectors_assignments import my_learning
+from learning.selectors_readiness import (
+    BY_FIELDS,
+    MATRIX_HEADER,
+    burn_up,
+    overdue_list,
+    person_module_matrix,
+    readiness_by,
+    readiness_totals,
+    team_module_heatmap,
+)
+from learning.services.assignments import enrolment_due_date_change, offline_completion_record
+from learning.services.personal_data import learning_record_csv, learning_record_export, person_erase
+
+READINESS_PERMISSION = "learning.view_readiness"
+
+
+def can_view_readiness(user) -> bool:
+    return is_learning_and_development(user=user) or user.has_perm(READINESS_PERMISSION)
+
+
+def can_change_records(user) -> bool:
+    return is_learning_and_development(user=user)
+
+
+class ReadinessAccessMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not can_view_readiness(request.user):
+            raise PermissionDenied("Readiness reports are for L&D and leadership.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _programme_from(request) -> Programme | None:
+    programmes = Programme.objects.all()
+    try:
+        chosen = int(request.GET.get("programme", ""))
+    except ValueError:
+        return programmes.first()
+    return programmes.filter(pk=chosen).first() or programmes.first()
+
+
+class ReadinessView(ReadinessAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+    page_title = "Readiness"
+    header_icon = "tasks"
+    template_name = "learning/readiness/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        programme = _programme_from(self.request)
+        heatmap = team_module_heatmap(programme=programme, today=today)
+        context.update(
+            {
+                "today": today,
+                "programmes": list(Programme.objects.all()),
+                "programme": programme,
+                "totals": readiness_totals(programme=programme, today=today),
+                "groupings": [
+                    {"key": by, "label": label, "rows": readiness_by(by=by, programme=programme, today=today)}
+                    for by, (_field, label) in BY_FIELDS.items()
+                ],
+                "heatmap": heatmap,
+                "heatmap_rows": heatmap.rows(),
+                "overdue": overdue_list(programme=programme, today=today),
+            }
+        )
+        if programme is not None:
+            burn = burn_up(programme=programme, today=today)
+            context["burn"] = burn
+            context["chart"] = burn_up_chart(burn, today=today)
+            context["burn_rows"] = [
+                {"day": day, "complete": value, "target": round(burn.target_on(day))}
+                for day, value in burn.points
+            ]
+        return context
+
+
+class PersonRecordView(ReadinessAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+    """One person's learning record: assignments, status, completions and every manual change."""
+
+    header_icon = "user"
+    template_name = "learning/readiness/person.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.person = get_object_or_404(User, pk=kwargs["user_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"Learning record: {self.person}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        record = my_learning(user=self.person, today=today)
+        enrolments = list(
+            Enrolment.objects.filter(user=self.person, removed_on__isnull=True)
+            .select_related("module")
+            .order_by("due_date")
+        )
+        context.update(
+            {
+                "person": self.person,
+                "record": record,
+                "changes": CompletionChange.objects.filter(learner=self.person).select_related(
+                    "changed_by", "module"
+                ),
+                "may_change": can_change_records(self.request.user),
+                "may_erase": is_ld_lead(user=self.request.user),
+                "offline_form": kwargs.get("offline_form")
+                or OfflineCompletionForm(modules=[e.module for e in enrolments]),
+                "due_form": kwargs.get("due_form") or DueDateChangeForm(enrolments=enrolments),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not can_change_records(request.user):
+            raise PermissionDenied("Only L&D can change learning records.")
+        enrolments = list(
+            Enrolment.objects.filter(user=self.person, removed_on__isnull=True).select_related("module")
+        )
+        if request.POST.get("action") == "offline":
+            form = OfflineCompletionForm(request.POST, modules=[e.module for e in enrolments])
+            if form.is_valid():
+                try:
+                    offline_completion_record(
+                        learner=self.person,
+                        module=form.cleaned_data["module"],
+                        completed_on=form.cleaned_data["completed_on"],
+                        evidence=form.cleaned_data["evidence"],
+                        recorded_by=request.user,
+                    )
+                except ValueError as error:
+                    form.add_error(None, str(error))
+                else:
+                    messages.success(request, "Offline training recorded.")
+                    return redirect(request.path)
+            return self.render_to_response(self.get_context_data(offline_form=form))
+        if request.POST.get("action") == "due_date":
+            form = DueDateChangeForm(request.POST, enrolments=enrolments)
+            if form.is_valid():
+                try:
+                    enrolment_due_date_change(
+                        enrolment=form.cleaned_data["enrolment"],
+                        due_date=form.cleaned_data["due_date"],
+                        reason=form.cleaned_data["reason"],
+                        changed_by=request.user,
+                    )
+                except ValueError as error:
+                    form.add_error(None, str(error))
+                else:
+                    messages.success(request, "Due date changed.")
+                    return redirect(request.path)
+            return self.render_to_response(self.get_context_data(due_form=form))
+        if request.POST.get("action") == "erase":
+            if not is_ld_lead(user=request.user):
+                raise PermissionDenied("Only an L&D lead can erase a person's data.")
+            reason = request.POST.get("reason", "").strip()
+            if request.POST.get("confirm") != "yes" or not reason:
+                messages.error(request, "To erase, tick the confirmation and say why.")
+                return redirect(request.path)
+            try:
+                person_erase(user=self.person, erased_by=request.user, reason=reason[:500])
+            except ValueError as error:
+                messages.error(request, str(error))
+                return redirect(request.path)
+            messages.success(
+                request, "The person's data has been erased. Their completions still count in history."
+            )
+            return redirect(request.path)
+        messages.error(request, "Choose what to change.")
+        return redirect(request.path)
+
+
+def person_export_view(request, user_id: int, fmt: str):
+    """Subject access export of one person's learning record (L&D only)."""
+    if not can_change_records(request.user):
+        raise PermissionDenied("Only L&D can export a person's learning record.")
+    if fmt not in {"json", "csv"}:
+        raise Http404("No such format.")
+    person = get_object_or_404(User, pk=user_id)
+    filename = f"learning-record-{person.pk}.{fmt}"
+    if fmt == "json":
+        response = JsonResponse(learning_record_export(user=person), json_dumps_params={"indent": 2})
+    else:
+        response = HttpResponse(learning_record_csv(user=person), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+EXPORTS = {"matrix", "readiness"}
+FORMATS = {"csv", "xlsx"}
+
+
+def _export_rows(kind: str, programme: Programme | None, today: date):
+    if kind == "matrix":
+        yield MATRIX_HEADER
+        yield from person_module_matrix(programme=programme, today=today)
+        return
+    yield ["Grouping", "Name", "Required items", "Complete", "Overdue", "Percent complete"]
+    for by, (_field, label) in BY_FIELDS.items():
+        for row in readiness_by(by=by, programme=programme, today=today):
+            yield [label, row.label, row.total, row.complete, row.overdue, row.percent]
+
+
+def _safe_cell(value):
+    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return value
+
+
+def export_view(request, kind: str, fmt: str):
+    if not can_view_readiness(request.user):
+        raise PermissionDenied("Readiness exports are for L&D and leadership.")
+    if kind not in EXPORTS or fmt not in FORMATS:
+        raise Http404("No such export.")
+    today = timezone.localdate()
+    programme = _programme_from(request)
+    filename = f"{kind}-{today.isoformat()}.{fmt}"
+    rows = _export_rows(kind, programme, today)
+    if fmt == "csv":
+        writer = csv.writer(_Echo())
+        response = StreamingHttpResponse(
+            (writer.writerow([_safe_cell(c) for c in row]) for row in rows),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    # XlsxWriter's constant-memory mode writes rows to disk as they come, so a
+    # 150,000-row matrix never sits in memory; the file is then streamed.
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
+    workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, "strings_to_formulas": False})
+    sheet = workbook.add_worksheet(kind.title())
+    for index, row in enumerate(rows):
+        sheet.write_row(index, 0, row)
+    workbook.close()
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,0 +1,27 @@
+"""Reads for H5P packages."""
+
+from modules.h5p.validation import CONTENT_EXTENSIONS, LIBRARY_EXTENSIONS
+from modules.models import H5PPackageVersion, H5PStatus
+
+
+def h5p_asset_path_valid(*, path: str) -> bool:
+    """Whether a requested path could be a file we extracted (checked before touching storage)."""
+    if not path or len(path) > 512 or "\\" in path or "\x00" in path or path.startswith("/"):
+        return False
+    segments = path.split("/")
+    if any(not segment or segment in {".", ".."} or segment[0] in "._" for segment in segments):
+        return False
+    extension = path.rsplit(".", 1)[-1].lower() if "." in segments[-1] else ""
+    if len(segments) == 1:
+        return path == "h5p.json"
+    allowed = CONTENT_EXTENSIONS if segments[0] == "content" else LIBRARY_EXTENSIONS
+    return extension in allowed
+
+
+def h5p_version_ready_prefix(*, version_id: int) -> str | None:
+    """The storage prefix of a ready version's extracted files, or None."""
+    return (
+        H5PPackageVersion.objects.filter(pk=version_id, status=H5PStatus.READY)
+        .values_list("content_prefix", flat=True)
+        .first()
+    )

@@ -1,0 +1,11 @@
+"""Celery tasks for training content."""
+
+from celery import shared_task
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def h5p_version_extract_task(version_id: int) -> str:
+    """Extract an uploaded H5P package version to storage (or refuse it with its reason)."""
+    from modules.h5p.services import h5p_version_extract
+
+    return h5p_version_extract(version_id=version_id).status

@@ -1,0 +1,71 @@
+"""Serving extracted H5P files to signed-in people, from whichever storage holds them."""
+
+import mimetypes
+
+from django.http import FileResponse, Http404, HttpResponseForbidden
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_safe
+
+from modules.h5p.conf import h5p_storage
+from modules.h5p.csp import H5P_ASSET_CSP
+from modules.h5p.selectors import h5p_asset_path_valid, h5p_version_ready_prefix
+
+# Types browsers must get exactly right for H5P to run (and for nosniff to allow them).
+CONTENT_TYPES = {
+    "js": "text/javascript; charset=utf-8",
+    "css": "text/css; charset=utf-8",
+    "json": "application/json",
+    "svg": "image/svg+xml",
+    "woff": "font/woff",
+    "woff2": "font/woff2",
+    "ttf": "font/ttf",
+    "otf": "font/otf",
+    "eot": "application/vnd.ms-fontobject",
+    "vtt": "text/vtt; charset=utf-8",
+    "webvtt": "text/vtt; charset=utf-8",
+    "mp4": "video/mp4",
+    "webm": "video/webm",
+    "ogg": "audio/ogg",
+    "mp3": "audio/mpeg",
+    "m4a": "audio/mp4",
+    "wav": "audio/wav",
+    "txt": "text/plain; charset=utf-8",
+    "md": "text/plain; charset=utf-8",
+    "xml": "text/plain; charset=utf-8",
+    "glb": "model/gltf-binary",
+    "gltf": "model/gltf+json",
+}
+# Never rendered in the browser: downloaded if opened directly.
+ATTACHMENT_EXTENSIONS = frozenset(
+    {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "rtf", "swf"}
+)
+
+
+@require_safe
+@csp_override(H5P_ASSET_CSP)
+def h5p_content(request, version_id: int, path: str):
+    """One file of a ready package version. Signed-in people only; no path tricks."""
+    if not request.user.is_authenticated:
+        return HttpResponseForbidden("Sign in to see this activity.", content_type="text/plain")
+    if not h5p_asset_path_valid(path=path):
+        raise Http404("No such file.")
+    prefix = h5p_version_ready_prefix(version_id=version_id)
+    if prefix is None:
+        raise Http404("No such package version.")
+    storage = h5p_storage()
+    try:
+        stored = storage.open(prefix + path, "rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404("No such file.") from error
+    extension = path.rsplit(".", 1)[-1].lower()
+    content_type = CONTENT_TYPES.get(extension) or mimetypes.guess_type(path)[0] or "application/octet-stream"
+    response = FileResponse(
+        stored,
+        content_type=content_type,
+        as_attachment=extension in ATTACHMENT_EXTENSIONS,
+        filename=path.rsplit("/", 1)[-1] if extension in ATTACHMENT_EXTENSIONS else None,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response

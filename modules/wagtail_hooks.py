@@ -1,0 +1,12 @@
+"""Wagtail admin hooks for training content."""
+
+from wagtail.snippets.models import register_snippet
+
+from modules.h5p.viewsets import H5PPackageViewSet
+
+register_snippet(H5PPackageViewSet)
+
+# MI scenarios: snippet views plus import/export as JSON files (modules/scenario_admin.py).
+from modules.scenario_admin import ScenarioViewSet  # noqa: E402
+
+register_snippet(ScenarioViewSet)

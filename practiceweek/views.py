@@ -1,0 +1,421 @@
+"""Practice-week pages for bookers and hosts. Each view checks who may see it; rules live in services."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from practiceweek import notifications, selectors, services
+from practiceweek.forms import (
+    AttendanceForm,
+    BookingForm,
+    CancelForm,
+    OfferResponseForm,
+    ReflectionForm,
+    SlotFilterForm,
+    SlotProposalForm,
+)
+from practiceweek.ics import booking_ics
+from practiceweek.models import Booking, Slot
+
+NOT_A_BOOKER = (
+    "Practice week booking is for senior managers of the council and its partner agencies. "
+    "If you think you should have access, contact the Learning and Development team."
+)
+
+
+def _refuse(request, message: str, *, status: int = 403, title: str = "You cannot use this page"):
+    return render(request, "practiceweek/refused.html", {"title": title, "message": message}, status=status)
+
+
+def _not_found(request, message: str = "We could not find that page."):
+    return _refuse(request, message, status=404, title="Not found")
+
+
+def booker_required(view):
+    """Signed in, and allowed to book (senior managers, L&D, superusers)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not selectors.user_can_book(user=request.user):
+            return _refuse(request, NOT_A_BOOKER)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _refusal_errors(refusal: services.BookingRefused, *, href: str = "") -> list[dict]:
+    return [{"text": refusal.message, "href": href}]
+
+
+@booker_required
+def index(request):
+    """The current week's slots as a week view or a list; filters: day, locality, activity, availability."""
+    week = selectors.week_current()
+    if week is None:
+        return render(request, "practiceweek/no_week.html", {})
+    form = SlotFilterForm(
+        request.GET or None,
+        days=selectors.week_days(week=week),
+        localities=selectors.slot_localities(week=week),
+        activities=selectors.slot_activities(week=week),
+    )
+    filters = selectors.SlotFilters()
+    view = "week"
+    if form.is_bound and form.is_valid():
+        filters = selectors.SlotFilters(
+            day=form.day_value(),
+            locality=form.cleaned_data["locality"],
+            activity=form.cleaned_data["activity"],
+            availability=form.cleaned_data["availability"],
+        )
+        view = form.cleaned_data.get("view") or "week"
+    slots = selectors.slots_browse(week=week, filters=filters)
+    mine = {
+        b.slot_id: b
+        for b in selectors.bookings_of(user=request.user, week=week)
+        if b.status in Booking.ACTIVE
+    }
+    for slot in slots:
+        slot.my_booking = mine.get(slot.pk)
+    query = request.GET.copy()
+    query.pop("view", None)
+    return render(
+        request,
+        "practiceweek/practice_week.html",
+        {
+            "week": week,
+            "form": form,
+            "view": view,
+            "slots": slots,
+            "days": selectors.slots_by_day(week=week, slots=slots),
+            "state": selectors.signup_state(week=week),
+            "my_active": list(mine.values()),
+            "filter_query": query.urlencode(),
+            "filtered": any([filters.day, filters.locality, filters.activity, filters.availability]),
+        },
+    )
+
+
+def _slot_page(request, slot: Slot, *, form=None, errors=None, status: int = 200):
+    booking = selectors.booking_active_for(user=request.user, slot=slot)
+    confirmed = booking is not None and booking.status == Booking.Status.CONFIRMED
+    return render(
+        request,
+        "practiceweek/slot.html",
+        {
+            "slot": slot,
+            "week": slot.week,
+            "booking": booking,
+            "confirmed": confirmed,
+            "position": selectors.waitlist_position(booking=booking) if booking else None,
+            "state": selectors.signup_state(week=slot.week),
+            "form": form or BookingForm(),
+            "errors": errors or [],
+            "deadline": services.cancellation_deadline(slot=slot),
+            "hosts": list(slot.hosts.all()),
+        },
+        status=status,
+    )
+
+
+@booker_required
+def slot_detail(request, slot_id: int):
+    slot = selectors.slot_for_booking(slot_id=slot_id)
+    if slot is None:
+        return _not_found(request, "That slot does not exist or is not open for booking.")
+    return _slot_page(request, slot)
+
+
+@require_POST
+@booker_required
+def slot_book(request, slot_id: int):
+    form = BookingForm(request.POST)
+    refusal = None
+    if form.is_valid():
+        try:
+            booking = services.booking_create(user=request.user, slot_id=slot_id, agreed=True)
+        except services.BookingRefused as error:
+            refusal = error
+        else:
+            if booking.status == Booking.Status.CONFIRMED:
+                messages.success(
+                    request, "Your place is confirmed. We have emailed you a calendar invitation."
+                )
+            elif booking.status == Booking.Status.WAITLISTED:
+                position = selectors.waitlist_position(booking=booking)
+                messages.success(request, f"This slot is full: you are number {position} on the waitlist.")
+            else:
+                messages.success(
+                    request,
+                    "Your ballot request is in. We will email you the result when the ballot is drawn.",
+                )
+            return redirect("practiceweek:slot", slot_id=slot_id)
+    # Refused or incomplete: show the slot again with the reason (the slot is read only on this path).
+    slot = selectors.slot_for_booking(slot_id=slot_id)
+    if slot is None:
+        return _not_found(request, "That slot does not exist or is not open for booking.")
+    if refusal is not None:
+        return _slot_page(request, slot, form=form, errors=_refusal_errors(refusal), status=409)
+    errors = [{"text": form.errors["agree"][0], "href": "#id_agree"}]
+    return _slot_page(request, slot, form=form, errors=errors, status=400)
+
+
+@booker_required
+def my_bookings(request):
+    bookings = list(selectors.bookings_of(user=request.user))
+    for booking in bookings:
+        booking.position = selectors.waitlist_position(booking=booking)
+        booking.offer_link = (
+            reverse("practiceweek:offer", args=[notifications.offer_token(booking=booking)])
+            if booking.status == Booking.Status.OFFERED
+            else ""
+        )
+    now = timezone.now()
+    return render(
+        request,
+        "practiceweek/my_bookings.html",
+        {
+            "active": [b for b in bookings if b.is_active and b.slot.starts_at > now],
+            "past": [b for b in bookings if b.status == Booking.Status.CONFIRMED and b.slot.starts_at <= now],
+            "ended": [b for b in bookings if not b.is_active],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@booker_required
+def booking_cancel(request, booking_id: int):
+    booking = selectors.booking_of(user=request.user, booking_id=booking_id)
+    if booking is None or not booking.is_active:
+        return _not_found(request, "We could not find that booking among your active bookings.")
+    errors = []
+    if request.method == "POST" and CancelForm(request.POST).is_valid():
+        try:
+            services.booking_cancel(booking_id=booking.pk, user=request.user)
+        except services.BookingRefused as refusal:
+            errors = _refusal_errors(refusal)
+        else:
+            messages.success(
+                request, "Your booking is cancelled. We have emailed you to update your calendar."
+            )
+            return redirect("practiceweek:my_bookings")
+    return render(
+        request,
+        "practiceweek/booking_cancel.html",
+        {"booking": booking, "errors": errors, "deadline": services.cancellation_deadline(slot=booking.slot)},
+        status=409 if errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def offer_respond(request, token: str):
+    """Accept or decline a waitlist offer from the signed link in the offer email."""
+    read = notifications.offer_token_read(token=token)
+    booking = None
+    if read is not None:
+        booking = (
+            Booking.objects.filter(pk=read[0], user=request.user)
+            .select_related("slot", "slot__host_team")
+            .first()
+        )
+    if read is None or booking is None:
+        return _refuse(
+            request,
+            "This offer link is not valid for your account. Check you are signed in as the person it was "
+            "sent to, or open your practice week bookings.",
+            status=404,
+            title="Offer link not valid",
+        )
+    form = OfferResponseForm(request.POST or None)
+    errors = []
+    still_open = booking.status == Booking.Status.OFFERED and booking.offer_round == read[1]
+    if request.method == "POST" and form.is_valid():
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            services.offer_respond(
+                booking_id=booking.pk, offer_round=read[1], user=request.user, accept=accept
+            )
+        except services.BookingRefused as refusal:
+            errors = _refusal_errors(refusal)
+            booking.refresh_from_db()
+            still_open = False
+        else:
+            if accept:
+                messages.success(
+                    request, "Your place is confirmed. We have emailed you a calendar invitation."
+                )
+                return redirect("practiceweek:slot", slot_id=booking.slot_id)
+            messages.success(request, "You have declined the place. It will be offered to the next person.")
+            return redirect("practiceweek:my_bookings")
+    elif request.method == "POST":
+        errors = [{"text": form.errors["decision"][0], "href": "#id_decision_0"}]
+    return render(
+        request,
+        "practiceweek/offer.html",
+        {"booking": booking, "form": form, "errors": errors, "still_open": still_open},
+        status=409 if errors and not form.errors else (400 if errors else 200),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def reflection(request, booking_id: int):
+    booking = selectors.booking_of(user=request.user, booking_id=booking_id)
+    if booking is None or booking.status != Booking.Status.CONFIRMED:
+        return _not_found(request, "We could not find that visit among your bookings.")
+    existing = getattr(booking, "reflection", None) if hasattr(booking, "reflection") else None
+    initial = (
+        {"text": existing.text, "themes": existing.themes, "share_themes": existing.share_themes}
+        if existing
+        else None
+    )
+    form = ReflectionForm(request.POST or None, initial=initial)
+    errors = []
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.reflection_save(
+                    booking_id=booking.pk,
+                    user=request.user,
+                    text=form.cleaned_data["text"],
+                    themes=form.cleaned_data["themes"],
+                    share_themes=form.cleaned_data["share_themes"],
+                )
+            except services.BookingRefused as refusal:
+                errors = _refusal_errors(refusal)
+            else:
+                messages.success(request, "Your reflection is saved. It appears in your learning record.")
+                return redirect("practiceweek:my_bookings")
+        else:
+            errors = [
+                {"text": error, "href": f"#id_{name}"}
+                for name, error_list in form.errors.items()
+                for error in error_list
+            ]
+    return render(
+        request,
+        "practiceweek/reflection.html",
+        {"booking": booking, "form": form, "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def hosting(request):
+    """A host's slots with who is coming (role and agency)."""
+    if not (
+        selectors.hosted_slots(user=request.user).exists() or selectors.user_home_team(user=request.user)
+    ):
+        return _refuse(
+            request,
+            "This page is for frontline teams hosting practice week visitors. You are not in a team or named "
+            "on any slot.",
+        )
+    return render(
+        request,
+        "practiceweek/hosting.html",
+        {
+            "slots": selectors.host_slots_with_visitors(user=request.user),
+            "now": timezone.now(),
+            "week": selectors.week_current(),
+            "team": selectors.user_home_team(user=request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def hosting_slot(request, slot_id: int):
+    """Who is coming to one hosted slot, and attendance once it has started."""
+    slot = next((s for s in selectors.host_slots_with_visitors(user=request.user) if s.pk == slot_id), None)
+    if slot is None:
+        return _not_found(request, "We could not find that slot among the ones you host.")
+    form = AttendanceForm(request.POST or None, bookings=slot.visitors)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.attendance_record(slot_id=slot.pk, actor=request.user, marks=form.marks())
+        except services.BookingRefused as refusal:
+            errors = _refusal_errors(refusal)
+        else:
+            messages.success(request, f"Attendance saved ({changed} change{'s' if changed != 1 else ''}).")
+            return redirect("practiceweek:hosting_slot", slot_id=slot.pk)
+    return render(
+        request,
+        "practiceweek/hosting_slot.html",
+        {"slot": slot, "form": form, "errors": errors, "started": slot.starts_at <= timezone.now()},
+        status=409 if errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def hosting_propose(request):
+    """A team member proposes a slot for their team; L&D approve it in the admin."""
+    team = selectors.user_home_team(user=request.user)
+    week = selectors.week_current()
+    if team is None:
+        return _refuse(request, "You can propose a slot once you belong to a team.")
+    if week is None:
+        return render(request, "practiceweek/no_week.html", {})
+    form = SlotProposalForm(request.POST or None, initial={"date": week.starts_on, "locality": team.locality})
+    errors = []
+    if request.method == "POST":
+        if form.is_valid():
+            starts_at, ends_at = form.times()
+            try:
+                services.slot_propose(
+                    user=request.user,
+                    week=week,
+                    team=team,
+                    activity=form.cleaned_data["activity"],
+                    description=form.cleaned_data["description"],
+                    locality=form.cleaned_data["locality"],
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    capacity=form.cleaned_data["capacity"],
+                    meeting_point=form.cleaned_data["meeting_point"],
+                    access_notes=form.cleaned_data["access_notes"],
+                )
+            except services.BookingRefused as refusal:
+                errors = _refusal_errors(refusal, href="#id_date")
+            else:
+                messages.success(
+                    request, "Thank you. L&D will review your slot and email you when it is open."
+                )
+                return redirect("practiceweek:hosting")
+        else:
+            errors = [
+                {"text": error, "href": f"#id_{name}"}
+                for name, error_list in form.errors.items()
+                for error in error_list
+            ]
+    return render(
+        request,
+        "practiceweek/hosting_propose.html",
+        {"form": form, "errors": errors, "team": team, "week": week},
+        status=400 if errors else 200,
+    )
+
+
+@booker_required
+def booking_invite(request, booking_id: int):
+    """Download the calendar invite of one's own confirmed booking again."""
+    booking = selectors.booking_of(user=request.user, booking_id=booking_id)
+    if booking is None or booking.status != Booking.Status.CONFIRMED:
+        return _not_found(request, "We could not find that confirmed booking.")
+    response = HttpResponse(
+        booking_ics(booking=booking, method="REQUEST"), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="practice-week.ics"'
+    return response

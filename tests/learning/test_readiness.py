@@ -1,0 +1,283 @@
+"""Readiness for L&D and leadership: figures, person drill-down, audited changes, exports."""
+
+import csv
+import io
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from cms.people.roles import GROUP_LD_EDITORS, GROUP_SENIOR_MANAGERS, GROUP_TEAM_MANAGERS
+from learning.models import CompletionChange, Enrolment, ModuleCompletion
+from learning.selectors_readiness import burn_up, readiness_by, readiness_totals
+from learning.services.assignments import enrolments_sync
+from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
+from tests.learning.factories_assignments import AssignmentFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _admin_user(*groups, perms=()):
+    user = UserFactory(groups=list(groups))
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    admin_access = Permission.objects.get(codename="access_admin")
+    user.user_permissions.add(admin_access, *[Permission.objects.get(codename=p) for p in perms])
+    return user
+
+
+@pytest.fixture
+def rollout(make_module, home_page):
+    """Two teams, MI foundations assigned; three of five people complete; one overdue."""
+    today = timezone.localdate()
+    programme = ProgrammeFactory(go_live_date=today + timedelta(days=180))
+    banbury, witney = TeamFactory(name="Banbury"), TeamFactory(name="Witney")
+    people = [StaffProfileFactory(team=banbury) for _ in range(3)] + [
+        StaffProfileFactory(team=witney) for _ in range(2)
+    ]
+    mi = make_module("Motivational interviewing foundations")
+    AssignmentFactory(
+        programme=programme,
+        module=mi,
+        teams=[banbury, witney],
+        due_date=today - timedelta(days=2),
+        late_joiner_days=0,
+    )
+    enrolments_sync(today=today - timedelta(days=30))
+    for profile, days_ago in zip(people[:3], (20, 10, 1), strict=True):
+        ModuleCompletion.objects.create(
+            user=profile.user, module=mi, completed_at=timezone.now() - timedelta(days=days_ago)
+        )
+    enrolments_sync(today=today)
+    return {"programme": programme, "people": people, "module": mi, "today": today}
+
+
+def test_share_complete_by_team(rollout):
+    rows = {
+        r.label: r for r in readiness_by(by="team", programme=rollout["programme"], today=rollout["today"])
+    }
+    assert (rows["Banbury"].complete, rows["Banbury"].total, rows["Banbury"].percent) == (3, 3, 100)
+    assert (rows["Witney"].complete, rows["Witney"].total, rows["Witney"].overdue) == (0, 2, 2)
+    totals = readiness_totals(programme=rollout["programme"], today=rollout["today"])
+    assert (totals.complete, totals.total, totals.percent) == (3, 5, 60)
+
+
+def test_leavers_drop_out_of_the_figures(rollout):
+    leaver = rollout["people"][4]
+    leaver.active = False
+    leaver.save()
+    totals = readiness_totals(programme=rollout["programme"], today=rollout["today"])
+    assert totals.total == 4
+
+
+def test_burn_up_counts_completions_and_projects_at_the_current_pace(rollout):
+    burn = burn_up(programme=rollout["programme"], today=rollout["today"])
+    assert burn.total == 5
+    assert [count for _day, count in burn.points] == [1, 2, 3]
+    assert burn.projected_at_go_live == 5
+    assert burn.target_on(burn.go_live) == 5
+
+
+def test_ld_see_the_dashboard_with_tables_beside_charts(client, rollout, django_assert_max_num_queries):
+    client.force_login(_admin_user(GROUP_LD_EDITORS))
+    client.get(reverse("learning_readiness"))
+    with django_assert_max_num_queries(40):
+        response = client.get(reverse("learning_readiness"), {"programme": rollout["programme"].pk})
+    assert response.status_code == 200
+    assert "60% of required learning complete" in response.text
+    assert "Completions over time (data for the chart)" in response.text
+    assert "Banbury" in response.text and "Witney" in response.text
+
+
+def test_dashboard_queries_do_not_grow_with_people(
+    client, rollout, make_module, django_assert_max_num_queries
+):
+    user = _admin_user(GROUP_LD_EDITORS)
+    client.force_login(user)
+    client.get(reverse("learning_readiness"))
+    team = TeamFactory(name="Didcot")
+    for _ in range(15):
+        StaffProfileFactory(team=team)
+    AssignmentFactory(
+        programme=rollout["programme"], module=make_module("Foundations of Change"), teams=[team]
+    )
+    enrolments_sync()
+    with django_assert_max_num_queries(40):
+        response = client.get(reverse("learning_readiness"))
+    assert "Didcot" in response.text
+
+
+@pytest.mark.parametrize("kind", ["learner", "team_manager", "senior_without_permission"])
+def test_people_without_readiness_access_are_refused(client, rollout, kind):
+    if kind == "learner":
+        user = UserFactory()
+    elif kind == "team_manager":
+        user = _admin_user(GROUP_TEAM_MANAGERS)
+    else:
+        user = _admin_user(GROUP_SENIOR_MANAGERS)
+    client.force_login(user)
+    response = client.get(reverse("learning_readiness"))
+    assert response.status_code in {302, 403}
+    export = client.get(reverse("learning_readiness_export", args=["matrix", "csv"]))
+    assert export.status_code in {302, 403}
+
+
+def test_leadership_with_the_readiness_permission_can_view_but_not_change_records(client, rollout):
+    leader = _admin_user(GROUP_SENIOR_MANAGERS, perms=["view_readiness"])
+    client.force_login(leader)
+    assert client.get(reverse("learning_readiness")).status_code == 200
+    person = rollout["people"][3].user
+    url = reverse("learning_person_record", args=[person.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {"action": "offline", "module": rollout["module"].pk, "completed_on": "01/11/2026", "evidence": "x"},
+    )
+    assert response.status_code in {302, 403}  # Wagtail's admin turns a refusal into a redirect home
+    assert not CompletionChange.objects.exists()
+
+
+def test_ld_record_offline_training_on_the_person_page_and_it_is_shown(client, rollout):
+    ld = _admin_user(GROUP_LD_EDITORS)
+    client.force_login(ld)
+    person = rollout["people"][3].user
+    url = reverse("learning_person_record", args=[person.pk])
+    response = client.post(
+        url,
+        {
+            "action": "offline",
+            "module": rollout["module"].pk,
+            "completed_on": "20/11/2026",
+            "evidence": "Classroom MI course, signed register",
+        },
+    )
+    assert response.status_code == 302
+    change = CompletionChange.objects.get(learner=person)
+    assert change.changed_by == ld
+    page = client.get(url)
+    assert "Classroom MI course, signed register" in page.text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "offline", "module": "", "completed_on": "20/11/2026", "evidence": "x"},
+        {"action": "offline", "module": "999999", "completed_on": "not a date", "evidence": ""},
+        {
+            "action": "offline",
+            "module": "1",
+            "completed_on": "01/01/2099",
+            "evidence": "<script>alert(1)</script>",
+        },
+        {"action": "due_date", "enrolment": "abc", "due_date": "31/02/2027", "reason": ""},
+    ],
+)
+def test_bad_input_on_the_person_page_is_answered_on_the_form(client, rollout, data):
+    client.force_login(_admin_user(GROUP_LD_EDITORS))
+    person = rollout["people"][3].user
+    response = client.post(reverse("learning_person_record", args=[person.pk]), data)
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.text
+    assert not CompletionChange.objects.exists()
+
+
+def test_ld_extend_a_due_date_with_a_reason(client, rollout):
+    client.force_login(_admin_user(GROUP_LD_EDITORS))
+    person = rollout["people"][3].user
+    enrolment = Enrolment.objects.get(user=person)
+    response = client.post(
+        reverse("learning_person_record", args=[person.pk]),
+        {
+            "action": "due_date",
+            "enrolment": enrolment.pk,
+            "due_date": "30/04/2027",
+            "reason": "Returning from leave",
+        },
+    )
+    assert response.status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.due_date == date(2027, 4, 30)
+
+
+def test_person_record_for_unknown_person_is_404(client, rollout):
+    client.force_login(_admin_user(GROUP_LD_EDITORS))
+    assert client.get(reverse("learning_person_record", args=[987654])).status_code == 404
+
+
+def test_csv_matrix_export_equals_the_database(client, rollout):
+    client.force_login(_admin_user(GROUP_LD_EDITORS))
+    response = client.get(reverse("learning_readiness_export", args=["matrix", "csv"]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    header, body = rows[0], rows[1:]
+    assert header[0] == "Name"
+    assert len(body) == Enrolment.objects.filter(removed_on__isnull=True).count()
+    by_email = {row[1]: row for row in body}
+    for enrolment in Enrolment.objects.select_related("user"):
+        row = by_email[enrolment.user.email]
+        assert row[7] == enrolment.due_date.isoformat()
+        assert row[8] == ("Complete" if enrolment.completed_at else "Overdue")
+
+
+def test_exports_neutralise_spreadsheet_formulas(client, rollout):
+    person = rollout["people"][3].user
+    person.first_name = '=HYPERLINK("http://evil")'
+    person.save()
+    client.force_login(_admin_user(GROUP_LD_EDITORS))
+    response = client.get(reverse("learning_readiness_export", args=["matrix", "csv"]))
+    text = b"".join(response.streaming_content).decode()
+    assert "'=HYPERLINK" in text
+
+
+def test_xlsx_exports_are_real_workbooks(client, rollout):
+    client.force_login(_admin_user(GROUP_LD_EDITORS))
+    for kind in ("matrix", "readiness"):
+        response = client.get(reverse("learning_readiness_export", args=[kind, "xlsx"]))
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content)
+        with zipfile.ZipFile(io.BytesIO(content)) as workbook:
+            sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
+        assert "<row" in sheet
+
+
+def test_unknown_exports_are_404(client, rollout):
+    client.force_login(_admin_user(GROUP_LD_EDITORS))
+    assert client.get(reverse("learning_readiness_export", args=["everything", "csv"])).status_code == 404
+    assert client.get(reverse("learning_readiness_export", args=["matrix", "pdf"])).status_code == 404
+
+
+def test_readiness_menu_is_shown_only_to_those_who_may_see_it(client, rollout):
+    client.force_login(_admin_user(GROUP_LD_EDITORS))
+    assert "/admin/readiness/" in client.get("/admin/").text
+    client.force_login(_admin_user(GROUP_TEAM_MANAGERS))
+    assert "/admin/readiness/" not in client.get("/admin/").text
+
+
+def test_saving_an_assignment_in_the_admin_enrols_its_audience(client, rollout, make_module):
+    ld = _admin_user(GROUP_LD_EDITORS)
+    for codename in ("add_assignment", "change_assignment", "view_assignment"):
+        ld.user_permissions.add(Permission.objects.get(codename=codename))
+    client.force_login(ld)
+    team = TeamFactory(name="Abingdon")
+    person = StaffProfileFactory(team=team)
+    module = make_module("Children's resilience")
+    response = client.post(
+        reverse("learning_assignments:add"),
+        {
+            "programme": rollout["programme"].pk,
+            "module": module.pk,
+            "required": "on",
+            "teams": [team.pk],
+            "due_mode": "fixed",
+            "due_date": "2027-05-28",
+            "late_joiner_days": 28,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.text[:2000]
+    assert response["Location"] == reverse("learning_assignments:index"), response["Location"]
+    assert Enrolment.objects.filter(user=person.user, module=module).exists()

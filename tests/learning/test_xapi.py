@@ -1,0 +1,367 @@
+"""The xAPI endpoint and statement_record: H5P results recorded once, for the signed-in learner."""
+
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from learning.models import ActivityCompletion, H5PAttempt, H5PPlayerState, ModuleCompletion, XAPIStatement
+from learning.services.xapi import completion_rule_met
+from learning.xapi_schema import StatementInvalid, statement_parse
+from tests.cms.factories import UserFactory
+from tests.learning.xapi_statements import statement
+from tests.modules.factories import h5p_activity_block, h5p_package_ready, module_with_lessons, text_block
+
+pytestmark = pytest.mark.django_db
+
+URL = "/learning/xapi/statements/"
+STATE_URL = "/learning/xapi/state/"
+
+
+@pytest.fixture
+def learner():
+    return UserFactory(first_name="Sam", last_name="Okafor")
+
+
+@pytest.fixture
+def package(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return h5p_package_ready()
+
+
+@pytest.fixture
+def h5p_lesson(home_page, package):
+    """A module of one lesson holding one required H5P activity (default rule)."""
+    module, (lesson,) = module_with_lessons(
+        home_page, bodies=[[text_block(), h5p_activity_block(package=package, id="h5p-1")]]
+    )
+    return module, lesson
+
+
+@pytest.fixture
+def signed_in(client, learner):
+    client.force_login(learner)
+    return client
+
+
+def post(client, body, **extra):
+    return client.post(URL, data=json.dumps(body), content_type="application/json", **extra)
+
+
+def body_for(lesson, data=None, block_id="h5p-1", **extra):
+    return {"lesson_id": lesson.pk, "block_id": block_id, "statement": data or statement(), **extra}
+
+
+def test_an_answered_statement_completes_the_activity_and_the_module(signed_in, learner, h5p_lesson, package):
+    """A learner answers the lesson's only H5P activity: the activity, lesson and module complete."""
+    module, lesson = h5p_lesson
+    response = post(signed_in, body_for(lesson))
+
+    assert response.status_code == 201
+    assert response.json()["activity_completed"] is True
+    assert response.json()["newly_completed"] is True
+    assert ActivityCompletion.objects.filter(user=learner, lesson=lesson, block_id="h5p-1").exists()
+    assert ModuleCompletion.objects.filter(user=learner, module=module).exists()
+    attempt = H5PAttempt.objects.get()
+    assert (attempt.score_raw, attempt.score_max, attempt.duration_seconds) == (4, 5, 12.5)
+    assert attempt.package_version_id == package.current_version_id
+
+
+def test_the_same_statement_twice_is_stored_once(signed_in, h5p_lesson):
+    """A retried POST (flaky wifi) never duplicates a statement or an attempt."""
+    _module, lesson = h5p_lesson
+    body = body_for(lesson)
+    assert post(signed_in, body).status_code == 201
+    second = post(signed_in, body)
+
+    assert second.status_code == 200
+    assert second.json()["duplicate"] is True
+    assert XAPIStatement.objects.count() == 1
+    assert H5PAttempt.objects.count() == 1
+
+
+def test_the_actor_in_the_body_is_ignored(signed_in, learner, h5p_lesson):
+    """Someone naming another person as the actor still records only their own result."""
+    other = UserFactory(email="victim@oxfordshire.gov.uk")
+    _module, lesson = h5p_lesson
+    spoofed = statement(actor={"mbox": "mailto:victim@oxfordshire.gov.uk", "objectType": "Agent"})
+    post(signed_in, body_for(lesson, spoofed))
+
+    stored = XAPIStatement.objects.get()
+    assert stored.user == learner
+    assert "actor" not in stored.payload
+    assert not ActivityCompletion.objects.filter(user=other).exists()
+
+
+def test_a_statement_id_used_by_someone_else_is_a_conflict(client, h5p_lesson):
+    _module, lesson = h5p_lesson
+    data = statement()
+    first, second = UserFactory(), UserFactory()
+    client.force_login(first)
+    post(client, body_for(lesson, data))
+    client.force_login(second)
+    response = post(client, body_for(lesson, data))
+
+    assert response.status_code == 409
+    assert XAPIStatement.objects.get().user == first
+
+
+def test_every_attempt_is_kept_and_completion_is_never_lost(signed_in, learner, h5p_lesson):
+    """Trying again with a worse score keeps the completion and both attempts."""
+    _module, lesson = h5p_lesson
+    post(signed_in, body_for(lesson, statement(raw=5)))
+    post(signed_in, body_for(lesson, statement(raw=1)))
+
+    assert H5PAttempt.objects.filter(user=learner).count() == 2
+    assert ActivityCompletion.objects.filter(user=learner).count() == 1
+
+
+def test_sub_activity_statements_are_logged_but_never_complete(signed_in, learner, h5p_lesson):
+    """A question inside a question set answers; only the set as a whole completes the activity."""
+    _module, lesson = h5p_lesson
+    response = post(signed_in, body_for(lesson, statement(parent=True)))
+
+    assert response.status_code == 201
+    assert response.json()["activity_completed"] is False
+    assert XAPIStatement.objects.get().top_level is False
+    assert not ActivityCompletion.objects.exists()
+    assert not H5PAttempt.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "rule,pass_mark,verb,raw,success,completes",
+    [
+        ("default", None, "answered", 1, None, True),
+        ("default", None, "completed", None, None, True),
+        ("default", None, "passed", 5, None, False),
+        ("default", None, "progressed", None, None, False),
+        ("default", 80, "answered", 3, None, False),
+        ("default", 80, "answered", 4, None, True),
+        ("default", 80, "passed", 4, None, True),
+        ("answered", None, "completed", None, None, False),
+        ("completed", None, "answered", 5, None, False),
+        ("completed", None, "completed", 5, None, True),
+        ("passed", None, "passed", None, None, True),
+        ("passed", None, "answered", 5, True, True),
+        ("passed", None, "answered", 2, False, False),
+        ("passed", 60, "answered", 3, None, True),
+        ("any_progress", None, "progressed", None, None, True),
+        ("any_progress", None, "interacted", None, None, True),
+    ],
+)
+def test_completion_rules(rule, pass_mark, verb, raw, success, completes):
+    """Each block rule, including Interactive Video's 'any progress', and the optional pass mark."""
+    parsed = statement_parse(
+        statement(verb, raw=raw, max_score=5 if raw is not None else None, success=success)
+    )
+    assert completion_rule_met(rule=rule, pass_mark=pass_mark, statement=parsed) is completes
+
+
+def test_a_pass_mark_on_the_block_holds_back_a_low_score(signed_in, learner, home_page, package):
+    _module, (lesson,) = module_with_lessons(
+        home_page, bodies=[[h5p_activity_block(package=package, id="h5p-1", pass_mark=80)]]
+    )
+    low = post(signed_in, body_for(lesson, statement(raw=3)))
+    high = post(signed_in, body_for(lesson, statement(raw=4)))
+
+    assert low.json()["activity_completed"] is False
+    assert high.json()["activity_completed"] is True
+    assert list(H5PAttempt.objects.order_by("created_at").values_list("completed_activity", flat=True)) == [
+        False,
+        True,
+    ]
+
+
+def test_anonymous_posts_are_refused(client, h5p_lesson):
+    _module, lesson = h5p_lesson
+    response = post(client, body_for(lesson))
+    assert response.status_code == 401
+    assert "error" in response.json()
+    assert not XAPIStatement.objects.exists()
+
+
+def test_csrf_is_enforced(learner, h5p_lesson):
+    """The endpoint uses the session, so it must refuse cross-site posts without the CSRF token."""
+    _module, lesson = h5p_lesson
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    assert post(client, body_for(lesson)).status_code == 403
+
+    token = "a" * 32  # what the page's cookie would hold; the header must match it
+    client.cookies["csrftoken"] = token
+    assert post(client, body_for(lesson), HTTP_X_CSRFTOKEN=token).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "mutate,status,message",
+    [
+        (lambda s: s["result"]["score"].update(raw=6), 400, "between 0 and result.score.max"),
+        (lambda s: s["result"]["score"].update(raw=-1, scaled=0), 400, "between 0 and result.score.max"),
+        (lambda s: s["result"]["score"].update(min=5), 400, "result.score.min"),
+        (lambda s: s["result"]["score"].pop("max"), 400, "result.score.max is required"),
+        (lambda s: s["result"]["score"].update(scaled=2), 400, "result.score.scaled"),
+        (lambda s: s["result"]["score"].update(raw="4"), 400, "must be a number"),
+        (lambda s: s.update(id="not-a-uuid"), 400, "id must be a UUID"),
+        (lambda s: s.pop("verb"), 400, "verb must be an object"),
+        (lambda s: s["verb"].update(id="answered"), 400, "verb.id must be an IRI"),
+        (lambda s: s.update(surprise=True), 400, "unknown field 'surprise'"),
+        (lambda s: s["result"].update(duration="twelve seconds"), 400, "ISO 8601"),
+        (lambda s: s["object"].update(objectType="Agent"), 400, "object.objectType"),
+        (lambda s: s["result"].update(response="a\x00b"), 400, "result.response"),
+    ],
+)
+def test_bad_statements_get_a_clear_400(signed_in, h5p_lesson, mutate, status, message):
+    _module, lesson = h5p_lesson
+    data = statement()
+    mutate(data)
+    response = post(signed_in, body_for(lesson, data))
+    assert response.status_code == status
+    assert message in response.json()["error"]
+    assert not XAPIStatement.objects.exists()
+
+
+def test_malformed_bodies_get_4xx_json(signed_in, h5p_lesson):
+    _module, lesson = h5p_lesson
+    cases = [
+        (signed_in.post(URL, data="not json", content_type="application/json"), 400),
+        (signed_in.post(URL, data="[]", content_type="application/json"), 400),
+        (signed_in.post(URL, data="[" * 50_000, content_type="application/json"), 400),
+        (signed_in.post(URL, data={"lesson_id": lesson.pk}), 415),
+        (
+            signed_in.post(
+                URL, data=json.dumps(body_for(lesson)) + " " * 70_000, content_type="application/json"
+            ),
+            413,
+        ),
+        (post(signed_in, {**body_for(lesson), "lesson_id": "1"}), 400),
+        (post(signed_in, {**body_for(lesson), "block_id": "h5p\x00"}), 400),
+        (post(signed_in, {**body_for(lesson), "extra": 1}), 400),
+        (signed_in.get(URL), 405),
+    ]
+    for response, status in cases:
+        assert response.status_code == status
+        if status != 405:
+            assert response.json()["error"]
+
+
+def test_the_lesson_must_be_live_hold_the_block_and_be_visible(
+    signed_in, learner, h5p_lesson, home_page, package
+):
+    """Statements for draft lessons, other blocks or restricted lessons are refused (404)."""
+    _module, lesson = h5p_lesson
+    assert post(signed_in, body_for(lesson, block_id="no-such-block")).status_code == 404
+    assert post(signed_in, {**body_for(lesson), "lesson_id": 999999}).status_code == 404
+
+    _module2, (restricted,) = module_with_lessons(
+        home_page, bodies=[[h5p_activity_block(package=package, id="h5p-1")]]
+    )
+    restriction = PageViewRestriction.objects.create(
+        page=restricted, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.create(name="Probation only"))
+    assert post(signed_in, body_for(restricted)).status_code == 404
+
+    lesson.unpublish()
+    assert post(signed_in, body_for(lesson)).status_code == 404
+    assert not XAPIStatement.objects.exists()
+
+
+def test_a_text_block_id_is_not_an_h5p_activity(signed_in, home_page, package):
+    _module, (lesson,) = module_with_lessons(home_page, bodies=[[text_block(id="text-1")]])
+    assert post(signed_in, body_for(lesson, block_id="text-1")).status_code == 404
+
+
+def test_the_package_version_played_is_recorded(signed_in, h5p_lesson, package):
+    """Attempts record the version the learner played, even after a newer version is uploaded."""
+    _module, lesson = h5p_lesson
+    played = package.current_version_id
+    newer = h5p_package_ready(title="Another")  # a version of another package is not accepted
+    post(signed_in, body_for(lesson, package_version_id=newer.current_version_id))
+    post(signed_in, body_for(lesson, package_version_id=played))
+    assert set(H5PAttempt.objects.values_list("package_version_id", flat=True)) == {played}
+
+
+def test_a_statement_that_does_not_complete_costs_at_most_10_queries(signed_in, h5p_lesson):
+    """Pinned: session, user, duplicate check, lesson, restrictions, version, statement, attempt
+    (plus the transaction's savepoint and release inside the test's own transaction)."""
+    _module, lesson = h5p_lesson
+    post(signed_in, body_for(lesson, statement("progressed", raw=None, max_score=None)))  # warm up
+    with CaptureQueriesContext(connection) as queries:
+        response = post(signed_in, body_for(lesson, statement("failed", raw=1, max_score=5, success=False)))
+    assert response.status_code == 201
+    assert H5PAttempt.objects.filter(verb="failed").exists()
+    assert len(queries) <= 10, "\n".join(query["sql"][:150] for query in queries)
+
+
+def _completing_query_count(home_page, package, lessons: int) -> int:
+    user = UserFactory()
+    client = Client()
+    client.force_login(user)
+    bodies = [[h5p_activity_block(package=package, id=f"h5p-{n}")] for n in range(lessons)]
+    _module, created = module_with_lessons(home_page, bodies=bodies)
+    post(client, body_for(created[0], block_id="h5p-0"))
+    with CaptureQueriesContext(connection) as queries:
+        post(client, body_for(created[1], block_id="h5p-1"))
+    return len(queries)
+
+
+def test_the_query_count_of_a_completing_statement_does_not_grow_with_the_module(home_page, package):
+    """A completing statement costs the same in a 3-lesson module as in a 15-lesson one."""
+    small = _completing_query_count(home_page, package, 3)
+    large = _completing_query_count(home_page, package, 15)
+    assert small == large
+
+
+def test_statement_parse_refuses_deep_nesting():
+    data = statement()
+    deep: dict = {}
+    node = deep
+    for _ in range(30):
+        node["x"] = {}
+        node = node["x"]
+    data["object"]["definition"]["extensions"] = deep
+    with pytest.raises(StatementInvalid, match="nested too deeply"):
+        statement_parse(data)
+
+
+def test_player_state_is_saved_and_restored_per_learner(client, learner, h5p_lesson):
+    """A learner leaves mid-activity and comes back to the same answers; others see nothing."""
+    _module, lesson = h5p_lesson
+    client.force_login(learner)
+    saved = client.post(
+        STATE_URL,
+        data=json.dumps({"lesson_id": lesson.pk, "block_id": "h5p-1", "state": '{"answers":[true,null]}'}),
+        content_type="application/json",
+    )
+    assert saved.status_code == 200
+    restored = client.get(STATE_URL, {"lesson_id": lesson.pk, "block_id": "h5p-1"})
+    assert restored.json() == {"state": '{"answers":[true,null]}'}
+    assert H5PPlayerState.objects.get().package_version_id is not None
+
+    client.force_login(UserFactory())
+    assert client.get(STATE_URL, {"lesson_id": lesson.pk, "block_id": "h5p-1"}).json() == {"state": None}
+
+
+def test_player_state_refuses_bad_input(signed_in, h5p_lesson):
+    _module, lesson = h5p_lesson
+    too_big = {"lesson_id": lesson.pk, "block_id": "h5p-1", "state": "x" * 70_000}
+    assert (
+        signed_in.post(STATE_URL, data=json.dumps(too_big), content_type="application/json").status_code
+        == 413
+    )
+    not_text = {"lesson_id": lesson.pk, "block_id": "h5p-1", "state": {"a": 1}}
+    assert (
+        signed_in.post(STATE_URL, data=json.dumps(not_text), content_type="application/json").status_code
+        == 400
+    )
+    wrong_block = {"lesson_id": lesson.pk, "block_id": "nope", "state": "{}"}
+    assert (
+        signed_in.post(STATE_URL, data=json.dumps(wrong_block), content_type="application/json").status_code
+        == 404
+    )
+    assert signed_in.get(STATE_URL, {"lesson_id": "x", "block_id": "h5p-1"}).status_code == 400
+    assert Client().get(STATE_URL, {"lesson_id": lesson.pk, "block_id": "h5p-1"}).status_code == 401

@@ -1,0 +1,81 @@
+"""Messages: sent by a real Celery worker after commit; periodic ones recorded so reruns never repeat."""
+
+import datetime as dt
+import uuid
+
+import icalendar
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from practiceweek.models import SentMessage
+from practiceweek.services import booking_create, ld_digest_send, reminders_send_due
+from tests.conftest import wait_for
+from tests.practiceweek.factories import (
+    PracticeWeekFactory,
+    booking_direct,
+    host_of,
+    ld_user,
+    senior_manager,
+    slot_at,
+)
+
+
+@pytest.mark.celery
+def test_booking_through_the_site_sends_the_invite_and_tells_the_host(client, celery_worker, home_page):
+    """A manager books on the slot page; the worker emails them an .ics REQUEST and emails the host."""
+    # Unique addresses: a shared Redis broker may still hold other runs' messages for person{n}@.
+    run = uuid.uuid4().hex[:10]
+    slot = slot_at(PracticeWeekFactory())
+    host = host_of(slot, email=f"host-{run}@oxfordshire.gov.uk")
+    manager = senior_manager(email=f"manager-{run}@oxfordshire.gov.uk")
+    client.force_login(manager)
+    response = client.post(f"/practice-week/slots/{slot.pk}/book/", {"agree": "on"})
+    assert response.status_code == 302
+
+    def mail_to(address):
+        return [m for m in mail.outbox if m.to == [address]]
+
+    wait_for(lambda: mail_to(manager.email) and mail_to(host.email))
+    (to_manager,) = mail_to(manager.email)
+    (to_host,) = mail_to(host.email)
+    assert to_manager.subject.startswith("Confirmed:")
+    _name, content, mimetype = to_manager.attachments[0]
+    assert mimetype == "text/calendar"
+    assert icalendar.Calendar.from_ical(content)["METHOD"] == "REQUEST"
+    assert manager.get_full_name() in to_host.body
+    assert to_manager.alternatives[0].mimetype == "text/html"
+
+
+@pytest.mark.django_db
+def test_reminders_go_48_hours_before_and_never_twice(sent):
+    slot = slot_at(PracticeWeekFactory())
+    manager = senior_manager()
+    booking_direct(slot=slot, user=manager)
+    cancelled = booking_direct(slot=slot_at(slot.week, day=1), user=senior_manager(), status="cancelled")
+    with time_machine.travel(slot.starts_at - dt.timedelta(hours=49), tick=False), sent() as outbox:
+        assert reminders_send_due() == 0
+    with time_machine.travel(slot.starts_at - dt.timedelta(hours=47), tick=False), sent() as outbox:
+        assert reminders_send_due() == 1
+        assert reminders_send_due() == 0
+    assert [m.to for m in outbox] == [[manager.email]]
+    assert outbox[0].subject.startswith("Reminder:")
+    assert not SentMessage.objects.filter(key__contains=f":{cancelled.pk}:").exists()
+
+
+@pytest.mark.django_db
+def test_the_daily_digest_goes_to_l_and_d_once_a_day(sent):
+    staff = ld_user()
+    slot = slot_at(PracticeWeekFactory(), capacity=2)
+    booking_create(user=senior_manager(), slot_id=slot.pk, agreed=True)
+    with sent() as outbox:
+        assert ld_digest_send() == 1
+        assert ld_digest_send() == 0
+    digest = [m for m in outbox if m.to == [staff.email]]
+    assert len(digest) == 1
+    assert "1 new confirmed places" in digest[0].body
+    assert "1 of 2 places confirmed" in digest[0].body
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1), tick=False), sent() as later:
+        assert ld_digest_send() == 1
+    assert len([m for m in later if m.to == [staff.email]]) == 2, "one more, for the next day"

@@ -6,14 +6,38 @@ from django.db import connection
 from cms.pages.seed import home_page_ensure
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    fixtures = getattr(item, "fixturenames", [])
+    return "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` need row locking; on SQLite they are skipped with that reason."""
-    if connection.vendor == "postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (row locking and concurrency); CI runs it there")
+    """Keep Django's test order under pytest-randomly, and skip PostgreSQL-only tests on SQLite.
+
+    pytest-randomly shuffles after pytest-django has put database tests before
+    transactional ones; shuffled, a transactional test's flush would strip the data
+    Wagtail's migrations made (root page, collection, locale) from the tests after it.
+    This wrapper runs last, re-sorts stably (random order is kept within each group) and
+    makes every transactional test restore the migrated data (serialized rollback), so
+    no test depends on which ran before it.
+    """
+    result = yield
+    from pytest_django.plugin import pytest_collection_modifyitems as django_order
+
     for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+        if _is_transactional(item):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
+    django_order(items)
+    if connection.vendor != "postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL (row locking and concurrency); CI runs it there")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)
+    return result
 
 
 @pytest.fixture

@@ -162,6 +162,8 @@ class ScenarioNodesBlock(blocks.StreamBlock):
 
     class Meta:
         max_num = graph.MAX_NODES
+        # A twenty-node conversation reads as a list of "key: words" lines; open one to edit it.
+        collapsed = True
 
     def clean(self, value):
         value = super().clean(value)

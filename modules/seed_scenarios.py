@@ -54,7 +54,11 @@ def _lesson_block_ensure(context: SeedContext) -> None:
         return
     if any(block.get("type") == "mi_scenario" for lesson in lessons for block in lesson.body.raw_data):
         return
-    lesson = lessons[-1].get_latest_revision_as_object()
+    # The lesson on OARS and change talk if there is one; otherwise the module's last lesson.
+    chosen = next(
+        (lesson for lesson in lessons if "change-talk" in lesson.slug or "oars" in lesson.slug), lessons[-1]
+    )
+    lesson = chosen.get_latest_revision_as_object()
     lesson.body.append(
         (
             "mi_scenario",

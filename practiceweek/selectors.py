@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from cms.core.selectors import group_names_of
 from cms.people import roles
 from cms.people.models import StaffProfile, Team
 from practiceweek.models import Activity, Booking, PracticeWeek, Reflection, Slot
@@ -41,10 +42,8 @@ def _profile(user) -> StaffProfile | None:
     return user._practiceweek_profile
 
 
-def _group_names(user) -> set[str]:
-    if not hasattr(user, "_practiceweek_groups"):
-        user._practiceweek_groups = set(user.groups.values_list("name", flat=True))
-    return user._practiceweek_groups
+def _group_names(user) -> frozenset[str]:
+    return group_names_of(user)
 
 
 def user_is_ld(*, user) -> bool:

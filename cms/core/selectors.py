@@ -109,6 +109,24 @@ def audiences_for(*, user) -> frozenset[str]:
     return frozenset(audiences)
 
 
+GROUP_NAMES_ATTRIBUTE = "_core_group_names"
+
+
+def group_names_of(user) -> frozenset[str]:
+    """The names of `user`'s permission groups: one query per user object (a request's user).
+
+    Remembered on the instance, as Django remembers permissions; cms.core.signals forgets
+    it when that instance's groups change.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    names = getattr(user, GROUP_NAMES_ATTRIBUTE, None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        setattr(user, GROUP_NAMES_ATTRIBUTE, names)
+    return names
+
+
 def people_facts_cache_key(user_id) -> str:
     return f"core:frame:people:{user_id}"
 
@@ -120,7 +138,7 @@ def _people_facts(user) -> tuple[frozenset[str], bool]:
     cached = cache.get(key) if seconds else None
     if cached is not None:
         return cached
-    groups = frozenset(user.groups.values_list("name", flat=True))
+    groups = group_names_of(user)
     # A line manager with active reports manages people even outside the managers' group.
     reports = getattr(user, "direct_reports", None)
     has_reports = bool(groups & MANAGER_GROUPS) or (

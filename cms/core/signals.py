@@ -27,10 +27,12 @@ def _forget_logo(sender, instance, **kwargs) -> None:
 
 
 def _forget_groups(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    from cms.core.selectors import people_facts_cache_key
+    from cms.core.selectors import GROUP_NAMES_ATTRIBUTE, people_facts_cache_key
 
     if not action.startswith("post_"):
         return
+    if not reverse:
+        instance.__dict__.pop(GROUP_NAMES_ATTRIBUTE, None)
     user_ids = (pk_set or []) if reverse else [instance.pk]
     if reverse and action == "post_clear":
         user_ids = []  # a group emptied: rare; the cache expires within minutes

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from cms.core.selectors import group_names_of
 from cms.people import roles
 from cms.people.models import Agency, StaffProfile, Team, User
 
@@ -33,9 +34,8 @@ def agency_for_email(*, email: str) -> Agency | None:
 
 
 def user_in_groups(*, user, group_names: list[str]) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.groups.filter(name__in=group_names).exists()
+    """Whether `user` is in any of these groups (their group names are read once per request)."""
+    return bool(group_names_of(user) & set(group_names))
 
 
 def is_learning_and_development(*, user) -> bool:

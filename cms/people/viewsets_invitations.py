@@ -14,6 +14,7 @@ from wagtail.permissions import register_permission_policy
 from cms.people import invitations
 from cms.people.models import Invitation
 from cms.people.roles import GROUP_LD_EDITORS, GROUP_LD_LEADS
+from cms.people.selectors import is_learning_and_development
 
 LD_GROUPS = (GROUP_LD_EDITORS, GROUP_LD_LEADS)
 
@@ -28,7 +29,7 @@ class InvitationPermissionPolicy(BasePermissionPolicy):
     def user_has_permission(self, user, action):
         if action not in INVITATION_ACTIONS or not (user.is_authenticated and user.is_active):
             return False
-        return user.is_superuser or user.groups.filter(name__in=LD_GROUPS).exists()
+        return is_learning_and_development(user=user)
 
     def users_with_any_permission(self, actions):
         if not INVITATION_ACTIONS.intersection(actions):

@@ -13,6 +13,11 @@ SCHEDULE = {
         "task": "learning.tasks_reminders.reminders_scan_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    # The readiness dashboard's figures, recomputed before they expire from the cache.
+    "learning-readiness-figures": {
+        "task": "learning.tasks_reminders.readiness_figures_refresh_task",
+        "schedule": crontab(minute="*/5"),
+    },
     "learning-retention": {
         "task": "learning.tasks_reminders.retention_apply_task",
         "schedule": crontab(hour=3, minute=15),

@@ -373,3 +373,7 @@ LOGGING = {
 
 # Learning records of leavers are anonymised this many days after they leave.
 LEARNING_RETENTION_DAYS = int(os.environ.get("LEARNING_RETENTION_DAYS", str(6 * 365)))
+
+# The readiness dashboard's figures are kept this long in the cache; Celery beat
+# recomputes them every five minutes, so they are never older than that. 0: always live.
+READINESS_CACHE_SECONDS = int(os.environ.get("READINESS_CACHE_SECONDS", "600"))

@@ -33,3 +33,5 @@ CELERY_TASK_DEFAULT_QUEUE = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "mai
 # The site frame's cached reads (cms.core.selectors) would outlive each test's
 # rolled-back data; tests of that cache turn it on themselves.
 FRAME_CACHE_SECONDS = 0
+# Likewise the readiness figures (tests of that cache turn it on themselves).
+READINESS_CACHE_SECONDS = 0

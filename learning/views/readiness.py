@@ -5,11 +5,13 @@ import tempfile
 from datetime import date
 
 import xlsxwriter
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -22,12 +24,10 @@ from learning.selectors_assignments import my_learning
 from learning.selectors_readiness import (
     BY_FIELDS,
     MATRIX_HEADER,
-    burn_up,
-    overdue_list,
     person_module_matrix,
     readiness_by,
-    readiness_totals,
-    team_module_heatmap,
+    readiness_figures_cached,
+    readiness_grain,
 )
 from learning.services.assignments import enrolment_due_date_change, offline_completion_record
 from learning.services.personal_data import learning_record_csv, learning_record_export, person_erase
@@ -50,13 +50,15 @@ class ReadinessAccessMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-def _programme_from(request) -> Programme | None:
-    programmes = Programme.objects.all()
+def _programme_from(request, programmes: list[Programme] | None = None) -> Programme | None:
+    """The programme asked for, or the first (by go-live date); None before any exists."""
+    if programmes is None:
+        programmes = list(Programme.objects.all())
     try:
         chosen = int(request.GET.get("programme", ""))
     except ValueError:
-        return programmes.first()
-    return programmes.filter(pk=chosen).first() or programmes.first()
+        chosen = None
+    return next((p for p in programmes if p.pk == chosen), programmes[0] if programmes else None)
 
 
 class ReadinessView(ReadinessAccessMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -67,31 +69,37 @@ class ReadinessView(ReadinessAccessMixin, WagtailAdminTemplateMixin, TemplateVie
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        programme = _programme_from(self.request)
-        heatmap = team_module_heatmap(programme=programme, today=today)
+        programmes = list(Programme.objects.all())
+        programme = _programme_from(self.request, programmes)
+        figures = readiness_figures_cached(programme=programme, today=today)
         context.update(
             {
                 "today": today,
-                "programmes": list(Programme.objects.all()),
+                "programmes": programmes,
                 "programme": programme,
-                "totals": readiness_totals(programme=programme, today=today),
+                "computed_at": figures.computed_at,
+                "fragment_seconds": settings.READINESS_CACHE_SECONDS,
+                "totals": figures.totals,
                 "groupings": [
-                    {"key": by, "label": label, "rows": readiness_by(by=by, programme=programme, today=today)}
+                    {"key": by, "label": label, "rows": figures.groupings[by]}
                     for by, (_field, label) in BY_FIELDS.items()
                 ],
-                "heatmap": heatmap,
-                "heatmap_rows": heatmap.rows(),
-                "overdue": overdue_list(programme=programme, today=today),
+                "heatmap": figures.heatmap,
+                # Lazy: built only when the cached markup of the figures has expired.
+                "heatmap_rows": SimpleLazyObject(figures.heatmap.rows),
+                "overdue": figures.overdue,
             }
         )
-        if programme is not None:
-            burn = burn_up(programme=programme, today=today)
+        burn = figures.burn
+        if burn is not None:
             context["burn"] = burn
-            context["chart"] = burn_up_chart(burn, today=today)
-            context["burn_rows"] = [
-                {"day": day, "complete": value, "target": round(burn.target_on(day))}
-                for day, value in burn.points
-            ]
+            context["chart"] = SimpleLazyObject(lambda: burn_up_chart(burn, today=today))
+            context["burn_rows"] = SimpleLazyObject(
+                lambda: [
+                    {"day": day, "complete": value, "target": round(burn.target_on(day))}
+                    for day, value in burn.points
+                ]
+            )
         return context
 
 
@@ -223,8 +231,9 @@ def _export_rows(kind: str, programme: Programme | None, today: date):
         yield from person_module_matrix(programme=programme, today=today)
         return
     yield ["Grouping", "Name", "Required items", "Complete", "Overdue", "Percent complete"]
+    grain = readiness_grain(programme=programme, today=today)
     for by, (_field, label) in BY_FIELDS.items():
-        for row in readiness_by(by=by, programme=programme, today=today):
+        for row in readiness_by(by=by, programme=programme, today=today, grain=grain):
             yield [label, row.label, row.total, row.complete, row.overdue, row.percent]
 
 

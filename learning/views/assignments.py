@@ -1,6 +1,7 @@
 """My learning, My team, the due-date calendar feed and reminders sent by managers."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from icalendar import Calendar, Event
 from wagtail import hooks
@@ -21,7 +23,7 @@ from cms.core.email import absolute_url, email_send_after_commit
 from cms.people.models import Team
 from cms.people.selectors import is_learning_and_development, is_team_manager, staff_visible_to
 from learning.models import Enrolment, ReminderLog
-from learning.selectors_assignments import OVERDUE, STATUS_LABELS, my_learning, team_learning
+from learning.selectors_assignments import STATUS_LABELS, my_learning, team_learning
 
 CALENDAR_SALT = "learning.calendar-feed"
 NUDGES_PER_MANAGER_PER_DAY = 50
@@ -112,25 +114,45 @@ def my_team_view(request):
         raise PermissionDenied("My team is for line managers, team managers and L&D.")
     today = timezone.localdate()
     profiles = staff_visible_to(user=request.user)
-    teams = Team.objects.filter(pk__in=profiles.values("team_id")).order_by("name")
+    teams = list(Team.objects.filter(pk__in=profiles.values("team_id")).order_by("name"))
     team_id = _int_or_none(request.GET.get("team"))
+    if team_id not in {team.pk for team in teams}:
+        team_id = None
     if team_id:
         profiles = profiles.filter(team_id=team_id)
+    module_id = _int_or_none(request.GET.get("module"))
     status = request.GET.get("status") or None
     if status not in STATUS_LABELS:
         status = None
-    rows = team_learning(profiles=profiles, today=today, status=status)
+    learning = team_learning(
+        profiles=profiles,
+        today=today,
+        status=status,
+        module_id=module_id,
+        page_number=request.GET.get("page"),
+    )
+    if module_id not in {pk for pk, _title in learning.modules}:
+        module_id = None  # not one of theirs: nothing matched, and links drop it
+    filters = {"team": team_id or "", "module": module_id or "", "status": status or ""}
     return render(
         request,
         "learning/my_team.html",
         {
-            "rows": rows,
+            "learning": learning,
+            "page_obj": learning.page,
+            "page_range": learning.page.paginator.get_elided_page_range(learning.page.number),
+            "query_without_page": urlencode({k: v for k, v in filters.items() if v}),
             "teams": teams,
+            "modules": learning.modules,
             "selected_team": team_id,
+            "selected_module": module_id,
             "selected_status": status,
             "status_labels": STATUS_LABELS,
+            "status_filters": [
+                {"value": value, "label": label, "count": learning.status_counts[value]}
+                for value, label in STATUS_LABELS.items()
+            ],
             "today": today,
-            "overdue": OVERDUE,
         },
     )
 
@@ -140,6 +162,17 @@ def _int_or_none(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _back_to_team(request):
+    """Back to the page of My team the reminder was sent from (its filters and page kept)."""
+    back = request.POST.get("next", "")
+    team_path = reverse("learning:my_team")
+    if back.startswith(team_path + "?") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect(team_path)
 
 
 @login_required
@@ -160,16 +193,16 @@ def team_remind_view(request):
     )
     if enrolment is None:
         messages.error(request, "That reminder could not be sent: the person is not in your team.")
-        return redirect("learning:my_team")
+        return _back_to_team(request)
     if enrolment.completed_at:
         messages.info(request, f"{enrolment.user} has already completed {enrolment.module.title}.")
-        return redirect("learning:my_team")
+        return _back_to_team(request)
     today = timezone.localdate()
     budget_key = f"learning:nudges:{request.user.pk}:{today}"
     cache.add(budget_key, 0, timeout=60 * 60 * 24)
     if cache.incr(budget_key) > NUDGES_PER_MANAGER_PER_DAY:
         messages.error(request, "You have sent the most reminders allowed today. Try again tomorrow.")
-        return redirect("learning:my_team")
+        return _back_to_team(request)
     try:
         with transaction.atomic():
             ReminderLog.objects.create(
@@ -195,6 +228,6 @@ def team_remind_view(request):
         messages.info(
             request, f"{enrolment.user} has already been reminded about {enrolment.module.title} today."
         )
-        return redirect("learning:my_team")
+        return _back_to_team(request)
     messages.success(request, f"Reminder sent to {enrolment.user} about {enrolment.module.title}.")
-    return redirect("learning:my_team")
+    return _back_to_team(request)

@@ -52,7 +52,10 @@ def test_learner_sees_what_is_due_and_overdue(live_server, page, sign_in, team):
 def test_manager_sends_a_reminder_with_the_keyboard(live_server, page, sign_in, team):
     sign_in(team["manager"])
     page.goto(live_server.url + "/learning/team/")
-    expect(page.get_by_role("heading", name="Lee Ward")).to_be_visible()
+    table = page.get_by_role("table", name="2 assigned items, overdue first")
+    first = table.get_by_role("row").nth(1)
+    expect(first).to_contain_text("Lee Ward")
+    expect(first).to_contain_text("Overdue")
     assert_accessible(page)
     button = page.get_by_role(
         "button", name="Send a reminder to Lee Ward about Structured parenting assessment"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from cms.people.roles import GROUP_LD_EDITORS, GROUP_TEAM_MANAGERS
-from learning.models import Enrolment
+from learning.models import Enrolment, ReminderLog
 from learning.services.assignments import enrolments_sync
 from learning.views.assignments import calendar_token
 from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
@@ -80,21 +80,124 @@ def test_calendar_feed_lists_due_dates_and_refuses_forged_tokens(client, team_se
     assert client.get(reverse("learning:calendar_feed", args=[other])).status_code == 404
 
 
-def test_manager_sees_their_team_overdue_first(client, team_setup):
+def _team_rows(response) -> list[tuple[str, str, str]]:
+    return [
+        (row.person.split()[0], row.module_title, row.status) for row in response.context["learning"].rows
+    ]
+
+
+def test_manager_sees_each_person_by_each_module_overdue_first(client, team_setup):
     client.force_login(team_setup["manager"])
     response = client.get(reverse("learning:my_team"))
     assert response.status_code == 200
-    text = response.text
-    assert "Lee" in text and "Fran" in text
-    assert "Olu" not in text
+    rows = _team_rows(response)
+    assert sorted(rows[:2]) == [
+        ("Fran", "Structured parenting assessment", "overdue"),
+        ("Lee", "Structured parenting assessment", "overdue"),
+    ]
+    assert sorted(rows[2:]) == [
+        ("Fran", "Motivational interviewing foundations", "not_started"),
+        ("Lee", "Motivational interviewing foundations", "not_started"),
+    ]
+    assert "Olu" not in response.text
+    counts = response.context["learning"].status_counts
+    assert counts == {"overdue": 2, "in_progress": 0, "not_started": 2, "complete": 0}
 
 
-def test_my_team_filters_by_status(client, team_setup):
+def test_my_team_filters_by_status_module_and_team(client, team_setup, make_module):
     client.force_login(team_setup["manager"])
     response = client.get(reverse("learning:my_team"), {"status": "complete"})
     assert "No assigned learning matches these filters." in response.text
-    response = client.get(reverse("learning:my_team"), {"status": "bogus", "team": "x"})
+    response = client.get(reverse("learning:my_team"), {"status": "not_started"})
+    assert {status for _name, _module, status in _team_rows(response)} == {"not_started"}
+    module = (
+        Enrolment.objects.filter(user=team_setup["late"], due_date__gt=timezone.localdate()).first().module
+    )
+    response = client.get(reverse("learning:my_team"), {"module": module.pk})
+    assert {title for _name, title, _status in _team_rows(response)} == {module.title}
+    team = team_setup["late"].profile.team
+    response = client.get(reverse("learning:my_team"), {"team": team.pk})
+    assert len(_team_rows(response)) == 4
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"status": "bogus", "team": "x"},
+        {"module": "abc", "page": "-1"},
+        {"page": "999"},
+        {"page": "<script>"},
+        {"team": "999999", "module": "999999"},
+        {"module": "1 OR 1=1"},
+    ],
+)
+def test_my_team_shrugs_off_bad_filters(client, team_setup, query):
+    client.force_login(team_setup["manager"])
+    response = client.get(reverse("learning:my_team"), query)
     assert response.status_code == 200
+    assert "<script>" not in response.text
+    assert "Olu" not in response.text
+
+
+def test_a_team_view_of_another_managers_team_shows_nothing_of_it(client, team_setup):
+    """A manager asking for a team that is not theirs gets their own teams, not that one."""
+    other_team = team_setup["outsider"].profile.team
+    client.force_login(team_setup["manager"])
+    response = client.get(reverse("learning:my_team"), {"team": other_team.pk})
+    assert response.context["selected_team"] is None
+    assert "Olu" not in response.text
+
+
+def test_my_team_is_paged_by_the_database(team_setup):
+    from cms.people.selectors import staff_visible_to
+    from learning.selectors_assignments import team_learning
+
+    profiles = staff_visible_to(user=team_setup["manager"])
+    today = timezone.localdate()
+    first = team_learning(profiles=profiles, today=today, per_page=3, page_number=1)
+    second = team_learning(profiles=profiles, today=today, per_page=3, page_number=2)
+    assert first.page.paginator.num_pages == 2
+    assert [row.status for row in first.rows] == ["overdue", "overdue", "not_started"]
+    assert [row.status for row in second.rows] == ["not_started"]
+    beyond = team_learning(profiles=profiles, today=today, per_page=3, page_number="9")
+    assert beyond.page.number == 2
+
+
+def test_two_assignments_of_one_module_show_once_the_required_earliest(client, team_setup, make_module):
+    """The same module assigned twice (optional, then required and sooner) is one row."""
+    late = team_setup["late"]
+    module = make_module("Confidentiality on home visits")
+    today = timezone.localdate()
+    AssignmentFactory(
+        module=module, people=[late], required=False, due_date=today + timedelta(days=5), late_joiner_days=0
+    )
+    AssignmentFactory(
+        module=module, people=[late], required=True, due_date=today + timedelta(days=50), late_joiner_days=0
+    )
+    AssignmentFactory(
+        module=module, people=[late], required=True, due_date=today + timedelta(days=20), late_joiner_days=0
+    )
+    enrolments_sync()
+    client.force_login(team_setup["manager"])
+    response = client.get(reverse("learning:my_team"), {"module": module.pk})
+    rows = response.context["learning"].rows
+    assert len(rows) == 1
+    assert rows[0].required is True
+    assert rows[0].due_date == today + timedelta(days=20)
+
+
+def test_my_team_query_count_does_not_grow_with_the_team(client, team_setup, django_assert_max_num_queries):
+    client.force_login(team_setup["manager"])
+    client.get(reverse("learning:my_team"))  # first request creates site settings rows
+    with django_assert_max_num_queries(14) as small:
+        client.get(reverse("learning:my_team"))
+    team = team_setup["late"].profile.team
+    for n in range(30):
+        StaffProfileFactory(team=team, line_manager=team_setup["manager"], user__first_name=f"New{n}")
+    enrolments_sync()
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("learning:my_team"))
+    assert response.context["learning"].total == 64
 
 
 def test_learners_cannot_open_my_team(client, team_setup):
@@ -102,21 +205,40 @@ def test_learners_cannot_open_my_team(client, team_setup):
     assert client.get(reverse("learning:my_team")).status_code == 403
 
 
-def test_ld_see_everyone(client, team_setup):
+def test_ld_see_everyone(client, team_setup, make_module):
+    outsider = team_setup["outsider"]
+    AssignmentFactory(module=make_module("Other"), people=[outsider])
+    enrolments_sync()
     client.force_login(UserFactory(groups=[GROUP_LD_EDITORS]))
     response = client.get(reverse("learning:my_team"))
-    assert "Olu" not in response.text or "Lee" in response.text
-    assert "Lee" in response.text
+    names = {name for name, _module, _status in _team_rows(response)}
+    assert names == {"Lee", "Fran", "Olu"}
 
 
-def test_manager_sends_a_reminder_once_a_day_per_item(client, team_setup):
+def test_manager_sends_a_reminder_once_a_day_per_item(client, team_setup, django_capture_on_commit_callbacks):
     client.force_login(team_setup["manager"])
     enrolment = Enrolment.objects.filter(user=team_setup["late"]).order_by("due_date").first()
-    with pytest.MonkeyPatch.context():
-        response = client.post(reverse("learning:team_remind"), {"enrolment": enrolment.pk})
+    back = reverse("learning:my_team") + "?status=overdue&page=1"
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(reverse("learning:team_remind"), {"enrolment": enrolment.pk, "next": back})
     assert response.status_code == 302
-    second = client.post(reverse("learning:team_remind"), {"enrolment": enrolment.pk}, follow=True)
+    assert response["Location"] == back
+    assert len(queued) == 1  # the email, handed to Celery once the log row commits
+    assert ReminderLog.objects.filter(kind="nudge", user=team_setup["late"]).count() == 1
+    with django_capture_on_commit_callbacks() as queued_again:
+        second = client.post(reverse("learning:team_remind"), {"enrolment": enrolment.pk}, follow=True)
     assert "already been reminded" in second.text
+    assert queued_again == []
+
+
+@pytest.mark.parametrize(
+    "back", ["https://evil.example/learning/team/?x=1", "//evil.example/learning/team/?", "/admin/", ""]
+)
+def test_a_reminder_never_redirects_off_my_team(client, team_setup, back):
+    client.force_login(team_setup["manager"])
+    enrolment = Enrolment.objects.filter(user=team_setup["late"]).first()
+    response = client.post(reverse("learning:team_remind"), {"enrolment": enrolment.pk, "next": back})
+    assert response["Location"] == reverse("learning:my_team")
 
 
 def test_manager_cannot_remind_someone_outside_their_team(client, team_setup, make_module):

@@ -61,7 +61,9 @@ def active_enrolments() -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(removed_on__isnull=True, assignment__active=True)
 
 
-def _items(enrolments, *, progress: dict[tuple[int, int], ModuleProgress], today: date) -> list[LearningItem]:
+def _items(
+    enrolments, *, progress: dict[tuple[int, int], ModuleProgress], today: date, request=None
+) -> list[LearningItem]:
     """One item per person and module: when two assignments give the same module, the
     required one with the earliest due date is the one that counts."""
     chosen: dict[tuple[int, int], Enrolment] = {}
@@ -83,7 +85,8 @@ def _items(enrolments, *, progress: dict[tuple[int, int], ModuleProgress], today
                 user_id=user_id,
                 module_id=module_id,
                 module_title=enrolment.module.title,
-                module_url=enrolment.module.url,
+                # With the request, Wagtail reads the site's root paths once per page.
+                module_url=enrolment.module.get_url(request),
                 programme=enrolment.assignment.programme.name,
                 required=enrolment.assignment.required,
                 due_date=enrolment.due_date,
@@ -102,7 +105,7 @@ def _items(enrolments, *, progress: dict[tuple[int, int], ModuleProgress], today
     return items
 
 
-def my_learning(*, user, today: date) -> dict:
+def my_learning(*, user, today: date, request=None) -> dict:
     """What is assigned to one person, sorted by due date, and their certificates."""
     enrolments = list(
         active_enrolments()
@@ -115,7 +118,8 @@ def my_learning(*, user, today: date) -> dict:
         for p in ModuleProgress.objects.filter(user=user, module_id__in={e.module_id for e in enrolments})
     }
     items = sorted(
-        _items(enrolments, progress=progress, today=today), key=lambda i: (i.due_date, i.module_title)
+        _items(enrolments, progress=progress, today=today, request=request),
+        key=lambda i: (i.due_date, i.module_title),
     )
     certificates = list(
         Certificate.objects.filter(user=user)

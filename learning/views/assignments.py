@@ -52,7 +52,7 @@ def _record_sections(user) -> list[dict]:
 @require_GET
 def my_learning_view(request):
     today = timezone.localdate()
-    context = my_learning(user=request.user, today=today)
+    context = my_learning(user=request.user, today=today, request=request)
     context.update(
         {
             "today": today,

@@ -29,6 +29,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 
+from cms.core.spreadsheets import spreadsheet_safe
 from cms.people import conf
 from cms.people.models import Agency, Role, StaffProfile, Team, User
 from cms.people.services import email_address_verify, role_groups_sync
@@ -62,7 +63,6 @@ HEADER_LABELS = {
     "active": "active",
 }
 MAX_LENGTHS = {"email": 254, "first_name": 150, "last_name": 150, "job_title": 120}
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TRUE_WORDS = {"", "true", "yes", "y", "1", "active"}
 FALSE_WORDS = {"false", "no", "n", "0", "inactive", "left", "leaver"}
 UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -143,11 +143,6 @@ class _Refused(Exception):
 
 def _normalise_header(value: str) -> str:
     return re.sub(r"[\s_\-]+", " ", value.strip().lower()).strip()
-
-
-def spreadsheet_safe(value: str) -> str:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice)."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def _decode(data: bytes) -> str:

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cms.core.spreadsheets import spreadsheet_safe
 from cms.people.models import StaffProfile, User
 from learning.models import (
     Certificate,
@@ -151,16 +152,10 @@ def learning_record_csv(*, user) -> str:
             continue
         for index, item in enumerate(items, start=1):
             for field, value in item.items():
-                writer.writerow([f"{section} {index}", field, _csv_safe(value)])
+                writer.writerow(
+                    [f"{section} {index}", field, "" if value is None else spreadsheet_safe(value)]
+                )
     return buffer.getvalue()
-
-
-def _csv_safe(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
-        return "'" + value
-    return value
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.core.spreadsheets import spreadsheet_safe
 from cms.people.models import User
 from cms.people.selectors import is_ld_lead, is_learning_and_development
 from learning.charts import burn_up_chart
@@ -225,7 +226,7 @@ def _csv_chunks(rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for count, row in enumerate(rows, start=1):
-        writer.writerow([_safe_cell(c) for c in row])
+        writer.writerow([spreadsheet_safe(c) for c in row])
         if count % CSV_ROWS_PER_CHUNK == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -248,13 +249,6 @@ def _export_rows(kind: str, programme: Programme | None, today: date):
     for by, (_field, label) in BY_FIELDS.items():
         for row in readiness_by(by=by, programme=programme, today=today, grain=grain):
             yield [label, row.label, row.total, row.complete, row.overdue, row.percent]
-
-
-def _safe_cell(value):
-    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
 
 
 def export_view(request, kind: str, fmt: str):

@@ -21,11 +21,21 @@ class BurnUpChart:
     target_points: str
     projection_points: str
     y_ticks: list[tuple[float, int]]
-    x_ticks: list[tuple[float, str]]
+    x_ticks: list[tuple[float, str, str]]  # x, label, text-anchor (the ends stay inside)
     plot_left: int
     plot_right: int
     plot_top: int
     plot_bottom: int
+
+
+def _nice_step(rough: float) -> int:
+    """The whole number at or above `rough` of the form 1, 2 or 5 times a power of ten."""
+    magnitude = 1
+    while True:
+        for multiple in (1, 2, 5):
+            if multiple * magnitude >= rough:
+                return multiple * magnitude
+        magnitude *= 10
 
 
 def burn_up_chart(burn: BurnUp, *, today: date) -> BurnUpChart:
@@ -48,13 +58,14 @@ def burn_up_chart(burn: BurnUp, *, today: date) -> BurnUpChart:
     projection_points = (
         f"{x(min(today, burn.go_live))},{y(last_value)} {x(burn.go_live)},{y(burn.projected_at_go_live)}"
     )
-    y_ticks = [(y(top_value * f), round(top_value * f)) for f in (0, 0.25, 0.5, 0.75, 1)]
+    step = _nice_step(top_value / 4)
+    y_ticks = [(y(value), value) for value in range(0, top_value + 1, step)]
     x_ticks = [
-        (x(burn.start), burn.start.strftime("%-d %b %Y")),
-        (x(burn.go_live), burn.go_live.strftime("%-d %b %Y")),
+        (x(burn.start), burn.start.strftime("%-d %b %Y"), "start"),
+        (x(burn.go_live), burn.go_live.strftime("%-d %b %Y"), "end"),
     ]
     if burn.start < today < burn.go_live:
-        x_ticks.insert(1, (x(today), "Today"))
+        x_ticks.insert(1, (x(today), "Today", "middle"))
     return BurnUpChart(
         width=WIDTH,
         height=HEIGHT,

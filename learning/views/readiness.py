@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
@@ -46,6 +47,13 @@ def can_change_records(user) -> bool:
 
 
 class ReadinessAccessMixin:
+    def get_breadcrumbs_items(self):
+        """Home > Readiness (> the person): the header names where L&D are, not just Home."""
+        items = [*self.breadcrumbs_items, {"url": reverse("learning_readiness"), "label": "Readiness"}]
+        if getattr(self, "person", None) is not None:
+            items.append({"url": "", "label": str(self.person)})
+        return items
+
     def dispatch(self, request, *args, **kwargs):
         if not can_view_readiness(request.user):
             raise PermissionDenied("Readiness reports are for L&D and leadership.")

@@ -352,3 +352,25 @@ def test_csv_is_streamed_in_chunks_of_a_thousand_rows_and_loses_none():
     assert parsed[0] == ["'=cmd", "0", "plain, with comma"]
     assert parsed[-1][1] == "2499"
     assert list(_csv_chunks(iter([]))) == []
+
+
+@pytest.mark.parametrize(
+    ("total", "ticks"),
+    [(10, [0, 5, 10]), (1, [0, 1]), (7, [0, 2, 4, 6]), (150000, [0, 50000, 100000, 150000])],
+)
+def test_burn_up_axis_has_whole_round_ticks(total, ticks):
+    from learning.charts import burn_up_chart
+    from learning.selectors_readiness import BurnUp
+
+    today = date(2026, 12, 1)
+    burn = BurnUp(
+        start=today - timedelta(days=30),
+        go_live=today + timedelta(days=90),
+        total=total,
+        points=[(today - timedelta(days=1), 1)],
+        projected_at_go_live=total,
+        pace_per_week=1.0,
+    )
+    chart = burn_up_chart(burn, today=today)
+    assert [value for _y, value in chart.y_ticks] == ticks
+    assert [anchor for _x, _label, anchor in chart.x_ticks] == ["start", "middle", "end"]

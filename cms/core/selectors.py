@@ -153,23 +153,26 @@ def _people_facts(user) -> tuple[frozenset[str], bool]:
 def navigation_for(*, user, path: str = "/") -> list[NavItem]:
     """The sections `user` may open that are installed, in header order."""
     audiences = audiences_for(user=user)
-    items = []
+    found = []
     for section in SECTIONS:
         if section.audience not in audiences:
             continue
         href = _first_reversible(section.url_names)
-        if href is None:
-            continue
-        items.append(
-            NavItem(
-                label=section.label,
-                href=href,
-                description=section.description,
-                active=path.startswith(href),
-                in_header=section.in_header,
-            )
+        if href is not None:
+            found.append((section, href))
+    # The one section the page is in: the longest address it starts with (/learning/team/
+    # is My team, not also My learning at /learning/).
+    current = max((href for _section, href in found if path.startswith(href)), key=len, default=None)
+    return [
+        NavItem(
+            label=section.label,
+            href=href,
+            description=section.description,
+            active=href == current,
+            in_header=section.in_header,
         )
-    return items
+        for section, href in found
+    ]
 
 
 def _first_reversible(url_names: tuple[str, ...]) -> str | None:

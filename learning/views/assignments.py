@@ -149,8 +149,8 @@ def my_team_view(request):
             "selected_status": status,
             "status_labels": STATUS_LABELS,
             "status_filters": [
-                {"value": value, "label": label, "count": learning.status_counts[value]}
-                for value, label in STATUS_LABELS.items()
+                {"value": value, "label": STATUS_LABELS[value], "count": count}
+                for value, count in learning.status_counts.items()  # overdue first
             ],
             "today": today,
         },

@@ -107,6 +107,16 @@ def test_superuser_sees_every_section(client, home_page):
     assert sections_seen(client, superuser) == SECTION_LINKS
 
 
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [("/learning/team/", "My team"), ("/learning/", "My learning"), ("/learning/scenarios/", "My learning")],
+)
+def test_only_the_section_the_page_is_in_is_marked_current(path, current):
+    manager = UserFactory(groups=["Staff", "Team managers"])
+    items = navigation_for(user=manager, path=path)
+    assert [item.label for item in items if item.active] == [current]
+
+
 def test_inactive_person_is_given_no_sections():
     """A leaver's account, if it is still signed in somewhere, opens nothing."""
     leaver = UserFactory(groups=["Staff", "Senior managers"], is_active=False)

@@ -1,6 +1,7 @@
 """A learner reads My learning, and their manager sends a reminder from My team, by keyboard."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -56,6 +57,8 @@ def test_manager_sends_a_reminder_with_the_keyboard(live_server, page, sign_in, 
     first = table.get_by_role("row").nth(1)
     expect(first).to_contain_text("Lee Ward")
     expect(first).to_contain_text("Overdue")
+    Path("/tmp/shots/learning").mkdir(parents=True, exist_ok=True)  # noqa: S108 - review screenshots
+    page.screenshot(path="/tmp/shots/learning/my-team.png", full_page=True)  # noqa: S108
     assert_accessible(page)
     button = page.get_by_role(
         "button", name="Send a reminder to Lee Ward about Structured parenting assessment"

@@ -830,9 +830,16 @@ def slot_changed(
     old_starts_at: dt.datetime,
     old_ends_at: dt.datetime,
     old_status: str,
+    old_meeting_point: str | None = None,
+    old_locality: str | None = None,
     now: dt.datetime | None = None,
 ) -> None:
-    """After L&D edit a slot: send updated invites for new times, cancel if withdrawn, fill new places."""
+    """After L&D edit a slot: updated invites for a new time or place, cancel if withdrawn, fill new places.
+
+    A new time, meeting point or locality reaches every confirmed person as an .ics REQUEST
+    with the same UID and a higher SEQUENCE, so their calendar moves the event. The old
+    place is optional (None: not compared) for callers that only know the old times.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         slot = _slot_locked(slot_id)
@@ -856,7 +863,14 @@ def slot_changed(
                 notifications.booking_cancelled(booking=booking, previous_status=previous, by_ld=True)
             Slot.objects.filter(pk=slot.pk).update(places_held=0)
             return
+        changes = []
         if (slot.starts_at, slot.ends_at) != (old_starts_at, old_ends_at):
+            changes.append("times")
+        if old_meeting_point is not None and slot.meeting_point != old_meeting_point:
+            changes.append("meeting point")
+        if old_locality is not None and slot.locality != old_locality:
+            changes.append("locality")
+        if changes:
             for booking in Booking.objects.filter(slot=slot, status=Booking.Status.CONFIRMED).select_related(
                 "user"
             ):
@@ -865,7 +879,7 @@ def slot_changed(
                 booking.save(update_fields=["ics_sequence", "updated_at"])
                 _record(
                     booking,
-                    action="slot times changed",
+                    action=f"slot {' and '.join(changes)} changed",
                     from_status=booking.status,
                     actor=actor,
                     by_ld=True,

@@ -386,3 +386,19 @@ def test_no_week_at_all_is_explained(client, home_page):
     response = client.get("/practice-week/")
     assert response.status_code == 200
     assert "no practice week planned" in response.content.decode()
+
+
+def test_the_booking_post_stays_a_handful_of_queries(client, scene, django_assert_max_num_queries):
+    """The hot path of practice week's opening minutes: session, person, one short transaction."""
+    slot = scene["slot"]
+    client.force_login(scene["senior manager"])
+    with django_assert_max_num_queries(12):
+        response = client.post(f"/practice-week/slots/{slot.pk}/book/", {"agree": "on"})
+    assert response.status_code == 302
+    other = senior_manager()
+    client.force_login(other)
+    booking_direct(slot=slot, user=senior_manager())  # now full: the next one is waitlisted
+    with django_assert_max_num_queries(12):
+        response = client.post(f"/practice-week/slots/{slot.pk}/book/", {"agree": "on"})
+    assert response.status_code == 302
+    assert Booking.objects.get(slot=slot, user=other).status == Booking.Status.WAITLISTED

@@ -327,7 +327,7 @@ def reminder(*, booking: Booking) -> None:
 
 def ballot_result_send(*, user_id: int, confirmed: list[list[int]], waitlisted: list[int]) -> None:
     """The person's ballot result: places given (with invites) and waitlists joined."""
-    sequences: dict[int, int] = dict(confirmed)
+    sequences = {int(booking_id): int(sequence) for booking_id, sequence in confirmed}
     bookings = {
         booking.pk: booking
         for booking in Booking.objects.filter(

@@ -330,7 +330,7 @@ def booking_create(*, user, slot_id: int, agreed: bool, now: dt.datetime | None 
                 # Requests may overlap each other (the draw resolves that); places already held clash.
                 refusal = _clash_refusal(held=held, slot=slot)
             else:
-                has_quota = agency_id is not None and slot.agency_quota is not None
+                has_quota = agency_id is not None and getattr(slot, "agency_quota", None) is not None
                 quotas = _quotas_locked(week, [agency_id]) if has_quota else {}
                 refusal = _person_refusal(
                     user_id=user.pk, agency_id=agency_id, slot=slot, quotas=quotas, held=held

@@ -20,9 +20,10 @@ MANAGERS = 200
 SLOTS = 20
 CAPACITY = 2
 IN_FLIGHT = 50
-# Four sync workers on two cores: while one waits on a row lock or the database, another runs.
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
-THREADS = int(os.environ.get("BENCH_THREADS", "1"))
+# Served as production serves it: the Procfile's web process, WEB_CONCURRENCY workers (default 3)
+# of GUNICORN_THREADS threads (default 4). BENCH_WORKERS / BENCH_THREADS override for experiments.
+WORKERS = int(os.environ.get("BENCH_WORKERS") or os.environ.get("WEB_CONCURRENCY") or "3")
+THREADS = int(os.environ.get("BENCH_THREADS") or os.environ.get("GUNICORN_THREADS") or "4")
 WEEK_SLUG = "bench-booking-storm"
 WARM_UP_SLUG = "bench-booking-warm-up"
 

@@ -36,8 +36,14 @@ def booking_uid(*, booking: Booking) -> str:
     return f"booking-{booking.ics_uid}@{conf.ics_domain()}"
 
 
-def booking_ics(*, booking: Booking, method: str, now: dt.datetime | None = None) -> str:
-    """The booking as an iTIP message: method REQUEST (new or updated) or CANCEL."""
+def booking_ics(
+    *, booking: Booking, method: str, sequence: int | None = None, now: dt.datetime | None = None
+) -> str:
+    """The booking as an iTIP message: method REQUEST (new or updated) or CANCEL.
+
+    `sequence` is the SEQUENCE the change had when it was made (messages are built later,
+    by a worker, when the booking may have moved on); the booking's own by default.
+    """
     if method not in {"REQUEST", "CANCEL"}:
         raise ValueError(f"unsupported iTIP method {method}")
     slot = booking.slot
@@ -48,7 +54,7 @@ def booking_ics(*, booking: Booking, method: str, now: dt.datetime | None = None
     calendar.add_component(_london_vtimezone())
     event = icalendar.Event()
     event.add("uid", booking_uid(booking=booking))
-    event.add("sequence", booking.ics_sequence)
+    event.add("sequence", booking.ics_sequence if sequence is None else sequence)
     event.add("dtstamp", (now or timezone.now()).astimezone(dt.UTC))
     event.add("dtstart", slot.starts_at.astimezone(LONDON))
     event.add("dtend", slot.ends_at.astimezone(LONDON))
@@ -70,7 +76,7 @@ def booking_ics(*, booking: Booking, method: str, now: dt.datetime | None = None
     return calendar.to_ical().decode("utf-8")
 
 
-def booking_ics_attachment(*, booking: Booking, method: str) -> Attachment:
-    content = booking_ics(booking=booking, method=method)
+def booking_ics_attachment(*, booking: Booking, method: str, sequence: int | None = None) -> Attachment:
+    content = booking_ics(booking=booking, method=method, sequence=sequence)
     name = "practice-week-cancelled.ics" if method == "CANCEL" else "practice-week.ics"
     return Attachment(name, content, "text/calendar")

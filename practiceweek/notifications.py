@@ -1,12 +1,25 @@
-"""The messages practice week sends. Each is queued on Celery after the current transaction commits.
+"""The messages practice week sends, all built and sent by Celery after the change commits.
 
-Called by practiceweek.services inside the transaction that made the change, so a
-rolled-back change never sends anything. Contexts are plain strings (JSON for Celery).
+Two halves:
+
+- Queueing (`booking_confirmed`, `booking_cancelled`, `offer_made`, ...): called by
+  practiceweek.services inside the transaction that made the change. Each registers
+  one `transaction.on_commit` callback that queues `practiceweek.tasks.send_booking_notice`
+  with the booking's id and the few facts that must be as they were at the change (the
+  calendar SEQUENCE, the offer round and expiry, the previous status). Nothing is built
+  in the web request and nothing runs while the slot row is locked; a rolled-back change
+  queues nothing.
+- Sending (`booking_notice_send`, run by the worker): loads the booking, builds the
+  email and the .ics, and queues each email on Celery (cms.core.tasks), so one failing
+  recipient is retried on its own.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core import signing
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -14,14 +27,16 @@ from django.utils.dateformat import format as date_format
 from cms.core.email import absolute_url, email_send_after_commit
 from practiceweek.ics import booking_ics_attachment
 from practiceweek.models import Booking, Slot
+from practiceweek.selectors import waitlist_position
 
 TEMPLATE = "practiceweek/email/notice"
 OFFER_TOKEN_SALT = "practiceweek.offer"  # noqa: S105 - a signing namespace, not a secret
 
 
-def offer_token(*, booking: Booking) -> str:
+def offer_token(*, booking: Booking, offer_round: int | None = None) -> str:
     """A signed link token naming the booking and the offer round (a newer offer voids older links)."""
-    return signing.dumps({"b": booking.pk, "r": booking.offer_round}, salt=OFFER_TOKEN_SALT, compress=True)
+    round_number = booking.offer_round if offer_round is None else offer_round
+    return signing.dumps({"b": booking.pk, "r": round_number}, salt=OFFER_TOKEN_SALT, compress=True)
 
 
 def offer_token_read(*, token: str) -> tuple[int, int] | None:
@@ -81,7 +96,86 @@ def _send_to_user(*, user, subject: str, lines: list[str], slot=None, actions=()
     )
 
 
+# --- queueing: called inside the transaction that made the change --------------------------
+
+
+def _queue(kind: str, booking: Booking, **details) -> None:
+    from practiceweek.tasks import send_booking_notice
+
+    booking_id = booking.pk
+    # robust: the change has committed; a broker outage is logged, not turned into an error page.
+    transaction.on_commit(
+        lambda: send_booking_notice.delay(kind=kind, booking_id=booking_id, details=details), robust=True
+    )
+
+
 def booking_confirmed(*, booking: Booking) -> None:
+    """Confirmation with an .ics REQUEST to the person; the hosts are told who is coming."""
+    _queue("confirmed", booking, sequence=booking.ics_sequence)
+
+
+def booking_waitlisted(*, booking: Booking) -> None:
+    _queue("waitlisted", booking)
+
+
+def booking_requested(*, booking: Booking) -> None:
+    _queue("requested", booking)
+
+
+def booking_cancelled(*, booking: Booking, previous_status: str, by_ld: bool) -> None:
+    """Cancellation (an .ics CANCEL if the place was confirmed); the hosts are told."""
+    _queue("cancelled", booking, sequence=booking.ics_sequence, previous_status=previous_status, by_ld=by_ld)
+
+
+def booking_updated(*, booking: Booking) -> None:
+    """The slot's time or place changed: an .ics REQUEST with the same UID and a higher SEQUENCE."""
+    _queue("updated", booking, sequence=booking.ics_sequence)
+
+
+def offer_made(*, booking: Booking) -> None:
+    _queue(
+        "offer_made",
+        booking,
+        offer_round=booking.offer_round,
+        expires_at=booking.offer_expires_at.isoformat() if booking.offer_expires_at else None,
+    )
+
+
+def offer_expired(*, booking: Booking) -> None:
+    _queue("offer_expired", booking)
+
+
+def ballot_result(*, user, confirmed: list[Booking], waitlisted: list[Booking]) -> None:
+    from practiceweek.tasks import send_ballot_result
+
+    user_id = user.pk
+    won = [[booking.pk, booking.ics_sequence] for booking in confirmed]
+    waiting = [booking.pk for booking in waitlisted]
+    transaction.on_commit(
+        lambda: send_ballot_result.delay(user_id=user_id, confirmed=won, waitlisted=waiting), robust=True
+    )
+
+
+# --- sending: run by the Celery worker ------------------------------------------------------
+
+
+def booking_notice_send(*, kind: str, booking_id: int, details: dict) -> bool:
+    """Build and queue the emails for one booking change. False when the booking is gone."""
+    booking = (
+        Booking.objects.select_related("user", "agency", "slot", "slot__host_team", "slot__week")
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None:
+        return False
+    sender = _SENDERS.get(kind)
+    if sender is None:
+        raise ValueError(f"unknown practice week notice {kind!r}")
+    sender(booking, details)
+    return True
+
+
+def _confirmed_send(booking: Booking, details: dict) -> None:
     slot = booking.slot
     _send_to_user(
         user=booking.user,
@@ -93,18 +187,23 @@ def booking_confirmed(*, booking: Booking) -> None:
         ],
         slot=slot_details(slot=slot, confirmed=True),
         actions=[_slot_action(slot), _my_bookings_action()],
-        attachments=[booking_ics_attachment(booking=booking, method="REQUEST")],
+        attachments=[
+            booking_ics_attachment(booking=booking, method="REQUEST", sequence=details.get("sequence"))
+        ],
     )
     _hosts_told(booking=booking, joined=True)
 
 
-def booking_waitlisted(*, booking: Booking, position: int) -> None:
+def _waitlisted_send(booking: Booking, details: dict) -> None:
     slot = booking.slot
+    position = waitlist_position(booking=booking)
     _send_to_user(
         user=booking.user,
         subject=f"On the waitlist: {slot.get_activity_display()} with {slot.host_team.name}",
         lines=[
-            f"This slot is full, so you are number {position} on its waitlist.",
+            f"This slot is full, so you are number {position} on its waitlist."
+            if position
+            else "This slot is full, so you are on its waitlist.",
             "If a place frees up we will email you an offer to accept or decline within a set time.",
         ],
         slot=slot_details(slot=slot, confirmed=False),
@@ -112,76 +211,87 @@ def booking_waitlisted(*, booking: Booking, position: int) -> None:
     )
 
 
-def booking_requested(*, booking: Booking) -> None:
+def _requested_send(booking: Booking, details: dict) -> None:
     slot = booking.slot
-    closes = timezone.localtime(slot.week.ballot_closes_at)
+    closes = slot.week.ballot_closes_at
+    when = f"after {date_format(timezone.localtime(closes), 'l j F, g:i A')}" if closes else "soon"
     _send_to_user(
         user=booking.user,
         subject=f"Ballot request received: {slot.get_activity_display()} with {slot.host_team.name}",
-        lines=[
-            f"We have your request. Places are drawn by ballot after {date_format(closes, 'l j F, g:i A')}; "
-            "we will email you the result.",
-        ],
+        lines=[f"We have your request. Places are drawn by ballot {when}; we will email you the result."],
         slot=slot_details(slot=slot, confirmed=False),
         actions=[_my_bookings_action()],
     )
 
 
-def booking_cancelled(*, booking: Booking, previous_status: str, by_ld: bool) -> None:
+def _cancelled_send(booking: Booking, details: dict) -> None:
     slot = booking.slot
-    was_confirmed = previous_status == Booking.Status.CONFIRMED
+    was_confirmed = details.get("previous_status") == Booking.Status.CONFIRMED
     lines = [
         "Your place has been cancelled by the Learning and Development team."
-        if by_ld
+        if details.get("by_ld")
         else "You have cancelled this practice week booking.",
     ]
     if was_confirmed:
         lines.append("The attached cancellation removes it from your calendar.")
+    attachments = []
+    if was_confirmed:
+        attachments.append(
+            booking_ics_attachment(booking=booking, method="CANCEL", sequence=details.get("sequence"))
+        )
     _send_to_user(
         user=booking.user,
         subject=f"Cancelled: {slot.get_activity_display()} with {slot.host_team.name}",
         lines=lines,
         slot=slot_details(slot=slot, confirmed=False),
         actions=[_my_bookings_action()],
-        attachments=[booking_ics_attachment(booking=booking, method="CANCEL")] if was_confirmed else [],
+        attachments=attachments,
     )
     if was_confirmed:
         _hosts_told(booking=booking, joined=False)
 
 
-def booking_updated(*, booking: Booking) -> None:
+def _updated_send(booking: Booking, details: dict) -> None:
     slot = booking.slot
     _send_to_user(
         user=booking.user,
         subject=f"Changed: {slot.get_activity_display()} with {slot.host_team.name}",
         lines=[
-            "The details of your practice week visit have changed. "
+            "The time or place of your practice week visit has changed. "
             "The attached update replaces it in your calendar."
         ],
         slot=slot_details(slot=slot, confirmed=True),
         actions=[_slot_action(slot)],
-        attachments=[booking_ics_attachment(booking=booking, method="REQUEST")],
+        attachments=[
+            booking_ics_attachment(booking=booking, method="REQUEST", sequence=details.get("sequence"))
+        ],
     )
 
 
-def offer_made(*, booking: Booking) -> None:
+def _offer_made_send(booking: Booking, details: dict) -> None:
     slot = booking.slot
-    url = absolute_url(reverse("practiceweek:offer", args=[offer_token(booking=booking)]))
-    expires = timezone.localtime(booking.offer_expires_at)
+    token = offer_token(booking=booking, offer_round=details.get("offer_round"))
+    url = absolute_url(reverse("practiceweek:offer", args=[token]))
+    expires_text = details.get("expires_at")
+    expires = dt.datetime.fromisoformat(expires_text) if expires_text else booking.offer_expires_at
+    deadline = (
+        f"Accept or decline by {date_format(timezone.localtime(expires), 'l j F, g:i A')}. "
+        if expires
+        else "Accept or decline soon. "
+    )
     _send_to_user(
         user=booking.user,
         subject=f"A place is free: {slot.get_activity_display()} with {slot.host_team.name}",
         lines=[
             "A place has come free on a slot you are waiting for, and it is yours if you want it.",
-            f"Accept or decline by {date_format(expires, 'l j F, g:i A')}. "
-            "After that the offer moves to the next person on the waitlist.",
+            deadline + "After that the offer moves to the next person on the waitlist.",
         ],
         slot=slot_details(slot=slot, confirmed=False),
         actions=[{"label": "Accept or decline the place", "url": url}],
     )
 
 
-def offer_expired(*, booking: Booking) -> None:
+def _offer_expired_send(booking: Booking, details: dict) -> None:
     slot = booking.slot
     _send_to_user(
         user=booking.user,
@@ -192,7 +302,19 @@ def offer_expired(*, booking: Booking) -> None:
     )
 
 
+_SENDERS = {
+    "confirmed": _confirmed_send,
+    "waitlisted": _waitlisted_send,
+    "requested": _requested_send,
+    "cancelled": _cancelled_send,
+    "updated": _updated_send,
+    "offer_made": _offer_made_send,
+    "offer_expired": _offer_expired_send,
+}
+
+
 def reminder(*, booking: Booking) -> None:
+    """Sent by the reminder task (already in a worker)."""
     slot = booking.slot
     _send_to_user(
         user=booking.user,
@@ -203,31 +325,45 @@ def reminder(*, booking: Booking) -> None:
     )
 
 
-def ballot_result(*, user, confirmed: list[Booking], waitlisted: list[Booking]) -> None:
+def ballot_result_send(*, user_id: int, confirmed: list[list[int]], waitlisted: list[int]) -> None:
+    """The person's ballot result: places given (with invites) and waitlists joined."""
+    sequences = {int(booking_id): int(sequence) for booking_id, sequence in confirmed}
+    bookings = {
+        booking.pk: booking
+        for booking in Booking.objects.filter(
+            user_id=user_id, pk__in=[*sequences, *waitlisted]
+        ).select_related("user", "slot", "slot__host_team")
+    }
+    won = [bookings[booking_id] for booking_id in sequences if booking_id in bookings]
+    waiting = [bookings[booking_id] for booking_id in waitlisted if booking_id in bookings]
+    if not (won or waiting):
+        return
+    user = (won or waiting)[0].user
     lines = []
-    if confirmed:
+    if won:
         lines.append(
             "The ballot gave you: "
             + "; ".join(
                 f"{b.slot.get_activity_display()} with {b.slot.host_team.name}, "
                 f"{when_text(starts_at=b.slot.starts_at, ends_at=b.slot.ends_at)}"
-                for b in confirmed
+                for b in won
             )
             + ". Calendar invitations are attached."
         )
     else:
         lines.append("The ballot did not give you a place this time.")
-    if waitlisted:
+    if waiting:
         lines.append(
-            f"You are on the waitlist for {len(waitlisted)} other slot(s); "
-            "we will email you if a place frees."
+            f"You are on the waitlist for {len(waiting)} other slot(s); we will email you if a place frees."
         )
     _send_to_user(
         user=user,
         subject="Your practice week ballot result",
         lines=lines,
         actions=[_my_bookings_action()],
-        attachments=[booking_ics_attachment(booking=b, method="REQUEST") for b in confirmed],
+        attachments=[
+            booking_ics_attachment(booking=b, method="REQUEST", sequence=sequences[b.pk]) for b in won
+        ],
     )
 
 

@@ -1,6 +1,12 @@
-"""Demo practice week: a week starting two to three weeks from today, sign-up open now,
-forty slots across the six Family Safeguarding teams with named hosts, and a few bookings
-(one slot full with a waitlist) so the L&D grid shows fill levels.
+"""Demo practice weeks.
+
+- The coming week: starting two to three weeks from today, sign-up open now, forty slots
+  across the six Family Safeguarding teams with named hosts, and a few bookings (one slot
+  full with a waitlist) so the L&D grid shows fill levels.
+- A week that has happened (five to six weeks back): twelve slots, a visit each, attendance
+  marked by hosts (one absent, one not yet recorded) and reflections whose authors agreed to
+  share their themes, so hosts' attendance, the L&D attendance report and the learning
+  record have something to show.
 
 Uses the teams and senior managers the people seeder creates (order 10). If the Family
 Safeguarding teams are missing it creates six minimal teams itself. Idempotent: the week
@@ -17,7 +23,7 @@ from django.utils import timezone
 from cms.core.seeding import SeedContext, register
 from cms.people import roles
 from cms.people.models import Agency, StaffProfile, Team
-from practiceweek.models import Activity, AgencyQuota, Booking, BookingEvent, PracticeWeek, Slot
+from practiceweek.models import Activity, AgencyQuota, Booking, BookingEvent, PracticeWeek, Reflection, Slot
 
 WEEK_SLUG = "practice-week-demo"
 TEAM_SLUG_PREFIX = "family-safeguarding-"
@@ -206,3 +212,142 @@ def _demo_bookings(week: PracticeWeek, slots: list[Slot]) -> None:
         BookingEvent.objects.create(
             booking=booking, at=now, action="booked (demo)", to_status=status, note="Seeded demo booking"
         )
+
+
+PAST_WEEK_SLUG = "practice-week-demo-past"
+PAST_VISITS_PER_SLOT = 2
+# (what the visitor wrote, the themes they chose); every demo author agreed to share themes.
+REFLECTIONS = [
+    (
+        "Seeing the adult mental health practitioner and the social worker plan the visit together "
+        "changed how I think about referrals between our services.",
+        ["multi_agency", "whole_family"],
+    ),
+    (
+        "The worker's open questions and reflections kept the parent talking about what they wanted "
+        "for their children, even when the conversation was hard.",
+        ["mi", "childs_voice"],
+    ),
+    (
+        "Group supervision gave every discipline a say in the plan. I want our managers to see it.",
+        ["group_supervision", "multi_agency"],
+    ),
+    (
+        "The team was clear with the family about the concerns while staying warm. Caseloads are high.",
+        ["risk", "workload"],
+    ),
+]
+
+
+def past_week_dates(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The Monday five to six weeks back, through that Friday."""
+    monday = today - dt.timedelta(days=today.weekday() + 35)
+    return monday, monday + dt.timedelta(days=4)
+
+
+@register(order=55)
+def seed_past_practice_week(context: SeedContext) -> None:
+    """A practice week that has happened: visits with attendance marked by hosts and reflections.
+
+    Shows the hosts' attendance page, the L&D attendance report (with anonymised themes,
+    four people having agreed to share) and the practice-week part of a learning record
+    (senior@ attended a visit and wrote a reflection).
+    """
+    today = timezone.localdate()
+    starts_on, ends_on = past_week_dates(today)
+    tz = timezone.get_current_timezone()
+    week, created = PracticeWeek.objects.get_or_create(
+        slug=PAST_WEEK_SLUG,
+        defaults={
+            "name": f"Practice week {starts_on:%B %Y} (held)",
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "signup_opens_at": dt.datetime.combine(starts_on - dt.timedelta(days=28), dt.time(9), tzinfo=tz),
+            "signup_closes_at": dt.datetime.combine(starts_on - dt.timedelta(days=3), dt.time(17), tzinfo=tz),
+            "cancellation_cutoff_hours": 48,
+            "max_bookings_per_person": 2,
+            "offer_hours": 24,
+            "confidentiality_agreement": AGREEMENT,
+        },
+    )
+    slots = []
+    for team_index, team in enumerate(_teams(context)):
+        hosts = _hosts(team)
+        for day_index in (team_index % 5, (team_index + 2) % 5):
+            activity, hour, minute, minutes, _capacity, description = PATTERNS[
+                (team_index + day_index) % len(PATTERNS)
+            ]
+            starts_at = dt.datetime.combine(
+                starts_on + dt.timedelta(days=day_index), dt.time(hour, minute), tzinfo=tz
+            )
+            slot, made = Slot.objects.get_or_create(
+                week=week,
+                host_team=team,
+                starts_at=starts_at,
+                defaults={
+                    "ends_at": starts_at + dt.timedelta(minutes=minutes),
+                    "activity": activity,
+                    "description": description,
+                    "locality": team.locality or "Oxfordshire",
+                    "capacity": PAST_VISITS_PER_SLOT,
+                    "meeting_point": f"Reception, {team.name} office, {team.locality}.",
+                    "status": Slot.Status.APPROVED,
+                },
+            )
+            if made and hosts:
+                slot.hosts.set(hosts[:1])
+            slots.append(slot)
+    _past_visits(week, slots)
+    context.say(
+        f"practice week: {week.name} ({week.starts_on:%d %b} to {week.ends_on:%d %b %Y}), "
+        f"{Slot.objects.filter(week=week).count()} slots, "
+        f"{Booking.objects.filter(slot__week=week, status=Booking.Status.CONFIRMED).count()} visits"
+        f"{' (created)' if created else ''}"
+    )
+
+
+def _past_visits(week: PracticeWeek, slots: list[Slot]) -> None:
+    """Senior managers (senior@ first) with a visit each: most attended, one absent, one unrecorded."""
+    managers = sorted(
+        StaffProfile.objects.filter(role__slug=roles.SENIOR_MANAGER, active=True).select_related(
+            "user", "agency"
+        ),
+        key=lambda profile: (not profile.user.email.startswith("senior@"), profile.user.email),
+    )[: len(slots)]
+    for index, (profile, slot) in enumerate(zip(managers, slots, strict=False)):
+        if Booking.objects.filter(slot=slot, user=profile.user).exists():
+            continue
+        booked_at = dt.datetime.combine(
+            week.starts_on - dt.timedelta(days=14), dt.time(10), tzinfo=slot.starts_at.tzinfo
+        )
+        if index == len(managers) - 1:
+            attendance = ""  # the host has not recorded this one yet
+        elif index == len(managers) - 2:
+            attendance = Booking.Attendance.ABSENT
+        else:
+            attendance = Booking.Attendance.ATTENDED
+        host = slot.hosts.first()
+        booking = Booking.objects.create(
+            slot=slot,
+            user=profile.user,
+            agency=profile.agency,
+            status=Booking.Status.CONFIRMED,
+            queued_at=booked_at,
+            agreed_at=booked_at,
+            attendance=attendance,
+            attendance_marked_by=host if attendance else None,
+            attendance_marked_at=slot.ends_at if attendance else None,
+        )
+        Slot.objects.filter(pk=slot.pk).update(places_held=F("places_held") + 1)
+        BookingEvent.objects.create(
+            booking=booking,
+            at=booked_at,
+            action="booked (demo)",
+            to_status=booking.status,
+            note="Seeded demo booking",
+        )
+        if attendance == Booking.Attendance.ATTENDED and index < len(REFLECTIONS) + 1:
+            text, themes = REFLECTIONS[index % len(REFLECTIONS)]
+            Reflection.objects.get_or_create(
+                booking=booking, defaults={"text": text, "themes": themes, "share_themes": True}
+            )

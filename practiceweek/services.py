@@ -28,7 +28,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Subquery, Value
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
@@ -53,7 +53,6 @@ from practiceweek.selectors import (
     user_home_team,
     user_hosts_slot,
     user_is_ld,
-    waitlist_position,
 )
 
 User = get_user_model()
@@ -86,6 +85,18 @@ def _slot_locked(slot_id: int) -> Slot | None:
     return (
         Slot.objects.select_for_update(no_key=True, of=("self",))
         .select_related("week", "host_team")
+        .filter(pk=slot_id)
+        .first()
+    )
+
+
+def _slot_locked_for_booking(slot_id: int, *, agency_id: int | None) -> Slot | None:
+    """The slot, locked, with its week and (as `agency_quota`) the week's quota for this agency, if any."""
+    quota = AgencyQuota.objects.filter(week_id=OuterRef("week_id"), agency_id=agency_id).values("max_places")
+    return (
+        Slot.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("week")
+        .annotate(agency_quota=Subquery(quota[:1]) if agency_id is not None else Value(None))
         .filter(pk=slot_id)
         .first()
     )
@@ -151,21 +162,56 @@ def _free_place(slot: Slot) -> None:
     slot.places_held = max(slot.places_held - 1, 0)
 
 
-def _clash(*, user_id: int, slot: Slot, exclude_booking_id: int | None = None) -> Booking | None:
-    """The person's confirmed place or open offer that overlaps this slot in time."""
-    overlapping = (
-        Booking.objects.filter(user_id=user_id, status__in=Booking.HELD)
-        .filter(slot__starts_at__lt=slot.ends_at, slot__ends_at__gt=slot.starts_at)
-        .exclude(slot_id=slot.pk)
-        .select_related("slot", "slot__host_team")
+@dataclass(frozen=True)
+class _Held:
+    """One of the person's bookings, as much as the rules need (no model instances on the hot path)."""
+
+    booking_id: int
+    slot_id: int
+    week_id: int
+    status: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+def _bookings_of_person(
+    user_id: int, *, statuses: Iterable[str], exclude_booking_id: int | None = None
+) -> list[_Held]:
+    """The person's bookings in these statuses, every week, in one query."""
+    rows = (
+        Booking.objects.filter(user_id=user_id, status__in=list(statuses))
+        .exclude(pk=exclude_booking_id or 0)
+        .order_by()
+        .values_list("pk", "slot_id", "slot__week_id", "status", "slot__starts_at", "slot__ends_at")
     )
-    if exclude_booking_id:
-        overlapping = overlapping.exclude(pk=exclude_booking_id)
-    return overlapping.first()
+    return [_Held(*row) for row in rows]
 
 
-def _held_in_week(*, week: PracticeWeek, exclude_booking_id: int | None = None) -> Q:
-    return Q(slot__week=week, status__in=Booking.HELD) & ~Q(pk=exclude_booking_id or 0)
+def _held_by(user_id: int, *, exclude_booking_id: int | None = None) -> list[_Held]:
+    """The person's confirmed places and open offers, every week."""
+    return _bookings_of_person(user_id, statuses=Booking.HELD, exclude_booking_id=exclude_booking_id)
+
+
+def _clash_refusal(*, held: list[_Held], slot: Slot) -> BookingRefused | None:
+    """A place or offer of the person's on another slot overlapping this one."""
+    other = next(
+        (
+            booking
+            for booking in held
+            if booking.slot_id != slot.pk
+            and booking.starts_at < slot.ends_at
+            and booking.ends_at > slot.starts_at
+        ),
+        None,
+    )
+    if other is None:
+        return None
+    other_slot = Slot.objects.select_related("host_team").get(pk=other.slot_id)
+    return BookingRefused(
+        "clash",
+        f"This slot clashes with your place on {other_slot.get_activity_display()} with "
+        f"{other_slot.host_team.name} ({_fmt(other_slot.starts_at)}).",
+    )
 
 
 def _person_refusal(
@@ -175,29 +221,30 @@ def _person_refusal(
     slot: Slot,
     quotas: dict[int, int],
     exclude_booking_id: int | None = None,
+    held: list[_Held] | None = None,
 ) -> BookingRefused | None:
-    """Time clash, per-person limit and agency quota, in that order. Caller holds the locks."""
+    """Time clash, per-person limit and agency quota, in that order. Caller holds the locks.
+
+    `held` is the person's confirmed places and offers (`_held_by`) when the caller has them.
+    """
     week = slot.week
-    other = _clash(user_id=user_id, slot=slot, exclude_booking_id=exclude_booking_id)
-    if other is not None:
-        return BookingRefused(
-            "clash",
-            f"This slot clashes with your place on {other.slot.get_activity_display()} with "
-            f"{other.slot.host_team.name} ({_fmt(other.slot.starts_at)}).",
-        )
-    held = Booking.objects.filter(
-        _held_in_week(week=week, exclude_booking_id=exclude_booking_id), user_id=user_id
-    )
-    if held.count() >= week.max_bookings_per_person:
+    if held is None:
+        held = _held_by(user_id, exclude_booking_id=exclude_booking_id)
+    clash = _clash_refusal(held=held, slot=slot)
+    if clash is not None:
+        return clash
+    if sum(1 for booking in held if booking.week_id == week.pk) >= week.max_bookings_per_person:
         return BookingRefused(
             "limit",
             f"You already hold {week.max_bookings_per_person} place(s), the most one person may have in "
             f"{week.name}. Cancel one to book another.",
         )
     if agency_id in quotas:
-        used = Booking.objects.filter(
-            _held_in_week(week=week, exclude_booking_id=exclude_booking_id), agency_id=agency_id
-        ).count()
+        used = (
+            Booking.objects.filter(slot__week=week, status__in=Booking.HELD, agency_id=agency_id)
+            .exclude(pk=exclude_booking_id or 0)
+            .count()
+        )
         if used >= quotas[agency_id]:
             agency = AgencyQuota.objects.select_related("agency").get(week=week, agency_id=agency_id).agency
             return BookingRefused(
@@ -235,6 +282,12 @@ def booking_create(*, user, slot_id: int, agreed: bool, now: dt.datetime | None 
     Refuses (BookingRefused) with a reason: not allowed, missing slot, sign-up not open or
     closed, ballot being drawn, slot started, agreement not accepted, prerequisite not
     complete, already booked, time clash, per-person limit, agency quota.
+
+    The hot path of practice week's opening minutes, so it stays lean: one transaction of
+    a handful of statements (lock the slot, lock the person, read the person's active
+    bookings once for the duplicate, clash and limit rules, the agency quota only when the
+    week has one, a conditional UPDATE of the slot's count, two INSERTs). Emails and the
+    .ics are built by a worker after commit (practiceweek.notifications).
     """
     now = now or timezone.now()
     if not user_can_book(user=user):
@@ -247,7 +300,7 @@ def booking_create(*, user, slot_id: int, agreed: bool, now: dt.datetime | None 
     agency_id = user_agency_id(user=user)
     try:
         with transaction.atomic():
-            slot = _slot_locked(slot_id)
+            slot = _slot_locked_for_booking(slot_id, agency_id=agency_id)
             if slot is None or slot.status != Slot.Status.APPROVED:
                 raise BookingRefused("not_found", "That slot does not exist or is not open for booking.")
             week = slot.week
@@ -256,30 +309,32 @@ def booking_create(*, user, slot_id: int, agreed: bool, now: dt.datetime | None 
             refusal = _signup_refusal(week, now)
             if refusal:
                 raise refusal
-            module = week.prerequisite_module
+            module = week.prerequisite_module if week.prerequisite_module_id else None
             if module is not None and not module_completed(user=user, module_id=module.pk):
                 raise BookingRefused(
                     "prerequisite",
                     f"Complete the module “{module.title}” before booking a practice week slot.",
                 )
             _users_locked([user.pk])
-            existing = Booking.objects.filter(slot=slot, user=user, status__in=Booking.ACTIVE).first()
+            active = _bookings_of_person(user.pk, statuses=Booking.ACTIVE)
+            existing = next((booking for booking in active if booking.slot_id == slot.pk), None)
             if existing is not None:
                 raise BookingRefused(
                     "duplicate",
-                    f"You already have a booking for this slot ({existing.get_status_display().lower()}).",
+                    "You already have a booking for this slot "
+                    f"({Booking.Status(existing.status).label.lower()}).",
                 )
+            held = [booking for booking in active if booking.status in Booking.HELD]
             ballot = signup_state(week=week, now=now) == "ballot"
-            quotas = {} if ballot else _quotas_locked(week, [agency_id])
             if ballot:
-                other = _clash(user_id=user.pk, slot=slot)
-                refusal = (
-                    BookingRefused("clash", f"This slot clashes with your place on {other.slot}.")
-                    if other
-                    else None
-                )
+                # Requests may overlap each other (the draw resolves that); places already held clash.
+                refusal = _clash_refusal(held=held, slot=slot)
             else:
-                refusal = _person_refusal(user_id=user.pk, agency_id=agency_id, slot=slot, quotas=quotas)
+                has_quota = agency_id is not None and getattr(slot, "agency_quota", None) is not None
+                quotas = _quotas_locked(week, [agency_id]) if has_quota else {}
+                refusal = _person_refusal(
+                    user_id=user.pk, agency_id=agency_id, slot=slot, quotas=quotas, held=held
+                )
             if refusal:
                 raise refusal
             if ballot:
@@ -296,9 +351,7 @@ def booking_create(*, user, slot_id: int, agreed: bool, now: dt.datetime | None 
             if status == Booking.Status.CONFIRMED:
                 notifications.booking_confirmed(booking=booking)
             elif status == Booking.Status.WAITLISTED:
-                notifications.booking_waitlisted(
-                    booking=booking, position=waitlist_position(booking=booking) or 1
-                )
+                notifications.booking_waitlisted(booking=booking)
             else:
                 notifications.booking_requested(booking=booking)
     except IntegrityError as error:
@@ -777,9 +830,16 @@ def slot_changed(
     old_starts_at: dt.datetime,
     old_ends_at: dt.datetime,
     old_status: str,
+    old_meeting_point: str | None = None,
+    old_locality: str | None = None,
     now: dt.datetime | None = None,
 ) -> None:
-    """After L&D edit a slot: send updated invites for new times, cancel if withdrawn, fill new places."""
+    """After L&D edit a slot: updated invites for a new time or place, cancel if withdrawn, fill new places.
+
+    A new time, meeting point or locality reaches every confirmed person as an .ics REQUEST
+    with the same UID and a higher SEQUENCE, so their calendar moves the event. The old
+    place is optional (None: not compared) for callers that only know the old times.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         slot = _slot_locked(slot_id)
@@ -803,7 +863,14 @@ def slot_changed(
                 notifications.booking_cancelled(booking=booking, previous_status=previous, by_ld=True)
             Slot.objects.filter(pk=slot.pk).update(places_held=0)
             return
+        changes = []
         if (slot.starts_at, slot.ends_at) != (old_starts_at, old_ends_at):
+            changes.append("times")
+        if old_meeting_point is not None and slot.meeting_point != old_meeting_point:
+            changes.append("meeting point")
+        if old_locality is not None and slot.locality != old_locality:
+            changes.append("locality")
+        if changes:
             for booking in Booking.objects.filter(slot=slot, status=Booking.Status.CONFIRMED).select_related(
                 "user"
             ):
@@ -812,7 +879,7 @@ def slot_changed(
                 booking.save(update_fields=["ics_sequence", "updated_at"])
                 _record(
                     booking,
-                    action="slot times changed",
+                    action=f"slot {' and '.join(changes)} changed",
                     from_status=booking.status,
                     actor=actor,
                     by_ld=True,

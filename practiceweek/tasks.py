@@ -1,8 +1,20 @@
-"""Periodic practice-week work (see schedules.py). Each task is safe to run twice or concurrently."""
+"""Practice-week work for Celery: booking notices queued after commit, and the periodic jobs
+(see schedules.py). Each periodic task is safe to run twice or concurrently."""
 
 from celery import shared_task
 
-from practiceweek import services
+from practiceweek import notifications, services
+
+
+@shared_task
+def send_booking_notice(*, kind: str, booking_id: int, details: dict) -> bool:
+    """Build one booking change's emails (and .ics) in the worker, not in the web request."""
+    return notifications.booking_notice_send(kind=kind, booking_id=booking_id, details=details)
+
+
+@shared_task
+def send_ballot_result(*, user_id: int, confirmed: list[list[int]], waitlisted: list[int]) -> None:
+    notifications.ballot_result_send(user_id=user_id, confirmed=confirmed, waitlisted=waitlisted)
 
 
 @shared_task

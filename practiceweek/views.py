@@ -151,8 +151,8 @@ def slot_book(request, slot_id: int):
                     request, "Your place is confirmed. We have emailed you a calendar invitation."
                 )
             elif booking.status == Booking.Status.WAITLISTED:
-                position = selectors.waitlist_position(booking=booking)
-                messages.success(request, f"This slot is full: you are number {position} on the waitlist.")
+                # The slot page shows the place in the queue; this answer stays one transaction long.
+                messages.success(request, "This slot is full: you are on its waitlist.")
             else:
                 messages.success(
                     request,

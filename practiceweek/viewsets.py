@@ -38,10 +38,15 @@ class PracticeWeekViewSet(ModelViewSet):
 
 
 class SlotEditView(generic.EditView):
-    """After an edit: new times send updated invites; withdrawing cancels; new places go to the waitlist."""
+    """After an edit: a new time or place sends updated invites; withdrawing cancels; new places go to
+    the waitlist."""
 
     def form_valid(self, form):
-        before = Slot.objects.filter(pk=self.object.pk).values("starts_at", "ends_at", "status").first()
+        before = (
+            Slot.objects.filter(pk=self.object.pk)
+            .values("starts_at", "ends_at", "status", "meeting_point", "locality")
+            .first()
+        )
         response = super().form_valid(form)
         if before is not None and form.is_valid():
             services.slot_changed(
@@ -50,6 +55,8 @@ class SlotEditView(generic.EditView):
                 old_starts_at=before["starts_at"],
                 old_ends_at=before["ends_at"],
                 old_status=before["status"],
+                old_meeting_point=before["meeting_point"],
+                old_locality=before["locality"],
             )
         return response
 

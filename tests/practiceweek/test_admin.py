@@ -2,8 +2,10 @@
 
 import datetime as dt
 
+import icalendar
 import pytest
 import time_machine
+from django.utils import timezone
 
 from practiceweek.models import Booking, BookingEvent, Slot
 from practiceweek.services import booking_create
@@ -262,3 +264,64 @@ def test_l_and_d_set_up_a_week_with_quotas_in_the_admin(ld_client):
     assert ld_client.get("/admin/practice-week/slots/new/").status_code == 200
     week = PracticeWeekFactory()
     assert ld_client.get(f"/admin/practice-week/weeks/edit/{week.pk}/").status_code == 200
+
+
+def _slot_form(slot, **changes):
+    data = {
+        "week": slot.week_id,
+        "status": "approved",
+        "host_team": slot.host_team_id,
+        "activity": slot.activity,
+        "description": slot.description,
+        "locality": slot.locality,
+        "capacity": slot.capacity,
+        "meeting_point": slot.meeting_point,
+        "access_notes": slot.access_notes,
+    }
+    data.update(changes)
+    return data
+
+
+def test_moving_the_meeting_point_sends_an_updated_invite_with_the_same_uid(ld_client, sent):
+    """L&D move a visit to another office: the confirmed person's calendar event is replaced, not doubled."""
+    slot = slot_at(PracticeWeekFactory(), capacity=2)
+    manager = senior_manager()
+    booking = booking_create(user=manager, slot_id=slot.pk, agreed=True)
+    local = {
+        "starts_at": timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M"),
+        "ends_at": timezone.localtime(slot.ends_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    with sent() as outbox:
+        response = ld_client.post(
+            f"/admin/practice-week/slots/edit/{slot.pk}/",
+            _slot_form(slot, meeting_point="Room 2, Banbury library", **local),
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    (changed,) = [m for m in outbox if m.to == [manager.email] and m.subject.startswith("Changed:")]
+    (_name, content, _mimetype) = changed.attachments[0]
+    event = icalendar.Calendar.from_ical(content).walk("VEVENT")[0]
+    booking.refresh_from_db()
+    assert str(event["UID"]) == f"booking-{booking.ics_uid}@practice-week.learning.invalid"
+    assert event["SEQUENCE"] == 1 == booking.ics_sequence
+    assert str(event["LOCATION"]) == "Room 2, Banbury library"
+    assert BookingEvent.objects.filter(
+        booking=booking, action="slot meeting point changed", by_ld=True
+    ).exists()
+
+
+def test_an_edit_that_moves_neither_time_nor_place_sends_no_update(ld_client, sent):
+    slot = slot_at(PracticeWeekFactory(), capacity=2)
+    manager = senior_manager()
+    booking_create(user=manager, slot_id=slot.pk, agreed=True)
+    local = {
+        "starts_at": timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M"),
+        "ends_at": timezone.localtime(slot.ends_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    with sent() as outbox:
+        response = ld_client.post(
+            f"/admin/practice-week/slots/edit/{slot.pk}/",
+            _slot_form(slot, description="Now with a note about parking.", **local),
+        )
+    assert response.status_code == 302
+    assert not [m for m in outbox if m.to == [manager.email]]
+    assert Booking.objects.get(slot=slot).ics_sequence == 0

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from unittest import mock
 
 import icalendar
 import pytest
@@ -10,7 +11,8 @@ from django.core import mail
 from django.utils import timezone
 
 from practiceweek.models import SentMessage
-from practiceweek.services import booking_create, ld_digest_send, reminders_send_due
+from practiceweek.notifications import booking_notice_send
+from practiceweek.services import booking_cancel, booking_create, ld_digest_send, reminders_send_due
 from tests.conftest import wait_for
 from tests.practiceweek.factories import (
     PracticeWeekFactory,
@@ -79,3 +81,50 @@ def test_the_daily_digest_goes_to_l_and_d_once_a_day(sent):
     with time_machine.travel(timezone.now() + dt.timedelta(days=1), tick=False), sent() as later:
         assert ld_digest_send() == 1
     assert len([m for m in later if m.to == [staff.email]]) == 2, "one more, for the next day"
+
+
+@pytest.mark.django_db
+def test_a_booking_builds_no_email_in_the_request_only_queues_its_id(django_capture_on_commit_callbacks):
+    """The booking transaction queues one task after commit; the worker builds the email and the .ics."""
+    slot = slot_at(PracticeWeekFactory())
+    host_of(slot)
+    with (
+        mock.patch("practiceweek.tasks.send_booking_notice.delay") as delay,
+        mock.patch("practiceweek.notifications.booking_ics_attachment") as ics,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        booking = booking_create(user=senior_manager(), slot_id=slot.pk, agreed=True)
+    assert len(callbacks) == 1
+    delay.assert_called_once_with(kind="confirmed", booking_id=booking.pk, details={"sequence": 0})
+    ics.assert_not_called()
+
+
+@pytest.mark.django_db
+def test_the_worker_sends_nothing_for_a_booking_that_has_gone_and_refuses_unknown_notices():
+    assert booking_notice_send(kind="confirmed", booking_id=987654, details={}) is False
+    booking = booking_direct(slot=slot_at(PracticeWeekFactory()), user=senior_manager())
+    with pytest.raises(ValueError, match="unknown"):
+        booking_notice_send(kind="nonsense", booking_id=booking.pk, details={})
+
+
+@pytest.mark.django_db
+def test_a_confirmation_built_after_a_cancellation_keeps_its_own_sequence(
+    django_capture_on_commit_callbacks, eager_celery, mailoutbox
+):
+    """Worker lag: the REQUEST still carries SEQUENCE 0 and the CANCEL 1, so calendars end up cancelled."""
+    slot = slot_at(PracticeWeekFactory())
+    manager = senior_manager()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        booking = booking_create(user=manager, slot_id=slot.pk, agreed=True)
+        booking_cancel(booking_id=booking.pk, user=manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    sequences = [
+        (str(calendar["METHOD"]), calendar.walk("VEVENT")[0]["SEQUENCE"])
+        for message in mailoutbox
+        if message.to == [manager.email]
+        for _name, content, _type in message.attachments
+        for calendar in [icalendar.Calendar.from_ical(content)]
+    ]
+    assert sequences == [("REQUEST", 0), ("CANCEL", 1)]

@@ -386,3 +386,41 @@ def test_no_week_at_all_is_explained(client, home_page):
     response = client.get("/practice-week/")
     assert response.status_code == 200
     assert "no practice week planned" in response.content.decode()
+
+
+def test_the_booking_post_stays_a_handful_of_queries(client, scene, django_assert_max_num_queries):
+    """The hot path of practice week's opening minutes: session, person, one short transaction."""
+    slot = scene["slot"]
+    client.force_login(scene["senior manager"])
+    with django_assert_max_num_queries(12):
+        response = client.post(f"/practice-week/slots/{slot.pk}/book/", {"agree": "on"})
+    assert response.status_code == 302
+    other = senior_manager()
+    client.force_login(other)
+    booking_direct(slot=slot, user=senior_manager())  # now full: the next one is waitlisted
+    with django_assert_max_num_queries(12):
+        response = client.post(f"/practice-week/slots/{slot.pk}/book/", {"agree": "on"})
+    assert response.status_code == 302
+    assert Booking.objects.get(slot=slot, user=other).status == Booking.Status.WAITLISTED
+
+
+@pytest.mark.parametrize("who", ["learner", "senior manager", "host"])
+def test_l_and_d_actions_posted_by_anyone_else_change_nothing(client, scene, who):
+    """Approving a proposal, allocating a place and drawing a ballot are refused outside L&D."""
+    slot = scene["slot"]
+    proposed = slot_at(slot.week, day=1, status=Slot.Status.PROPOSED)
+    client.force_login(scene[who])
+    posts = [
+        ("/admin/practice-week/manage/proposals/", {"slot": proposed.pk, "decision": "approve"}),
+        (
+            f"/admin/practice-week/manage/slots/{slot.pk}/roster/",
+            {"allocate-email": scene[who].email, "allocate-note": "Because"},
+        ),
+        (f"/admin/practice-week/manage/weeks/{slot.week_id}/ballot/", {}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code in {302, 403}, url
+    proposed.refresh_from_db()
+    assert proposed.status == Slot.Status.PROPOSED
+    assert not Booking.objects.filter(slot=slot).exists()
+    assert slot.week.__class__.objects.get(pk=slot.week_id).ballot_drawn_at is None

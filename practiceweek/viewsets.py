@@ -11,10 +11,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from cms.core.spreadsheets import spreadsheet_safe
 from practiceweek import services
 from practiceweek.models import Booking, PracticeWeek, Slot
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SafeCsvMixin:
@@ -22,9 +21,7 @@ class SafeCsvMixin:
 
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
-        if export_format == self.FORMAT_CSV and isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-        return value
+        return spreadsheet_safe(value) if export_format == self.FORMAT_CSV else value
 
 
 class PracticeWeekViewSet(ModelViewSet):

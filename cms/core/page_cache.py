@@ -5,7 +5,8 @@ level and read the view restrictions of the page and its ancestors. The tree
 changes rarely next to page views, so those answers are kept in the shared
 cache (Redis in production) for FRAME_CACHE_SECONDS under one *tree generation*
 that cms.core.signals renews whenever a page, a site or a view restriction is
-saved, deleted, published, unpublished or moved.
+saved, deleted, published, unpublished or moved (and modules renews when an H5P
+package changes). The generation is read once per request.
 
 - ``PageTreeCacheMiddleware``: the Wagtail site of a GET request's host (root page
   included), and the route to pages whose class sets ``route_cache = True`` (pages
@@ -18,6 +19,7 @@ saved, deleted, published, unpublished or moved.
 from __future__ import annotations
 
 import secrets
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.db.models import Q
@@ -28,8 +30,14 @@ from cms.core.selectors import frame_cache_seconds
 TREE_GENERATION_KEY = "core:tree:generation"
 
 
+# The generation read at the start of a request, so its later cache keys cost no extra round trip.
+_request_generation: ContextVar[str | None] = ContextVar("tree_generation", default=None)
+
+
 def tree_generation() -> str:
-    return cache.get_or_set(TREE_GENERATION_KEY, lambda: secrets.token_hex(8), None)
+    return _request_generation.get() or cache.get_or_set(
+        TREE_GENERATION_KEY, lambda: secrets.token_hex(8), None
+    )
 
 
 def tree_forget(*args, **kwargs) -> None:
@@ -51,11 +59,22 @@ class PageTreeCacheMiddleware:
 
     def __call__(self, request):
         seconds = frame_cache_seconds()
-        if not seconds or request.method not in ("GET", "HEAD"):
+        if not seconds:
             return self.get_response(request)
-        generation = tree_generation()
-        site_key = f"core:site:{generation}:{request._get_raw_host()}:{request.get_port()}"
-        site = cache.get(site_key)
+        token = _request_generation.set(tree_generation())
+        try:
+            if request.method in ("GET", "HEAD"):
+                return self._serve_get(request, seconds)
+            return self.get_response(request)
+        finally:
+            _request_generation.reset(token)
+
+    def _serve_get(self, request, seconds: int):
+        generation, host = tree_generation(), f"{request._get_raw_host()}:{request.get_port()}"
+        site_key = f"core:site:{generation}:{host}"
+        route_key = f"core:route:{generation}:{host}:{request.path_info}"
+        found = cache.get_many([site_key, route_key])
+        site = found.get(site_key)
         if site is None:
             site = Site.find_for_request(request)
             if site is not None:
@@ -63,8 +82,7 @@ class PageTreeCacheMiddleware:
         request._wagtail_site = site
         if site is None:
             return self.get_response(request)
-        route_key = f"core:route:{generation}:{site.pk}:{request.path_info}"
-        route = cache.get(route_key)
+        route = found.get(route_key)
         if route is not None:
             request._wagtail_route_for_request = route
             return self.get_response(request)

@@ -104,13 +104,22 @@ def _lesson_progress_refresh(
         fields |= {"status": LessonProgress.Status.COMPLETED, "completed_at": at}
     if rows.exclude(status=LessonProgress.Status.COMPLETED).update(**fields):
         return completes
-    # No row yet (or one completed that the JSON did not know of): the slower, careful way.
-    lesson_progress, _created = LessonProgress.objects.get_or_create(
-        user=user,
-        lesson=lesson,
-        cycle=module_progress.cycle,
-        defaults={"module_id": module_progress.module_id, "started_at": at, "last_viewed_at": at},
-    )
+    # No row yet (the lesson was never opened), or one completed that the JSON did not know of.
+    try:
+        with transaction.atomic():
+            LessonProgress.objects.create(
+                user=user,
+                lesson=lesson,
+                cycle=module_progress.cycle,
+                module_id=module_progress.module_id,
+                started_at=at,
+                last_viewed_at=at,
+                **fields,
+            )
+        return completes
+    except IntegrityError:
+        pass
+    lesson_progress = LessonProgress.objects.get(user=user, lesson=lesson, cycle=module_progress.cycle)
     if lesson_progress.is_completed:
         if lesson_progress.required_completed != required_done:
             lesson_progress.required_completed = required_done

@@ -132,11 +132,12 @@ def test_lesson_preview_renders_every_block_without_learner_state(client, module
 def test_lesson_page_query_count_does_not_grow_with_the_module(
     client, learner, home_page, django_assert_max_num_queries, lessons
 ):
-    """However long the module, a lesson page costs the same number of queries.
+    """However long the module, a lesson page costs the same number of queries, even with
+    the cross-request caches off (test settings; production's budget is pinned below).
 
-    The budget: session and user (2); site, root page and view restrictions (Wagtail, 4);
-    branding and navigation (base layout, 5); routing to the lesson (4); the module's
-    lessons, the learner's progress row and reflections (3).
+    The budget: user (1); site and view restrictions (Wagtail, 3); branding and navigation
+    (base layout, 5); routing to the lesson (4); the module's lessons, the learner's progress
+    row and reflections (3); sessions are in the cache either way.
     """
     bodies = [
         [text_block(), knowledge_check_block(id=f"kc-{i}"), reflection_block(id=f"rf-{i}")]

@@ -259,10 +259,12 @@ def _stop(process: subprocess.Popen, *, timeout: float = 15.0) -> None:
 
 @contextlib.contextmanager
 def gunicorn_serve(
-    *, workers: int = 2, threads: int = 1, timeout: float = 60.0, collect: bool = True
+    *, workers: int | None = 2, threads: int | None = 1, timeout: float = 60.0, collect: bool = True
 ) -> Iterator[Server]:
     """Serve the site with gunicorn on a free loopback port until the block ends.
 
+    gunicorn reads the repository's gunicorn.conf.py, as production does;
+    `workers` and `threads` override it unless None (None: production's layout).
     Waits until /healthz answers 200 (fails with gunicorn's log otherwise), and
     stops the master and workers cleanly afterwards, even on error.
     """
@@ -274,12 +276,12 @@ def gunicorn_serve(
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
         "cms.wsgi:application",
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
         "--bind",
         f"{HOST}:{port}",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
+        *(["--workers", str(workers)] if workers is not None else []),
+        *(["--threads", str(threads)] if threads is not None else []),
         "--log-level",
         "warning",
         "--error-logfile",

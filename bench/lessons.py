@@ -222,7 +222,8 @@ def main() -> None:
         )
 
     cookie = bench.session_cookie(user=learner)
-    with bench.gunicorn_serve(workers=2) as server:
+    # Served as production serves it: gunicorn.conf.py decides workers and threads.
+    with bench.gunicorn_serve(workers=None, threads=None) as server:
         bench.http_expect_ok(server.url(lesson_path), cookie=cookie, contains="Knowledge check")
         page = bench.wrk_run(server.url(lesson_path), connections=8, cookie=cookie)
         statements = bench.http_drive(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from cms.people.selectors import is_learning_and_development
 from learning.models import Certificate, ModuleCompletion, ModuleProgress, Reflection
 from modules.models import LessonPage, ModulePage
-from modules.selectors import lesson_block_types, lesson_required_block_ids
+from modules.selectors import lesson_block_types, lesson_required_block_ids, module_lessons_for_outline
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -131,13 +131,9 @@ def _missing_prerequisites(*, user, module: ModulePage, progress: ModuleProgress
 
 
 def module_outline(*, user, module: ModulePage) -> ModuleOutline:
-    """The module's live lessons with the person's status in each (three queries)."""
-    lessons = list(
-        LessonPage.objects.child_of(module)
-        .live()
-        .order_by("path")
-        .only("id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "introduction")
-    )
+    """The module's live lessons with the person's status in each (two queries; the lessons are
+    usually cached, see ``module_lessons_for_outline``)."""
+    lessons = module_lessons_for_outline(module=module)
     progress = ModuleProgress.objects.filter(user=user, module=module).first()
     entries = []
     for number, lesson in enumerate(lessons, start=1):

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F
 from wagtail.models import Page, PageViewRestriction
 
+from cms.core.page_cache import page_unrestricted
 from learning.models import H5PAttempt, H5PPlayerState
-from modules.models import H5PPackageVersion, H5PStatus, LessonPage
+from modules.h5p.selectors import h5p_package_ready_versions
+from modules.models import LessonPage
+from modules.selectors import lesson_live_get
 
 H5P_BLOCK_TYPE = "h5p_activity"
 
@@ -32,6 +34,8 @@ def lesson_visible_to(*, user, lesson: LessonPage) -> bool:
     """Whether a signed-in person may see a live lesson (Wagtail's view restrictions)."""
     if not user.is_authenticated or not user.is_active:
         return False
+    if page_unrestricted(path=lesson.path):
+        return True
     # One query for the restrictions on the lesson and its ancestors (paths from its own path).
     steplen = Page.steplen
     paths = [lesson.path[:length] for length in range(steplen, len(lesson.path) + 1, steplen)]
@@ -56,7 +60,7 @@ def lesson_visible_to(*, user, lesson: LessonPage) -> bool:
 
 def h5p_activity_get(*, user, lesson_id: int, block_id: str) -> H5PActivity:
     """The live lesson's H5P block with that id, if this person may see it."""
-    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    lesson = lesson_live_get(lesson_id=lesson_id)
     if lesson is None or not lesson_visible_to(user=user, lesson=lesson):
         raise ActivityUnavailable("That lesson does not exist or is not available to you.")
     for block in lesson.body.raw_data:
@@ -80,12 +84,10 @@ def h5p_activity_get(*, user, lesson_id: int, block_id: str) -> H5PActivity:
 def h5p_version_for_activity(*, activity: H5PActivity, version_id: int | None) -> int | None:
     """The ready package version the learner played: the one they name if it belongs to the
     block's package, otherwise the package's current version."""
-    versions = H5PPackageVersion.objects.filter(package_id=activity.package_id, status=H5PStatus.READY)
-    if version_id is not None:
-        found = versions.filter(pk=version_id).values_list("pk", flat=True).first()
-        if found is not None:
-            return found
-    return versions.filter(package__current_version=F("pk")).values_list("pk", flat=True).first()
+    ready, current = h5p_package_ready_versions(package_id=activity.package_id)
+    if version_id is not None and version_id in ready:
+        return version_id
+    return current
 
 
 def player_state_get(*, user, lesson_id: int, block_id: str) -> str | None:

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class ModulesConfig(AppConfig):
@@ -10,3 +10,13 @@ class ModulesConfig(AppConfig):
         from modules.h5p.permissions import h5p_permissions_grant
 
         post_migrate.connect(h5p_permissions_grant, sender=self, dispatch_uid="modules_h5p_permissions")
+        # Lesson pages read packages from the cache (modules.h5p.blocks) until one changes.
+        from modules.h5p.cache import h5p_packages_forget
+
+        for model_name in ("H5PPackage", "H5PPackageVersion"):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    h5p_packages_forget,
+                    sender=self.get_model(model_name),
+                    dispatch_uid=f"modules-h5p-forget-{model_name}-{id(signal)}",
+                )

@@ -2,8 +2,11 @@
 
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from wagtail.models import Page
 
+from cms.core.page_cache import tree_generation
+from cms.core.selectors import frame_cache_seconds
 from modules.models import LessonPage, ModulePage
 
 # Block types a learner must complete for the lesson to complete, unless the editor
@@ -41,9 +44,16 @@ def lesson_block_value(*, lesson: LessonPage, block_id: str, block_type: str | N
 
 
 def module_parent_id(*, lesson: Page) -> int | None:
-    """The id of the module a lesson belongs to (its parent), with one small query."""
+    """The id of the module a lesson belongs to (its parent): one small query, or none (cached)."""
     parent_path = lesson.path[: -Page.steplen]
-    return Page.objects.filter(path=parent_path).values_list("id", flat=True).first()
+    seconds = frame_cache_seconds()
+    key = f"modules:page-id:{tree_generation()}:{parent_path}" if seconds else ""
+    found = cache.get(key) if key else None
+    if found is None:
+        found = Page.objects.filter(path=parent_path).values_list("id", flat=True).first() or 0
+        if key:
+            cache.set(key, found, seconds)
+    return found or None
 
 
 def module_lessons_live(*, module: Page) -> list[LessonPage]:
@@ -51,17 +61,58 @@ def module_lessons_live(*, module: Page) -> list[LessonPage]:
     return list(LessonPage.objects.child_of(module).live().order_by("path"))
 
 
+OUTLINE_FIELDS = ("id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "introduction")
+
+
+def module_lessons_for_outline(*, module: Page) -> list[LessonPage]:
+    """The module's live lessons in order, with the fields an outline shows (one query, or none).
+
+    Every lesson page shows its module's outline, so the list is kept in the shared
+    cache for FRAME_CACHE_SECONDS under the page tree's generation, which any page
+    save, publish, unpublish, move or delete renews (cms.core.page_cache).
+    """
+    seconds = frame_cache_seconds()
+    key = f"modules:outline:{tree_generation()}:{module.pk}" if seconds else ""
+    lessons = cache.get(key) if key else None
+    if lessons is None:
+        lessons = list(LessonPage.objects.child_of(module).live().order_by("path").only(*OUTLINE_FIELDS))
+        if key:
+            cache.set(key, lessons, seconds)
+    return lessons
+
+
+def lesson_live_get(*, lesson_id: int) -> LessonPage | None:
+    """The live lesson with that id (one query, or none: cached like the outline)."""
+    seconds = frame_cache_seconds()
+    key = f"modules:lesson:{tree_generation()}:{lesson_id}" if seconds else ""
+    found = cache.get(key) if key else None
+    if found is None:
+        found = LessonPage.objects.live().filter(pk=lesson_id).first() or False
+        if key:
+            cache.set(key, found, seconds)
+    return found or None
+
+
 def module_lesson_ids_live(*, module_id: int) -> list[int]:
-    """The ids of a module's live lessons, in order, without loading the module."""
+    """The ids of a module's live lessons, in order, without loading the module (two queries,
+    or none: cached like the outline)."""
+    seconds = frame_cache_seconds()
+    key = f"modules:lesson-ids:{tree_generation()}:{module_id}" if seconds else ""
+    found = cache.get(key) if key else None
+    if found is not None:
+        return found
     module_path = Page.objects.filter(id=module_id).values_list("path", flat=True).first()
     if module_path is None:
         return []
-    return list(
+    found = list(
         LessonPage.objects.live()
         .filter(path__startswith=module_path, depth=len(module_path) // Page.steplen + 1)
         .order_by("path")
         .values_list("id", flat=True)
     )
+    if key:
+        cache.set(key, found, seconds)
+    return found
 
 
 def lesson_counts_by_module(*, module_ids: Iterable[int]) -> dict[int, int]:

@@ -79,3 +79,15 @@ def wait_for(predicate, *, timeout: float = 10.0, interval: float = 0.05):
             return result
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout}s")
+
+
+@pytest.fixture
+def site_caches(settings):
+    """Turn on the cross-request caches production uses (FRAME_CACHE_SECONDS), in a key space
+    of this test's own, so nothing cached outlives the test's rolled-back data."""
+    import uuid
+
+    settings.FRAME_CACHE_SECONDS = 300
+    default = dict(settings.CACHES["default"])
+    default["KEY_PREFIX"] = f"{default.get('KEY_PREFIX', '')}-{uuid.uuid4().hex}"
+    settings.CACHES = {**settings.CACHES, "default": default}

@@ -5,9 +5,9 @@ Navigation knows the other apps only by URL name and permission-group name
 left out, so the header never links to a page that does not exist.
 
 The frame is on every page, so what it reads is cached (cms.core.signals clears
-it): a person's groups and whether they line-manage anyone, and the site's
-branding. Whether someone may use the admin comes from Django's permission
-check, which Wagtail's user bar makes on the same page anyway.
+it): a person's groups, whether they line-manage anyone and whether they may use
+the admin (which also decides whether Wagtail's user bar, with its own permission
+check, is on the page), and the site's branding.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def audiences_for(*, user) -> frozenset[str]:
         return frozenset()
     if user.is_superuser:
         return frozenset({"staff", "manager", "senior_manager", "ld", "admin"})
-    groups, has_reports = _people_facts(user)
+    groups, has_reports, can_access_admin = _people_facts(user)
     audiences = {"staff"}
     if groups & MANAGER_GROUPS or has_reports:
         audiences.add("manager")
@@ -104,7 +104,7 @@ def audiences_for(*, user) -> frozenset[str]:
         audiences.add("senior_manager")
     if groups & LD_GROUPS:
         audiences.add("ld")
-    if user_can_access_admin(user):
+    if can_access_admin:
         audiences.add("admin")
     return frozenset(audiences)
 
@@ -131,8 +131,12 @@ def people_facts_cache_key(user_id) -> str:
     return f"core:frame:people:{user_id}"
 
 
-def _people_facts(user) -> tuple[frozenset[str], bool]:
-    """(group names, line-manages an active person), cached per person."""
+def _people_facts(user) -> tuple[frozenset[str], bool, bool]:
+    """(group names, line-manages an active person, may use the admin), cached per person.
+
+    Admin access only decides whether the frame links to the admin (and shows
+    Wagtail's user bar); the admin checks the permission itself on every request.
+    """
     key = people_facts_cache_key(user.pk)
     seconds = frame_cache_seconds()
     cached = cache.get(key) if seconds else None
@@ -144,15 +148,16 @@ def _people_facts(user) -> tuple[frozenset[str], bool]:
     has_reports = bool(groups & MANAGER_GROUPS) or (
         reports is not None and reports.filter(active=True).exists()
     )
-    facts = (groups, has_reports)
+    facts = (groups, has_reports, user_can_access_admin(user))
     if seconds:
         cache.set(key, facts, seconds)
     return facts
 
 
-def navigation_for(*, user, path: str = "/") -> list[NavItem]:
+def navigation_for(*, user, path: str = "/", audiences: frozenset[str] | None = None) -> list[NavItem]:
     """The sections `user` may open that are installed, in header order."""
-    audiences = audiences_for(user=user)
+    if audiences is None:
+        audiences = audiences_for(user=user)
     found = []
     for section in SECTIONS:
         if section.audience not in audiences:

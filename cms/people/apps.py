@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 def _groups_ensure_after_migrate(sender, using="default", plan=None, **kwargs) -> None:
@@ -14,6 +14,12 @@ def _groups_ensure_after_migrate(sender, using="default", plan=None, **kwargs) -
     groups_ensure()
 
 
+def _user_forget(sender, instance, **kwargs) -> None:
+    from cms.people.middleware import user_cache_forget
+
+    user_cache_forget(user_id=instance.pk)
+
+
 class PeopleConfig(AppConfig):
     name = "cms.people"
     label = "people"
@@ -22,3 +28,7 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_groups_ensure_after_migrate, sender=self, dispatch_uid="people_groups_ensure")
+        # The signed-in person's row is cached between requests (cms.people.middleware).
+        user_model = self.get_model("User")
+        post_save.connect(_user_forget, sender=user_model, dispatch_uid="people_user_forget_saved")
+        post_delete.connect(_user_forget, sender=user_model, dispatch_uid="people_user_forget_deleted")

@@ -80,7 +80,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's AuthenticationMiddleware, with the signed-in person's row cached (cms/people/middleware.py).
+    "cms.people.middleware.CachedAuthenticationMiddleware",
+    # The Wagtail site and page route of a GET request from the cache (cms/core/page_cache.py).
+    "cms.core.page_cache.PageTreeCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -165,6 +168,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
 
 AUTH_USER_MODEL = "people.User"
+# Sessions live in the cache (Redis in production) and are written through to the
+# database, so a request reads no session row while the cache holds it.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",

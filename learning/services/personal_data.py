@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cms.core.spreadsheets import spreadsheet_safe
+from cms.people.middleware import user_cache_forget
 from cms.people.models import StaffProfile, User
 from learning.models import (
     Certificate,
@@ -175,6 +176,7 @@ def person_erase(*, user, erased_by, reason: str) -> None:
         is_staff=False,
         password=make_password(None),  # unusable: nobody can sign in as them
     )
+    user_cache_forget(user_id=user_id)
     StaffProfile.objects.filter(user_id=user_id).update(
         job_title="", line_manager=None, start_date=None, active=False
     )

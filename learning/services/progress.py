@@ -70,45 +70,64 @@ def _module_progress_lock(*, user, module_id: int, at: datetime) -> ModuleProgre
 
 
 def _lesson_progress_refresh(
-    *, user, lesson: LessonPage, module_progress: ModuleProgress, required_ids: list[str], at: datetime
+    *,
+    user,
+    lesson: LessonPage,
+    module_progress: ModuleProgress,
+    required_ids: list[str],
+    block_id: str,
+    at: datetime,
 ) -> bool:
-    """Recount the lesson's required activities; complete the lesson when all are done.
+    """Add a completed activity to the lesson; complete the lesson when all required ones are done.
 
-    Returns True when the lesson completed in this call.
+    The module row's JSON (locked by the caller) lists the lesson's completed activities
+    for the cycle, so no query recounts them. Returns True when the lesson completed in
+    this call.
     """
-    cycle = module_progress.cycle
-    done_ids = set(
-        ActivityCompletion.objects.filter(user=user, lesson=lesson, cycle=cycle).values_list(
-            "block_id", flat=True
-        )
-    )
-    required_done = sum(1 for block_id in required_ids if block_id in done_ids)
+    state = module_progress.lesson_state(lesson.pk)
+    done_ids = set(state.get("done", [])) | {block_id}
+    required_done = sum(1 for required_id in required_ids if required_id in done_ids)
+    was_completed = state.get("status") == LessonProgress.Status.COMPLETED
+    completes = not was_completed and bool(required_ids) and required_done == len(required_ids)
     _lesson_state_set(
         module_progress=module_progress,
         lesson_id=lesson.pk,
-        status=LessonProgress.Status.COMPLETED
-        if required_ids and required_done == len(required_ids)
-        else LessonProgress.Status.IN_PROGRESS,
+        status=LessonProgress.Status.COMPLETED if completes else LessonProgress.Status.IN_PROGRESS,
         done=done_ids,
     )
-    lesson_progress, _created = LessonProgress.objects.get_or_create(
-        user=user,
-        lesson=lesson,
-        cycle=cycle,
-        defaults={"module_id": module_progress.module_id, "started_at": at, "last_viewed_at": at},
-    )
+    rows = LessonProgress.objects.filter(user=user, lesson=lesson, cycle=module_progress.cycle)
+    if was_completed:
+        rows.exclude(required_completed=required_done).update(required_completed=required_done)
+        return False
+    fields = {"required_completed": required_done, "required_total": len(required_ids)}
+    if completes:
+        fields |= {"status": LessonProgress.Status.COMPLETED, "completed_at": at}
+    if rows.exclude(status=LessonProgress.Status.COMPLETED).update(**fields):
+        return completes
+    # No row yet (the lesson was never opened), or one completed that the JSON did not know of.
+    try:
+        with transaction.atomic():
+            LessonProgress.objects.create(
+                user=user,
+                lesson=lesson,
+                cycle=module_progress.cycle,
+                module_id=module_progress.module_id,
+                started_at=at,
+                last_viewed_at=at,
+                **fields,
+            )
+        return completes
+    except IntegrityError:
+        pass
+    lesson_progress = LessonProgress.objects.get(user=user, lesson=lesson, cycle=module_progress.cycle)
     if lesson_progress.is_completed:
         if lesson_progress.required_completed != required_done:
             lesson_progress.required_completed = required_done
             lesson_progress.save(update_fields=["required_completed"])
         return False
-    lesson_progress.required_completed = required_done
-    lesson_progress.required_total = len(required_ids)
-    completes = bool(required_ids) and required_done == len(required_ids)
-    if completes:
-        lesson_progress.status = LessonProgress.Status.COMPLETED
-        lesson_progress.completed_at = at
-    lesson_progress.save(update_fields=["required_completed", "required_total", "status", "completed_at"])
+    for name, value in fields.items():
+        setattr(lesson_progress, name, value)
+    lesson_progress.save(update_fields=list(fields))
     return completes
 
 
@@ -139,17 +158,21 @@ def _lesson_complete(*, user, lesson: LessonPage, module_progress: ModuleProgres
     return True
 
 
-def _module_progress_refresh(
+MODULE_RECOUNT_FIELDS = ["lessons_completed", "lessons_total", "last_activity_at", "completed_at"]
+
+
+def _module_progress_recount(
     *, user, module_progress: ModuleProgress, at: datetime
 ) -> ModuleCompletion | None:
-    """Recount the module's completed lessons; write the completion record when all are done."""
+    """Recount the module's completed lessons (from the locked row's JSON, under the lesson ids
+    the content cache holds) and write the completion record when all are done. The caller
+    saves ``MODULE_RECOUNT_FIELDS``."""
     lesson_ids = module_lesson_ids_live(module_id=module_progress.module_id)
-    completed = LessonProgress.objects.filter(
-        user=user,
-        lesson_id__in=lesson_ids,
-        cycle=module_progress.cycle,
-        status=LessonProgress.Status.COMPLETED,
-    ).count()
+    completed = sum(
+        1
+        for lesson_id in lesson_ids
+        if module_progress.lesson_state(lesson_id).get("status") == LessonProgress.Status.COMPLETED
+    )
     module_progress.lessons_completed = completed
     module_progress.lessons_total = len(lesson_ids)
     module_progress.last_activity_at = at
@@ -157,9 +180,6 @@ def _module_progress_refresh(
     if lesson_ids and completed == len(lesson_ids) and module_progress.completed_at is None:
         module_progress.completed_at = at
         completion = _module_completion_record(user=user, module_progress=module_progress, at=at)
-    module_progress.save(
-        update_fields=["lessons_completed", "lessons_total", "last_activity_at", "completed_at"]
-    )
     return completion
 
 
@@ -199,7 +219,6 @@ def certificate_create(*, completion: ModuleCompletion) -> Certificate:
     return certificate
 
 
-@transaction.atomic
 def activity_complete(
     *,
     user,
@@ -225,6 +244,30 @@ def activity_complete(
     module_id = module_parent_id(lesson=lesson)
     if module_id is None:
         raise ActivityNotFound(f"Lesson {lesson.pk} is not in a module.")
+    return _activity_complete_locked(
+        user=user,
+        lesson=lesson,
+        module_id=module_id,
+        block_id=block_id,
+        score=score,
+        max_score=max_score,
+        at=at,
+    )
+
+
+# No savepoint of its own: it is part of the caller's transaction (or is the transaction),
+# and an error in it rolls the whole of that back, statement included.
+@transaction.atomic(savepoint=False)
+def _activity_complete_locked(
+    *,
+    user,
+    lesson: LessonPage,
+    module_id: int,
+    block_id: str,
+    score: float | None,
+    max_score: float | None,
+    at: datetime,
+) -> bool:
     module_progress = _module_progress_lock(user=user, module_id=module_id, at=at)
 
     existing = ActivityCompletion.objects.filter(
@@ -247,18 +290,23 @@ def activity_complete(
         )
         newly_completed = True
 
-    lesson_completed = _lesson_progress_refresh(
-        user=user,
-        lesson=lesson,
-        module_progress=module_progress,
-        required_ids=lesson_required_block_ids(lesson=lesson),
-        at=at,
-    )
+    lesson_completed = False
+    if newly_completed or block_id not in module_progress.lesson_state(lesson.pk).get("done", []):
+        lesson_completed = _lesson_progress_refresh(
+            user=user,
+            lesson=lesson,
+            module_progress=module_progress,
+            required_ids=lesson_required_block_ids(lesson=lesson),
+            block_id=block_id,
+            at=at,
+        )
     module_progress.last_lesson_id = lesson.pk
     module_progress.last_activity_at = at
-    module_progress.save(update_fields=["last_lesson", "last_activity_at", "lesson_states"])
+    fields = ["last_lesson", "last_activity_at", "lesson_states"]
     if lesson_completed:
-        _module_progress_refresh(user=user, module_progress=module_progress, at=at)
+        _module_progress_recount(user=user, module_progress=module_progress, at=at)
+        fields += MODULE_RECOUNT_FIELDS
+    module_progress.save(update_fields=list(dict.fromkeys(fields)))
     return newly_completed
 
 
@@ -281,9 +329,11 @@ def lesson_mark_done(*, user, lesson: LessonPage, at: datetime | None = None) ->
         module_progress=module_progress, lesson_id=lesson.pk, status=LessonProgress.Status.COMPLETED
     )
     module_progress.last_lesson_id = lesson.pk
-    module_progress.save(update_fields=["last_lesson", "lesson_states"])
+    fields = ["last_lesson", "lesson_states"]
     if completed:
-        _module_progress_refresh(user=user, module_progress=module_progress, at=at)
+        _module_progress_recount(user=user, module_progress=module_progress, at=at)
+        fields += MODULE_RECOUNT_FIELDS
+    module_progress.save(update_fields=fields)
     return completed
 
 

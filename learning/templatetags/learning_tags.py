@@ -7,6 +7,7 @@ the tags return None and templates show the content alone.
 """
 
 from django import template
+from django.utils.html import format_html, format_html_join
 
 from learning import selectors
 
@@ -128,3 +129,34 @@ def status_colour(status: str) -> str:
 @register.filter
 def option_in(option_id: str, selected) -> bool:
     return bool(selected) and option_id in selected
+
+
+@register.simple_tag(takes_context=True)
+def lesson_aside_items(context, outline, page):
+    """The module's lessons as the lesson page's side list items, the current one marked.
+
+    Rendered here rather than in a template loop: in a 30-lesson module the loop (with
+    a ``pageurl`` per lesson) cost about a quarter of the page's rendering. Siblings'
+    URLs are the current lesson's with its slug swapped, as Wagtail would build them.
+    """
+    page_url = page.get_url(context.get("request"))
+    suffix = f"{page.slug}/"
+    base = page_url[: -len(suffix)] if page_url and page_url.endswith(suffix) else None
+
+    def url(lesson) -> str:
+        return f"{base}{lesson.slug}/" if base is not None else lesson.get_url(context.get("request"))
+
+    def item(entry) -> str:
+        label = format_html("{}. {}", entry.number, entry.lesson.title)
+        if entry.lesson.pk == page.pk:
+            link = format_html('<span aria-current="page" class="govuk-!-font-weight-bold">{}</span>', label)
+        else:
+            link = format_html('<a class="govuk-link" href="{}">{}</a>', url(entry.lesson), label)
+        return format_html(
+            '<li class="lesson-aside__item">{} '
+            '<span class="govuk-body-s lesson-aside__status">({})</span></li>',
+            link,
+            entry.status_label,
+        )
+
+    return format_html_join("\n", "{}", ((item(entry),) for entry in outline.lessons))

@@ -2,11 +2,15 @@
 
 import copy
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from django.urls import reverse
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
+
+from cms.core.selectors import frame_cache_seconds
+from modules.h5p.cache import h5p_packages_generation
 
 
 class CompletionRule:
@@ -28,7 +32,12 @@ class CompletionRule:
 
 
 class H5PPackageChooserBlock(SnippetChooserBlock):
-    """Loads each chosen package with its current version, in one query for the whole page."""
+    """Loads each chosen package with its current version, in one query for the whole page.
+
+    Lesson pages are read far more often than packages change, so the packages are
+    kept in the shared cache (FRAME_CACHE_SECONDS) until any package or version is
+    saved or deleted.
+    """
 
     def to_python(self, value):
         if value is None:
@@ -36,9 +45,20 @@ class H5PPackageChooserBlock(SnippetChooserBlock):
         return self.model_class.objects.select_related("current_version").filter(pk=value).first()
 
     def bulk_to_python(self, values):
-        objects = self.model_class.objects.select_related("current_version").in_bulk(
-            [value for value in values if value is not None]
-        )
+        wanted = {value for value in values if value is not None}
+        seconds = frame_cache_seconds()
+        objects, keys = {}, {}
+        if seconds and wanted:
+            generation = h5p_packages_generation()
+            keys = {pk: f"modules:h5p:package:{generation}:{pk}" for pk in wanted}
+            found = cache.get_many(list(keys.values()))
+            objects = {pk: found[key] for pk, key in keys.items() if key in found}
+        missing = wanted - set(objects)
+        if missing:
+            loaded = self.model_class.objects.select_related("current_version").in_bulk(list(missing))
+            objects.update(loaded)
+            if seconds:
+                cache.set_many({keys[pk]: package for pk, package in loaded.items()}, seconds)
         return [copy.copy(objects[value]) if value in objects else None for value in values]
 
 

@@ -1,5 +1,9 @@
 """Reads for H5P packages."""
 
+from django.core.cache import cache
+
+from cms.core.selectors import frame_cache_seconds
+from modules.h5p.cache import h5p_packages_generation
 from modules.h5p.validation import CONTENT_EXTENSIONS, LIBRARY_EXTENSIONS
 from modules.models import H5PPackageVersion, H5PStatus
 
@@ -25,3 +29,25 @@ def h5p_version_ready_prefix(*, version_id: int) -> str | None:
         .values_list("content_prefix", flat=True)
         .first()
     )
+
+
+def h5p_package_ready_versions(*, package_id: int) -> tuple[frozenset[int], int | None]:
+    """(ids of the package's ready versions, its current ready version's id): one query, or none.
+
+    Every xAPI statement asks this, so it is cached until any package or version changes.
+    """
+    seconds = frame_cache_seconds()
+    key = f"modules:h5p:ready:{h5p_packages_generation()}:{package_id}" if seconds else ""
+    answer = cache.get(key) if key else None
+    if answer is None:
+        rows = list(
+            H5PPackageVersion.objects.filter(package_id=package_id, status=H5PStatus.READY).values_list(
+                "pk", "package__current_version"
+            )
+        )
+        ready = frozenset(pk for pk, _current in rows)
+        current = next((pk for pk, current in rows if pk == current), None)
+        answer = (ready, current)
+        if key:
+            cache.set(key, answer, seconds)
+    return answer

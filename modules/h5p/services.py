@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from modules.h5p.cache import h5p_packages_forget
 from modules.h5p.conf import h5p_limits, h5p_storage
 from modules.h5p.validation import Manifest, PackageRefused, package_extract, package_validate
 from modules.models import H5PPackage, H5PPackageVersion, H5PStatus
@@ -59,6 +60,7 @@ def h5p_version_add(*, package: H5PPackage, upload: File, uploaded_by=None) -> H
     version.upload.save("package.h5p", upload, save=False)
     version.save()
     H5PPackage.objects.filter(pk=package.pk).update(status=H5PStatus.PROCESSING, updated_at=timezone.now())
+    h5p_packages_forget()
     package.status = H5PStatus.PROCESSING
     return version
 
@@ -142,6 +144,7 @@ def _version_refuse(version: H5PPackageVersion, refused: PackageRefused) -> None
         H5PPackage.objects.filter(pk=version.package_id).update(
             status=H5PStatus.REFUSED, updated_at=timezone.now()
         )
+    h5p_packages_forget()
 
 
 def h5p_version_extract(*, version_id: int) -> H5PPackageVersion:
@@ -203,6 +206,7 @@ def h5p_version_extract(*, version_id: int) -> H5PPackageVersion:
         if latest == version.number:
             fields["status"] = H5PStatus.READY
         H5PPackage.objects.filter(pk=package.pk).update(**fields)
+    h5p_packages_forget()
     version.refresh_from_db()
     return version
 

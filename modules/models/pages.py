@@ -14,12 +14,20 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.core.page_cache import CachedViewRestrictionsMixin
 from modules.blocks import LessonStreamBlock
 from modules.h5p.csp import h5p_lesson_csp_apply
 
 
-class SignedInOnlyMixin:
-    """Serve the page only to signed-in people (previews are already admin-only)."""
+class SignedInOnlyMixin(CachedViewRestrictionsMixin):
+    """Serve the page only to signed-in people (previews are already admin-only).
+
+    These pages are served on every step of a learner's day, so their route (which
+    depends on the path alone) and their view restrictions are answered from the
+    cache (cms.core.page_cache).
+    """
+
+    route_cache = True
 
     def serve(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

@@ -365,3 +365,53 @@ def test_player_state_refuses_bad_input(signed_in, h5p_lesson):
     )
     assert signed_in.get(STATE_URL, {"lesson_id": "x", "block_id": "h5p-1"}).status_code == 400
     assert Client().get(STATE_URL, {"lesson_id": lesson.pk, "block_id": "h5p-1"}).status_code == 401
+
+
+@pytest.mark.parametrize("lessons", [3, 30])
+def test_statements_cost_at_most_10_queries_however_large_the_module(
+    home_page, package, site_caches, lessons
+):
+    """With production's caches, a statement costs at most 10 queries whether it completes
+    nothing, completes an activity and its lesson, or repeats a completion, in a module of 3
+    lessons as in one of 30 (transaction statements included)."""
+    client = Client()
+    client.force_login(UserFactory())
+    bodies = [[h5p_activity_block(package=package, id=f"h5p-{n}")] for n in range(lessons)]
+    _module, created = module_with_lessons(home_page, bodies=bodies)
+    client.get(created[1].url)  # the learner opens the lesson, then plays its activity
+    post(client, body_for(created[0], block_id="h5p-0"))  # warm up: the caches fill
+    cases = {
+        "not completing": statement("progressed", raw=None, max_score=None),
+        "completing the activity and lesson": statement(),
+        "repeating the completion": statement(),
+    }
+    for case, data in cases.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = post(client, body_for(created[1], data, block_id="h5p-1"))
+        assert response.status_code == 201, case
+        assert len(queries) <= 10, (case, "\n".join(query["sql"][:110] for query in queries))
+    assert ActivityCompletion.objects.filter(lesson=created[1], block_id="h5p-1").count() == 1
+
+
+def test_a_statement_completing_the_module_costs_a_fixed_number_of_queries(home_page, package, site_caches):
+    """The statement that completes the module also writes its completion record, certificate
+    and enrolments in the same transaction: a few more queries (18 at most), however large the
+    module."""
+
+    def completing_count(lessons: int) -> int:
+        client = Client()
+        client.force_login(UserFactory())
+        bodies = [[h5p_activity_block(package=package, id=f"h5p-{n}")] for n in range(lessons)]
+        module, created = module_with_lessons(home_page, bodies=bodies)
+        for number, lesson in enumerate(created[:-1]):
+            post(client, body_for(lesson, block_id=f"h5p-{number}"))
+        client.get(created[-1].url)
+        with CaptureQueriesContext(connection) as queries:
+            response = post(client, body_for(created[-1], block_id=f"h5p-{lessons - 1}"))
+        assert response.json()["newly_completed"] is True
+        assert ModuleCompletion.objects.filter(module=module).exists()
+        return len(queries)
+
+    small, large = completing_count(3), completing_count(12)
+    assert small <= 18
+    assert large <= 18

@@ -132,11 +132,12 @@ def test_lesson_preview_renders_every_block_without_learner_state(client, module
 def test_lesson_page_query_count_does_not_grow_with_the_module(
     client, learner, home_page, django_assert_max_num_queries, lessons
 ):
-    """However long the module, a lesson page costs the same number of queries.
+    """However long the module, a lesson page costs the same number of queries, even with
+    the cross-request caches off (test settings; production's budget is pinned below).
 
-    The budget: session and user (2); site, root page and view restrictions (Wagtail, 4);
-    branding and navigation (base layout, 5); routing to the lesson (4); the module's
-    lessons, the learner's progress row and reflections (3).
+    The budget: user (1); site and view restrictions (Wagtail, 3); branding and navigation
+    (base layout, 5); routing to the lesson (4); the module's lessons, the learner's progress
+    row and reflections (3); sessions are in the cache either way.
     """
     bodies = [
         [text_block(), knowledge_check_block(id=f"kc-{i}"), reflection_block(id=f"rf-{i}")]
@@ -147,6 +148,51 @@ def test_lesson_page_query_count_does_not_grow_with_the_module(
     client.get(pages[1].url)
     with django_assert_max_num_queries(18):
         assert client.get(pages[1].url).status_code == 200
+
+
+@pytest.mark.parametrize("lessons", [3, 30])
+def test_lesson_page_costs_at_most_12_queries_with_production_caches(
+    client, learner, home_page, site_caches, django_assert_max_num_queries, lessons
+):
+    """With the caches production runs with, a lesson page costs at most 12 queries, in a
+    module of 3 lessons as in one of 30: the learner's progress row and reflections (the
+    session, person, site, route, restrictions, lessons and packages come from the cache)."""
+    bodies = [
+        [text_block(), knowledge_check_block(id=f"kc-{i}"), reflection_block(id=f"rf-{i}")]
+        for i in range(lessons)
+    ]
+    _module, pages = module_with_lessons(home_page, bodies=bodies)
+    client.force_login(learner)
+    client.get(pages[1].url)
+    with django_assert_max_num_queries(12):
+        response = client.get(pages[1].url)
+    assert response.status_code == 200
+    assert b"Knowledge check" in response.content
+    assert response.content.count(b'class="lesson-aside__item"') == lessons
+
+
+def test_a_cached_route_is_forgotten_when_the_lesson_is_unpublished(client, learner, home_page, site_caches):
+    """An unpublished lesson stops being served at once, although its route was cached."""
+    _module, (lesson,) = module_with_lessons(home_page, bodies=[[text_block()]])
+    client.force_login(learner)
+    assert client.get(lesson.url).status_code == 200
+    lesson.unpublish()
+    assert client.get(lesson.url).status_code == 404
+
+
+def test_a_view_restriction_added_later_is_enforced_on_a_cached_lesson(
+    client, learner, home_page, site_caches
+):
+    """A lesson later restricted to a group is refused to others, although its route was cached."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    _module, (lesson,) = module_with_lessons(home_page, bodies=[[text_block()]])
+    client.force_login(learner)
+    assert client.get(lesson.url).status_code == 200
+    restriction = PageViewRestriction.objects.create(page=lesson, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([Group.objects.create(name="Only some")])
+    assert client.get(lesson.url).status_code != 200
 
 
 @pytest.mark.parametrize("lessons", [2, 25])

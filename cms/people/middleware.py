@@ -1,0 +1,72 @@
+"""Signed-in people without a database read per request.
+
+Django loads the user row on every request from someone signed in. This
+middleware (Django's AuthenticationMiddleware otherwise) keeps that row in the
+shared cache (Redis in production) for FRAME_CACHE_SECONDS. The cached row is
+used only when the session's password hash matches it exactly and the session's
+backend would still let the person in (active); in any other case Django's own
+``get_user`` decides, which signs the session out when the password changed.
+
+So changing a password or deactivating someone still signs them out at once: the
+row is forgotten whenever it is saved or deleted (cms.people.signals, again after
+commit) and by services that update people in bulk (``user_cache_forget``), and
+the cache entry expires regardless within FRAME_CACHE_SECONDS.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
+
+from cms.core.selectors import frame_cache_seconds
+
+
+def user_cache_key(user_id) -> str:
+    return f"people:user:{user_id}"
+
+
+def user_cache_forget(*, user_id) -> None:
+    """Drop a person's cached row now and again when the current transaction commits."""
+    key = user_cache_key(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def _cached_user(request):
+    session = request.session
+    user_id, backend_path = session.get(SESSION_KEY), session.get(BACKEND_SESSION_KEY)
+    session_hash = session.get(HASH_SESSION_KEY)
+    if user_id is None or not session_hash or backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return auth.get_user(request)
+    key = user_cache_key(user_id)
+    user = cache.get(key)
+    if (
+        user is not None
+        and constant_time_compare(session_hash, user.get_session_auth_hash())
+        and load_backend(backend_path).user_can_authenticate(user)
+    ):
+        return user
+    user = auth.get_user(request)
+    if user.is_authenticated:
+        cache.set(key, user, frame_cache_seconds())
+    return user
+
+
+def get_user(request):
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = _cached_user(request) if frame_cache_seconds() else auth.get_user(request)
+    return request._cached_user
+
+
+class CachedAuthenticationMiddleware(AuthenticationMiddleware):
+    """Django's AuthenticationMiddleware, reading the signed-in person's row from the cache."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: get_user(request))

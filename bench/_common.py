@@ -9,7 +9,7 @@ site with gunicorn under production settings, loads it over loopback and prints
     bench.database_prepare()            # create the bench database if missing, migrate
     ...build data with the ORM...       # Django is configured in this process
     cookie = bench.session_cookie(user=learner)
-    with bench.gunicorn_serve(workers=2) as server:
+    with bench.gunicorn_serve() as server:
         bench.http_expect_ok(server.url("/learning/"), cookie=cookie)
         result = bench.wrk_run(server.url("/learning/"), connections=8, cookie=cookie)
     bench.print_figures({"my_learning_rps": result.requests_per_second})
@@ -141,6 +141,11 @@ def database_prepare(*, fresh: bool = False) -> str:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    # Rows cached by an earlier run (a person, a page's route, readiness figures) would
+    # be read against this database's rows with the same ids: start with an empty cache.
+    from django.core.cache import cache
+
+    cache.clear()
     return name
 
 
@@ -259,18 +264,21 @@ def _stop(process: subprocess.Popen, *, timeout: float = 15.0) -> None:
 
 @contextlib.contextmanager
 def gunicorn_serve(
-    *, workers: int | None = 2, threads: int | None = 1, timeout: float = 60.0, collect: bool = True
+    *, workers: int | None = None, threads: int | None = None, timeout: float = 60.0, collect: bool = True
 ) -> Iterator[Server]:
     """Serve the site with gunicorn on a free loopback port until the block ends.
 
-    gunicorn reads the repository's gunicorn.conf.py, as production does;
-    `workers` and `threads` override it unless None (None: production's layout).
+    gunicorn reads the repository's gunicorn.conf.py, as production does, so every
+    benchmark measures production's layout. For experiments, BENCH_WORKERS and
+    BENCH_THREADS in the environment (or `workers` and `threads`) override it.
     Waits until /healthz answers 200 (fails with gunicorn's log otherwise), and
     stops the master and workers cleanly afterwards, even on error.
     """
     django_setup()
     if collect:
         collect_static()
+    workers = workers or int(os.environ.get("BENCH_WORKERS") or 0) or None
+    threads = threads or int(os.environ.get("BENCH_THREADS") or 0) or None
     port = free_port()
     log_path = VAR_DIR / f"gunicorn-{port}.log"
     command = [

@@ -11,7 +11,6 @@ Targets: confirmed equals capacity, overbooked 0, errors 0, p95 at most 500 ms.
 """
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import _common as bench
@@ -20,10 +19,7 @@ MANAGERS = 200
 SLOTS = 20
 CAPACITY = 2
 IN_FLIGHT = 50
-# Served as production serves it: the Procfile's web process, WEB_CONCURRENCY workers (default 3)
-# of GUNICORN_THREADS threads (default 4). BENCH_WORKERS / BENCH_THREADS override for experiments.
-WORKERS = int(os.environ.get("BENCH_WORKERS") or os.environ.get("WEB_CONCURRENCY") or "3")
-THREADS = int(os.environ.get("BENCH_THREADS") or os.environ.get("GUNICORN_THREADS") or "4")
+WARM_UP_CLIENTS = 16  # enough to reach every gunicorn worker (and thread) before timing
 WEEK_SLUG = "bench-booking-storm"
 WARM_UP_SLUG = "bench-booking-warm-up"
 
@@ -169,10 +165,10 @@ def main() -> None:
     def warm_up_request(client: int, number: int) -> bench.HttpRequest:
         return book(client * 4 + number, warm_up_slot_id)
 
-    with bench.gunicorn_serve(workers=WORKERS, threads=THREADS) as server:
+    with bench.gunicorn_serve() as server:
         # Untimed: first requests in each process load URLs, templates and connections.
         warm = bench.http_drive(
-            server, clients=WORKERS * THREADS * 2, requests_per_client=4, make_request=warm_up_request
+            server, clients=WARM_UP_CLIENTS, requests_per_client=4, make_request=warm_up_request
         )
         if set(warm.statuses) != {302}:
             raise SystemExit(f"warm-up bookings failed: {dict(warm.statuses)}\n{server.log_tail()}")

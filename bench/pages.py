@@ -1,7 +1,7 @@
 """Home and login pages under gunicorn: requests per second, p50 and p95.
 
 Builds the demo on the bench database (PostgreSQL, DATABASE_URL), serves it
-with gunicorn (2 workers: this is a 2-core machine) and loads each page with
+with gunicorn as production does (gunicorn.conf.py) and loads each page with
 wrk over loopback, 8 connections. Run with `make bench-pages`.
 
 Prints: home_rps, home_p50_ms, home_p95_ms, login_rps, login_p50_ms, login_p95_ms.
@@ -10,14 +10,13 @@ Prints: home_rps, home_p50_ms, home_p95_ms, login_rps, login_p50_ms, login_p95_m
 import _common as bench
 
 CONNECTIONS = 8
-WORKERS = 2
 
 
 def main() -> None:
     bench.database_prepare()
     bench.seed_demo()
     figures: dict[str, float] = {}
-    with bench.gunicorn_serve(workers=WORKERS) as server:
+    with bench.gunicorn_serve() as server:
         pages = {"home": "/", "login": "/accounts/login/"}
         for name, path in pages.items():
             url = server.url(path)

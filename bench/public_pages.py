@@ -1,8 +1,8 @@
 """The recruitment landing page and the home page for anonymous visitors, under gunicorn.
 
 Builds the demo (the recruitment page at /join-us/ with its vacancies) on the bench
-database (PostgreSQL, DATABASE_URL), serves it with gunicorn (2 workers: this is a
-2-core machine; 4 threads each, so connections are kept alive) and loads each page
+database (PostgreSQL, DATABASE_URL), serves it with gunicorn as production does
+(gunicorn.conf.py) and loads each page
 from loopback with wrk, 16 connections, no cookies: anonymous visitors, answered
 from the public page cache (Redis when REDIS_URL is set, as in production). Run with `make bench-public`.
 
@@ -21,9 +21,6 @@ from html.parser import HTMLParser
 import _common as bench
 
 CONNECTIONS = 16
-WORKERS = 2
-# gthread workers keep connections alive, as browsers and proxies use them.
-THREADS = 4
 PAGES = {"landing": "/join-us/", "home": "/"}
 
 
@@ -82,7 +79,7 @@ def main() -> None:
     bench.database_prepare()
     bench.seed_demo()
     figures: dict[str, float | int] = {}
-    with bench.gunicorn_serve(workers=WORKERS, threads=THREADS) as server:
+    with bench.gunicorn_serve() as server:
         bench.http_expect_ok(server.url(PAGES["landing"]), contains='"@type": "JobPosting"')
         bench.http_expect_ok(server.url(PAGES["home"]))
         _status, headers, _body = _fetch(server.url(PAGES["landing"]))

@@ -2,8 +2,8 @@
 
 Builds 5,000 staff in 60 teams with 30 modules assigned to everyone (150,000
 enrolments) and varied progress, on a PostgreSQL database of its own
-(`<DATABASE_URL>_readiness`, rebuilt on every run). Serves with gunicorn (2
-workers) and drives each view over HTTP with wrk, 8 requests in flight. Run with
+(`<DATABASE_URL>_readiness`, rebuilt on every run). Serves with gunicorn as
+production does (gunicorn.conf.py) and drives each view over HTTP with wrk, 8 requests in flight. Run with
 `make bench-readiness`.
 
 The dashboard's figures are cached (READINESS_CACHE_SECONDS, recomputed by beat every
@@ -176,7 +176,7 @@ def main() -> None:
         "team_view": ("/learning/team/", people["manager"]),
         "my_learning": ("/learning/", people["learner"]),
     }
-    with bench.gunicorn_serve(workers=2) as server:
+    with bench.gunicorn_serve() as server:
         for name, (path, user) in views.items():
             cookie = bench.session_cookie(user=user)
             url = server.url(path)

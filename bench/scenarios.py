@@ -134,7 +134,7 @@ def main() -> None:
             },
         )
 
-    with bench.gunicorn_serve(workers=2) as server:
+    with bench.gunicorn_serve() as server:
         page_attempt = runs[users[0].pk][-1][0]
         page_url = server.url(f"/learning/scenarios/attempts/{page_attempt}/")
         bench.http_expect_ok(page_url, cookie=cookies[users[0].pk], contains="What do you say next?")

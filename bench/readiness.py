@@ -192,8 +192,9 @@ def main() -> None:
         started = time.perf_counter()
         rows = 0
         with urllib.request.urlopen(request, timeout=120) as response:
-            for _line in response:
-                rows += 1
+            # Read in large blocks, as a browser saves a download, and count the lines.
+            while block := response.read(1 << 20):
+                rows += block.count(b"\n")
         figures["csv_export_s"] = round(time.perf_counter() - started, 2)
         figures["csv_export_rows"] = rows - 1
     bench.print_figures(figures)

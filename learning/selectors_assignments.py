@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from cms.people.models import StaffProfile
 from learning.models import Certificate, Enrolment, ModuleProgress
@@ -171,18 +171,19 @@ def team_learning(
     }
     narrow = active_enrolments().filter(user_id__in=people.keys())
     # One item per person and module, as in _items: the required one, then the soonest due.
+    # Completion is read as a flag: a date per row would only be parsed to be thrown away.
     chosen: dict[tuple[int, int], tuple] = {}
-    for row in narrow.values_list(
-        "pk", "user_id", "module_id", "assignment__required", "due_date", "completed_at"
-    ).order_by():
+    for row in (
+        narrow.annotate(done=Q(completed_at__isnull=False))
+        .values_list("pk", "user_id", "module_id", "assignment__required", "due_date", "done")
+        .order_by()
+    ):
         key = (row[1], row[2])
         current = chosen.get(key)
-        if current is None or (row[3], -row[4].toordinal(), -row[0]) > (
-            current[3],
-            -current[4].toordinal(),
-            -current[0],
-        ):
+        if current is None:
             chosen[key] = row
+        elif (row[3], current[4], current[0]) > (current[3], row[4], row[0]):
+            chosen[key] = row  # required beats optional, then the sooner due, then the older
     progress = {
         (user_id, module): (done, total)
         for user_id, module, done, total in ModuleProgress.objects.filter(
@@ -193,17 +194,23 @@ def team_learning(
         ModulePage.objects.filter(pk__in={module for _user, module in chosen}).values_list("pk", "title")
     )
     status_counts = dict.fromkeys(STATUS_ORDER, 0)
+    overdue, in_progress = STATUS_ORDER[OVERDUE], STATUS_ORDER[IN_PROGRESS]
+    not_started, complete = STATUS_ORDER[NOT_STARTED], STATUS_ORDER[COMPLETE]
+    wanted = STATUS_ORDER.get(status or "")
     items = []
-    for (user_id, module), (pk, _user, _module, _required, due, completed) in chosen.items():
+    for (user_id, module), (pk, _user, _module, _required, due, done) in chosen.items():
         if module_id and module != module_id:
             continue
-        item_status = enrolment_status(
-            due_date=due, completed_at=completed, started=(user_id, module) in progress, today=today
-        )
-        status_counts[item_status] += 1
-        if status in STATUS_ORDER and item_status != status:
-            continue
-        items.append((STATUS_ORDER[item_status], due, *people[user_id], user_id, titles.get(module, ""), pk))
+        # enrolment_status, inlined: this loop runs once per item of a whole team.
+        if done:
+            rank = complete
+        elif due < today:
+            rank = overdue
+        else:
+            rank = in_progress if (user_id, module) in progress else not_started
+        status_counts[STATUS_RANKS[rank]] += 1
+        if wanted is None or rank == wanted:
+            items.append((rank, due, *people[user_id], user_id, titles.get(module, ""), pk))
     items.sort()
     page = Paginator(items, per_page).get_page(page_number)
     statuses = {item[-1]: STATUS_RANKS[item[0]] for item in page.object_list}

@@ -139,6 +139,7 @@ def my_team_view(request):
         "learning/my_team.html",
         {
             "learning": learning,
+            "back": request.get_full_path(),
             "page_obj": learning.page,
             "page_range": learning.page.paginator.get_elided_page_range(learning.page.number),
             "query_without_page": urlencode({k: v for k, v in filters.items() if v}),

@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from cms.people.models import StaffProfile
 from learning.models import Certificate, Enrolment, ModuleProgress
+from learning.models.progress import lessons_percent
 from modules.models import ModulePage
 
 NOT_STARTED = "not_started"
@@ -171,13 +172,10 @@ def team_learning(
     }
     narrow = active_enrolments().filter(user_id__in=people.keys())
     # One item per person and module, as in _items: the required one, then the soonest due.
-    # Completion is read as a flag: a date per row would only be parsed to be thrown away.
     chosen: dict[tuple[int, int], tuple] = {}
-    for row in (
-        narrow.annotate(done=Q(completed_at__isnull=False))
-        .values_list("pk", "user_id", "module_id", "assignment__required", "due_date", "done")
-        .order_by()
-    ):
+    for row in narrow.values_list(
+        "pk", "user_id", "module_id", "assignment__required", "due_date", "completed_at"
+    ).order_by():
         key = (row[1], row[2])
         current = chosen.get(key)
         if current is None:
@@ -194,23 +192,20 @@ def team_learning(
         ModulePage.objects.filter(pk__in={module for _user, module in chosen}).values_list("pk", "title")
     )
     status_counts = dict.fromkeys(STATUS_ORDER, 0)
-    overdue, in_progress = STATUS_ORDER[OVERDUE], STATUS_ORDER[IN_PROGRESS]
-    not_started, complete = STATUS_ORDER[NOT_STARTED], STATUS_ORDER[COMPLETE]
-    wanted = STATUS_ORDER.get(status or "")
+    if status not in STATUS_ORDER:
+        status = None  # no such status: not a filter
     items = []
-    for (user_id, module), (pk, _user, _module, _required, due, done) in chosen.items():
+    for (user_id, module), (pk, _user, _module, _required, due, completed) in chosen.items():
         if module_id and module != module_id:
             continue
-        # enrolment_status, inlined: this loop runs once per item of a whole team.
-        if done:
-            rank = complete
-        elif due < today:
-            rank = overdue
-        else:
-            rank = in_progress if (user_id, module) in progress else not_started
-        status_counts[STATUS_RANKS[rank]] += 1
-        if wanted is None or rank == wanted:
-            items.append((rank, due, *people[user_id], user_id, titles.get(module, ""), pk))
+        item_status = enrolment_status(
+            due_date=due, completed_at=completed, started=(user_id, module) in progress, today=today
+        )
+        status_counts[item_status] += 1
+        if status in (None, item_status):
+            items.append(
+                (STATUS_ORDER[item_status], due, *people[user_id], user_id, titles.get(module, ""), pk)
+            )
     items.sort()
     page = Paginator(items, per_page).get_page(page_number)
     statuses = {item[-1]: STATUS_RANKS[item[0]] for item in page.object_list}
@@ -252,7 +247,7 @@ def team_learning(
                 required=row["assignment__required"],
                 due_date=row["due_date"],
                 status=statuses[row["pk"]],
-                percent=100 if row["completed_at"] else (min(100, round(100 * done / total)) if total else 0),
+                percent=100 if row["completed_at"] else lessons_percent(completed=done, total=total),
                 completed_at=row["completed_at"],
                 person=name,
                 profile=profiles_on_page.get(row["user_id"]),

@@ -112,24 +112,39 @@ def _agencies_by_kind() -> dict[str, Agency]:
     return {agency.kind: agency for agency in Agency.objects.order_by("pk")}
 
 
-@register(order=50)
-def seed_practice_week(context: SeedContext) -> None:
-    today = timezone.localdate()
-    starts_on, ends_on = demo_week_dates(today)
+def _week_ensure(
+    *, slug: str, name: str, starts_on: dt.date, ends_on: dt.date, signup_opens_on: dt.date
+) -> tuple[PracticeWeek, bool]:
+    """A demo week with the demo's rules: sign-up 09:00 on `signup_opens_on` to 17:00 three
+    days before the week, 48-hour cut-off, two bookings each, 24-hour offers."""
     tz = timezone.get_current_timezone()
-    week, created = PracticeWeek.objects.get_or_create(
-        slug=WEEK_SLUG,
+    return PracticeWeek.objects.get_or_create(
+        slug=slug,
         defaults={
-            "name": f"Practice week {starts_on:%B %Y}",
+            "name": name,
             "starts_on": starts_on,
             "ends_on": ends_on,
-            "signup_opens_at": dt.datetime.combine(today - dt.timedelta(days=1), dt.time(9), tzinfo=tz),
+            "signup_opens_at": dt.datetime.combine(signup_opens_on, dt.time(9), tzinfo=tz),
             "signup_closes_at": dt.datetime.combine(starts_on - dt.timedelta(days=3), dt.time(17), tzinfo=tz),
             "cancellation_cutoff_hours": 48,
             "max_bookings_per_person": 2,
             "offer_hours": 24,
             "confidentiality_agreement": AGREEMENT,
         },
+    )
+
+
+@register(order=50)
+def seed_practice_week(context: SeedContext) -> None:
+    today = timezone.localdate()
+    starts_on, ends_on = demo_week_dates(today)
+    tz = timezone.get_current_timezone()
+    week, created = _week_ensure(
+        slug=WEEK_SLUG,
+        name=f"Practice week {starts_on:%B %Y}",
+        starts_on=starts_on,
+        ends_on=ends_on,
+        signup_opens_on=today - dt.timedelta(days=1),
     )
     kinds = _agencies_by_kind()
     for kind, places in ((Agency.Kind.POLICE, 8), (Agency.Kind.NHS, 8)):
@@ -256,19 +271,12 @@ def seed_past_practice_week(context: SeedContext) -> None:
     today = timezone.localdate()
     starts_on, ends_on = past_week_dates(today)
     tz = timezone.get_current_timezone()
-    week, created = PracticeWeek.objects.get_or_create(
+    week, created = _week_ensure(
         slug=PAST_WEEK_SLUG,
-        defaults={
-            "name": f"Practice week {starts_on:%B %Y} (held)",
-            "starts_on": starts_on,
-            "ends_on": ends_on,
-            "signup_opens_at": dt.datetime.combine(starts_on - dt.timedelta(days=28), dt.time(9), tzinfo=tz),
-            "signup_closes_at": dt.datetime.combine(starts_on - dt.timedelta(days=3), dt.time(17), tzinfo=tz),
-            "cancellation_cutoff_hours": 48,
-            "max_bookings_per_person": 2,
-            "offer_hours": 24,
-            "confidentiality_agreement": AGREEMENT,
-        },
+        name=f"Practice week {starts_on:%B %Y} (held)",
+        starts_on=starts_on,
+        ends_on=ends_on,
+        signup_opens_on=starts_on - dt.timedelta(days=28),
     )
     slots = []
     for team_index, team in enumerate(_teams(context)):

@@ -40,6 +40,13 @@ class ModuleCompletion(models.Model):
         return f"{self.user} completed {self.module} (cycle {self.cycle})"
 
 
+def lessons_percent(*, completed: int, total: int) -> int:
+    """How far through a module someone is, in whole percent (0 for a module with no lessons)."""
+    if not total:
+        return 0
+    return min(100, round(100 * completed / total))
+
+
 class ModuleProgress(models.Model):
     """Where a person is in a module: one row per person and module.
 
@@ -85,9 +92,7 @@ class ModuleProgress(models.Model):
 
     @property
     def percent(self) -> int:
-        if not self.lessons_total:
-            return 0
-        return min(100, round(100 * self.lessons_completed / self.lessons_total))
+        return lessons_percent(completed=self.lessons_completed, total=self.lessons_total)
 
     def lesson_state(self, lesson_id: int) -> dict:
         """A copy of one lesson's state: {"status", "done": [block ids], "checks": {block id: latest}}."""

@@ -1,7 +1,6 @@
 """My learning, My team, the due-date calendar feed and reminders sent by managers."""
 
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -133,7 +132,6 @@ def my_team_view(request):
     )
     if module_id not in {pk for pk, _title in learning.modules}:
         module_id = None  # not one of theirs: nothing matched, and links drop it
-    filters = {"team": team_id or "", "module": module_id or "", "status": status or ""}
     return render(
         request,
         "learning/my_team.html",
@@ -141,8 +139,6 @@ def my_team_view(request):
             "learning": learning,
             "back": request.get_full_path(),
             "page_obj": learning.page,
-            "page_range": learning.page.paginator.get_elided_page_range(learning.page.number),
-            "query_without_page": urlencode({k: v for k, v in filters.items() if v}),
             "teams": teams,
             "modules": learning.modules,
             "selected_team": team_id,

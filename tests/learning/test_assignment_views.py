@@ -198,6 +198,7 @@ def test_my_team_query_count_does_not_grow_with_the_team(client, team_setup, dja
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(reverse("learning:my_team"))
     assert response.context["learning"].total == 64
+    assert 'href="?page=2"' in response.text  # fifty to a page
 
 
 def test_learners_cannot_open_my_team(client, team_setup):

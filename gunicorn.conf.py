@@ -1,17 +1,20 @@
 """gunicorn's settings, the same for production (Procfile) and the benchmarks (bench/_common.py).
 
-Sync workers, two per core: requests are CPU-bound Python with short waits on
-PostgreSQL and Redis, so a second process per core fills those waits, while
-threads in one process would contend for the GIL. On the 2-core machine the
-lesson benchmark served more pages at lower p95 with 4 sync workers than with
-2 or 3 workers, or with 2 to 4 threads each (docs/benchmarks.md). Keep-alive
-is the proxy's job in front of gunicorn. WEB_CONCURRENCY overrides the count.
+Sync workers, one per core. Since the page frame, session and signed-in person
+come from the cache, a request is CPU-bound Python with only short waits on
+PostgreSQL and Redis: a second process per core no longer has waits to fill and
+only adds time-slicing, which lengthens the tail. On the 2-core machine (stop 10,
+docs/benchmarks.md) 2 workers against 4 gave lesson pages 200 against 150-175
+per second at p95 50-63 ms against 62-158, xAPI statements 213-223 against
+178-197 per second, and the booking storm p95 386-405 ms against 512-540.
+Threads in one process would contend for the GIL. Keep-alive is the proxy's job
+in front of gunicorn. WEB_CONCURRENCY overrides the count.
 """
 
 import multiprocessing
 import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * multiprocessing.cpu_count())
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count())
 worker_class = "sync"
 timeout = 60

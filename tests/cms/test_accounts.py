@@ -169,7 +169,7 @@ def test_rate_limits_live_in_the_shared_cache(settings):
     from django.core.cache import cache
 
     if settings.REDIS_URL:
-        assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+        assert settings.CACHES["default"]["BACKEND"] == "cms.core.cache.RedisCache"
     key = f"ratelimit-probe-{uuid.uuid4().hex}"
     cache.set(key, 1, 30)
     assert cache.get(key) == 1

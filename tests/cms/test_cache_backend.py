@@ -1,0 +1,65 @@
+"""cms.core.cache.RedisCache: Django's Redis cache with one client per connection pool."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+from django.conf import settings
+
+from cms.core.cache import RedisCache
+
+pytestmark = pytest.mark.skipif(
+    not settings.REDIS_URL, reason="needs a Redis server: set REDIS_URL (.ci/run and CI do)"
+)
+
+
+@pytest.fixture
+def redis_cache():
+    backend = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": f"test-cache-{uuid.uuid4().hex}"})
+    yield backend
+    backend.close()
+
+
+def test_reads_and_writes_share_one_client_per_pool(redis_cache):
+    client = redis_cache._cache.get_client("a")
+    assert redis_cache._cache.get_client("b") is client
+    assert redis_cache._cache.get_client("c", write=True) is client  # one server: one pool
+
+
+def test_behaves_as_djangos_backend(redis_cache):
+    redis_cache.set("greeting", {"text": "hello"}, 30)
+    redis_cache.set("count", 3, 30)
+    assert redis_cache.get("greeting") == {"text": "hello"}
+    assert redis_cache.get_many(["greeting", "count", "missing"]) == {
+        "greeting": {"text": "hello"},
+        "count": 3,
+    }
+    assert redis_cache.incr("count") == 4
+    assert redis_cache.add("greeting", "other") is False
+    redis_cache.delete("greeting")
+    assert redis_cache.get("greeting", "gone") == "gone"
+
+
+def test_one_client_serves_several_threads(redis_cache):
+    """redis-py checks a connection out of the pool per command, so threads may share the client."""
+    errors: list[BaseException] = []
+
+    def work(number: int) -> None:
+        try:
+            for step in range(50):
+                redis_cache.set(f"thread-{number}", step, 30)
+                assert redis_cache.get(f"thread-{number}") == step
+        except BaseException as error:  # reported below, not swallowed
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(number,)) for number in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert redis_cache.get_many([f"thread-{number}" for number in range(8)]) == {
+        f"thread-{number}": 49 for number in range(8)
+    }

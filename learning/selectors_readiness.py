@@ -347,7 +347,7 @@ def person_module_matrix(*, programme: Programme | None, today: date) -> Iterato
     for first, last, email, team, role, agency, module, required, due, completed, began in rows.iterator(
         chunk_size=5000
     ):
-        status = enrolment_status(due_date=due, completed_at=completed, started=began, today=today)
+        status = enrolment_status(due_date=due, completed=completed is not None, started=began, today=today)
         yield [
             f"{first} {last}".strip(),
             email,

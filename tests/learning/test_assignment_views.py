@@ -264,3 +264,39 @@ def test_learner_cannot_send_reminders(client, team_setup):
 def test_reminder_endpoint_refuses_get(client, team_setup):
     client.force_login(team_setup["manager"])
     assert client.get(reverse("learning:team_remind")).status_code == 405
+
+
+def test_my_team_rows_show_role_optional_due_date_and_reminder_forms(client, team_setup, make_module):
+    """Each row: the person with job title and team, the module (marked optional), the due
+    date, status, progress, and a reminder form with its CSRF token unless complete; names
+    people typed are escaped."""
+    late = team_setup["late"]
+    late.first_name = "<b>Lee</b>"
+    late.save()
+    late.profile.job_title = "Family practitioner"
+    late.profile.save()
+    module = make_module("Confidentiality on home visits")
+    AssignmentFactory(
+        module=module, people=[late], required=False, due_date=date(2027, 1, 9), late_joiner_days=0
+    )
+    enrolments_sync()
+    Enrolment.objects.filter(user=team_setup["fine"], module__title="Structured parenting assessment").update(
+        completed_at=timezone.now()
+    )
+    client.force_login(team_setup["manager"])
+    response = client.get(reverse("learning:my_team"), {"module": module.pk})
+    text = response.text
+    assert "&lt;b&gt;Lee&lt;/b&gt;" in text and "<b>Lee</b>" not in text
+    assert (
+        '<span class="govuk-body-s learning-team-table__role">'
+        "Family practitioner, Oxford City Family Safeguarding</span>" in text
+    )
+    assert 'Confidentiality on home visits<span class="govuk-body-s"> (optional)</span>' in text
+    assert '<td class="govuk-table__cell">9 Jan 2027</td>' in text
+    assert 'name="csrfmiddlewaretoken" value="' in text
+    assert f'name="next" value="{reverse("learning:my_team")}?module={module.pk}"' in text
+    assert 'Send a reminder<span class="govuk-visually-hidden"> to &lt;b&gt;Lee&lt;/b&gt;' in text
+
+    complete = client.get(reverse("learning:my_team"), {"status": "complete"})
+    assert [row.status for row in complete.context["learning"].rows] == ["complete"]
+    assert "Send a reminder" not in complete.text

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
-from cms.people.models import StaffProfile
+from cms.people.models import StaffProfile, Team
 from learning.models import Certificate, Enrolment, ModuleProgress
 from learning.models.progress import lessons_percent
 from modules.models import ModulePage
@@ -144,6 +144,8 @@ class TeamLearning:
     rows: list[LearningItem]
     status_counts: dict[str, int]
     modules: list[tuple[int, str]]  # every module assigned to these people: (id, title)
+    teams: list[Team]  # every team these people are in, by name
+    team_id: int | None  # the team filtered by: one of `teams`, or None
 
     @property
     def total(self) -> int:
@@ -156,6 +158,7 @@ def team_learning(
     today: date,
     status: str | None = None,
     module_id: int | None = None,
+    team_id: int | None = None,
     page_number: int | str | None = 1,
     per_page: int = 50,
 ) -> TeamLearning:
@@ -166,9 +169,16 @@ def team_learning(
     three queries), then only the page's fifty items are read in full: a team of a hundred
     people with thirty modules each costs a few milliseconds.
     """
+    rows_of_people = list(profiles.values_list("user_id", "user__last_name", "user__first_name", "team_id"))
+    teams = list(
+        Team.objects.filter(pk__in={team for *_person, team in rows_of_people if team}).order_by("name", "pk")
+    )
+    if team_id not in {team.pk for team in teams}:
+        team_id = None  # not one of theirs: not a filter
     people = {
         user_id: (last.lower(), first.lower())
-        for user_id, last, first in profiles.values_list("user_id", "user__last_name", "user__first_name")
+        for user_id, last, first, team in rows_of_people
+        if team_id is None or team == team_id
     }
     narrow = active_enrolments().filter(user_id__in=people.keys())
     # One item per person and module, as in _items: the required one, then the soonest due.
@@ -262,4 +272,6 @@ def team_learning(
         rows=rows,
         status_counts=status_counts,
         modules=sorted(titles.items(), key=lambda pair: (pair[1].lower(), pair[0])),
+        teams=teams,
+        team_id=team_id,
     )

@@ -19,7 +19,6 @@ from icalendar import Calendar, Event
 from wagtail import hooks
 
 from cms.core.email import absolute_url, email_send_after_commit
-from cms.people.models import Team
 from cms.people.selectors import is_learning_and_development, is_team_manager, staff_visible_to
 from learning.models import Enrolment, ReminderLog
 from learning.selectors_assignments import STATUS_LABELS, my_learning, team_learning
@@ -112,24 +111,19 @@ def my_team_view(request):
     if not _may_see_team(request.user):
         raise PermissionDenied("My team is for line managers, team managers and L&D.")
     today = timezone.localdate()
-    profiles = staff_visible_to(user=request.user)
-    teams = list(Team.objects.filter(pk__in=profiles.values("team_id")).order_by("name"))
-    team_id = _int_or_none(request.GET.get("team"))
-    if team_id not in {team.pk for team in teams}:
-        team_id = None
-    if team_id:
-        profiles = profiles.filter(team_id=team_id)
     module_id = _int_or_none(request.GET.get("module"))
     status = request.GET.get("status") or None
     if status not in STATUS_LABELS:
         status = None
     learning = team_learning(
-        profiles=profiles,
+        profiles=staff_visible_to(user=request.user),
         today=today,
         status=status,
         module_id=module_id,
+        team_id=_int_or_none(request.GET.get("team")),
         page_number=request.GET.get("page"),
     )
+    team_id = learning.team_id
     if module_id not in {pk for pk, _title in learning.modules}:
         module_id = None  # not one of theirs: nothing matched, and links drop it
     return render(
@@ -139,7 +133,7 @@ def my_team_view(request):
             "learning": learning,
             "back": request.get_full_path(),
             "page_obj": learning.page,
-            "teams": teams,
+            "teams": learning.teams,
             "modules": learning.modules,
             "selected_team": team_id,
             "selected_module": module_id,

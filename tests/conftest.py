@@ -14,6 +14,44 @@ def _is_transactional(item) -> bool:
     return "transactional_db" in fixtures or "live_server" in fixtures
 
 
+def _restore_content_types_first() -> None:
+    """Make a serialized rollback restore content types before the rows that point at them.
+
+    Django restores the migrated data in serialization order. Wagtail's default workflow
+    task (a GroupApprovalTask) is rebuilt from its own row without its parent's content
+    type, so its constructor looks the content type up; when Django's in-process cache
+    of content types has been cleared and the content type rows are not back yet, that
+    lookup *creates* one with a new id, and restoring the real row then fails ("duplicate
+    key ... (wagtailcore, groupapprovaltask)"), failing whichever transactional test came
+    next. Restoring content types first, with the cache emptied before and after, makes
+    every transactional test start from exactly the migrated data.
+    """
+    import json
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    restore = BaseDatabaseCreation.deserialize_db_from_string
+    if getattr(restore, "content_types_first", False):
+        return
+
+    def restore_content_types_first(self, data):
+        objects = json.loads(data)
+        first = [item for item in objects if item["model"] == "contenttypes.contenttype"]
+        rest = [item for item in objects if item["model"] != "contenttypes.contenttype"]
+        ContentType.objects.clear_cache()
+        try:
+            return restore(self, json.dumps(first + rest))
+        finally:
+            ContentType.objects.clear_cache()
+
+    restore_content_types_first.content_types_first = True
+    BaseDatabaseCreation.deserialize_db_from_string = restore_content_types_first
+
+
+_restore_content_types_first()
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Keep Django's test order under pytest-randomly, and skip PostgreSQL-only tests on SQLite.

@@ -6,7 +6,9 @@ H5P activity (the demo package). Then:
 
 - wrk drives that lesson page with 8 requests in flight: lesson_page_rps, lesson_page_p95_ms
 - lesson_page_queries: SQL queries of one lesson page request (whole request)
-- 8 learners post distinct xAPI statements: xapi_statements_per_s
+- 8 learners post distinct xAPI statements (wrk, one connection each, a Lua script
+  giving every statement a new id): xapi_statements_per_s; the run fails unless every
+  answer was 2xx and the database stored a new statement for each
 - xapi_queries_per_statement: SQL queries of one statement POST (whole request)
 
 Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/fsm_bench python bench/lessons.py
@@ -28,7 +30,6 @@ MODULES = 30
 LESSONS_IN_BIG_MODULE = 30
 LESSONS_IN_OTHER_MODULES = 3
 CLIENTS = 8
-STATEMENTS_PER_CLIENT = 150
 SLUG_PREFIX = "bench-module-"
 LEARNER_EMAIL = "bench-lessons-learner@oxfordshire.gov.uk"
 
@@ -157,9 +158,40 @@ def _statement(block_url: str) -> dict:
     }
 
 
+def _statements_script(*, clients: list[tuple[str, str]], body: str) -> str:
+    """wrk Lua: each wrk thread is one learner (its own session and CSRF token) posting
+    `body` with a new statement id each time; ids start with a random prefix per run, so
+    a later run never repeats an earlier one's."""
+    prefix, suffix = body.split('"@ID@"')
+    learners = ",\n".join(
+        f"{{cookie={json.dumps(cookie)}, token={json.dumps(token)}, run={json.dumps(uuid.uuid4().hex[:8])}}}"
+        for cookie, token in clients
+    )
+    return f"""
+local learners = {{ {learners} }}
+local prefix = {json.dumps(prefix + '"')}
+local suffix = {json.dumps('"' + suffix)}
+local made = 0
+local sent = 0
+setup = function(thread)
+  made = made + 1
+  thread:set("learner", made)
+end
+request = function()
+  sent = sent + 1
+  local me = learners[learner]
+  local id = string.format("%s-%04x-4%03x-8%03x-%012x", me.run, learner, sent % 4096, learner, sent)
+  return wrk.format("POST", "/learning/xapi/statements/", {{
+    ["Content-Type"] = "application/json", ["Cookie"] = me.cookie, ["X-CSRFToken"] = me.token,
+  }}, prefix .. id .. suffix)
+end
+"""
+
+
 def main() -> None:
     bench.database_prepare()
     from cms.people.models import User
+    from learning.models import XAPIStatement
     from modules.models import LessonPage
 
     package = _h5p_package()
@@ -199,45 +231,46 @@ def main() -> None:
         raise SystemExit(f"xAPI statement answered {response.status_code}: {response.content[:300]!r}")
     statement_queries = len(captured.captured_queries)
 
-    posters = []
+    clients = []
     for index in range(CLIENTS):
         user, _ = User.objects.get_or_create(
             email=f"bench-xapi-{index}@oxfordshire.gov.uk",
             defaults={"first_name": "Bench", "last_name": str(index)},
         )
         csrf_cookie, csrf_token = bench.csrf_pair()
-        posters.append((f"{bench.session_cookie(user=user)}; {csrf_cookie}", csrf_token))
-
-    def make_request(client_index: int, _number: int) -> bench.HttpRequest:
-        cookie, token = posters[client_index]
-        return bench.HttpRequest(
-            method="POST",
-            path="/learning/xapi/statements/",
-            body=statement_body(),
-            headers={
-                "Cookie": cookie,
-                "X-CSRFToken": token,
-                "Content-Type": "application/json",
-            },
-        )
+        clients.append((f"{bench.session_cookie(user=user)}; {csrf_cookie}", csrf_token))
+    script = _statements_script(
+        clients=clients,
+        body=json.dumps(
+            {
+                "lesson_id": lesson.pk,
+                "block_id": block_id,
+                "package_version_id": version_id,
+                "statement": {**_statement(f"http://127.0.0.1{lesson_path}#{block_id}"), "id": "@ID@"},
+            }
+        ),
+    )
 
     cookie = bench.session_cookie(user=learner)
     # Served as production serves it: gunicorn.conf.py decides workers and threads.
     with bench.gunicorn_serve(workers=None, threads=None) as server:
         bench.http_expect_ok(server.url(lesson_path), cookie=cookie, contains="Knowledge check")
         page = bench.wrk_run(server.url(lesson_path), connections=8, cookie=cookie)
-        statements = bench.http_drive(
-            server, clients=CLIENTS, requests_per_client=STATEMENTS_PER_CLIENT, make_request=make_request
+        stored_before = XAPIStatement.objects.count()
+        statements = bench.wrk_run(
+            server.url("/learning/xapi/statements/"), connections=CLIENTS, threads=CLIENTS, script=script
         )
-    bad = {status: count for status, count in statements.statuses.items() if not 200 <= status < 300}
-    if bad:
-        raise SystemExit(f"xAPI statements answered {bad}")
+        stored = XAPIStatement.objects.count() - stored_before
+    # Every answer was 2xx (wrk_run refuses others); each one must also be a new statement
+    # stored, not a repeat answered from the duplicate path.
+    if stored < statements.requests:
+        raise SystemExit(f"{statements.requests} statements answered but only {stored} stored")
     bench.print_figures(
         {
             "lesson_page_rps": page.requests_per_second,
             "lesson_page_p95_ms": page.p95_ms,
             "lesson_page_queries": lesson_queries,
-            "xapi_statements_per_s": statements.per_second,
+            "xapi_statements_per_s": statements.requests_per_second,
             "xapi_queries_per_statement": statement_queries,
         }
     )

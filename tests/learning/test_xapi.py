@@ -9,7 +9,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from learning.models import ActivityCompletion, H5PAttempt, H5PPlayerState, ModuleCompletion, XAPIStatement
+from learning.models import (
+    ActivityCompletion,
+    H5PAttempt,
+    H5PPlayerState,
+    ModuleCompletion,
+    ModuleProgress,
+    XAPIStatement,
+)
 from learning.services.xapi import completion_rule_met
 from learning.xapi_schema import StatementInvalid, statement_parse
 from tests.cms.factories import UserFactory
@@ -415,3 +422,79 @@ def test_a_statement_completing_the_module_costs_a_fixed_number_of_queries(home_
     small, large = completing_count(3), completing_count(12)
     assert small <= 18
     assert large <= 18
+
+
+def _statement_sql(queries) -> list[str]:
+    return [query["sql"] for query in queries]
+
+
+def test_a_new_statement_is_inserted_without_looking_for_its_id_first(signed_in, h5p_lesson):
+    """A statement id is new almost always: the unique constraint, not a SELECT, catches a repeat."""
+    _module, lesson = h5p_lesson
+    post(signed_in, body_for(lesson))  # warm up
+    with CaptureQueriesContext(connection) as queries:
+        response = post(signed_in, body_for(lesson, statement("progressed", raw=None, max_score=None)))
+    assert response.status_code == 201
+    reads = [sql for sql in _statement_sql(queries) if sql.startswith("SELECT") and "xapistatement" in sql]
+    assert not reads, reads
+
+
+def test_a_repeat_found_by_the_constraint_is_answered_as_a_duplicate_with_nothing_added(
+    signed_in, h5p_lesson
+):
+    """The first try rolls back whole (no second attempt, no second statement), the retry reports it."""
+    _module, lesson = h5p_lesson
+    body = body_for(lesson, statement(raw=2))
+    assert post(signed_in, body).json()["newly_completed"] is True
+    again = post(signed_in, body)
+    assert again.status_code == 200
+    assert again.json() == {
+        "id": body["statement"]["id"],
+        "stored": False,
+        "duplicate": True,
+        "activity_completed": True,
+        "newly_completed": False,
+    }
+    assert (XAPIStatement.objects.count(), H5PAttempt.objects.count()) == (1, 1)
+
+
+def test_a_repeat_of_a_stored_statement_is_a_duplicate_even_once_its_lesson_has_gone(signed_in, h5p_lesson):
+    """The player resends after the lesson was unpublished: still the stored statement's answer,
+    not a 404; a new statement for it is refused."""
+    _module, lesson = h5p_lesson
+    body = body_for(lesson)
+    assert post(signed_in, body).status_code == 201
+    lesson.unpublish()
+    again = post(signed_in, body)
+    assert again.status_code == 200
+    assert again.json()["duplicate"] is True
+    assert post(signed_in, body_for(lesson)).status_code == 404
+
+
+def test_repeating_a_completion_locks_and_touches_the_progress_row_in_one_update(
+    home_page, package, site_caches
+):
+    """A completion already recorded costs one UPDATE ... RETURNING of the progress row (its lock,
+    and where the learner was last) and one small read of the completion: no SELECT ... FOR
+    UPDATE, and the row's JSON is not written again."""
+    learner = UserFactory()
+    client = Client()
+    client.force_login(learner)
+    bodies = [[h5p_activity_block(package=package, id=f"h5p-{n}")] for n in range(3)]
+    _module, created = module_with_lessons(home_page, bodies=bodies)
+    post(client, body_for(created[1], block_id="h5p-1"))
+    post(client, body_for(created[0], block_id="h5p-0"))
+    states_before = ModuleProgress.objects.get(user=learner).lesson_states
+    with CaptureQueriesContext(connection) as queries:
+        response = post(client, body_for(created[1], statement(), block_id="h5p-1"))
+    assert response.json()["activity_completed"] is True
+    assert response.json()["newly_completed"] is False
+    sqls = _statement_sql(queries)
+    assert not [sql for sql in sqls if "FOR UPDATE" in sql], sqls
+    progress_writes = [sql for sql in sqls if sql.startswith('UPDATE "learning_moduleprogress"')]
+    assert len(progress_writes) == 1, sqls
+    assert "lesson_states" not in progress_writes[0].split("RETURNING")[0]
+    assert len(queries) <= 6, "\n".join(sql[:110] for sql in sqls)
+    progress = ModuleProgress.objects.get(user=learner)
+    assert progress.last_lesson_id == created[1].pk
+    assert progress.lesson_states == states_before

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
@@ -498,3 +499,40 @@ def test_repeating_a_completion_locks_and_touches_the_progress_row_in_one_update
     progress = ModuleProgress.objects.get(user=learner)
     assert progress.last_lesson_id == created[1].pk
     assert progress.lesson_states == states_before
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs a Redis server: set REDIS_URL")
+def test_a_statement_reads_only_the_generation_session_and_person_from_redis(
+    home_page, package, site_caches, monkeypatch
+):
+    """Once a worker has read them, the lesson, restrictions, package versions and module id
+    (all under the tree generation) come from its own tier: Redis answers three GETs."""
+    import redis
+
+    client = Client()
+    client.force_login(UserFactory())
+    _module, (lesson,) = module_with_lessons(
+        home_page, bodies=[[h5p_activity_block(package=package, id="h5p-1")]]
+    )
+    post(client, body_for(lesson))  # warm up: this process reads them once
+    commands: list[tuple] = []
+    execute_command = redis.Redis.execute_command
+    pipeline_execute = redis.client.Pipeline.execute
+
+    def counting(self, *args, **options):
+        commands.append(args[:2])
+        return execute_command(self, *args, **options)
+
+    def counting_pipeline(self, *args, **options):
+        commands.extend(command[:2] for command, _options in self.command_stack)
+        return pipeline_execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", counting_pipeline)
+    response = post(client, body_for(lesson))
+    assert response.status_code == 201
+    reads = [key.decode() if isinstance(key, bytes) else key for name, key in commands if name == "GET"]
+    assert len(reads) == 3, commands
+    assert any("core:tree:generation" in key for key in reads)
+    assert any("people:user:" in key for key in reads)
+    assert all(":modules:" not in key and "restricted-paths" not in key for key in reads)

@@ -146,7 +146,6 @@ def _statement_store(
         if not look_first and (outcome := _statement_existing(user=user, statement=statement)) is not None:
             return outcome
         raise
-    activity = h5p_activity_get(user=user, lesson_id=lesson_id, block_id=block_id)
     version_id = h5p_version_for_activity(activity=activity, version_id=package_version_id)
     completes = statement.top_level and completion_rule_met(
         rule=activity.completion_rule, pass_mark=activity.pass_mark, statement=statement

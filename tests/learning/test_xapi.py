@@ -536,3 +536,18 @@ def test_a_statement_reads_only_the_generation_session_and_person_from_redis(
     assert any("core:tree:generation" in key for key in reads)
     assert any("people:user:" in key for key in reads)
     assert all(":modules:" not in key and "restricted-paths" not in key for key in reads)
+
+
+def test_a_new_statement_reads_its_lesson_and_restrictions_once(signed_in, h5p_lesson):
+    """Without the caches (test settings) the activity lookup is two queries; it is made once."""
+    _module, lesson = h5p_lesson
+    post(signed_in, body_for(lesson))  # warm up
+    with CaptureQueriesContext(connection) as queries:
+        assert (
+            post(signed_in, body_for(lesson, statement("progressed", raw=None, max_score=None))).status_code
+            == 201
+        )
+    sqls = _statement_sql(queries)
+    assert len([sql for sql in sqls if sql.startswith("SELECT") and '"modules_lessonpage"' in sql]) == 1, sqls
+    assert len([sql for sql in sqls if 'FROM "wagtailcore_pageviewrestriction"' in sql]) == 1, sqls
+    assert len(queries) <= 8, "\n".join(sql[:110] for sql in sqls)

@@ -303,12 +303,14 @@ def _activity_complete_locked(
         module_progress.last_activity_at = at
         fields += ["last_lesson", "last_activity_at"]
 
-    existing = (
-        ActivityCompletion.objects.filter(
-            user=user, lesson=lesson, block_id=block_id, cycle=module_progress.cycle
-        )
-        .values_list("pk", "score")
-        .first()
+    # By the unique constraint's columns, unordered: at most one row.
+    existing = next(
+        iter(
+            ActivityCompletion.objects.filter(
+                user_id=user.pk, lesson_id=lesson.pk, block_id=block_id, cycle=module_progress.cycle
+            ).values_list("pk", "score")[:1]
+        ),
+        None,
     )
     if existing is not None:
         if score is not None and (existing[1] is None or score > existing[1]):

@@ -495,6 +495,9 @@ def test_repeating_a_completion_locks_and_touches_the_progress_row_in_one_update
     progress_writes = [sql for sql in sqls if sql.startswith('UPDATE "learning_moduleprogress"')]
     assert len(progress_writes) == 1, sqls
     assert "lesson_states" not in progress_writes[0].split("RETURNING")[0]
+    completion_reads = [sql for sql in sqls if 'FROM "learning_activitycompletion"' in sql]
+    assert len(completion_reads) == 1, sqls
+    assert "ORDER BY" not in completion_reads[0], "one row by the unique key: nothing to order"
     assert len(queries) <= 6, "\n".join(sql[:110] for sql in sqls)
     progress = ModuleProgress.objects.get(user=learner)
     assert progress.last_lesson_id == created[1].pk

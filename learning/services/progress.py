@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, router, transaction
 from django.utils import timezone
 
 from learning.models import (
@@ -92,7 +92,11 @@ def _module_progress_touch_lock(
     The UPDATE takes the same row lock ``select_for_update`` does (waiting for a concurrent
     holder, then reading its committed row), so what it returns is as safe to change.
     """
-    rows = ModuleProgress.objects.raw(_module_progress_touch_sql(), [lesson_id, at, user.pk, module_id])
+    rows = ModuleProgress.objects.raw(
+        _module_progress_touch_sql(),
+        [lesson_id, at, user.pk, module_id],
+        using=router.db_for_write(ModuleProgress),  # raw() would otherwise ask for a read database
+    )
     return next(iter(rows), None)
 
 

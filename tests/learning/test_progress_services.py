@@ -276,3 +276,21 @@ def test_a_completion_waiting_on_the_row_lock_sees_the_completion_that_held_it(h
     assert progress.completed_at is not None
     assert ModuleCompletion.objects.filter(user=learner, module=module).count() == 1
     assert Certificate.objects.filter(user=learner).count() == 1
+
+
+class _ReadsFromAReplica:
+    """A router sending reads to a database alias that does not exist here."""
+
+    def db_for_read(self, model, **hints):
+        return "replica" if model is ModuleProgress else None
+
+
+def test_the_progress_row_is_locked_on_the_database_written_to(settings, learner, two_lesson_module):
+    """The UPDATE ... RETURNING that locks the row is a write: it goes where writes go, even
+    with a router that sends reads of the model elsewhere."""
+    _module, (lesson, _second) = two_lesson_module
+    activity_complete(user=learner, lesson=lesson, block_id="kc-a")  # the row exists from here
+    settings.DATABASE_ROUTERS = [f"{__name__}._ReadsFromAReplica"]
+    assert activity_complete(user=learner, lesson=lesson, block_id="kc-b") is True
+    settings.DATABASE_ROUTERS = []
+    assert ModuleProgress.objects.get(user=learner).lesson_state(lesson.pk)["done"] == ["kc-a", "kc-b"]

@@ -2,10 +2,9 @@
 
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from wagtail.models import Page
 
-from cms.core.page_cache import tree_generation
+from cms.core.page_cache import tree_cache_get, tree_cache_set, tree_generation
 from cms.core.selectors import frame_cache_seconds
 from modules.models import LessonPage, ModulePage
 
@@ -48,11 +47,11 @@ def module_parent_id(*, lesson: Page) -> int | None:
     parent_path = lesson.path[: -Page.steplen]
     seconds = frame_cache_seconds()
     key = f"modules:page-id:{tree_generation()}:{parent_path}" if seconds else ""
-    found = cache.get(key) if key else None
+    found = tree_cache_get(key, seconds=seconds) if key else None
     if found is None:
         found = Page.objects.filter(path=parent_path).values_list("id", flat=True).first() or 0
         if key:
-            cache.set(key, found, seconds)
+            tree_cache_set(key, found, seconds)
     return found or None
 
 
@@ -73,11 +72,11 @@ def module_lessons_for_outline(*, module: Page) -> list[LessonPage]:
     """
     seconds = frame_cache_seconds()
     key = f"modules:outline:{tree_generation()}:{module.pk}" if seconds else ""
-    lessons = cache.get(key) if key else None
+    lessons = tree_cache_get(key, seconds=seconds) if key else None
     if lessons is None:
         lessons = list(LessonPage.objects.child_of(module).live().order_by("path").only(*OUTLINE_FIELDS))
         if key:
-            cache.set(key, lessons, seconds)
+            tree_cache_set(key, lessons, seconds)
     return lessons
 
 
@@ -85,11 +84,11 @@ def lesson_live_get(*, lesson_id: int) -> LessonPage | None:
     """The live lesson with that id (one query, or none: cached like the outline)."""
     seconds = frame_cache_seconds()
     key = f"modules:lesson:{tree_generation()}:{lesson_id}" if seconds else ""
-    found = cache.get(key) if key else None
+    found = tree_cache_get(key, seconds=seconds) if key else None
     if found is None:
         found = LessonPage.objects.live().filter(pk=lesson_id).first() or False
         if key:
-            cache.set(key, found, seconds)
+            tree_cache_set(key, found, seconds)
     return found or None
 
 
@@ -98,7 +97,7 @@ def module_lesson_ids_live(*, module_id: int) -> list[int]:
     or none: cached like the outline)."""
     seconds = frame_cache_seconds()
     key = f"modules:lesson-ids:{tree_generation()}:{module_id}" if seconds else ""
-    found = cache.get(key) if key else None
+    found = tree_cache_get(key, seconds=seconds) if key else None
     if found is not None:
         return found
     module_path = Page.objects.filter(id=module_id).values_list("path", flat=True).first()
@@ -111,7 +110,7 @@ def module_lesson_ids_live(*, module_id: int) -> list[int]:
         .values_list("id", flat=True)
     )
     if key:
-        cache.set(key, found, seconds)
+        tree_cache_set(key, found, seconds)
     return found
 
 

@@ -14,11 +14,23 @@ package changes). The generation is read once per request.
   only ever reaches live pages, and previews do not route.
 - ``CachedViewRestrictionsMixin``: Wagtail checks view restrictions on every serve; the
   set of restricted paths is cached, so a page under none of them costs no query.
+- ``tree_cache_get`` / ``tree_cache_get_many`` / ``tree_cache_set``: the reads keyed by the
+  generation (here, modules.selectors, modules.h5p) go through a small process-local
+  tier in front of Redis. A key holding the generation never changes while that
+  generation stands, so each worker process keeps what it read (at most
+  ``LOCAL_TIER_ENTRIES`` keys, least recently used out first) and a request reads only
+  the generation itself from Redis. Values are kept pickled and unpickled on every read
+  (plain immutable values as they are), so requests never share a mutable object; an
+  entry lives no longer than its timeout, nor than the Redis entry it was read from.
 """
 
 from __future__ import annotations
 
+import pickle
 import secrets
+import threading
+import time
+from collections import OrderedDict
 from contextvars import ContextVar
 
 from django.core.cache import cache
@@ -43,6 +55,106 @@ def tree_generation() -> str:
 def tree_forget(*args, **kwargs) -> None:
     """Every cached answer about the page tree is stale (cms.core.signals calls this)."""
     cache.delete(TREE_GENERATION_KEY)
+    _local_tier.clear()
+
+
+# --- the process-local tier ----------------------------------------------------------
+
+LOCAL_TIER_ENTRIES = 512
+_IMMUTABLE_SCALARS = (str, int, float, bool, bytes, type(None))
+
+
+def _immutable(value) -> bool:
+    if isinstance(value, _IMMUTABLE_SCALARS):
+        return True
+    return type(value) in (tuple, frozenset) and all(_immutable(item) for item in value)
+
+
+class _LocalTier:
+    """A bounded, thread-safe map of key -> (expires at, pickled?, value), oldest use out first."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, tuple[float, bool, object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, now: float):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] <= now:
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+        _expires, pickled, value = entry
+        return pickle.loads(value) if pickled else value  # noqa: S301 (bytes this process pickled)
+
+    def set(self, key: str, value, seconds: float, now: float) -> None:
+        if seconds <= 0:
+            return
+        pickled = not _immutable(value)
+        stored = pickle.dumps(value, pickle.HIGHEST_PROTOCOL) if pickled else value
+        with self._lock:
+            self._entries[key] = (now + seconds, pickled, stored)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+_local_tier = _LocalTier(LOCAL_TIER_ENTRIES)
+
+
+def _tiered() -> bool:
+    """Only in front of a shared cache that says how long its values have left (our Redis backend)."""
+    return hasattr(cache, "get_many_with_ttl")
+
+
+def tree_cache_get_many(keys: list[str], *, seconds: int) -> dict:
+    """The values found for keys that hold the tree generation: this process's copy, or Redis's
+    (kept here for at most `seconds`, and no longer than Redis keeps it)."""
+    if not _tiered():
+        return cache.get_many(keys)
+    now = time.monotonic()
+    found, missing = {}, {}
+    for key in keys:
+        local_key = cache.make_key(key)
+        value = _local_tier.get(local_key, now)
+        if value is None:
+            missing[key] = local_key
+        else:
+            found[key] = value
+    if missing:
+        for key, (value, left) in cache.get_many_with_ttl(list(missing)).items():
+            found[key] = value
+            _local_tier.set(missing[key], value, seconds if left is None else min(seconds, left), now)
+    return found
+
+
+def tree_cache_get(key: str, *, seconds: int):
+    """One value, as ``tree_cache_get_many`` (None when missing)."""
+    return tree_cache_get_many([key], seconds=seconds).get(key)
+
+
+def tree_cache_set_many(values: dict, seconds: int) -> None:
+    """Store in Redis for `seconds` (one round trip), and in this process's tier."""
+    cache.set_many(values, seconds)
+    if _tiered():
+        now = time.monotonic()
+        for key, value in values.items():
+            _local_tier.set(cache.make_key(key), value, seconds, now)
+
+
+def tree_cache_set(key: str, value, seconds: int) -> None:
+    """Store in Redis for `seconds`, and in this process's tier."""
+    tree_cache_set_many({key: value}, seconds)
 
 
 class PageTreeCacheMiddleware:
@@ -73,12 +185,12 @@ class PageTreeCacheMiddleware:
         generation, host = tree_generation(), f"{request._get_raw_host()}:{request.get_port()}"
         site_key = f"core:site:{generation}:{host}"
         route_key = f"core:route:{generation}:{host}:{request.path_info}"
-        found = cache.get_many([site_key, route_key])
+        found = tree_cache_get_many([site_key, route_key], seconds=seconds)
         site = found.get(site_key)
         if site is None:
             site = Site.find_for_request(request)
             if site is not None:
-                cache.set(site_key, site, seconds)
+                tree_cache_set(site_key, site, seconds)
         request._wagtail_site = site
         if site is None:
             return self.get_response(request)
@@ -89,7 +201,7 @@ class PageTreeCacheMiddleware:
         response = self.get_response(request)
         route = getattr(request, "_wagtail_route_for_request", None)
         if route is not None and getattr(route[0], "route_cache", False) and not route[1] and not route[2]:
-            cache.set(route_key, route, seconds)
+            tree_cache_set(route_key, route, seconds)
         return response
 
 
@@ -110,10 +222,10 @@ def page_unrestricted(*, path: str) -> bool:
     if not seconds:
         return False
     key = f"core:restricted-paths:{tree_generation()}"
-    restricted = cache.get(key)
+    restricted = tree_cache_get(key, seconds=seconds)
     if restricted is None:
         restricted = _restricted_paths()
-        cache.set(key, restricted, seconds)
+        tree_cache_set(key, restricted, seconds)
     steplen = Page.steplen
     return not any(path[:length] in restricted for length in range(steplen, len(path) + 1, steplen))
 

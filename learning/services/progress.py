@@ -9,11 +9,12 @@ the other and the last one sees the module complete.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, router, transaction
 from django.utils import timezone
 
 from learning.models import (
@@ -67,6 +68,36 @@ def _module_progress_lock(*, user, module_id: int, at: datetime) -> ModuleProgre
     except IntegrityError:
         pass  # created by a concurrent request: lock theirs below
     return ModuleProgress.objects.select_for_update().get(user=user, module_id=module_id)
+
+
+@functools.cache
+def _module_progress_touch_sql() -> str:
+    meta, quote = ModuleProgress._meta, connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
+    # Identifiers come from the model, quoted; every value is a parameter.
+    return (
+        f"UPDATE {quote(meta.db_table)} SET {quote('last_lesson_id')} = %s, "  # noqa: S608
+        f"{quote('last_activity_at')} = %s WHERE {quote('user_id')} = %s AND {quote('module_id')} = %s "
+        f"RETURNING {columns}"
+    )
+
+
+def _module_progress_touch_lock(
+    *, user, module_id: int, lesson_id: int, at: datetime
+) -> ModuleProgress | None:
+    """The person's progress row for the module, locked for this transaction, with the lesson
+    recorded as where they were last active: one ``UPDATE ... RETURNING`` rather than a
+    ``SELECT ... FOR UPDATE`` and a later UPDATE. None when the row does not exist yet.
+
+    The UPDATE takes the same row lock ``select_for_update`` does (waiting for a concurrent
+    holder, then reading its committed row), so what it returns is as safe to change.
+    """
+    rows = ModuleProgress.objects.raw(
+        _module_progress_touch_sql(),
+        [lesson_id, at, user.pk, module_id],
+        using=router.db_for_write(ModuleProgress),  # raw() would otherwise ask for a read database
+    )
+    return next(iter(rows), None)
 
 
 def _lesson_progress_refresh(
@@ -268,15 +299,26 @@ def _activity_complete_locked(
     max_score: float | None,
     at: datetime,
 ) -> bool:
-    module_progress = _module_progress_lock(user=user, module_id=module_id, at=at)
+    module_progress = _module_progress_touch_lock(user=user, module_id=module_id, lesson_id=lesson.pk, at=at)
+    fields = []
+    if module_progress is None:
+        module_progress = _module_progress_lock(user=user, module_id=module_id, at=at)
+        module_progress.last_lesson_id = lesson.pk
+        module_progress.last_activity_at = at
+        fields += ["last_lesson", "last_activity_at"]
 
-    existing = ActivityCompletion.objects.filter(
-        user=user, lesson=lesson, block_id=block_id, cycle=module_progress.cycle
-    ).first()
+    # By the unique constraint's columns, unordered: at most one row.
+    existing = next(
+        iter(
+            ActivityCompletion.objects.filter(
+                user_id=user.pk, lesson_id=lesson.pk, block_id=block_id, cycle=module_progress.cycle
+            ).values_list("pk", "score")[:1]
+        ),
+        None,
+    )
     if existing is not None:
-        if score is not None and (existing.score is None or score > existing.score):
-            existing.score, existing.max_score = score, max_score
-            existing.save(update_fields=["score", "max_score"])
+        if score is not None and (existing[1] is None or score > existing[1]):
+            ActivityCompletion.objects.filter(pk=existing[0]).update(score=score, max_score=max_score)
         newly_completed = False
     else:
         ActivityCompletion.objects.create(
@@ -290,7 +332,8 @@ def _activity_complete_locked(
         )
         newly_completed = True
 
-    lesson_completed = False
+    # A repeat of a completion the row's JSON already holds changes nothing more: the UPDATE
+    # that locked the row has recorded where the person was.
     if newly_completed or block_id not in module_progress.lesson_state(lesson.pk).get("done", []):
         lesson_completed = _lesson_progress_refresh(
             user=user,
@@ -300,13 +343,12 @@ def _activity_complete_locked(
             block_id=block_id,
             at=at,
         )
-    module_progress.last_lesson_id = lesson.pk
-    module_progress.last_activity_at = at
-    fields = ["last_lesson", "last_activity_at", "lesson_states"]
-    if lesson_completed:
-        _module_progress_recount(user=user, module_progress=module_progress, at=at)
-        fields += MODULE_RECOUNT_FIELDS
-    module_progress.save(update_fields=list(dict.fromkeys(fields)))
+        fields.append("lesson_states")
+        if lesson_completed:
+            _module_progress_recount(user=user, module_progress=module_progress, at=at)
+            fields += MODULE_RECOUNT_FIELDS
+    if fields:
+        module_progress.save(update_fields=list(dict.fromkeys(fields)))
     return newly_completed
 
 

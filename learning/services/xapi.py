@@ -108,23 +108,44 @@ def _attempt_create(
     )
 
 
-@transaction.atomic
-def _statement_store(
-    *, user, lesson_id: int, block_id: str, statement: Statement, package_version_id: int | None, at: datetime
-) -> StatementOutcome:
+def _statement_existing(*, user, statement: Statement) -> StatementOutcome | None:
+    """The outcome of a statement already stored under this id (None if there is none)."""
     existing = (
         XAPIStatement.objects.filter(statement_id=statement.id)
         .values_list("user_id", "completed_activity")
         .first()
     )
-    if existing is not None:
-        if existing[0] != user.pk:
-            raise StatementConflict("A statement with this id already exists.")
-        return StatementOutcome(
-            str(statement.id), duplicate=True, activity_completed=existing[1], newly_completed=False
-        )
+    if existing is None:
+        return None
+    if existing[0] != user.pk:
+        raise StatementConflict("A statement with this id already exists.")
+    return StatementOutcome(
+        str(statement.id), duplicate=True, activity_completed=existing[1], newly_completed=False
+    )
 
-    activity = h5p_activity_get(user=user, lesson_id=lesson_id, block_id=block_id)
+
+@transaction.atomic
+def _statement_store(
+    *,
+    user,
+    lesson_id: int,
+    block_id: str,
+    statement: Statement,
+    package_version_id: int | None,
+    at: datetime,
+    look_first: bool,
+) -> StatementOutcome:
+    # A statement id is new almost always: the first try inserts straight away and lets the
+    # unique constraint catch a repeat (statement_record then tries again with look_first).
+    if look_first and (outcome := _statement_existing(user=user, statement=statement)) is not None:
+        return outcome
+    try:
+        activity = h5p_activity_get(user=user, lesson_id=lesson_id, block_id=block_id)
+    except ActivityUnavailable:
+        # A repeat of a stored statement is answered as one even if its lesson has gone since.
+        if not look_first and (outcome := _statement_existing(user=user, statement=statement)) is not None:
+            return outcome
+        raise
     version_id = h5p_version_for_activity(activity=activity, version_id=package_version_id)
     completes = statement.top_level and completion_rule_met(
         rule=activity.completion_rule, pass_mark=activity.pass_mark, statement=statement
@@ -179,8 +200,10 @@ def statement_record(
     Idempotent by statement id: sending the same statement again changes nothing.
     Raises StatementInvalid (bad shape or score), ActivityUnavailable (no such live
     lesson/block, or not visible to the person) or StatementConflict (the id belongs
-    to someone else's statement). Call it outside any open transaction: a concurrent
-    duplicate is detected by the database's unique constraint and retried once.
+    to someone else's statement). Call it outside any open transaction: the statement is
+    inserted without looking for its id first, so a repeat (sent again, or twice at once)
+    is caught by the database's unique constraint, rolled back and retried once, looking
+    first.
     """
     parsed = statement_parse(statement)
     at = at or timezone.now()
@@ -193,10 +216,11 @@ def statement_record(
         "at": at,
     }
     try:
-        return _statement_store(**kwargs)
+        return _statement_store(**kwargs, look_first=False)
     except IntegrityError:
-        # The same statement id arrived twice at once; the other one won: report it.
-        return _statement_store(**kwargs)
+        # The statement id is stored already (sent again, or twice at once and the other
+        # one won): the first try rolled back whole; this one finds it and reports it.
+        return _statement_store(**kwargs, look_first=True)
 
 
 def player_state_save(

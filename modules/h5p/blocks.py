@@ -2,13 +2,13 @@
 
 import copy
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from django.urls import reverse
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from cms.core.page_cache import tree_cache_get_many, tree_cache_set_many
 from cms.core.selectors import frame_cache_seconds
 from modules.h5p.cache import h5p_packages_generation
 
@@ -51,14 +51,14 @@ class H5PPackageChooserBlock(SnippetChooserBlock):
         if seconds and wanted:
             generation = h5p_packages_generation()
             keys = {pk: f"modules:h5p:package:{generation}:{pk}" for pk in wanted}
-            found = cache.get_many(list(keys.values()))
+            found = tree_cache_get_many(list(keys.values()), seconds=seconds)
             objects = {pk: found[key] for pk, key in keys.items() if key in found}
         missing = wanted - set(objects)
         if missing:
             loaded = self.model_class.objects.select_related("current_version").in_bulk(list(missing))
             objects.update(loaded)
             if seconds:
-                cache.set_many({keys[pk]: package for pk, package in loaded.items()}, seconds)
+                tree_cache_set_many({keys[pk]: package for pk, package in loaded.items()}, seconds)
         return [copy.copy(objects[value]) if value in objects else None for value in values]
 
 

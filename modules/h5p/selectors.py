@@ -1,7 +1,6 @@
 """Reads for H5P packages."""
 
-from django.core.cache import cache
-
+from cms.core.page_cache import tree_cache_get, tree_cache_set
 from cms.core.selectors import frame_cache_seconds
 from modules.h5p.cache import h5p_packages_generation
 from modules.h5p.validation import CONTENT_EXTENSIONS, LIBRARY_EXTENSIONS
@@ -38,7 +37,7 @@ def h5p_package_ready_versions(*, package_id: int) -> tuple[frozenset[int], int 
     """
     seconds = frame_cache_seconds()
     key = f"modules:h5p:ready:{h5p_packages_generation()}:{package_id}" if seconds else ""
-    answer = cache.get(key) if key else None
+    answer = tree_cache_get(key, seconds=seconds) if key else None
     if answer is None:
         rows = list(
             H5PPackageVersion.objects.filter(package_id=package_id, status=H5PStatus.READY).values_list(
@@ -49,5 +48,5 @@ def h5p_package_ready_versions(*, package_id: int) -> tuple[frozenset[int], int 
         current = next((pk for pk, current in rows if pk == current), None)
         answer = (ready, current)
         if key:
-            cache.set(key, answer, seconds)
+            tree_cache_set(key, answer, seconds)
     return answer

@@ -63,3 +63,15 @@ def test_one_client_serves_several_threads(redis_cache):
     assert redis_cache.get_many([f"thread-{number}" for number in range(8)]) == {
         f"thread-{number}": 49 for number in range(8)
     }
+
+
+def test_get_many_with_ttl_gives_each_value_with_the_seconds_it_has_left(redis_cache):
+    redis_cache.set("short", {"a": 1}, 30)
+    redis_cache.set("forever", 7, None)
+    found = redis_cache.get_many_with_ttl(["short", "forever", "missing"])
+    assert set(found) == {"short", "forever"}
+    value, left = found["short"]
+    assert value == {"a": 1}
+    assert 28 < left <= 30
+    assert found["forever"] == (7, None)
+    assert redis_cache.get_many_with_ttl([]) == {}

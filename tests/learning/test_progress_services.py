@@ -228,3 +228,69 @@ def test_two_activities_finishing_at_once_complete_the_module_exactly_once(home_
     assert not errors
     assert ModuleCompletion.objects.filter(user=learner, module=module).count() == 1
     assert Certificate.objects.filter(user=learner).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_completion_waiting_on_the_row_lock_sees_the_completion_that_held_it(home_page):
+    """The progress row exists, so completions lock it with UPDATE ... RETURNING: one that has
+    to wait for another transaction's lock reads that transaction's committed JSON, so neither
+    completion is lost and the module completes once."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    learner = UserFactory()
+    module, (lesson,) = module_with_lessons(
+        home_page,
+        bodies=[[knowledge_check_block(id=f"kc-{name}") for name in "abc"]],
+    )
+    activity_complete(user=learner, lesson=lesson, block_id="kc-a")  # the row exists from here
+    finished_at: list[float] = []
+    errors = []
+
+    def finish_c():
+        try:
+            activity_complete(user=learner, lesson=lesson, block_id="kc-c")
+            finished_at.append(time.monotonic())
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        activity_complete(user=learner, lesson=lesson, block_id="kc-b")  # holds the row lock
+        other = threading.Thread(target=finish_c)
+        other.start()
+        time.sleep(0.5)
+        assert not finished_at, "the second completion must wait for the row lock"
+        committed_at = time.monotonic()
+    other.join(timeout=30)
+
+    assert not errors
+    assert finished_at and finished_at[0] >= committed_at
+    progress = ModuleProgress.objects.get(user=learner)
+    assert progress.lesson_state(lesson.pk)["done"] == ["kc-a", "kc-b", "kc-c"]
+    assert progress.lessons_completed == 1
+    assert progress.completed_at is not None
+    assert ModuleCompletion.objects.filter(user=learner, module=module).count() == 1
+    assert Certificate.objects.filter(user=learner).count() == 1
+
+
+class _ReadsFromAReplica:
+    """A router sending reads to a database alias that does not exist here."""
+
+    def db_for_read(self, model, **hints):
+        return "replica" if model is ModuleProgress else None
+
+
+def test_the_progress_row_is_locked_on_the_database_written_to(settings, learner, two_lesson_module):
+    """The UPDATE ... RETURNING that locks the row is a write: it goes where writes go, even
+    with a router that sends reads of the model elsewhere."""
+    _module, (lesson, _second) = two_lesson_module
+    activity_complete(user=learner, lesson=lesson, block_id="kc-a")  # the row exists from here
+    settings.DATABASE_ROUTERS = [f"{__name__}._ReadsFromAReplica"]
+    assert activity_complete(user=learner, lesson=lesson, block_id="kc-b") is True
+    settings.DATABASE_ROUTERS = []
+    assert ModuleProgress.objects.get(user=learner).lesson_state(lesson.pk)["done"] == ["kc-a", "kc-b"]

@@ -3,13 +3,21 @@
 import json
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from learning.models import ActivityCompletion, H5PAttempt, H5PPlayerState, ModuleCompletion, XAPIStatement
+from learning.models import (
+    ActivityCompletion,
+    H5PAttempt,
+    H5PPlayerState,
+    ModuleCompletion,
+    ModuleProgress,
+    XAPIStatement,
+)
 from learning.services.xapi import completion_rule_met
 from learning.xapi_schema import StatementInvalid, statement_parse
 from tests.cms.factories import UserFactory
@@ -415,3 +423,134 @@ def test_a_statement_completing_the_module_costs_a_fixed_number_of_queries(home_
     small, large = completing_count(3), completing_count(12)
     assert small <= 18
     assert large <= 18
+
+
+def _statement_sql(queries) -> list[str]:
+    return [query["sql"] for query in queries]
+
+
+def test_a_new_statement_is_inserted_without_looking_for_its_id_first(signed_in, h5p_lesson):
+    """A statement id is new almost always: the unique constraint, not a SELECT, catches a repeat."""
+    _module, lesson = h5p_lesson
+    post(signed_in, body_for(lesson))  # warm up
+    with CaptureQueriesContext(connection) as queries:
+        response = post(signed_in, body_for(lesson, statement("progressed", raw=None, max_score=None)))
+    assert response.status_code == 201
+    reads = [sql for sql in _statement_sql(queries) if sql.startswith("SELECT") and "xapistatement" in sql]
+    assert not reads, reads
+
+
+def test_a_repeat_found_by_the_constraint_is_answered_as_a_duplicate_with_nothing_added(
+    signed_in, h5p_lesson
+):
+    """The first try rolls back whole (no second attempt, no second statement), the retry reports it."""
+    _module, lesson = h5p_lesson
+    body = body_for(lesson, statement(raw=2))
+    assert post(signed_in, body).json()["newly_completed"] is True
+    again = post(signed_in, body)
+    assert again.status_code == 200
+    assert again.json() == {
+        "id": body["statement"]["id"],
+        "stored": False,
+        "duplicate": True,
+        "activity_completed": True,
+        "newly_completed": False,
+    }
+    assert (XAPIStatement.objects.count(), H5PAttempt.objects.count()) == (1, 1)
+
+
+def test_a_repeat_of_a_stored_statement_is_a_duplicate_even_once_its_lesson_has_gone(signed_in, h5p_lesson):
+    """The player resends after the lesson was unpublished: still the stored statement's answer,
+    not a 404; a new statement for it is refused."""
+    _module, lesson = h5p_lesson
+    body = body_for(lesson)
+    assert post(signed_in, body).status_code == 201
+    lesson.unpublish()
+    again = post(signed_in, body)
+    assert again.status_code == 200
+    assert again.json()["duplicate"] is True
+    assert post(signed_in, body_for(lesson)).status_code == 404
+
+
+def test_repeating_a_completion_locks_and_touches_the_progress_row_in_one_update(
+    home_page, package, site_caches
+):
+    """A completion already recorded costs one UPDATE ... RETURNING of the progress row (its lock,
+    and where the learner was last) and one small read of the completion: no SELECT ... FOR
+    UPDATE, and the row's JSON is not written again."""
+    learner = UserFactory()
+    client = Client()
+    client.force_login(learner)
+    bodies = [[h5p_activity_block(package=package, id=f"h5p-{n}")] for n in range(3)]
+    _module, created = module_with_lessons(home_page, bodies=bodies)
+    post(client, body_for(created[1], block_id="h5p-1"))
+    post(client, body_for(created[0], block_id="h5p-0"))
+    states_before = ModuleProgress.objects.get(user=learner).lesson_states
+    with CaptureQueriesContext(connection) as queries:
+        response = post(client, body_for(created[1], statement(), block_id="h5p-1"))
+    assert response.json()["activity_completed"] is True
+    assert response.json()["newly_completed"] is False
+    sqls = _statement_sql(queries)
+    assert not [sql for sql in sqls if "FOR UPDATE" in sql], sqls
+    progress_writes = [sql for sql in sqls if sql.startswith('UPDATE "learning_moduleprogress"')]
+    assert len(progress_writes) == 1, sqls
+    assert "lesson_states" not in progress_writes[0].split("RETURNING")[0]
+    completion_reads = [sql for sql in sqls if 'FROM "learning_activitycompletion"' in sql]
+    assert len(completion_reads) == 1, sqls
+    assert "ORDER BY" not in completion_reads[0], "one row by the unique key: nothing to order"
+    assert len(queries) <= 6, "\n".join(sql[:110] for sql in sqls)
+    progress = ModuleProgress.objects.get(user=learner)
+    assert progress.last_lesson_id == created[1].pk
+    assert progress.lesson_states == states_before
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs a Redis server: set REDIS_URL")
+def test_a_statement_reads_only_the_generation_session_and_person_from_redis(
+    home_page, package, site_caches, monkeypatch
+):
+    """Once a worker has read them, the lesson, restrictions, package versions and module id
+    (all under the tree generation) come from its own tier: Redis answers three GETs."""
+    import redis
+
+    client = Client()
+    client.force_login(UserFactory())
+    _module, (lesson,) = module_with_lessons(
+        home_page, bodies=[[h5p_activity_block(package=package, id="h5p-1")]]
+    )
+    post(client, body_for(lesson))  # warm up: this process reads them once
+    commands: list[tuple] = []
+    execute_command = redis.Redis.execute_command
+    pipeline_execute = redis.client.Pipeline.execute
+
+    def counting(self, *args, **options):
+        commands.append(args[:2])
+        return execute_command(self, *args, **options)
+
+    def counting_pipeline(self, *args, **options):
+        commands.extend(command[:2] for command, _options in self.command_stack)
+        return pipeline_execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", counting_pipeline)
+    response = post(client, body_for(lesson))
+    assert response.status_code == 201
+    reads = [key.decode() if isinstance(key, bytes) else key for name, key in commands if name == "GET"]
+    assert len(reads) == 3, commands
+    assert any("core:tree:generation" in key for key in reads)
+    assert any("people:user:" in key for key in reads)
+    assert all(":modules:" not in key and "restricted-paths" not in key for key in reads)
+
+
+def test_a_new_statement_reads_its_lesson_and_restrictions_once(signed_in, h5p_lesson):
+    """Without the caches (test settings) the activity lookup is two queries; it is made once."""
+    _module, lesson = h5p_lesson
+    post(signed_in, body_for(lesson))  # warm up
+    with CaptureQueriesContext(connection) as queries:
+        assert (
+            post(signed_in, body_for(lesson, statement("progressed", raw=None, max_score=None))).status_code
+            == 201
+        )
+    sqls = _statement_sql(queries)
+    assert len([sql for sql in sqls if sql.startswith("SELECT") and '"modules_lessonpage"' in sql]) == 1, sqls
+    assert len([sql for sql in sqls if 'FROM "wagtailcore_pageviewrestriction"' in sql]) == 1, sqls
+    assert len(queries) <= 8, "\n".join(sql[:110] for sql in sqls)

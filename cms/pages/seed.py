@@ -64,7 +64,10 @@ def home_page_ensure() -> HomePage:
         if default_home is not None and not isinstance(default_home.specific, HomePage):
             Site.objects.filter(root_page=default_home).update(root_page=home)
             Site.clear_site_root_paths_cache()  # update() sends no signal to clear it
-            default_home.delete()
+            # Wagtail's placeholder goes; one that pages were added under stays, out of the
+            # site, so seeding never deletes anyone's content (or records that point at it).
+            if not default_home.get_children().exists():
+                default_home.delete()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(

@@ -3,12 +3,20 @@
 Sync workers, one per core. Since the page frame, session and signed-in person
 come from the cache, a request is CPU-bound Python with only short waits on
 PostgreSQL and Redis: a second process per core no longer has waits to fill and
-only adds time-slicing, which lengthens the tail. On the 2-core machine (stop 10,
-docs/benchmarks.md) 2 workers against 4 gave lesson pages 200 against 150-175
-per second at p95 50-63 ms against 62-158, xAPI statements 213-223 against
-178-197 per second, and the booking storm p95 386-405 ms against 512-540.
-Threads in one process would contend for the GIL. Keep-alive is the proxy's job
-in front of gunicorn. WEB_CONCURRENCY overrides the count.
+only adds time-slicing, which lengthens the tail. Measured on the 2-core machine
+(stop 10, before that stop's xAPI and My team work), 2 workers against 4 gave
+lesson pages 200 against 150-175 per second at p95 50-63 ms against 62-158, xAPI
+statements 213-223 against 178-197 per second, and the booking storm p95 386-405
+ms against 512-540. Threads lost too: 2 workers of 4 threads gave lesson pages
+180-193 per second at p95 133-159 ms against sync's 213-217 at 42-45, and 301
+statements a second against 327-358 (GIL contention).
+
+The trade: a sync worker is held for the whole of a response, so a slow one (the
+full readiness CSV takes about 2 s; H5P files are streamed through Django, after
+the sign-in check) keeps one of the few workers from everyone else meanwhile.
+Serve behind a buffering proxy (slow clients then cost the proxy, not a worker),
+and on a host where exports or many H5P files meet heavy traffic raise
+WEB_CONCURRENCY, which overrides the count. Keep-alive is the proxy's job.
 """
 
 import multiprocessing

@@ -34,6 +34,10 @@ def _restore_content_types_first() -> None:
     restore = BaseDatabaseCreation.deserialize_db_from_string
     if getattr(restore, "content_types_first", False):
         return
+    # A private Django method (6.1): fail loudly if its shape changes rather than patch blind.
+    import inspect
+
+    assert list(inspect.signature(restore).parameters) == ["self", "data"], "Django changed the restore"
 
     def restore_content_types_first(self, data):
         objects = json.loads(data)

@@ -21,7 +21,10 @@ package changes). The generation is read once per request.
   ``LOCAL_TIER_ENTRIES`` keys, least recently used out first) and a request reads only
   the generation itself from Redis. Values are kept pickled and unpickled on every read
   (plain immutable values as they are), so requests never share a mutable object; an
-  entry lives no longer than its timeout, nor than the Redis entry it was read from.
+  entry lives no longer than its timeout, nor than the time the Redis entry had left
+  when it was read. A key deleted from Redis alone is *not* noticed by other workers:
+  only put keys holding the generation here, and invalidate by renewing the
+  generation (tree_forget), never by deleting keys.
 """
 
 from __future__ import annotations

@@ -138,7 +138,6 @@ def _week_ensure(
 def seed_practice_week(context: SeedContext) -> None:
     today = timezone.localdate()
     starts_on, ends_on = demo_week_dates(today)
-    tz = timezone.get_current_timezone()
     week, created = _week_ensure(
         slug=WEEK_SLUG,
         name=f"Practice week {starts_on:%B %Y}",
@@ -158,33 +157,60 @@ def seed_practice_week(context: SeedContext) -> None:
             patterns = [PATTERNS[(team_index + day_index) % len(PATTERNS)]]
             if (team_index + day_index) % 3 == 0:
                 patterns.append(PATTERNS[(team_index + day_index + 4) % len(PATTERNS)])
-            for activity, hour, minute, minutes, capacity, description in patterns:
-                starts_at = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
-                slot, made = Slot.objects.get_or_create(
+            first = day_index % len(hosts) if hosts else 0
+            for pattern in patterns:
+                slot = _slot_ensure(
                     week=week,
-                    host_team=team,
-                    starts_at=starts_at,
-                    defaults={
-                        "ends_at": starts_at + dt.timedelta(minutes=minutes),
-                        "activity": activity,
-                        "description": description,
-                        "locality": team.locality or "Oxfordshire",
-                        "capacity": capacity,
-                        "meeting_point": f"Reception, {team.name} office, {team.locality}. "
-                        "Ask for the host practitioner by name.",
-                        "access_notes": "Step-free access. Visitor parking is limited; public transport is "
-                        "easier. Wear your ID badge.",
-                        "status": Slot.Status.APPROVED,
-                    },
+                    team=team,
+                    day=day,
+                    pattern=pattern,
+                    hosts=hosts[first : first + 1] + hosts[:1],
+                    meeting_point=f"Reception, {team.name} office, {team.locality}. "
+                    "Ask for the host practitioner by name.",
+                    access_notes="Step-free access. Visitor parking is limited; public transport is "
+                    "easier. Wear your ID badge.",
                 )
-                if made and hosts:
-                    slot.hosts.set(hosts[(day_index % len(hosts)) : (day_index % len(hosts)) + 1] + hosts[:1])
                 slots.append(slot)
     _demo_bookings(week, slots)
     context.say(
         f"practice week: {week.name} ({week.starts_on:%d %b} to {week.ends_on:%d %b %Y}), "
         f"{Slot.objects.filter(week=week).count()} slots{' (created)' if created else ''}"
     )
+
+
+def _slot_ensure(
+    *,
+    week: PracticeWeek,
+    team,
+    day: dt.date,
+    pattern: tuple,
+    hosts: list,
+    meeting_point: str,
+    access_notes: str = "",
+    capacity: int | None = None,
+) -> Slot:
+    """A demo slot of `pattern` (see PATTERNS) for `team` on `day`, made once; its hosts set when
+    made. `capacity` defaults to the pattern's."""
+    activity, hour, minute, minutes, pattern_capacity, description = pattern
+    starts_at = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
+    slot, made = Slot.objects.get_or_create(
+        week=week,
+        host_team=team,
+        starts_at=starts_at,
+        defaults={
+            "ends_at": starts_at + dt.timedelta(minutes=minutes),
+            "activity": activity,
+            "description": description,
+            "locality": team.locality or "Oxfordshire",
+            "capacity": pattern_capacity if capacity is None else capacity,
+            "meeting_point": meeting_point,
+            "access_notes": access_notes,
+            "status": Slot.Status.APPROVED,
+        },
+    )
+    if made and hosts:
+        slot.hosts.set(hosts)
+    return slot
 
 
 def _demo_bookings(week: PracticeWeek, slots: list[Slot]) -> None:
@@ -270,7 +296,6 @@ def seed_past_practice_week(context: SeedContext) -> None:
     """
     today = timezone.localdate()
     starts_on, ends_on = past_week_dates(today)
-    tz = timezone.get_current_timezone()
     week, created = _week_ensure(
         slug=PAST_WEEK_SLUG,
         name=f"Practice week {starts_on:%B %Y} (held)",
@@ -282,28 +307,15 @@ def seed_past_practice_week(context: SeedContext) -> None:
     for team_index, team in enumerate(_teams(context)):
         hosts = _hosts(team)
         for day_index in (team_index % 5, (team_index + 2) % 5):
-            activity, hour, minute, minutes, _capacity, description = PATTERNS[
-                (team_index + day_index) % len(PATTERNS)
-            ]
-            starts_at = dt.datetime.combine(
-                starts_on + dt.timedelta(days=day_index), dt.time(hour, minute), tzinfo=tz
-            )
-            slot, made = Slot.objects.get_or_create(
+            slot = _slot_ensure(
                 week=week,
-                host_team=team,
-                starts_at=starts_at,
-                defaults={
-                    "ends_at": starts_at + dt.timedelta(minutes=minutes),
-                    "activity": activity,
-                    "description": description,
-                    "locality": team.locality or "Oxfordshire",
-                    "capacity": PAST_VISITS_PER_SLOT,
-                    "meeting_point": f"Reception, {team.name} office, {team.locality}.",
-                    "status": Slot.Status.APPROVED,
-                },
+                team=team,
+                day=starts_on + dt.timedelta(days=day_index),
+                pattern=PATTERNS[(team_index + day_index) % len(PATTERNS)],
+                capacity=PAST_VISITS_PER_SLOT,
+                hosts=hosts[:1],
+                meeting_point=f"Reception, {team.name} office, {team.locality}.",
             )
-            if made and hosts:
-                slot.hosts.set(hosts[:1])
             slots.append(slot)
     _past_visits(week, slots)
     context.say(

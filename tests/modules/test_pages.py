@@ -128,6 +128,14 @@ def test_lesson_preview_renders_every_block_without_learner_state(client, module
     assert Page.objects.filter(pk=lesson.pk).exists()
 
 
+def _checked_lesson_bodies(lessons: int) -> list[list[dict]]:
+    """Lessons each with text, a knowledge check and a reflection (the query-budget tests' module)."""
+    return [
+        [text_block(), knowledge_check_block(id=f"kc-{i}"), reflection_block(id=f"rf-{i}")]
+        for i in range(lessons)
+    ]
+
+
 @pytest.mark.parametrize("lessons", [2, 25])
 def test_lesson_page_query_count_does_not_grow_with_the_module(
     client, learner, home_page, django_assert_max_num_queries, lessons
@@ -139,11 +147,7 @@ def test_lesson_page_query_count_does_not_grow_with_the_module(
     (base layout, 5); routing to the lesson (4); the module's lessons, the learner's progress
     row and reflections (3); sessions are in the cache either way.
     """
-    bodies = [
-        [text_block(), knowledge_check_block(id=f"kc-{i}"), reflection_block(id=f"rf-{i}")]
-        for i in range(lessons)
-    ]
-    _module, pages = module_with_lessons(home_page, bodies=bodies)
+    _module, pages = module_with_lessons(home_page, bodies=_checked_lesson_bodies(lessons))
     client.force_login(learner)
     client.get(pages[1].url)
     with django_assert_max_num_queries(18):
@@ -157,11 +161,7 @@ def test_lesson_page_costs_at_most_12_queries_with_production_caches(
     """With the caches production runs with, a lesson page costs at most 12 queries, in a
     module of 3 lessons as in one of 30: the learner's progress row and reflections (the
     session, person, site, route, restrictions, lessons and packages come from the cache)."""
-    bodies = [
-        [text_block(), knowledge_check_block(id=f"kc-{i}"), reflection_block(id=f"rf-{i}")]
-        for i in range(lessons)
-    ]
-    _module, pages = module_with_lessons(home_page, bodies=bodies)
+    _module, pages = module_with_lessons(home_page, bodies=_checked_lesson_bodies(lessons))
     client.force_login(learner)
     client.get(pages[1].url)
     with django_assert_max_num_queries(12):

@@ -291,7 +291,7 @@ def scenario_team_view(request):
     if people.is_learning_and_development(user=request.user):
         team_ids = None
     elif people.is_team_manager(user=request.user):
-        team_ids = list(people.managed_teams(user=request.user).values_list("pk", flat=True))
+        team_ids = people.managed_team_ids(user=request.user)
     else:
         raise PermissionDenied("Team figures are for managers and L&D.")
     return render(

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.urls import include, path
-from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -12,8 +11,8 @@ from cms.people import views_accounts as people_account_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
-    # The Wagtail admin signs in through allauth (MFA, rate limits, domain rules).
-    path("admin/login/", RedirectView.as_view(url="/accounts/login/?next=/admin/", query_string=False)),
+    # Every password form these includes bring (Wagtail's, Django's) is redirected to
+    # allauth or closed by cms.core.middleware.SignInDoorMiddleware (cms/core/sign_in.py).
     path("admin/logout/", people_account_views.admin_logout),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -133,3 +133,36 @@ def site_caches(settings):
     default = dict(settings.CACHES["default"])
     default["KEY_PREFIX"] = f"{default.get('KEY_PREFIX', '')}-{uuid.uuid4().hex}"
     settings.CACHES = {**settings.CACHES, "default": default}
+
+
+def _force_login_is_a_finished_sign_in(sender, request, user, **kwargs) -> None:
+    """The test client's force_login stands for a sign-in completed through allauth.
+
+    allauth records in the session how someone signed in, and the admin's MFA gate
+    (cms.core.sign_in) reads those records. force_login skips allauth, so it records
+    here what allauth's flow would: the password and, for someone enrolled in MFA, the
+    authenticator's code. Only the test client's stand-in request (it has no path) is
+    touched; sign-ins through real views keep what allauth recorded. Tests of the gate
+    itself sign in through allauth's views, or enrol after signing in.
+    """
+    if request is None or request.path:
+        return
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+
+    from cms.core.sign_in import ENROLLED_MFA_TYPES
+
+    record_authentication(request, user, "password", email=user.email)
+    authenticator = Authenticator.objects.filter(user=user, type__in=ENROLLED_MFA_TYPES).first()
+    if authenticator is not None:
+        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def force_login_records_the_sign_in():
+    """Connect _force_login_is_a_finished_sign_in for the whole run."""
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(_force_login_is_a_finished_sign_in, dispatch_uid="tests-force-login-sign-in")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests-force-login-sign-in")

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from cms.core import signals
+        from cms.core import sign_in, signals
 
         signals.connect()
+        sign_in.connect()

@@ -1,14 +1,14 @@
-"""Site-wide request rules: request size, MFA before the Wagtail admin, and the admin's CSP."""
+"""Site-wide request rules: request size, one door to sign in, MFA before the admin, the admin's CSP."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import get_script_prefix, reverse
+from django.utils.http import urlencode
 
-# The MFA methods that count as "enrolled". Recovery codes alone do not: they
-# are generated alongside an authenticator, as its fallback.
-ENROLLED_MFA_TYPES = ("totp", "webauthn")
+from cms.core.sign_in import session_passed_second_factor, sign_in_door, user_has_mfa
 
 
 def admin_prefix() -> str:
@@ -25,37 +25,61 @@ def user_can_access_admin(user) -> bool:
     return bool(user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))
 
 
-def user_has_mfa(user) -> bool:
-    from allauth.mfa.models import Authenticator
+class SignInDoorMiddleware:
+    """Every way in that is not allauth's is redirected to allauth or closed (cms.core.sign_in).
 
-    return Authenticator.objects.filter(user=user, type__in=ENROLLED_MFA_TYPES).exists()
-
-
-class AdminMFARequiredMiddleware:
-    """Anyone with Wagtail admin access must enrol in MFA before reaching any admin URL.
-
-    Sign-in to the admin goes through allauth (WAGTAILADMIN_LOGIN_URL), so the
-    MFA challenge at login is allauth's; this middleware closes the gap for an
-    account that has admin access but has not yet enrolled. It matches on
-    `path_info` under the admin's mount point, so every admin view (pages, API,
-    choosers, previews) is covered, while allauth's own MFA pages under
-    /accounts/ stay reachable to enrol.
+    Decided from the view each URL resolves to, so a password view is caught
+    wherever Wagtail, Django or an app mounts it.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            is_admin_path(request.path_info)
-            and user_can_access_admin(request.user)
-            and not user_has_mfa(request.user)
-        ):
-            messages.warning(
-                request,
-                "You need to set up two-factor authentication before you can use the admin.",
-            )
-            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        door = sign_in_door(request, view_func)
+        return door(request) if door is not None else None
+
+
+class AdminMFARequiredMiddleware:
+    """Anyone with Wagtail admin access reaches an admin URL only from a session that passed MFA.
+
+    Sign-in goes through allauth (cms.core.sign_in closes every other door), whose
+    MFA stage asks an enrolled person for a code. This middleware checks the
+    outcome in the session itself, so a session that signed in with a password
+    only (one from before the person enrolled, or any path that skipped the MFA
+    stage) is sent to allauth's MFA reauthentication and then back to the address
+    it asked for; someone with admin access who has not enrolled is sent to enrol. It
+    matches on `path_info` under the admin's mount point, so every admin view
+    (pages, API, choosers, previews) is covered, while allauth's own pages under
+    /accounts/ stay reachable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_admin_path(request.path_info) and user_can_access_admin(request.user):
+            if not user_has_mfa(request.user):
+                messages.warning(
+                    request,
+                    "You need to set up two-factor authentication before you can use the admin.",
+                )
+                return redirect("mfa_activate_totp")
+            if not session_passed_second_factor(request, request.user):
+                messages.info(
+                    request,
+                    "Enter a code from your authenticator app to continue to the admin.",
+                )
+                # Back to the same address afterwards. A stopped POST is not kept to be
+                # replayed: it has not been through the CSRF check yet (that runs later,
+                # with the view), so replaying it would let another site's forged form
+                # through once the person gives their code.
+                back_to = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
+                url = reverse("mfa_reauthenticate")
+                return HttpResponseRedirect(f"{url}?{urlencode({REDIRECT_FIELD_NAME: back_to})}")
         return self.get_response(request)
 
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.shortcuts import render
 
+from cms.core.sign_in import user_has_mfa
 from cms.people import invitations
 from cms.people.services import staff_profile_ensure
 
@@ -76,6 +77,19 @@ class AccountAdapter(DefaultAccountAdapter):
                 request.session.pop("account_verified_email", None)
             staff_profile_ensure(user=user)
         return user
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """Someone enrolled in MFA confirms it is them with the second factor, never the password alone.
+
+        allauth asks again (after ACCOUNT_REAUTHENTICATION_TIMEOUT) before changes to
+        two-factor settings; a password alone would let whoever holds an open session and
+        the password remove the authenticator. Before enrolling, the password is the way.
+        """
+        methods = super().get_reauthentication_methods(user)
+        if user.is_authenticated and user_has_mfa(user):
+            second_factor = [method for method in methods if method["id"] != "reauthenticate"]
+            return second_factor or methods
+        return methods
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # One door for signing in: allauth's (cms/core/sign_in.py).
+    "cms.core.middleware.SignInDoorMiddleware",
     "cms.core.middleware.AdminMFARequiredMiddleware",
     "cms.core.middleware.AdminContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -317,6 +319,10 @@ WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+# Shared passwords on pages and document collections are not a way in here: editors
+# are not offered them, and their forms answer 404 (cms/core/sign_in.py).
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # Security headers common to every environment; production hardens further.

@@ -27,6 +27,7 @@ recovery code was accepted (at sign-in, or at reauthentication with
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -41,6 +42,7 @@ ENROLLED_MFA_TYPES = ("totp", "webauthn")
 SignInDoor = Callable[[HttpRequest], HttpResponse]
 
 
+@functools.cache
 def _replaced_auth_views() -> tuple[tuple[type, str], ...]:
     """Django's auth views (which are not allauth), each with the allauth page that replaces it."""
     from django.contrib.auth import views as auth_views
@@ -56,6 +58,7 @@ def _replaced_auth_views() -> tuple[tuple[type, str], ...]:
     )
 
 
+@functools.cache
 def _shared_password_views() -> tuple[Callable, ...]:
     from wagtail import views as wagtail_views
     from wagtail.documents.views import serve as document_views

@@ -125,7 +125,7 @@ def _xlsx_cell(sheet, row: int, col: int, value: Any, formats: dict) -> None:
             sheet.write_string(row, col, text)
 
 
-def _lookup(item: Any, accessor: str) -> Any:
+def spreadsheet_lookup(item: Any, accessor: str) -> Any:
     """Wagtail's dotted lookup, but a missing relation on the way (no line manager, a slot
     with no host team) gives an empty cell instead of an error in the middle of the file."""
     current = item
@@ -155,7 +155,7 @@ class SafeSpreadsheetExportMixin:
         }
 
     def to_row_dict(self, item):
-        return {field: _lookup(item, field) for field in self.list_export}
+        return {field: spreadsheet_lookup(item, field) for field in self.list_export}
 
     def preprocess_field_value(self, field, value, export_format):
         if value is None:

@@ -31,15 +31,11 @@ def ld_client(client, home_page):
     return client
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_the_bookings_export_is_whole_and_neutralised_with_bookings_missing_an_agency(
-    ld_client, fmt, django_assert_max_num_queries
-):
-    """L&D export 5,000 bookings by people whose names look like formulas, half with no agency
-    recorded: every row arrives, every cell is text-safe, no query per row."""
+def _bookings_in_bulk(week) -> None:
+    """5,000 confirmed bookings on one slot of the week, by people whose names look like
+    formulas, every other one with no agency recorded."""
     agency = Agency.objects.create(name="=Agency", slug="formula-agency")
     team = Team.objects.create(name="+Team", slug="formula-team", agency=agency, locality="-Banbury")
-    week = PracticeWeekFactory(name="@Week")
     slot = slot_at(week, host_team=team, capacity=ROWS, locality="-Banbury")
     users = User.objects.bulk_create(
         User(email=f"=b{n}@example.org", first_name='=HYPERLINK("http://x")', last_name="", password="!")
@@ -56,6 +52,16 @@ def test_the_bookings_export_is_whole_and_neutralised_with_bookings_missing_an_a
         )
         for n, user in enumerate(users)
     )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_bookings_export_is_whole_and_neutralised_with_bookings_missing_an_agency(
+    ld_client, fmt, django_assert_max_num_queries
+):
+    """L&D export 5,000 bookings by people whose names look like formulas, half with no agency
+    recorded: every row arrives, every cell is text-safe, no query per row."""
+    week = PracticeWeekFactory(name="@Week")
+    _bookings_in_bulk(week)
     with django_assert_max_num_queries(25):
         rows = export_rows(ld_client, f"/admin/practice-week/bookings/?slot__week={week.pk}", fmt)
     assert len(rows) == ROWS + 1
@@ -94,10 +100,33 @@ def test_the_slots_export_is_whole_and_neutralised(ld_client, fmt, django_assert
     assert rows[1][:4] == ["'@Week", "Home visit", "'+Team", "'-Banbury"]
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_attendance_export_is_whole_and_neutralised(ld_client, fmt, django_assert_max_num_queries):
+    """After a practice week, L&D export attendance for 5,000 visits, half with no agency."""
+    today = timezone.localdate()
+    week = PracticeWeekFactory(
+        name="@Week",
+        starts_on=today - dt.timedelta(days=7),
+        signup_opens_at=timezone.now() - dt.timedelta(days=30),
+    )
+    _bookings_in_bulk(week)
+    with django_assert_max_num_queries(25):
+        rows = export_rows(ld_client, f"/admin/practice-week/manage/attendance/?week={week.pk}", fmt)
+    assert len(rows) == ROWS + 1
+    assert_every_cell_neutralised(rows)
+    assert rows[0][:3] == ["Name", "Email", "Agency"]
+    assert sum(1 for row in rows[1:] if row[2] == "'=Agency") == ROWS // 2
+    assert rows[1][4] == "'+Team"
+
+
 def test_exports_are_refused_to_senior_managers(client, home_page):
     """A senior manager books slots but cannot download anyone's bookings."""
     client.force_login(senior_manager(mfa=True))
-    for url in ("/admin/practice-week/bookings/?export=csv", "/admin/practice-week/slots/?export=xlsx"):
+    for url in (
+        "/admin/practice-week/bookings/?export=csv",
+        "/admin/practice-week/slots/?export=xlsx",
+        "/admin/practice-week/manage/attendance/?export=csv",
+    ):
         response = client.get(url)
         assert response.status_code in {302, 403}
         assert b"@example" not in response_bytes(response)

@@ -87,6 +87,7 @@ def xlsx_write(rows: Iterable[Sequence[Any]], *, output: IO[bytes], sheet_name: 
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,
+            "nan_inf_to_errors": True,
         },
     )
     formats = {

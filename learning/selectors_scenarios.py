@@ -19,6 +19,7 @@ from learning.models import ScenarioAttempt, ScenarioChoice
 from learning.scenario_scoring import Profile, profile_build, profile_from_totals
 from modules.models import LessonPage, Scenario
 from modules.scenario_graph import Graph, graph_from_stream
+from modules.selectors import ContentUnavailable, lesson_viewable_get
 
 TEAM_MINIMUM_LEARNERS = 5
 
@@ -112,11 +113,12 @@ def scenario_live_get(*, slug: str) -> Scenario | None:
     return Scenario.objects.filter(slug=slug, live=True).first()
 
 
-def scenario_lesson_block_resolve(*, scenario: Scenario, lesson_id, block_id: str) -> LessonPage | None:
+def scenario_lesson_block_resolve(*, user, scenario: Scenario, lesson_id, block_id: str) -> LessonPage | None:
     """The live lesson whose `mi_scenario` block `block_id` launches this scenario, else None.
 
     Read from the body's raw JSON: the block must exist in that live lesson, be an MI
-    scenario block, and point at this scenario.
+    scenario block, and point at this scenario; and the person must be allowed to view
+    the lesson (modules.selectors.lesson_viewable_get).
     """
     try:
         lesson_pk = int(lesson_id)
@@ -124,8 +126,9 @@ def scenario_lesson_block_resolve(*, scenario: Scenario, lesson_id, block_id: st
         return None
     if not block_id or len(block_id) > 64:
         return None
-    lesson = LessonPage.objects.filter(pk=lesson_pk, live=True).first()
-    if lesson is None:
+    try:
+        lesson = lesson_viewable_get(user=user, lesson_id=lesson_pk)
+    except ContentUnavailable:
         return None
     for block in lesson.body.raw_data:
         if block.get("id") == block_id and block.get("type") == "mi_scenario":

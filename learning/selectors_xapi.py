@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from wagtail.models import Page, PageViewRestriction
-
-from cms.core.page_cache import page_unrestricted
 from learning.models import H5PAttempt, H5PPlayerState
 from modules.h5p.selectors import h5p_package_ready_versions
 from modules.models import LessonPage
-from modules.selectors import lesson_live_get
+from modules.selectors import ContentUnavailable, lesson_viewable_get
 
 H5P_BLOCK_TYPE = "h5p_activity"
 
@@ -30,39 +27,16 @@ class H5PActivity:
     required: bool
 
 
-def lesson_visible_to(*, user, lesson: LessonPage) -> bool:
-    """Whether a signed-in person may see a live lesson (Wagtail's view restrictions)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if page_unrestricted(path=lesson.path):
-        return True
-    # One query for the restrictions on the lesson and its ancestors (paths from its own path).
-    steplen = Page.steplen
-    paths = [lesson.path[:length] for length in range(steplen, len(lesson.path) + 1, steplen)]
-    restrictions = list(PageViewRestriction.objects.filter(page__path__in=paths))
-    if not restrictions:
-        return True
-    group_ids: set[int] | None = None
-    for restriction in restrictions:
-        if restriction.restriction_type == PageViewRestriction.LOGIN:
-            continue
-        if restriction.restriction_type == PageViewRestriction.GROUPS:
-            if user.is_superuser:
-                continue
-            if group_ids is None:
-                group_ids = set(user.groups.values_list("id", flat=True))
-            if not group_ids & {group.id for group in restriction.groups.all()}:
-                return False
-            continue
-        return False  # password-protected lessons are not tracked
-    return True
+def _lesson_for(*, user, lesson_id: int) -> LessonPage:
+    try:
+        return lesson_viewable_get(user=user, lesson_id=lesson_id)
+    except ContentUnavailable as error:
+        raise ActivityUnavailable(str(error)) from error
 
 
 def h5p_activity_get(*, user, lesson_id: int, block_id: str) -> H5PActivity:
     """The live lesson's H5P block with that id, if this person may see it."""
-    lesson = lesson_live_get(lesson_id=lesson_id)
-    if lesson is None or not lesson_visible_to(user=user, lesson=lesson):
-        raise ActivityUnavailable("That lesson does not exist or is not available to you.")
+    lesson = _lesson_for(user=user, lesson_id=lesson_id)
     for block in lesson.body.raw_data:
         if block.get("id") == block_id and block.get("type") == H5P_BLOCK_TYPE:
             value: dict[str, Any] = block.get("value") or {}
@@ -91,6 +65,8 @@ def h5p_version_for_activity(*, activity: H5PActivity, version_id: int | None) -
 
 
 def player_state_get(*, user, lesson_id: int, block_id: str) -> str | None:
+    """The saved player state, for a lesson this person may still view (else ActivityUnavailable)."""
+    _lesson_for(user=user, lesson_id=lesson_id)
     return (
         H5PPlayerState.objects.filter(user=user, lesson_id=lesson_id, block_id=block_id)
         .values_list("data", flat=True)

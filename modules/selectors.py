@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from wagtail.models import Page
 
-from cms.core.page_cache import tree_cache_get, tree_cache_set, tree_generation
+from cms.core.page_cache import page_viewable_by, tree_cache_get, tree_cache_set, tree_generation
 from cms.core.selectors import frame_cache_seconds
 from modules.models import LessonPage, ModulePage
 
@@ -90,6 +90,36 @@ def lesson_live_get(*, lesson_id: int) -> LessonPage | None:
         if key:
             tree_cache_set(key, found, seconds)
     return found or None
+
+
+class ContentUnavailable(LookupError):
+    """No such live lesson or module, or this person may not view it."""
+
+
+def lesson_viewable_get(*, user, lesson_id: int) -> LessonPage:
+    """The live lesson with that id, if this signed-in person may view it (Wagtail's view
+    restrictions on the lesson and its ancestors, see page_viewable_by); else ContentUnavailable.
+
+    The one check for everything that acts on a lesson by its id: tracking, answers,
+    reflections, marking done. An unrestricted lesson costs no query beyond
+    lesson_live_get's (none when cached).
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise ContentUnavailable("That lesson does not exist or is not available to you.")
+    lesson = lesson_live_get(lesson_id=lesson_id)
+    if lesson is None or not page_viewable_by(user=user, page=lesson):
+        raise ContentUnavailable("That lesson does not exist or is not available to you.")
+    return lesson
+
+
+def module_viewable_get(*, user, module_id: int) -> ModulePage:
+    """The live module with that id, if this signed-in person may view it; else ContentUnavailable."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise ContentUnavailable("That module does not exist or is not available to you.")
+    module = ModulePage.objects.live().filter(pk=module_id).first()
+    if module is None or not page_viewable_by(user=user, page=module):
+        raise ContentUnavailable("That module does not exist or is not available to you.")
+    return module
 
 
 def module_lesson_ids_live(*, module_id: int) -> list[int]:

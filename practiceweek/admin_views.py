@@ -17,9 +17,9 @@ from django.utils import timezone
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
+from cms.core.spreadsheets import SafeSpreadsheetExportMixin
 from practiceweek import conf, selectors, services
 from practiceweek.models import Booking, PracticeWeek, Slot
-from practiceweek.viewsets import SafeCsvMixin
 
 app_name = "practiceweek_admin"
 
@@ -257,7 +257,7 @@ def ballot(request, week_id: int):
     return redirect("practiceweek_admin:grid", week_id=week_id)
 
 
-class AttendanceReportView(SafeCsvMixin, ReportView):
+class AttendanceReportView(SafeSpreadsheetExportMixin, ReportView):
     """Confirmed places on slots that have started: attended, did not attend, not recorded."""
 
     page_title = "Practice week attendance"

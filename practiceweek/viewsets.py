@@ -11,17 +11,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from cms.core.spreadsheets import spreadsheet_safe
+from cms.core.spreadsheets import SafeSpreadsheetExportMixin
 from practiceweek import services
 from practiceweek.models import Booking, PracticeWeek, Slot
-
-
-class SafeCsvMixin:
-    """Exports open in spreadsheets: a cell starting like a formula is written as text."""
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        return spreadsheet_safe(value) if export_format == self.FORMAT_CSV else value
 
 
 class PracticeWeekViewSet(ModelViewSet):
@@ -58,7 +50,7 @@ class SlotEditView(generic.EditView):
         return response
 
 
-class SlotIndexView(SafeCsvMixin, generic.IndexView):
+class SlotIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("week", "host_team")
 
@@ -120,7 +112,7 @@ class BookingPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Booking, BookingPermissionPolicy(Booking))
 
 
-class BookingIndexView(SafeCsvMixin, generic.IndexView):
+class BookingIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
     def get_base_queryset(self):
         return (
             super()

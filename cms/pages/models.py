@@ -268,6 +268,11 @@ class ExpressionOfInterestPage(RoutablePageMixin, AbstractForm):
     template = "pages/expression_of_interest_page.html"
     landing_page_template = "pages/expression_of_interest_page_landing.html"
 
+    def get_submissions_list_view_class(self):
+        from cms.pages.admin_views import InterestSubmissionsListView  # needs the app registry
+
+        return InterestSubmissionsListView
+
     @path("")
     def form_view(self, request):
         return interest_form_serve(page=self, request=request)

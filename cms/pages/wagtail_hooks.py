@@ -3,8 +3,10 @@
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.core.spreadsheets import SafeSpreadsheetExportMixin
 from cms.pages.models import Vacancy
 from cms.pages.selectors import page_is_publicly_cacheable
 
@@ -26,8 +28,13 @@ class VacancyFilterSet(WagtailFilterSet):
         fields = ["live", "employment_type", "locality"]
 
 
+class VacancyIndexView(SafeSpreadsheetExportMixin, SnippetIndexView):
+    pass
+
+
 class VacancyViewSet(SnippetViewSet):
     model = Vacancy
+    index_view_class = VacancyIndexView
     icon = "user"
     menu_label = "Vacancies"
     menu_name = "vacancies"

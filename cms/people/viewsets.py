@@ -17,6 +17,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from cms.core.spreadsheets import SafeSpreadsheetExportMixin
 from cms.people.forms import StaffProfileAdminForm
 from cms.people.models import Agency, StaffProfile, Team
 from cms.people.views import StaffImportView, user_can_import_staff
@@ -26,7 +27,7 @@ def _start_date(profile: StaffProfile) -> str:
     return date_format(profile.start_date, "j M Y") if profile.start_date else ""
 
 
-class StaffProfileIndexView(IndexView):
+class StaffProfileIndexView(SafeSpreadsheetExportMixin, IndexView):
     @cached_property
     def columns(self):
         # The person's name leads each row and links to their edit form.

@@ -7,8 +7,6 @@ methods and certificate files go. Their profile keeps team, role and agency and 
 marked inactive, so they drop out of current readiness as any leaver does.
 """
 
-import csv
-import io
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -20,7 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cms.core.spreadsheets import spreadsheet_safe
+from cms.core.spreadsheets import csv_text
 from cms.people.middleware import user_cache_forget
 from cms.people.models import StaffProfile, User
 from learning.models import (
@@ -141,22 +139,21 @@ def learning_record_export(*, user) -> dict:
 
 
 def learning_record_csv(*, user) -> str:
-    """The same record as CSV: one row per item, with its section."""
+    """The same record as CSV: one row per item, with its section (every cell guarded)."""
     record = learning_record_export(user=user)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["section", "field", "value"])
-    for field, value in record["person"].items():
-        writer.writerow(["person", field, value if value is not None else ""])
-    for section, items in record.items():
-        if section == "person":
-            continue
-        for index, item in enumerate(items, start=1):
-            for field, value in item.items():
-                writer.writerow(
-                    [f"{section} {index}", field, "" if value is None else spreadsheet_safe(value)]
-                )
-    return buffer.getvalue()
+
+    def rows():
+        yield ["section", "field", "value"]
+        for field, value in record["person"].items():
+            yield ["person", field, value]
+        for section, items in record.items():
+            if section == "person":
+                continue
+            for index, item in enumerate(items, start=1):
+                for field, value in item.items():
+                    yield [f"{section} {index}", field, value]
+
+    return csv_text(rows())
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from learning.selectors_scenarios import (
 from learning.services.progress import ActivityNotFound, activity_complete
 from modules.models import LessonPage, Scenario
 from modules.scenario_graph import QUESTION_CODES, REFLECTION_CODES, STATE_MAX, STATE_MIN
+from modules.selectors import ContentUnavailable, lesson_viewable_get
 
 logger = logging.getLogger(__name__)
 
@@ -179,8 +180,11 @@ def _finish(*, attempt: ScenarioAttempt, playable: PlayableScenario, end_key: st
     attempt.status = ScenarioAttempt.Status.BELOW_MINIMUM if shortfalls else ScenarioAttempt.Status.COMPLETED
     if shortfalls or attempt.lesson_id is None or not attempt.block_id:
         return not shortfalls
-    lesson = LessonPage.objects.filter(pk=attempt.lesson_id, live=True).first()
-    if lesson is None:
+    try:
+        lesson = lesson_viewable_get(user=attempt.user, lesson_id=attempt.lesson_id)
+    except ContentUnavailable:
+        # The lesson was unpublished or restricted after the run started: the run completes,
+        # the lesson records nothing.
         return True
     try:
         activity_complete(user=attempt.user, lesson=lesson, block_id=attempt.block_id, at=at)

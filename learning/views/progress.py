@@ -1,8 +1,10 @@
 """Learner views: answering knowledge checks, reflections, marking lessons done,
 the module completion page, certificates and their public verification, and search.
 
-Every form works without JavaScript: it posts here, and the learner returns to the
-lesson with the result shown in place (or the lesson is shown again with the error).
+Every view that names a lesson or module checks, before anything else, that the
+person may view it (learning.views.access). Every form works without JavaScript: it
+posts here, and the learner returns to the lesson with the result shown in place (or
+the lesson is shown again with the error).
 """
 
 from __future__ import annotations
@@ -15,18 +17,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from learning import selectors, services
+from learning.views.access import viewable_lesson, viewable_module
 from modules.models import LessonPage, ModulePage
 from modules.selectors import training_search
 
 MAX_SUBMITTED_OPTIONS = 20
 SEARCH_PAGE_SIZE = 20
-
-
-def _live_lesson_or_404(lesson_id: int) -> LessonPage:
-    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
-    if lesson is None:
-        raise Http404("No such lesson.")
-    return lesson
 
 
 def _locked_response(request, *, outline: selectors.ModuleOutline):
@@ -49,8 +45,8 @@ def _lesson_url(request, lesson: LessonPage, anchor: str = "") -> str:
 
 @login_required
 @require_POST
-def knowledge_check_answer_view(request, lesson_id: int, block_id: str):
-    lesson = _live_lesson_or_404(lesson_id)
+@viewable_lesson
+def knowledge_check_answer_view(request, lesson: LessonPage, block_id: str):
     module = lesson.get_parent().specific
     outline = selectors.module_outline(user=request.user, module=module)
     if outline.locked:
@@ -73,8 +69,8 @@ def knowledge_check_answer_view(request, lesson_id: int, block_id: str):
 
 @login_required
 @require_POST
-def reflection_save_view(request, lesson_id: int, block_id: str):
-    lesson = _live_lesson_or_404(lesson_id)
+@viewable_lesson
+def reflection_save_view(request, lesson: LessonPage, block_id: str):
     text = request.POST.get("text", "")
     try:
         services.reflection_save(user=request.user, lesson=lesson, block_id=block_id, text=text)
@@ -87,8 +83,8 @@ def reflection_save_view(request, lesson_id: int, block_id: str):
 
 @login_required
 @require_POST
-def lesson_done_view(request, lesson_id: int):
-    lesson = _live_lesson_or_404(lesson_id)
+@viewable_lesson
+def lesson_done_view(request, lesson: LessonPage):
     module = lesson.get_parent().specific
     outline = selectors.module_outline(user=request.user, module=module)
     if outline.locked:
@@ -113,10 +109,8 @@ def _after_lesson(request, *, module: ModulePage, lesson: LessonPage):
 
 @login_required
 @require_GET
-def module_complete_view(request, module_id: int):
-    module = ModulePage.objects.live().filter(pk=module_id).first()
-    if module is None:
-        raise Http404("No such module.")
+@viewable_module
+def module_complete_view(request, module: ModulePage):
     completion = selectors.module_completion_latest(user=request.user, module_id=module.pk)
     if completion is None:
         return HttpResponseRedirect(module.get_url(request=request))

@@ -1,11 +1,8 @@
 """Readiness for L&D and leadership, in the Wagtail admin: figures, charts, drill-down, exports."""
 
-import csv
-import io
 import tempfile
 from datetime import date
 
-import xlsxwriter
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -17,7 +14,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from cms.core.spreadsheets import spreadsheet_safe
+from cms.core.spreadsheets import csv_chunks, xlsx_write
 from cms.people.models import User
 from cms.people.selectors import is_ld_lead, is_learning_and_development
 from learning.charts import burn_up_chart
@@ -226,23 +223,6 @@ def person_export_view(request, user_id: int, fmt: str):
     return response
 
 
-CSV_ROWS_PER_CHUNK = 1000
-
-
-def _csv_chunks(rows):
-    """CSV text in chunks of a thousand rows: one write to the socket per chunk, not per row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow([spreadsheet_safe(c) for c in row])
-        if count % CSV_ROWS_PER_CHUNK == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue()
-
-
 EXPORTS = {"matrix", "readiness"}
 FORMATS = {"csv", "xlsx"}
 
@@ -269,17 +249,13 @@ def export_view(request, kind: str, fmt: str):
     filename = f"{kind}-{today.isoformat()}.{fmt}"
     rows = _export_rows(kind, programme, today)
     if fmt == "csv":
-        response = StreamingHttpResponse(_csv_chunks(rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    # XlsxWriter's constant-memory mode writes rows to disk as they come, so a
-    # 150,000-row matrix never sits in memory; the file is then streamed.
+    # Rows go to disk as they come (constant-memory mode), so a 150,000-row matrix never
+    # sits in memory; the file is then streamed.
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
-    workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, "strings_to_formulas": False})
-    sheet = workbook.add_worksheet(kind.title())
-    for index, row in enumerate(rows):
-        sheet.write_row(index, 0, row)
-    workbook.close()
+    xlsx_write(rows, output=handle, sheet_name=kind.title())
     handle.seek(0)
     return FileResponse(
         handle,

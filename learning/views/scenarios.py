@@ -49,10 +49,10 @@ def _lesson_context(request, scenario, source):
     if not lesson_id and not block_id:
         return None, ""
     lesson = selectors.scenario_lesson_block_resolve(
-        scenario=scenario, lesson_id=lesson_id, block_id=block_id
+        user=request.user, scenario=scenario, lesson_id=lesson_id, block_id=block_id
     )
     if lesson is None:
-        raise Http404("That lesson has no such scenario activity.")
+        raise Http404("That lesson does not exist or is not available to you, or has no such scenario.")
     return lesson, block_id
 
 

@@ -341,19 +341,6 @@ def test_saving_an_assignment_in_the_admin_enrols_its_audience(client, rollout, 
     assert Enrolment.objects.filter(user=person.user, module=module).exists()
 
 
-def test_csv_is_streamed_in_chunks_of_a_thousand_rows_and_loses_none():
-    from learning.views.readiness import _csv_chunks
-
-    rows = [["=cmd", n, "plain, with comma"] for n in range(2500)]
-    chunks = list(_csv_chunks(iter(rows)))
-    assert len(chunks) == 3
-    parsed = list(csv.reader(io.StringIO("".join(chunks))))
-    assert len(parsed) == 2500
-    assert parsed[0] == ["'=cmd", "0", "plain, with comma"]
-    assert parsed[-1][1] == "2499"
-    assert list(_csv_chunks(iter([]))) == []
-
-
 @pytest.mark.parametrize(
     ("total", "ticks"),
     [(10, [0, 5, 10]), (1, [0, 1]), (7, [0, 2, 4, 6]), (150000, [0, 50000, 100000, 150000])],

@@ -218,7 +218,8 @@ def test_the_bookings_list_filters_by_status(ld_client):
 
 
 def test_the_attendance_report_summarises_by_agency_and_exports(ld_client):
-    slot = slot_at(PracticeWeekFactory(), capacity=3)
+    # A week three days ahead: travelling past a later one would outlive the session (two weeks).
+    slot = slot_at(PracticeWeekFactory(starts_on=timezone.localdate() + dt.timedelta(days=3)), capacity=3)
     attended = booking_direct(slot=slot, user=senior_manager(last_name="Present"))
     booking_direct(slot=slot, user=senior_manager(last_name="Unmarked"))
     Booking.objects.filter(pk=attended.pk).update(attendance="attended")

@@ -40,6 +40,7 @@ import logging
 import threading
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
@@ -150,11 +151,20 @@ _circuits: dict[str, _Circuit] = {}
 _circuits_lock = threading.Lock()
 
 
-def _circuit_for(location: str, open_seconds: float, dirty_limit: int) -> _Circuit:
+def _without_password(url: str) -> str:
+    """The server's address for logs: no user name or password."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return parts._replace(netloc=f"{host}:{parts.port}" if parts.port else host).geturl()
+
+
+def _circuit_for(location: str, key_prefix: str, open_seconds: float, dirty_limit: int) -> _Circuit:
     with _circuits_lock:
-        circuit = _circuits.get(location)
+        key = f"{location}|{key_prefix}"
+        circuit = _circuits.get(key)
         if circuit is None or circuit.open_seconds != open_seconds or circuit.dirty_limit != dirty_limit:
-            circuit = _circuits[location] = _Circuit(location, open_seconds, dirty_limit)
+            shown = ",".join(_without_password(url) for url in location.split(","))
+            circuit = _circuits[key] = _Circuit(shown, open_seconds, dirty_limit)
         return circuit
 
 
@@ -171,7 +181,7 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, {**params, "OPTIONS": options})
         self._class = RedisCacheClient
         location = server if isinstance(server, str) else ",".join(server)
-        self._circuit = _circuit_for(f"{location}|{self.key_prefix}", open_seconds, dirty_limit)
+        self._circuit = _circuit_for(location, self.key_prefix, open_seconds, dirty_limit)
         self._local = LocMemCache(
             f"cms.core.cache.fallback:{location}",
             {"KEY_PREFIX": self.key_prefix, "VERSION": self.version, "OPTIONS": {"MAX_ENTRIES": 10_000}},

@@ -35,7 +35,12 @@ class _BrokerState:
         self.down_since: float | None = None
 
 
-_broker = _BrokerState()
+_brokers: dict[str, _BrokerState] = {}
+
+
+def _broker_state(task: Task) -> _BrokerState:
+    url = str(task.app.conf.broker_write_url or task.app.conf.broker_url)
+    return _brokers.setdefault(url, _BrokerState())
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -53,21 +58,22 @@ def send_templated_email(
 
 def _publish(task: Task, kwargs: dict) -> bool:
     """True when the broker took the message."""
-    if time.monotonic() < _broker.retry_at:
+    broker = _broker_state(task)
+    if time.monotonic() < broker.retry_at:
         return False
     try:
         task.apply_async(kwargs=kwargs, retry=True, retry_policy={"max_retries": 0})
     except (OperationalError, OSError) as error:
-        with _broker.lock:
-            _broker.retry_at = time.monotonic() + BROKER_RETRY_SECONDS
-            starts = _broker.down_since is None
+        with broker.lock:
+            broker.retry_at = time.monotonic() + BROKER_RETRY_SECONDS
+            starts = broker.down_since is None
             if starts:
-                _broker.down_since = time.monotonic()
+                broker.down_since = time.monotonic()
         if starts:
             logger.warning("Celery broker unavailable (%s): tasks run where they are queued meanwhile", error)
         return False
-    with _broker.lock:
-        down_since, _broker.down_since = _broker.down_since, None
+    with broker.lock:
+        down_since, broker.down_since = broker.down_since, None
     if down_since is not None:
         logger.warning("Celery broker answering again after %.0fs", time.monotonic() - down_since)
     return True

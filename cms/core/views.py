@@ -45,7 +45,9 @@ def _service_of(check: str) -> str:
         backend = settings.CACHES["default"]["BACKEND"]
         return "redis" if "redis" in backend.lower() else backend.rsplit(".", 1)[-1]
     if check == "broker":
-        url = str(settings.CELERY_BROKER_URL)
+        from cms.celery import app
+
+        url = str(app.conf.broker_write_url)
         return "redis" if url.startswith(("redis", "rediss")) else url.split(":", 1)[0]
     return check
 

@@ -134,20 +134,21 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 # Cache (also the store for allauth's login rate limits): shared Redis when
 # configured so limits hold across processes; local memory otherwise.
+# Redis down: short timeouts, then no tries for CIRCUIT_OPEN_SECONDS; rate-limit
+# counters count in each process meanwhile (cms/core/cache.py).
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 0.5,
+    "CIRCUIT_OPEN_SECONDS": 5,
+    "LOCAL_FALLBACK_PREFIXES": ("allauth:rl:", "pages:interest-rate:", "learning:nudges:"),
+}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "cms.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "fsm"),
-            # Redis down: short timeouts, then no tries for CIRCUIT_OPEN_SECONDS; rate-limit
-            # counters count in each process meanwhile (cms/core/cache.py).
-            "OPTIONS": {
-                "socket_connect_timeout": 0.5,
-                "socket_timeout": 0.5,
-                "CIRCUIT_OPEN_SECONDS": 5,
-                "LOCAL_FALLBACK_PREFIXES": ("allauth:rl:", "pages:interest-rate:", "learning:nudges:"),
-            },
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:

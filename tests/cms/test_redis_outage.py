@@ -12,6 +12,7 @@ import json
 import shutil
 import socket
 import subprocess
+import threading
 import uuid
 from pathlib import Path
 
@@ -323,3 +324,62 @@ def test_a_publish_during_an_outage_shows_at_once_when_redis_returns(
     assert "About Family Safeguarding" in served_from_cache.text
     for _visit in ("first, filling the caches", "second, from them"):
         assert "Working with fathers and partners" in learner.get(lesson_url).text
+
+
+@pytest.fixture
+def hanging_redis():
+    """An address that accepts connections and never answers (a Redis wedged, or a black hole)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.settimeout(0.1)
+    accepted: list[socket.socket] = []
+    done = threading.Event()
+
+    def accept() -> None:
+        while not done.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0", accepted
+    done.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    listener.close()
+
+
+def test_a_hanging_redis_is_tried_once_then_answered_for_without_waiting(hanging_redis):
+    """Redis hangs: the first call waits out the short timeout, the next hundred do not even connect."""
+    from cms.core.cache import RedisCache
+
+    url, accepted = hanging_redis
+    backend = RedisCache(
+        url,
+        {
+            "KEY_PREFIX": f"hang-{uuid.uuid4().hex}",
+            "OPTIONS": {"CIRCUIT_OPEN_SECONDS": 60, "LOCAL_FALLBACK_PREFIXES": ("allauth:rl:",)},
+        },
+    )
+    assert backend.get("greeting", "default") == "default"
+    assert backend.unavailable
+    tried = len(accepted)
+    assert 1 <= tried <= 2  # the attempt and its one immediate retry
+
+    for n in range(100):
+        assert backend.get(f"page:{n}") is None
+        backend.set(f"page:{n}", n, 30)
+    assert backend.get_many(["page:1", "page:2"]) == {}
+    assert backend.add("page:1", 1) is False
+    with pytest.raises(ValueError, match="not found"):
+        backend.incr("page:1")
+    # Rate-limit counters and their locks still count, in this process.
+    assert backend.add("allauth:rl:login:lock", True, 10) is True
+    assert backend.add("allauth:rl:login:lock", True, 10) is False
+    backend.set("allauth:rl:login", [1.0, 2.0], 60)
+    assert backend.get("allauth:rl:login") == [1.0, 2.0]
+    assert len(accepted) == tried

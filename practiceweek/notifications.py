@@ -7,8 +7,8 @@ Two halves:
   `practiceweek.tasks.send_booking_notice` after commit (cms.core.tasks.task_queue_after_commit)
   with the booking's id and the few facts that must be as they were at the change (the
   calendar SEQUENCE, the offer round and expiry, the previous status). Nothing is built
-  in the web request while the broker answers, and nothing runs while the slot row is locked; a rolled-back change
-  queues nothing.
+  in the web request while the broker answers, nothing runs while the slot row is
+  locked, and a rolled-back change queues nothing.
 - Sending (`booking_notice_send`, run by the worker): loads the booking, builds the
   email and the .ics, and queues each email on Celery (cms.core.tasks), so one failing
   recipient is retried on its own.

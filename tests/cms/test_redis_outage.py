@@ -353,7 +353,7 @@ def hanging_redis():
     listener.close()
 
 
-def test_a_hanging_redis_is_tried_once_then_answered_for_without_waiting(hanging_redis):
+def test_a_hanging_redis_is_tried_once_then_answered_for_without_waiting(hanging_redis, caplog):
     """Redis hangs: the first call waits out the short timeout, the next hundred do not even connect."""
     from cms.core.cache import RedisCache
 
@@ -383,3 +383,6 @@ def test_a_hanging_redis_is_tried_once_then_answered_for_without_waiting(hanging
     backend.set("allauth:rl:login", [1.0, 2.0], 60)
     assert backend.get("allauth:rl:login") == [1.0, 2.0]
     assert len(accepted) == tried
+    outage_logs = [record for record in caplog.records if record.name == "cms.core.cache"]
+    assert len(outage_logs) == 1  # once per outage, not per call
+    assert "unavailable" in outage_logs[0].getMessage()

@@ -3,12 +3,12 @@
 Two halves:
 
 - Queueing (`booking_confirmed`, `booking_cancelled`, `offer_made`, ...): called by
-  practiceweek.services inside the transaction that made the change. Each registers
-  one `transaction.on_commit` callback that queues `practiceweek.tasks.send_booking_notice`
+  practiceweek.services inside the transaction that made the change. Each queues
+  `practiceweek.tasks.send_booking_notice` after commit (cms.core.tasks.task_queue_after_commit)
   with the booking's id and the few facts that must be as they were at the change (the
   calendar SEQUENCE, the offer round and expiry, the previous status). Nothing is built
-  in the web request and nothing runs while the slot row is locked; a rolled-back change
-  queues nothing.
+  in the web request while the broker answers, nothing runs while the slot row is
+  locked, and a rolled-back change queues nothing.
 - Sending (`booking_notice_send`, run by the worker): loads the booking, builds the
   email and the .ics, and queues each email on Celery (cms.core.tasks), so one failing
   recipient is retried on its own.
@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core import signing
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -100,13 +99,10 @@ def _send_to_user(*, user, subject: str, lines: list[str], slot=None, actions=()
 
 
 def _queue(kind: str, booking: Booking, **details) -> None:
+    from cms.core.tasks import task_queue_after_commit
     from practiceweek.tasks import send_booking_notice
 
-    booking_id = booking.pk
-    # robust: the change has committed; a broker outage is logged, not turned into an error page.
-    transaction.on_commit(
-        lambda: send_booking_notice.delay(kind=kind, booking_id=booking_id, details=details), robust=True
-    )
+    task_queue_after_commit(send_booking_notice, kind=kind, booking_id=booking.pk, details=details)
 
 
 def booking_confirmed(*, booking: Booking) -> None:
@@ -146,14 +142,13 @@ def offer_expired(*, booking: Booking) -> None:
 
 
 def ballot_result(*, user, confirmed: list[Booking], waitlisted: list[Booking]) -> None:
+    from cms.core.tasks import task_queue_after_commit
     from practiceweek.tasks import send_ballot_result
 
     user_id = user.pk
     won = [[booking.pk, booking.ics_sequence] for booking in confirmed]
     waiting = [booking.pk for booking in waitlisted]
-    transaction.on_commit(
-        lambda: send_ballot_result.delay(user_id=user_id, confirmed=won, waitlisted=waiting), robust=True
-    )
+    task_queue_after_commit(send_ballot_result, user_id=user_id, confirmed=won, waitlisted=waiting)
 
 
 # --- sending: run by the Celery worker ------------------------------------------------------

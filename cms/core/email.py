@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 
 
@@ -68,7 +67,7 @@ def email_send_after_commit(
     headers: dict[str, str] | None = None,
 ) -> None:
     """Queue the message on Celery once the current transaction commits."""
-    from cms.core.tasks import send_templated_email
+    from cms.core.tasks import send_templated_email, task_queue_after_commit
 
     payload = {
         "to": list(to),
@@ -77,6 +76,6 @@ def email_send_after_commit(
         "attachments": [[a.filename, a.content, a.mimetype] for a in attachments],
         "headers": headers or {},
     }
-    # robust: the write that queued the message has committed; if the broker is down,
-    # log it rather than turn a saved booking or completion into an error page.
-    transaction.on_commit(lambda: send_templated_email.delay(**payload), robust=True)
+    # The write that queued the message has committed: a broker outage must not turn it
+    # into an error page nor lose the message (cms.core.tasks).
+    task_queue_after_commit(send_templated_email, **payload)

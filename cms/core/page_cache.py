@@ -25,6 +25,13 @@ package changes). The generation is read once per request.
   when it was read. A key deleted from Redis alone is *not* noticed by other workers:
   only put keys holding the generation here, and invalidate by renewing the
   generation (tree_forget), never by deleting keys.
+
+While Redis is unavailable (cms.core.cache) the generation cannot be confirmed:
+``tree_generation`` is then a one-off value (so no key made with it matches anything
+cached before), and the local tier is neither read nor filled, so an edit or publish
+made meanwhile by another process is never hidden by this one's copies. Every
+process renews the generation when Redis answers again (``redis_recovered``), so a
+``tree_forget`` lost during the outage is made good at once.
 """
 
 from __future__ import annotations
@@ -51,6 +58,7 @@ _request_generation: ContextVar[str | None] = ContextVar("tree_generation", defa
 
 
 def tree_generation() -> str:
+    """The current generation; a fresh one-off value when the shared cache cannot answer."""
     return _request_generation.get() or cache.get_or_set(
         TREE_GENERATION_KEY, lambda: secrets.token_hex(8), None
     )
@@ -117,8 +125,9 @@ _local_tier = _LocalTier(LOCAL_TIER_ENTRIES)
 
 
 def _tiered() -> bool:
-    """Only in front of a shared cache that says how long its values have left (our Redis backend)."""
-    return hasattr(cache, "get_many_with_ttl")
+    """Only in front of a shared cache that says how long its values have left (our Redis backend),
+    and only while that cache answers (it cannot confirm the generation otherwise)."""
+    return hasattr(cache, "get_many_with_ttl") and not getattr(cache, "unavailable", False)
 
 
 def tree_cache_get_many(keys: list[str], *, seconds: int) -> dict:
@@ -149,6 +158,8 @@ def tree_cache_get(key: str, *, seconds: int):
 
 def tree_cache_set_many(values: dict, seconds: int) -> None:
     """Store in Redis for `seconds` (one round trip), and in this process's tier."""
+    if getattr(cache, "unavailable", False):
+        return
     cache.set_many(values, seconds)
     if _tiered():
         now = time.monotonic()

@@ -208,9 +208,17 @@ LOGO_FILTER = "height-40"
 BRANDING_GENERATION_KEY = "core:frame:branding:generation"
 
 
-def branding_cache_generation() -> str:
-    """Stamp of the cached branding; cms.core.signals renews it when branding, logo or sites change."""
-    return cache.get_or_set(BRANDING_GENERATION_KEY, lambda: secrets.token_hex(8), None)
+def branding_cache_generation() -> str | None:
+    """Stamp of the cached branding; cms.core.signals renews it when branding, logo or sites change.
+
+    None when the shared cache cannot say (Redis unavailable, cms.core.cache): then branding is
+    read from the database and not cached.
+    """
+    generation = cache.get(BRANDING_GENERATION_KEY)
+    if generation is None:
+        cache.add(BRANDING_GENERATION_KEY, secrets.token_hex(8), None)
+        generation = cache.get(BRANDING_GENERATION_KEY)
+    return generation
 
 
 def branding_for_request(*, request) -> Branding:
@@ -224,7 +232,8 @@ def branding_for_request(*, request) -> Branding:
         host = request.get_host()
     except DisallowedHost:
         host, seconds = "", 0
-    key = f"core:frame:branding:{branding_cache_generation()}:{host}" if seconds else ""
+    generation = branding_cache_generation() if seconds else None
+    key = f"core:frame:branding:{generation}:{host}" if generation else ""
     branding = cache.get(key) if key else None
     if branding is None:
         branding = _branding_uncached(request)

@@ -104,6 +104,12 @@ def connect() -> None:
 
     for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
         signal.connect(tree_forget, dispatch_uid=f"core-tree-{id(signal)}")
+    # A change made while Redis was unavailable may not have reached it: renew the
+    # generations once it answers again (cms.core.cache).
+    from cms.core.cache import redis_recovered
+
+    redis_recovered.connect(tree_forget, dispatch_uid="core-tree-redis-recovered")
+    redis_recovered.connect(forget_branding, dispatch_uid="core-branding-redis-recovered")
     for signal in (post_save, post_delete):
         signal.connect(_forget_tree_on_page_change, dispatch_uid=f"core-tree-page-{id(signal)}")
         signal.connect(tree_forget, sender=Site, dispatch_uid=f"core-tree-site-{id(signal)}")

@@ -17,6 +17,11 @@ def _check_database() -> None:
 
 
 def _check_cache() -> None:
+    # Our Redis backend answers misses while Redis is down (cms.core.cache): ask Redis itself.
+    ping = getattr(cache, "redis_ping", None)
+    if ping is not None:
+        ping()
+        return
     cache.set("healthz", "ok", 10)
     if cache.get("healthz") != "ok":
         raise RuntimeError("cache did not return the value it was given")
@@ -25,17 +30,33 @@ def _check_cache() -> None:
 def _check_broker() -> None:
     from cms.celery import app
 
-    with app.connection_for_write() as conn:
+    with app.connection_for_write(connect_timeout=2) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
 
 
 CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
 
 
+def _service_of(check: str) -> str:
+    """What a failing check depends on, for the operator: Redis behind the cache and the broker."""
+    from django.conf import settings
+
+    if check == "cache":
+        backend = settings.CACHES["default"]["BACKEND"]
+        return "redis" if "redis" in backend.lower() else backend.rsplit(".", 1)[-1]
+    if check == "broker":
+        from cms.celery import app
+
+        url = str(app.conf.broker_write_url)
+        return "redis" if url.startswith(("redis", "rediss")) else url.split(":", 1)[0]
+    return check
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database, cache and broker answer; 503 naming what fails."""
+    """200 when the database, cache and broker answer; 503 naming what fails (the checks, and
+    under "unavailable" the services behind them, e.g. ["redis"]), each check with a short timeout."""
     results = {}
     for name, check in CHECKS.items():
         try:
@@ -46,5 +67,7 @@ def healthz(request):
         else:
             results[name] = "ok"
     healthy = all(value == "ok" for value in results.values())
-    body = {"status": "ok" if healthy else "fail", "checks": results}
+    body: dict = {"status": "ok" if healthy else "fail", "checks": results}
+    if not healthy:
+        body["unavailable"] = sorted({_service_of(name) for name, value in results.items() if value != "ok"})
     return JsonResponse(body, status=200 if healthy else 503)

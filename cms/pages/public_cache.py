@@ -44,8 +44,12 @@ def _remember_generation(generation: str) -> None:
         _state["checked_at"] = time.monotonic()
 
 
-def generation_current() -> str:
-    """The generation entries must carry to be served (created in the shared cache if missing)."""
+def generation_current() -> str | None:
+    """The generation entries must carry to be served (created in the shared cache if missing).
+
+    None when the shared cache does not answer (Redis unavailable): then nothing is
+    served from either level nor stored, so a purge by another process is never hidden.
+    """
     fresh_for = float(setting("PUBLIC_CACHE_LOCAL_SECONDS"))
     generation = _state["generation"]
     if generation is not None and time.monotonic() - _state["checked_at"] < fresh_for:
@@ -55,11 +59,15 @@ def generation_current() -> str:
     if generation is None:
         cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
         generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        return None
     _remember_generation(generation)
     return generation
 
 
-def entry_get(*, key: str, generation: str) -> Entry | None:
+def entry_get(*, key: str, generation: str | None) -> Entry | None:
+    if generation is None:
+        return None
     now = time.time()
     with _lock:
         entry = _local.get(key)
@@ -83,8 +91,16 @@ def _local_put(key: str, entry: Entry) -> None:
 
 
 def entry_set(
-    *, key: str, generation: str, status: int, headers: list[tuple[str, str]], content: bytes, timeout: int
+    *,
+    key: str,
+    generation: str | None,
+    status: int,
+    headers: list[tuple[str, str]],
+    content: bytes,
+    timeout: int,
 ) -> None:
+    if generation is None:
+        return
     entry: Entry = (generation, time.time() + timeout, status, headers, content)
     shared().set(key, entry, timeout=timeout)
     if generation == _state["generation"]:

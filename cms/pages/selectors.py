@@ -170,7 +170,8 @@ def public_cache_key(*, host: str, path: str) -> str:
     return f"pages:public-cache:page:{digest}"
 
 
-def public_cache_lookup(*, key: str) -> tuple[str, public_cache_store.Entry | None]:
-    """(the current generation, the stored response for `key` if it belongs to it)."""
+def public_cache_lookup(*, key: str) -> tuple[str | None, public_cache_store.Entry | None]:
+    """(the current generation, or None while the shared cache is unavailable; the stored response
+    for `key` if it belongs to it)."""
     generation = public_cache_store.generation_current()
     return generation, public_cache_store.entry_get(key=key, generation=generation)

@@ -125,7 +125,13 @@ def public_cache_purge() -> str:
 
 
 def public_cache_store_response(
-    *, key: str, generation: str, status: int, headers: list[tuple[str, str]], content: bytes, timeout: int
+    *,
+    key: str,
+    generation: str | None,
+    status: int,
+    headers: list[tuple[str, str]],
+    content: bytes,
+    timeout: int,
 ) -> None:
     public_cache_store.entry_set(
         key=key, generation=generation, status=status, headers=headers, content=content, timeout=timeout

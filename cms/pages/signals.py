@@ -32,6 +32,10 @@ def purge_when_public_content_changes(sender, instance=None, created=False, **kw
 
 
 def connect() -> None:
+    from cms.core.cache import redis_recovered
+
+    # A purge made while Redis was unavailable may not have reached it (cms.core.cache).
+    redis_recovered.connect(purge_public_cache, dispatch_uid="pages-purge-redis-recovered")
     for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
         signal.connect(purge_public_cache, dispatch_uid=f"pages-purge-{id(signal)}")
     for signal in (published, unpublished, post_save, post_delete):

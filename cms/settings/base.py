@@ -136,12 +136,21 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 # Cache (also the store for allauth's login rate limits): shared Redis when
 # configured so limits hold across processes; local memory otherwise.
+# Redis down: short timeouts, then no tries for CIRCUIT_OPEN_SECONDS; rate-limit
+# counters count in each process meanwhile (cms/core/cache.py).
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 0.5,
+    "CIRCUIT_OPEN_SECONDS": 5,
+    "LOCAL_FALLBACK_PREFIXES": ("allauth:rl:", "pages:interest-rate:", "learning:nudges:"),
+}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "cms.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "fsm"),
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -152,7 +161,10 @@ else:
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+    # A broker that has gone away fails a publish in seconds rather than hanging it
+    # (socket_timeout stays above kombu's one-second BRPOP); cms.core.tasks then runs
+    # the task where it was queued.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"socket_connect_timeout": 2, "socket_timeout": 5}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

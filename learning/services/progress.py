@@ -233,6 +233,7 @@ def certificate_code_generate() -> str:
 
 def certificate_create(*, completion: ModuleCompletion) -> Certificate:
     """Issue the certificate record for a completion; its files are rendered after commit."""
+    from cms.core.tasks import task_queue_after_commit
     from learning.tasks import certificate_render
 
     user = completion.user
@@ -246,7 +247,7 @@ def certificate_create(*, completion: ModuleCompletion) -> Certificate:
         completed_on=timezone.localdate(completion.completed_at),
         created_at=timezone.now(),
     )
-    transaction.on_commit(lambda: certificate_render.delay(certificate_id=certificate.pk))
+    task_queue_after_commit(certificate_render, certificate_id=certificate.pk)
     return certificate
 
 

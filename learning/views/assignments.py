@@ -191,7 +191,12 @@ def team_remind_view(request):
     today = timezone.localdate()
     budget_key = f"learning:nudges:{request.user.pk}:{today}"
     cache.add(budget_key, 0, timeout=60 * 60 * 24)
-    if cache.incr(budget_key) > NUDGES_PER_MANAGER_PER_DAY:
+    try:
+        sent_today = cache.incr(budget_key)
+    except ValueError:  # gone between add and incr (expired, or Redis went away: cms.core.cache)
+        cache.set(budget_key, 1, timeout=60 * 60 * 24)
+        sent_today = 1
+    if sent_today > NUDGES_PER_MANAGER_PER_DAY:
         messages.error(request, "You have sent the most reminders allowed today. Try again tomorrow.")
         return _back_to_team(request)
     try:

@@ -81,10 +81,10 @@ def h5p_package_create(*, title: str, upload: File, uploaded_by=None) -> H5PPack
 
 def h5p_version_extract_later(*, version: H5PPackageVersion) -> None:
     """Queue the extraction of a stored version once the current transaction commits."""
+    from cms.core.tasks import task_queue_after_commit
     from modules.tasks import h5p_version_extract_task
 
-    version_id = version.pk
-    transaction.on_commit(lambda: h5p_version_extract_task.delay(version_id))
+    task_queue_after_commit(h5p_version_extract_task, version_id=version.pk)
 
 
 def _local_copy(name: str, limit: int) -> IO[bytes]:

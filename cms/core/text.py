@@ -14,13 +14,12 @@ other path: JSON endpoints, services called with raw POST values, and importers.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 # C0 controls other than tab, newline and carriage return, and DEL.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
-__all__ = ["CONTROL_CHARACTERS", "LONE_SURROGATE", "text_problem", "value_text_problem"]
+__all__ = ["CONTROL_CHARACTERS", "LONE_SURROGATE", "text_displayable", "text_problem"]
 
 
 def text_problem(value: str, *, label: str = "The text", max_length: int | None = None) -> str | None:
@@ -46,23 +45,6 @@ def text_problem(value: str, *, label: str = "The text", max_length: int | None 
     return None
 
 
-def value_text_problem(
-    value: Any, *, label: str = "The data", max_length: int | None = None, keys_too: bool = True
-) -> str | None:
-    """`text_problem` for every string inside a decoded JSON value (dict keys included).
-
-    Walks lists and dicts with a stack (no recursion), so deep nesting cannot crash it.
-    """
-    pending: list[Any] = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):
-            if problem := text_problem(item, label=label, max_length=max_length):
-                return problem
-        elif isinstance(item, dict):
-            pending.extend(item.values())
-            if keys_too:
-                pending.extend(item.keys())
-        elif isinstance(item, list | tuple):
-            pending.extend(item)
-    return None
+def text_displayable(value: str) -> str:
+    """Refused text as far as it can be shown again: the same, less the characters refused."""
+    return LONE_SURROGATE.sub("", CONTROL_CHARACTERS.sub("", value))

@@ -6,6 +6,7 @@ from wagtail.models import Page
 
 from cms.core.page_cache import tree_cache_get, tree_cache_set, tree_generation
 from cms.core.selectors import frame_cache_seconds
+from cms.core.text import text_displayable
 from modules.models import LessonPage, ModulePage
 
 # Block types a learner must complete for the lesson to complete, unless the editor
@@ -131,5 +132,10 @@ def lesson_counts_by_module(*, module_ids: Iterable[int]) -> dict[int, int]:
 
 
 def training_search(*, query: str):
-    """Live modules and lessons matching the words, best first (Wagtail search)."""
+    """Live modules and lessons matching the words, best first (Wagtail search).
+
+    Characters nobody types (NUL, other controls, lone surrogates) are dropped first: the
+    search backends fail on them ("unterminated string" in SQLite's full-text search).
+    """
+    query = text_displayable(query)
     return Page.objects.live().type(ModulePage, LessonPage).specific().search(query, operator="and")

@@ -29,6 +29,7 @@ MAX_IRI = 2048
 # XAPIStatement.verb holds the verb IRI (a test pins this to the model field).
 MAX_VERB_IRI = 255
 MAX_SCORE = 1e9
+# The largest whole number JavaScript (so H5P) holds exactly; bigger numbers are refused.
 MAX_INTEGER = 2**53
 # A statement's duration is time spent on one activity: more than a year is an error.
 MAX_DURATION_SECONDS = 365 * 86_400
@@ -120,6 +121,10 @@ def _bounded(value: Any, where: str, depth: int = 0, budget: list[int] | None = 
         _text(value, f"A string in {where}")
     elif isinstance(value, float) and not math.isfinite(value):
         raise _fail(f"{where} has a number that is not finite.")
+    elif isinstance(value, float) and abs(value) > MAX_INTEGER:
+        # Beyond 2**53 a number loses digits in JavaScript and comes back from PostgreSQL's
+        # JSON as a different-looking number: refuse it rather than store it changed.
+        raise _fail(f"{where} has a number that is out of range.")
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
         raise _fail(f"{where} has a number that is out of range.")
     elif value is not None and not isinstance(value, bool | int | float):

@@ -134,8 +134,12 @@ def lesson_counts_by_module(*, module_ids: Iterable[int]) -> dict[int, int]:
 def training_search(*, query: str):
     """Live modules and lessons matching the words, best first (Wagtail search).
 
-    Characters nobody types (NUL, other controls, lone surrogates) are dropped first: the
-    search backends fail on them ("unterminated string" in SQLite's full-text search).
+    Characters nobody types (NUL, other controls, lone surrogates) are dropped first, and
+    double quotes become spaces: the SQLite backend puts each word in double quotes without
+    escaping them ("unterminated string"), and a plain-text search gives quotes no meaning.
+    Nothing left to search for finds nothing.
     """
-    query = text_displayable(query)
+    query = text_displayable(query).replace('"', " ").strip()
+    if not query:
+        return Page.objects.none()
     return Page.objects.live().type(ModulePage, LessonPage).specific().search(query, operator="and")

@@ -3,6 +3,13 @@
 Only the parts of xAPI 1.0.3 that H5P emits are accepted; anything else is refused
 with a message naming the field. The actor in a statement is accepted in shape but
 never used: the learner is whoever is signed in.
+
+Nothing is cut to fit: a value longer than the column it is stored in is refused,
+every string anywhere in the statement must pass the shared text rule
+(``cms.core.text``: no NUL, control characters or lone surrogates, which PostgreSQL's
+JSON and text columns cannot hold), every number must be finite and within range,
+a score's raw, min, max and scaled must agree, and a duration must be a strict
+ISO 8601 duration of at most a year.
 """
 
 from __future__ import annotations
@@ -13,10 +20,21 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from cms.core.text import text_problem
+
 MAX_DEPTH = 12
 MAX_NODES = 4000
 MAX_STRING = 10_000
 MAX_IRI = 2048
+# XAPIStatement.verb holds the verb IRI (a test pins this to the model field).
+MAX_VERB_IRI = 255
+MAX_SCORE = 1e9
+# The largest whole number JavaScript (so H5P) holds exactly; bigger numbers are refused.
+MAX_INTEGER = 2**53
+# A statement's duration is time spent on one activity: more than a year is an error.
+MAX_DURATION_SECONDS = 365 * 86_400
+# H5P rounds scaled to four decimals; allow for that when checking it against raw.
+SCALED_TOLERANCE = 0.001
 
 STATEMENT_KEYS = frozenset({"id", "actor", "verb", "object", "result", "context", "timestamp", "version"})
 VERB_KEYS = frozenset({"id", "display"})
@@ -24,11 +42,24 @@ OBJECT_KEYS = frozenset({"id", "objectType", "definition"})
 RESULT_KEYS = frozenset({"score", "success", "completion", "duration", "response", "extensions"})
 SCORE_KEYS = frozenset({"scaled", "raw", "min", "max"})
 IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:[^\s]*$")
+# ISO 8601 durations as xAPI uses them: PnYnMnDTnHnMnS or PnW, a decimal fraction only on
+# the last part given (checked in duration_seconds), at least one part, and a T only before
+# a time part.
+_NUMBER = r"\d{1,12}(?:\.\d{1,9})?"
 DURATION = re.compile(
-    r"^P(?!$)(?:(?P<years>\d+(?:\.\d+)?)Y)?(?:(?P<months>\d+(?:\.\d+)?)M)?(?:(?P<weeks>\d+(?:\.\d+)?)W)?"
-    r"(?:(?P<days>\d+(?:\.\d+)?)D)?(?:T(?=\d)(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?"
-    r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
+    rf"^P(?:(?P<weeks>{_NUMBER})W|(?!$)(?:(?P<years>{_NUMBER})Y)?(?:(?P<months>{_NUMBER})M)?"
+    rf"(?:(?P<days>{_NUMBER})D)?(?:T(?=\d)(?:(?P<hours>{_NUMBER})H)?(?:(?P<minutes>{_NUMBER})M)?"
+    rf"(?:(?P<seconds>{_NUMBER})S)?)?)$"
 )
+DURATION_SECONDS = {
+    "years": 31_536_000,
+    "months": 2_592_000,
+    "weeks": 604_800,
+    "days": 86_400,
+    "hours": 3_600,
+    "minutes": 60,
+    "seconds": 1,
+}
 PARENT_PATH = ("context", "contextActivities", "parent")
 
 VERB_PREFIXES = ("http://adlnet.gov/expapi/verbs/", "https://w3id.org/xapi/adl/verbs/")
@@ -64,15 +95,9 @@ def _fail(message: str) -> StatementInvalid:
     return StatementInvalid(message)
 
 
-def text_clean(value: str) -> bool:
-    """No NUL characters or lone surrogates (databases refuse them in text and JSON)."""
-    if "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+def _text(value: str, where: str, max_length: int = MAX_STRING) -> None:
+    if problem := text_problem(value, label=where, max_length=max_length):
+        raise _fail(problem)
 
 
 def _bounded(value: Any, where: str, depth: int = 0, budget: list[int] | None = None) -> None:
@@ -85,18 +110,22 @@ def _bounded(value: Any, where: str, depth: int = 0, budget: list[int] | None = 
         raise _fail(f"{where} is nested too deeply.")
     if isinstance(value, dict):
         for key, item in value.items():
-            if not isinstance(key, str) or len(key) > MAX_IRI or not text_clean(key):
+            if not isinstance(key, str):
                 raise _fail(f"{where} has an invalid key.")
+            _text(key, f"A key in {where}", MAX_IRI)
             _bounded(item, where, depth + 1, budget)
     elif isinstance(value, list):
         for item in value:
             _bounded(item, where, depth + 1, budget)
     elif isinstance(value, str):
-        if len(value) > MAX_STRING or not text_clean(value):
-            raise _fail(f"{where} has a string that is too long or holds invalid characters.")
+        _text(value, f"A string in {where}")
     elif isinstance(value, float) and not math.isfinite(value):
         raise _fail(f"{where} has a number that is not finite.")
-    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
+    elif isinstance(value, float) and abs(value) > MAX_INTEGER:
+        # Beyond 2**53 a number loses digits in JavaScript and comes back from PostgreSQL's
+        # JSON as a different-looking number: refuse it rather than store it changed.
+        raise _fail(f"{where} has a number that is out of range.")
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
         raise _fail(f"{where} has a number that is out of range.")
     elif value is not None and not isinstance(value, bool | int | float):
         raise _fail(f"{where} has a value of an unknown type.")
@@ -111,14 +140,10 @@ def _object(value: Any, where: str, allowed: frozenset[str]) -> dict[str, Any]:
     return value
 
 
-def _iri(value: Any, where: str) -> str:
-    if (
-        not isinstance(value, str)
-        or not value
-        or len(value) > MAX_IRI
-        or not text_clean(value)
-        or not IRI.match(value)
-    ):
+def _iri(value: Any, where: str, max_length: int = MAX_IRI) -> str:
+    if isinstance(value, str):
+        _text(value, where, max_length)
+    if not isinstance(value, str) or not value or not IRI.match(value):
         raise _fail(f"{where} must be an IRI (such as http://adlnet.gov/expapi/verbs/answered).")
     return value
 
@@ -128,50 +153,71 @@ def _number(value: Any, where: str) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _fail(f"{where} must be a number.")
+    # Compare before converting: float() of a 400-digit integer raises OverflowError.
+    if isinstance(value, int) and abs(value) > MAX_SCORE:
+        raise _fail(f"{where} is out of range.")
     number = float(value)
-    if not math.isfinite(number) or abs(number) > 1e9:
+    if not math.isfinite(number) or abs(number) > MAX_SCORE:
         raise _fail(f"{where} is out of range.")
     return number
 
 
 def _score(value: Any) -> Score:
+    """raw, min, max and scaled must agree (xAPI's Score, with H5P's habits).
+
+    scaled is in -1..1; min < max; min <= raw <= max (raw at least 0 without a min);
+    raw needs a max (we cannot judge a raw score without one); given with raw and max,
+    scaled must be what they give. H5P reports content with nothing to score as
+    min = max = raw = 0: that is accepted, and carries no scaled score.
+    """
     score = _object(value, "result.score", SCORE_KEYS)
     raw = _number(score.get("raw"), "result.score.raw")
     low = _number(score.get("min"), "result.score.min")
     high = _number(score.get("max"), "result.score.max")
     scaled = _number(score.get("scaled"), "result.score.scaled")
+    if scaled is not None and not -1 <= scaled <= 1:
+        raise _fail("result.score.scaled must be between -1 and 1.")
+    if high is not None and high < 0:
+        raise _fail("result.score.max must not be negative.")
+    nothing_to_score = high == 0 and low in (None, 0) and raw in (None, 0)
+    if low is not None and high is not None and low >= high and not nothing_to_score:
+        raise _fail("result.score.min must be less than result.score.max.")
     if raw is not None:
         if high is None:
             raise _fail("result.score.max is required with a raw score.")
-        if not 0 <= raw <= high:
-            raise _fail("result.score.raw must be between 0 and result.score.max.")
-        if low is not None and low > raw:
-            raise _fail("result.score.min must not be more than result.score.raw.")
-    if high is not None and high < 0:
-        raise _fail("result.score.max must not be negative.")
-    if low is not None and high is not None and low > high:
-        raise _fail("result.score.min must not be more than result.score.max.")
-    if scaled is not None and not -1 <= scaled <= 1:
-        raise _fail("result.score.scaled must be between -1 and 1.")
-    if scaled is None and raw is not None and high:
-        scaled = raw / high
+        lowest = low if low is not None else 0.0
+        if not lowest <= raw <= high:
+            floor = "result.score.min" if low else "0"
+            raise _fail(f"result.score.raw must be between {floor} and result.score.max.")
+    if nothing_to_score:
+        if scaled not in (None, 0):
+            raise _fail("result.score.scaled must be absent when result.score.max is 0.")
+        return Score(raw=raw, min=low, max=high, scaled=None)
+    if raw is not None and high is not None:
+        expected = (raw - (low or 0)) / (high - (low or 0))
+        if (
+            scaled is not None
+            and abs(scaled - expected) > SCALED_TOLERANCE
+            and abs(scaled - raw / high) > SCALED_TOLERANCE
+        ):
+            raise _fail("result.score.scaled does not agree with result.score.raw, min and max.")
+        if scaled is None:
+            scaled = raw / high
     return Score(raw=raw, min=low, max=high, scaled=scaled)
 
 
 def duration_seconds(value: str) -> float:
-    match = DURATION.match(value)
+    """Seconds in a strict ISO 8601 duration of at most a year (StatementInvalid otherwise)."""
+    match = DURATION.match(value) if isinstance(value, str) and len(value) <= 64 else None
     if not match:
         raise _fail("result.duration must be an ISO 8601 duration such as PT1M30S.")
-    parts = {key: float(number) if number else 0.0 for key, number in match.groupdict().items()}
-    return (
-        parts["years"] * 31_536_000
-        + parts["months"] * 2_592_000
-        + parts["weeks"] * 604_800
-        + parts["days"] * 86_400
-        + parts["hours"] * 3_600
-        + parts["minutes"] * 60
-        + parts["seconds"]
-    )
+    given = [(name, number) for name, number in match.groupdict().items() if number is not None]
+    if any("." in number for _name, number in given[:-1]):
+        raise _fail("result.duration may have a decimal fraction only in its last part (such as PT1M30.5S).")
+    seconds = sum(float(number) * DURATION_SECONDS[name] for name, number in given)
+    if seconds > MAX_DURATION_SECONDS:
+        raise _fail("result.duration is longer than a year.")
+    return seconds
 
 
 def _top_level(statement: dict[str, Any]) -> bool:
@@ -202,19 +248,16 @@ def statement_parse(value: Any) -> Statement:
         raise _fail("actor must be an object.")
 
     verb = _object(statement.get("verb"), "verb", VERB_KEYS)
-    verb_iri = _iri(verb.get("id"), "verb.id")
+    verb_iri = _iri(verb.get("id"), "verb.id", MAX_VERB_IRI)
     if "display" in verb:
         display = verb["display"]
         if not isinstance(display, dict) or len(display) > 20:
             raise _fail("verb.display must be a language map.")
         for key, text in display.items():
-            if (
-                not isinstance(text, str)
-                or len(key) > 35
-                or len(text) > 200
-                or not (text_clean(key) and text_clean(text))
-            ):
+            if not isinstance(text, str) or len(key) > 35 or len(text) > 200:
                 raise _fail("verb.display must be a language map.")
+            _text(key, "A language in verb.display")
+            _text(text, "verb.display")
 
     target = _object(statement.get("object"), "object", OBJECT_KEYS)
     object_id = _iri(target.get("id"), "object.id")
@@ -235,14 +278,11 @@ def statement_parse(value: Any) -> Statement:
                 raise _fail(f"result.{key} must be true or false.")
         success, completion = result.get("success"), result.get("completion")
         if "duration" in result:
-            if not isinstance(result["duration"], str) or len(result["duration"]) > 64:
-                raise _fail("result.duration must be an ISO 8601 duration such as PT1M30S.")
             seconds = duration_seconds(result["duration"])
-        response = result.get("response")
-        if "response" in result and (
-            not isinstance(response, str) or len(response) > MAX_STRING or not text_clean(response)
-        ):
-            raise _fail("result.response must be a string of at most 10,000 characters.")
+        if "response" in result:
+            if not isinstance(result["response"], str):
+                raise _fail("result.response must be a string of at most 10,000 characters.")
+            _text(result["response"], "result.response")
         if "extensions" in result:
             if not isinstance(result["extensions"], dict):
                 raise _fail("result.extensions must be an object.")
@@ -253,17 +293,17 @@ def statement_parse(value: Any) -> Statement:
             raise _fail("context must be an object.")
         _bounded(statement["context"], "context")
     for key in ("timestamp", "version"):
-        if key in statement and (
-            not isinstance(statement[key], str) or len(statement[key]) > 64 or not text_clean(statement[key])
-        ):
-            raise _fail(f"{key} must be a short string.")
+        if key in statement:
+            if not isinstance(statement[key], str):
+                raise _fail(f"{key} must be a short string.")
+            _text(statement[key], key, 64)
 
     short_verb = verb_iri.rsplit("/", 1)[-1] if verb_iri.startswith(VERB_PREFIXES) else verb_iri
     payload = {key: item for key, item in statement.items() if key != "actor"}
     return Statement(
         id=statement_id,
         verb_iri=verb_iri,
-        verb=short_verb[:40],
+        verb=short_verb,
         object_id=object_id,
         top_level=_top_level(statement),
         score=score,

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from wagtail.log_actions import log
 
+from cms.core.text import text_problem
 from modules import scenario_graph as graph
 from modules.models import Scenario
 
@@ -165,7 +166,7 @@ def _pairs_without_duplicates(pairs):
 
 
 def _parse(raw: bytes | str) -> Any:
-    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    size = len(raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw)
     if size > MAX_IMPORT_BYTES:
         raise ScenarioImportError(
             [
@@ -226,6 +227,9 @@ class _Shape:
             return ""
         if len(value) > max_length:
             self.add(path, f"too long ({len(value)} characters; at most {max_length})")
+            return ""
+        if problem := text_problem(value, label="the text"):
+            self.add(path, problem)
             return ""
         if required and not value.strip():
             self.add(path, "must not be empty")

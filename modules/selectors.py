@@ -6,6 +6,7 @@ from wagtail.models import Page
 
 from cms.core.page_cache import page_viewable_by, tree_cache_get, tree_cache_set, tree_generation
 from cms.core.selectors import frame_cache_seconds
+from cms.core.text import text_displayable
 from modules.models import LessonPage, ModulePage
 
 # Block types a learner must complete for the lesson to complete, unless the editor
@@ -161,5 +162,14 @@ def lesson_counts_by_module(*, module_ids: Iterable[int]) -> dict[int, int]:
 
 
 def training_search(*, query: str):
-    """Live modules and lessons matching the words, best first (Wagtail search)."""
+    """Live modules and lessons matching the words, best first (Wagtail search).
+
+    Characters nobody types (NUL, other controls, lone surrogates) are dropped first, and
+    double quotes become spaces: the SQLite backend puts each word in double quotes without
+    escaping them ("unterminated string"), and a plain-text search gives quotes no meaning.
+    Nothing left to search for finds nothing.
+    """
+    query = text_displayable(query).replace('"', " ").strip()
+    if not query:
+        return Page.objects.none()
     return Page.objects.live().type(ModulePage, LessonPage).specific().search(query, operator="and")

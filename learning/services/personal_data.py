@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cms.core.spreadsheets import csv_text
+from cms.core.text import text_problem
 from cms.people.middleware import user_cache_forget
 from cms.people.models import StaffProfile, User
 from learning.models import (
@@ -162,6 +163,8 @@ def person_erase(*, user, erased_by, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise ValueError("Say why this person's data is being erased.")
+    if problem := text_problem(reason, label="The reason"):
+        raise ValueError(problem)
     if user.is_superuser:
         raise ValueError("An administrator's account cannot be erased here.")
     user_id = user.pk

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, connection, router, transaction
 from django.utils import timezone
 
+from cms.core.text import text_problem
 from learning.models import (
     ActivityCompletion,
     Certificate,
@@ -531,6 +532,8 @@ def reflection_save(
         raise AnswerRefused("Write your reflection before saving it.")
     if len(text) > REFLECTION_MAX_LENGTH:
         raise AnswerRefused(f"Your reflection must be {REFLECTION_MAX_LENGTH:,} characters or fewer.")
+    if problem := text_problem(text, label="Your reflection"):
+        raise AnswerRefused(problem)
     reflection, _ = Reflection.objects.update_or_create(
         user=user,
         lesson=lesson,

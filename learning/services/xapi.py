@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cms.core.text import text_problem
 from learning.models import H5PAttempt, H5PPlayerState, XAPIStatement
 from learning.selectors_xapi import (
     ActivityUnavailable,
@@ -156,7 +157,7 @@ def _statement_store(
         lesson=activity.lesson,
         block_id=block_id,
         package_version_id=version_id,
-        verb=statement.verb_iri[:255],
+        verb=statement.verb_iri,
         top_level=statement.top_level,
         payload=statement.payload,
         completed_activity=completes,
@@ -229,6 +230,8 @@ def player_state_save(
     """Save where the learner is in an H5P activity (one row per person, lesson and block)."""
     if not isinstance(data, str) or len(data) > MAX_STATE_CHARS:
         raise StatementInvalid("state must be a string of at most 64 KB.")
+    if problem := text_problem(data, label="The saved state"):
+        raise StatementInvalid(problem)
     activity = h5p_activity_get(user=user, lesson_id=lesson_id, block_id=block_id)
     version_id = h5p_version_for_activity(activity=activity, version_id=package_version_id)
     state, _ = H5PPlayerState.objects.update_or_create(

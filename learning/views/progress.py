@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from cms.core.text import text_displayable
 from learning import selectors, services
 from learning.views.access import viewable_lesson, viewable_module
 from modules.models import LessonPage, ModulePage
@@ -77,7 +78,9 @@ def reflection_save_view(request, lesson: LessonPage, block_id: str):
     except services.ActivityNotFound as exc:
         raise Http404("That reflection prompt is not part of this lesson.") from exc
     except services.AnswerRefused as exc:
-        return _lesson_with_error(request, lesson=lesson, block_id=block_id, message=str(exc), value=text)
+        return _lesson_with_error(
+            request, lesson=lesson, block_id=block_id, message=str(exc), value=text_displayable(text)
+        )
     return HttpResponseRedirect(_lesson_url(request, lesson, f"block-{block_id}"))
 
 

@@ -1,6 +1,7 @@
 """Validation and streamed extraction of H5P packages (`.h5p` zip files).
 
-Pure Python (no Django): the rules follow H5P's own package validator, and every
+Pure Python (no Django): the rules follow H5P's own package validator (the metadata
+field rules are tables in `modules.h5p.metadata`), and every
 refusal carries a stable `code` (for tests and logs) and a plain-English `reason`
 (for the L&D editor who uploaded the file). Nothing here writes anywhere: extraction
 hands each accepted file to a `sink` callable, so the caller decides where files go
@@ -24,6 +25,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import IO, Any
+
+from modules.h5p.metadata import (
+    H5P_JSON_OPTIONAL,
+    H5P_JSON_REQUIRED,
+    LIBRARY_JSON_OPTIONAL,
+    LIBRARY_JSON_REQUIRED,
+    MetadataInvalid,
+    metadata_check,
+)
 
 # H5P's documented default whitelists (H5P core, "default content whitelist" and the
 # "library whitelist extras" that library folders may add).
@@ -77,8 +87,13 @@ CONTENT_EXTENSIONS: frozenset[str] = frozenset(
 LIBRARY_EXTENSIONS: frozenset[str] = CONTENT_EXTENSIONS | {"js", "css"}
 
 EMBED_TYPES = frozenset({"div", "iframe"})
-MACHINE_NAME = re.compile(r"^[\w.\-]{1,255}$")
-LIBRARY_FOLDER = re.compile(r"^(?P<name>[\w.\-]{1,255})-(?P<major>\d{1,5})\.(?P<minor>\d{1,5})$")
+LIBRARY_FOLDER = re.compile(
+    r"\A(?P<name>[\w.\-]{1,255})-(?P<major>[0-9]{1,5})\.(?P<minor>[0-9]{1,5})\Z", re.ASCII
+)
+# H5P's rule for a library's translation files: language/<code>.json, such as nb.json or
+# fr-ca.json (up to seven hyphenated parts, written here without nested repetition).
+LANGUAGE_FILE = re.compile(r"\A-?[a-z]+(?:-[a-z]+){0,6}\.json\Z", re.IGNORECASE | re.ASCII)
+DEPENDENCY_KINDS = ("preloadedDependencies", "dynamicDependencies", "editorDependencies")
 DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
 S_IFLNK = 0o120000
 ALLOWED_COMPRESSION = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
@@ -151,6 +166,8 @@ class Library:
     preloaded_js: tuple[str, ...]
     preloaded_css: tuple[str, ...]
     dependencies: tuple[Dependency, ...]
+    # Dynamic and editor dependencies: not loaded up front, but H5P needs them in the package.
+    other_dependencies: tuple[Dependency, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -379,95 +396,60 @@ def _read_json(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, 
         raise _refuse("invalid-json", f"{label} is not valid JSON ({error}).") from error
 
 
-def _version(value: Any, what: str) -> int:
-    """Real exports write versions as numbers (1) or strings ("1")."""
-    if isinstance(value, bool):
-        raise _refuse("invalid-version", f"{what} is not a version number.")
-    if isinstance(value, int) and 0 <= value < 100000:
-        return value
-    if isinstance(value, str) and value.isdigit() and len(value) <= 5:
-        return int(value)
-    raise _refuse("invalid-version", f"{what} is not a version number ({value!r}).")
+def _metadata(data: Any, where: str, required: dict, optional: dict) -> dict[str, Any]:
+    try:
+        return metadata_check(data, where=where, required=required, optional=optional)
+    except MetadataInvalid as error:
+        raise _refuse(error.code, error.reason) from error
 
 
-def _dependencies(value: Any, where: str) -> tuple[Dependency, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise _refuse("invalid-dependencies", f"preloadedDependencies in {where} must be a list.")
-    found = []
-    for item in value:
-        if not isinstance(item, dict) or not isinstance(item.get("machineName"), str):
-            raise _refuse("invalid-dependencies", f"A preloaded dependency in {where} has no machineName.")
-        name = item["machineName"]
-        if not MACHINE_NAME.match(name):
-            raise _refuse("invalid-dependencies", f"{name!r} in {where} is not a valid library name.")
-        found.append(
-            Dependency(
-                name,
-                _version(item.get("majorVersion"), f"The major version of {name} in {where}"),
-                _version(item.get("minorVersion"), f"The minor version of {name} in {where}"),
-            )
-        )
-    return tuple(found)
+def _dependencies(data: dict[str, Any], key: str) -> tuple[Dependency, ...]:
+    """The dependencies listed under `key` (already checked by the metadata rules)."""
+    return tuple(
+        Dependency(item["machineName"], int(item["majorVersion"]), int(item["minorVersion"]))
+        for item in data.get(key) or ()
+    )
 
 
-def _paths(value: Any, key: str, where: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(
-        isinstance(item, dict) and isinstance(item.get("path"), str) for item in value
-    ):
-        raise _refuse("invalid-library-json", f"{key} in {where} must be a list of {{'path': ...}}.")
-    return tuple(item["path"].removeprefix("./") for item in value)
+def _paths(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    """preloadedJs/Css paths as files in the library folder (H5P accepts \\ and a leading ./ or /)."""
+    return tuple(
+        item["path"].replace("\\", "/").lstrip("/").removeprefix("./") for item in data.get(key) or ()
+    )
 
 
 def _parse_h5p_json(data: Any) -> tuple[str, str, str, tuple[str, ...], tuple[Dependency, ...]]:
-    if not isinstance(data, dict):
-        raise _refuse("invalid-h5p-json", "h5p.json must be a JSON object.")
-    title = data.get("title")
-    if not isinstance(title, str) or not title.strip():
-        raise _refuse("h5p-json-title", "h5p.json has no title.")
-    language = data.get("language")
-    if not isinstance(language, str) or not language.strip():
-        raise _refuse("h5p-json-language", "h5p.json has no language (use 'und' if none applies).")
-    main = data.get("mainLibrary")
-    if not isinstance(main, str) or not MACHINE_NAME.match(main):
-        raise _refuse("h5p-json-main-library", "h5p.json has no valid mainLibrary.")
-    embed_types = data.get("embedTypes")
-    if (
-        not isinstance(embed_types, list)
-        or not embed_types
-        or not all(isinstance(item, str) and item in EMBED_TYPES for item in embed_types)
-    ):
-        raise _refuse("h5p-json-embed-types", "h5p.json must list embedTypes, each 'div' or 'iframe'.")
-    if "preloadedDependencies" not in data:
-        raise _refuse("h5p-json-dependencies", "h5p.json has no preloadedDependencies.")
-    dependencies = _dependencies(data["preloadedDependencies"], "h5p.json")
-    if not dependencies:
-        raise _refuse("h5p-json-dependencies", "h5p.json lists no preloadedDependencies.")
-    return title.strip(), language.strip(), main, tuple(embed_types), dependencies
+    data = _metadata(data, "h5p.json", H5P_JSON_REQUIRED, H5P_JSON_OPTIONAL)
+    title = str(data["title"]).strip()
+    if not title:
+        raise _refuse("h5p-json-title", "h5p.json: title must not be blank.")
+    if not data["embedTypes"]:
+        raise _refuse("h5p-json-embed-types", "h5p.json: embedTypes must list 'div' or 'iframe'.")
+    return (
+        title,
+        str(data["language"]),
+        str(data["mainLibrary"]),
+        tuple(data["embedTypes"]),
+        _dependencies(data, "preloadedDependencies"),
+    )
 
 
 def _parse_library(folder: str, data: Any, files: set[str]) -> Library:
     where = f"{folder}/library.json"
-    if not isinstance(data, dict):
-        raise _refuse("invalid-library-json", f"{where} must be a JSON object.")
-    for key in ("title", "machineName"):
-        if not isinstance(data.get(key), str) or not data[key].strip():
-            raise _refuse("invalid-library-json", f"{where} has no {key}.")
-    machine_name = data["machineName"]
-    major = _version(data.get("majorVersion"), f"majorVersion in {where}")
-    minor = _version(data.get("minorVersion"), f"minorVersion in {where}")
-    patch = _version(data.get("patchVersion"), f"patchVersion in {where}")
+    data = _metadata(data, where, LIBRARY_JSON_REQUIRED, LIBRARY_JSON_OPTIONAL)
+    title = str(data["title"]).strip()
+    if not title:
+        raise _refuse("invalid-library-json", f"{where}: title must not be blank.")
+    machine_name = str(data["machineName"])
+    major, minor, patch = (int(data[key]) for key in ("majorVersion", "minorVersion", "patchVersion"))
     if f"{machine_name}-{major}.{minor}" != folder:
         raise _refuse(
             "library-folder-mismatch",
             f"The folder {folder!r} holds {machine_name} {major}.{minor}; "
             f"it should be named {machine_name}-{major}.{minor}.",
         )
-    js = _paths(data.get("preloadedJs"), "preloadedJs", where)
-    css = _paths(data.get("preloadedCss"), "preloadedCss", where)
+    js = _paths(data, "preloadedJs")
+    css = _paths(data, "preloadedCss")
     for path in (*js, *css):
         if f"{folder}/{path}" not in files:
             raise _refuse(
@@ -477,14 +459,39 @@ def _parse_library(folder: str, data: Any, files: set[str]) -> Library:
     return Library(
         folder=folder,
         machine_name=machine_name,
-        title=data["title"].strip(),
+        title=title,
         major=major,
         minor=minor,
         patch=patch,
         preloaded_js=js,
         preloaded_css=css,
-        dependencies=_dependencies(data.get("preloadedDependencies"), where),
+        dependencies=_dependencies(data, "preloadedDependencies"),
+        other_dependencies=(
+            *_dependencies(data, "dynamicDependencies"),
+            *_dependencies(data, "editorDependencies"),
+        ),
     )
+
+
+def _check_library_extras(
+    archive: zipfile.ZipFile, folder: str, kept: dict[str, zipfile.ZipInfo], limits: Limits
+) -> None:
+    """H5P's rules for a library's other JSON: semantics.json and language/<code>.json must parse."""
+    semantics = kept.get(f"{folder}/semantics.json")
+    if semantics is not None:
+        _read_json(archive, semantics, limits, f"{folder}/semantics.json")
+    prefix = f"{folder}/language/"
+    for name, info in kept.items():
+        if not name.startswith(prefix):
+            continue
+        file_name = name[len(prefix) :]
+        if "/" in file_name or not LANGUAGE_FILE.match(file_name):
+            raise _refuse(
+                "invalid-language-file",
+                f"{name!r} is not a language file: {folder}/language/ may hold only files "
+                "named for a language code, such as fr.json or nb-no.json.",
+            )
+        _read_json(archive, info, limits, name)
 
 
 def _open_zip(source: IO[bytes], limits: Limits) -> zipfile.ZipFile:
@@ -546,9 +553,8 @@ def package_validate(source: IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> M
         h5p_info = next((info for name, info in kept.items() if name.lower() == "h5p.json"), None)
         if h5p_info is None:
             raise _refuse("missing-h5p-json", "The package has no h5p.json at its top level.")
-        title, language, main, embed_types, dependencies = _parse_h5p_json(
-            _read_json(archive, h5p_info, limits, "h5p.json")
-        )
+        h5p_data = _read_json(archive, h5p_info, limits, "h5p.json")
+        title, language, main, embed_types, dependencies = _parse_h5p_json(h5p_data)
         content_info = kept.get("content/content.json")
         if content_info is None:
             raise _refuse("missing-content-json", "The package has no content/content.json.")
@@ -596,6 +602,7 @@ def package_validate(source: IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> M
             libraries[folder] = _parse_library(
                 folder, _read_json(archive, library_json, limits, f"{folder}/library.json"), files
             )
+            _check_library_extras(archive, folder, kept, limits)
 
         main_dependency = next((dep for dep in dependencies if dep.machine_name == main), None)
         if main_dependency is None:
@@ -603,7 +610,9 @@ def package_validate(source: IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> M
                 "main-library-not-listed",
                 f"The main library {main} is not among h5p.json's preloadedDependencies.",
             )
-        _check_dependencies_present(dependencies, libraries)
+        _check_dependencies_present(
+            (*dependencies, *_dependencies(h5p_data, "dynamicDependencies")), libraries
+        )
 
     return Manifest(
         title=title,
@@ -622,7 +631,7 @@ def _h5p_summary(title: str, language: str, main: str, embed_types: tuple[str, .
 
 
 def _check_dependencies_present(roots: tuple[Dependency, ...], libraries: dict[str, Library]) -> None:
-    """Every preloaded dependency, and theirs in turn, must be in the package."""
+    """Every dependency (preloaded, dynamic or editor), and theirs in turn, must be in the package."""
     pending = list(roots)
     visited: set[str] = set()
     while pending:
@@ -638,6 +647,7 @@ def _check_dependencies_present(roots: tuple[Dependency, ...], libraries: dict[s
                 "Export the package again with its libraries included.",
             )
         pending.extend(library.dependencies)
+        pending.extend(library.other_dependencies)
 
 
 Sink = Callable[[str, IO[bytes]], None]

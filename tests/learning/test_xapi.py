@@ -208,8 +208,12 @@ def test_csrf_is_enforced(learner, h5p_lesson):
     "mutate,status,message",
     [
         (lambda s: s["result"]["score"].update(raw=6), 400, "between 0 and result.score.max"),
-        (lambda s: s["result"]["score"].update(raw=-1, scaled=0), 400, "between 0 and result.score.max"),
-        (lambda s: s["result"]["score"].update(min=5), 400, "result.score.min"),
+        (lambda s: s["result"]["score"].update(raw=-1, scaled=0), 400, "result.score.raw must be between"),
+        (
+            lambda s: s["result"]["score"].update(min=5),
+            400,
+            "result.score.min must be less than result.score.max",
+        ),
         (lambda s: s["result"]["score"].pop("max"), 400, "result.score.max is required"),
         (lambda s: s["result"]["score"].update(scaled=2), 400, "result.score.scaled"),
         (lambda s: s["result"]["score"].update(raw="4"), 400, "must be a number"),

@@ -59,6 +59,77 @@ def good_files() -> dict[str, bytes]:
     }
 
 
+EDITOR_LIB = "H5PEditor.CorpusTabs-1.2"
+
+
+def rich_files() -> dict[str, bytes]:
+    """A package shaped like an export from h5p.org or Lumi: every optional metadata field
+    H5P knows, an editor library, semantics and translations, versions as numbers and strings."""
+    files = good_files()
+    files["h5p.json"] = json.dumps(
+        h5p_json(
+            language="nb-NO",
+            contentType="Corpus",
+            author="Learning and Development",
+            authors=[
+                {"name": "A. Trainer", "role": "Author"},
+                {"name": "County Council", "role": "Licensee"},
+            ],
+            source="https://h5p.org/node/1234",
+            license="CC BY-SA",
+            licenseVersion="4.0",
+            licenseExtras="Adapted for the Family Safeguarding Model.\nSecond line.",
+            yearsFrom="2024",
+            yearsTo=2026,
+            changes=[{"date": "08-07-24 9:30:00", "author": "L&D", "log": "Shortened\nthe intro."}],
+            authorComments="Check with the service manager before reuse.",
+            w="1050",
+            h=600,
+            metaKeywords="safeguarding, MI",
+            metaDescription="A short check.",
+            defaultLanguage="nb",
+            extraTitle="Ignored by the rules",
+            dynamicDependencies=[],
+        )
+    ).encode()
+    files[f"{LIB}/library.json"] = json.dumps(
+        library_json(
+            author="Joubel",
+            license="MIT",
+            description="A corpus library.",
+            metadataSettings={"disable": 0, "disableExtraTitleField": 1},
+            fullscreen=1,
+            embedTypes=["iframe", "div"],
+            w=640,
+            h="480",
+            coreApi={"majorVersion": 1, "minorVersion": 24},
+            preloadedJs=[{"path": "./corpus.js"}, {"path": "scripts\\extra.js"}],
+            dropLibraryCss=[{"machineName": "H5P.Corpus"}],
+            editorDependencies=[
+                {"machineName": "H5PEditor.CorpusTabs", "majorVersion": 1, "minorVersion": 2}
+            ],
+        )
+    ).encode()
+    files[f"{LIB}/scripts/extra.js"] = b"H5P.Corpus.extra = true;"
+    files[f"{LIB}/semantics.json"] = b'[{"name": "text", "type": "text"}]'
+    files[f"{LIB}/language/nb.json"] = b'{"semantics": []}'
+    files[f"{LIB}/language/fr-ca.json"] = b'{"semantics": []}'
+    files[f"{LIB}/language/.en.json"] = b"ignored: hidden"
+    files[f"{EDITOR_LIB}/library.json"] = json.dumps(
+        {
+            "title": "Corpus tabs",
+            "machineName": "H5PEditor.CorpusTabs",
+            "majorVersion": 1,
+            "minorVersion": 2,
+            "patchVersion": 0,
+            "runnable": 0,
+            "preloadedCss": [{"path": "tabs.css"}],
+        }
+    ).encode()
+    files[f"{EDITOR_LIB}/tabs.css"] = b".tabs {}"
+    return files
+
+
 def zip_bytes(files: dict[str, bytes] | list, *, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     """Zip the given files; items may also be (ZipInfo, bytes) pairs for special headers."""
     buffer = io.BytesIO()
@@ -376,6 +447,74 @@ def hostile_cases() -> list[Case]:
             package({"h5p.json": json.dumps(h5p_json(mainLibrary="H5P.Other")).encode()}),
             "main-library-not-listed",
         ),
+        Case(
+            "h5p.json licence not one of H5P's codes",
+            package({"h5p.json": json.dumps(h5p_json(license="Apache 2.0")).encode()}),
+            "h5p-json-license",
+        ),
+        Case(
+            "h5p.json title holding a NUL character",
+            package({"h5p.json": json.dumps(h5p_json(title="Safe\u0000guarding")).encode()}),
+            "h5p-json-title",
+        ),
+        Case(
+            "h5p.json title holding a lone surrogate",
+            package({"h5p.json": json.dumps(h5p_json(title="Bad \ud800 title")).encode()}),
+            "h5p-json-title",
+        ),
+        Case(
+            "library.json without runnable",
+            package({f"{LIB}/library.json": json.dumps(library_json(runnable=None)).encode()}),
+            "invalid-library-json",
+        ),
+        Case(
+            "library.json asks for a newer H5P core",
+            package(
+                {
+                    f"{LIB}/library.json": json.dumps(
+                        library_json(coreApi={"majorVersion": 2, "minorVersion": 0})
+                    ).encode()
+                }
+            ),
+            "core-api-unsupported",
+        ),
+        Case(
+            "dynamic dependency not included",
+            package(
+                {
+                    "h5p.json": json.dumps(
+                        h5p_json(
+                            dynamicDependencies=[
+                                {"machineName": "H5P.Video", "majorVersion": 1, "minorVersion": 6}
+                            ]
+                        )
+                    ).encode()
+                }
+            ),
+            "missing-library",
+        ),
+        Case(
+            "editor dependency not included",
+            package(
+                {
+                    f"{LIB}/library.json": json.dumps(
+                        library_json(
+                            editorDependencies=[
+                                {"machineName": "H5PEditor.Tabs", "majorVersion": 1, "minorVersion": 0}
+                            ]
+                        )
+                    ).encode()
+                }
+            ),
+            "missing-library",
+        ),
+        Case("semantics.json not JSON", package({f"{LIB}/semantics.json": b"[{]"}), "invalid-json"),
+        Case(
+            "language file not named for a language",
+            package({f"{LIB}/language/english (uk).json": b"{}"}),
+            "invalid-language-file",
+        ),
+        Case("language file not JSON", package({f"{LIB}/language/fr.json": b"{oui}"}), "invalid-json"),
     ]
 
 
@@ -421,4 +560,5 @@ def well_formed_cases() -> list[tuple[str, bytes]]:
             ),
         ),
         ("stored (uncompressed) entries", zip_bytes(good_files(), compression=zipfile.ZIP_STORED)),
+        ("an h5p.org-shaped export using every optional metadata field", zip_bytes(rich_files())),
     ]

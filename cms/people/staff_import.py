@@ -12,8 +12,18 @@ accept and refuse exactly the same files.
   sign-in stopped). People absent from the file are left exactly as they are: an
   HR export is often partial (one agency, one locality), so absence proves nothing.
 - Untrusted input: UTF-8 (with or without a byte-order mark) only, caps on bytes and
-  rows, binary files refused, and text that a spreadsheet would run as a formula
-  (a leading =, +, -, @, tab or carriage return) is stored with a leading apostrophe.
+  rows, binary files refused. Names and job titles are stored exactly as typed: every
+  export neutralises spreadsheet formulas on the way out (cms.core.spreadsheets).
+- Emails must be plain addresses (letters, digits and . _ % + - ' before the @, never a
+  formula character first, a real-looking domain), and an address that would get a new
+  account must be in a domain the sign-up rules allow (cms.people.adapters).
+- Adoption: an account that signed itself up and never confirmed its address (so has never
+  signed in, and whoever made it chose its password) is taken over as the person HR names:
+  its password is made unusable and its confirmation keys and sessions are voided, then it
+  is placed like any imported account. The pre-registrant gains nothing.
+- Speed: a constant number of queries whatever the file's size (bulk reads and writes, one
+  query per kind of write); `progress(done, total)` is called every PROGRESS_EVERY rows
+  checked. After commit, `people_changed` is sent with everyone created or changed.
 """
 
 from __future__ import annotations
@@ -21,18 +31,28 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from importlib import import_module
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 
-from cms.core.spreadsheets import spreadsheet_safe
+from cms.core.selectors import people_facts_cache_key
 from cms.people import conf
-from cms.people.models import Agency, Role, StaffProfile, Team, User
-from cms.people.services import email_address_verify, role_groups_sync
+from cms.people.adapters import domain_is_allowed, email_domain
+from cms.people.middleware import user_cache_key
+from cms.people.models import Agency, Invitation, Role, StaffProfile, Team, User
+from cms.people.services import role_groups_sync_many
+from cms.people.signals import people_changed
 
 # Canonical column -> the header spellings accepted (compared after normalising case,
 # spaces, underscores and hyphens).
@@ -66,6 +86,15 @@ MAX_LENGTHS = {"email": 254, "first_name": 150, "last_name": 150, "job_title": 1
 TRUE_WORDS = {"", "true", "yes", "y", "1", "active"}
 FALSE_WORDS = {"false", "no", "n", "0", "inactive", "left", "leaver"}
 UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# A plain work address: what HR systems issue. Anything else in an HR export is a typo or an attack.
+EMAIL_LOCAL_PART = re.compile(r"^[a-z0-9._%+'-]{1,64}$")
+EMAIL_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+FORMULA_STARTS = ("=", "+", "-", "@")
+PROGRESS_EVERY = 500
+WRITE_BATCH = 2000
+TAKEN_OVER = "sign-in (unconfirmed sign-up taken over)"
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -111,6 +140,22 @@ class ImportResult:
     @property
     def unchanged(self) -> int:
         return self.count("unchanged")
+
+    @property
+    def taken_over(self) -> int:
+        return sum(1 for change in self.changes if TAKEN_OVER in change.fields)
+
+    def as_dict(self) -> dict:
+        """The outcome as JSON-ready data, as a staff import job keeps it."""
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "taken_over": self.taken_over,
+            "errors": [[problem.line, problem.message] for problem in self.errors],
+            "warnings": [[problem.line, problem.message] for problem in self.warnings],
+        }
 
     def summary(self) -> str:
         if not self.ok:
@@ -268,6 +313,26 @@ def _read_rows(text: str, result: ImportResult) -> list[tuple[int, dict[str, str
     return rows
 
 
+def email_problem(email: str) -> str:
+    """Why `email` (lower-case) is not a plain work email address, or "" when it is one."""
+    local, at, domain = email.rpartition("@")
+    if not at or not local or not domain:
+        return "it needs a name, an @ and a domain"
+    if "@" in local:
+        return "it has more than one @"
+    if local.startswith(FORMULA_STARTS):
+        return f"it starts with {local[0]}, which a spreadsheet would run as a formula"
+    if not EMAIL_LOCAL_PART.match(local):
+        return "before the @ it may only have letters, digits and . _ % + - '"
+    if not EMAIL_DOMAIN.match(domain):
+        return f"'{domain}' is not an email domain"
+    try:
+        validate_email(email)
+    except ValidationError:
+        return "it is not a valid email address"
+    return ""
+
+
 def _check_row(line: int, values: dict[str, str], lookup: _Lookup, result: ImportResult) -> _Row | None:
     problems: list[str] = []
     for column, label in REQUIRED_VALUES.items():
@@ -279,10 +344,9 @@ def _check_row(line: int, values: dict[str, str], lookup: _Lookup, result: Impor
 
     email = values.get("email", "").lower()
     if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            problems.append(f"'{values['email']}' is not a valid email address")
+        reason = email_problem(email)
+        if reason:
+            problems.append(f"'{values['email']}' is not a valid email address: {reason}")
     role = agency = team = None
     if values.get("role"):
         role = lookup.roles.get(values["role"].lower())
@@ -315,11 +379,10 @@ def _check_row(line: int, values: dict[str, str], lookup: _Lookup, result: Impor
         problems.append(f"active '{values['active']}' must be true or false")
     manager_email = values.get("line_manager_email", "").lower()
     if manager_email:
-        try:
-            validate_email(manager_email)
-        except ValidationError:
+        reason = email_problem(manager_email)
+        if reason:
             problems.append(
-                f"line manager email '{values['line_manager_email']}' is not a valid email address"
+                f"line manager email '{values['line_manager_email']}' is not a valid email address: {reason}"
             )
             manager_email = ""
         if manager_email and manager_email == email:
@@ -329,22 +392,13 @@ def _check_row(line: int, values: dict[str, str], lookup: _Lookup, result: Impor
     if problems:
         result.errors.extend(ImportProblem(line, problem) for problem in problems)
         return None
-    texts = {}
-    for column in ("first_name", "last_name", "job_title"):
-        texts[column] = spreadsheet_safe(values.get(column, ""))
-        if texts[column] != values.get(column, ""):
-            result.warnings.append(
-                ImportProblem(
-                    line, f"{HEADER_LABELS[column]} starts with a formula character; stored as text"
-                )
-            )
     assert role is not None  # noqa: S101 - required above
     return _Row(
         line=line,
         email=email,
-        first_name=texts["first_name"][:150],
-        last_name=texts["last_name"][:150],
-        job_title=texts["job_title"][:120],
+        first_name=values.get("first_name", ""),
+        last_name=values.get("last_name", ""),
+        job_title=values.get("job_title", ""),
         role=role,
         team=team,
         agency=agency,
@@ -354,33 +408,88 @@ def _check_row(line: int, values: dict[str, str], lookup: _Lookup, result: Impor
     )
 
 
-def _check_managers(rows: list[_Row], existing: dict[str, User], result: ImportResult) -> None:
-    """Every line manager exists (in the file or on the platform) and no chain of managers loops."""
-    in_file = {row.email: row for row in rows}
-    known = set(in_file) | set(existing)
-    missing = {
-        row.line_manager_email
-        for row in rows
-        if row.line_manager_email and row.line_manager_email not in known
+def _users_by_email(emails: Iterable[str]) -> dict[str, User]:
+    """Accounts with these (lower-case) addresses, with profile and line manager, in one query."""
+    wanted = list(set(emails))
+    if not wanted:
+        return {}
+    return {
+        user.email.lower(): user
+        for user in User.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=wanted)
+        .select_related("profile__line_manager")
     }
-    if missing:
-        found = (
-            User.objects.annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=missing)
-            .select_related("profile__line_manager")
+
+
+def _unconfirmed_sign_ups(users: dict[str, User]) -> set[str]:
+    """The addresses among `users` of accounts that signed themselves up and never confirmed.
+
+    Such an account has an allauth address record, none of its addresses verified, came
+    through no invitation and no single sign-on, and is no superuser. Mandatory
+    verification means it has never signed in, and whoever created it chose its password.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+
+    candidates = {user.pk: email for email, user in users.items() if not user.is_superuser}
+    if not candidates:
+        return set()
+    unverified: set[int] = set()
+    verified: set[int] = set()
+    for user_id, is_verified in EmailAddress.objects.filter(user_id__in=list(candidates)).values_list(
+        "user_id", "verified"
+    ):
+        (verified if is_verified else unverified).add(user_id)
+    suspects = unverified - verified
+    if suspects:
+        suspects -= set(
+            Invitation.objects.filter(accepted_user_id__in=list(suspects)).values_list(
+                "accepted_user_id", flat=True
+            )
         )
-        for user in found:
-            existing[user.email.lower()] = user
+    if suspects:
+        suspects -= set(
+            SocialAccount.objects.filter(user_id__in=list(suspects)).values_list("user_id", flat=True)
+        )
+    return {candidates[user_id] for user_id in suspects}
+
+
+def _check_domains(
+    rows: list[_Row], existing: dict[str, User], unconfirmed: set[str], result: ImportResult
+) -> None:
+    """An address that gets an account now (a new one, or a sign-up taken over) follows the sign-up
+    domain rule; people already admitted (invited, confirmed, imported) are placed wherever they are."""
     for row in rows:
-        if (
-            row.line_manager_email
-            and row.line_manager_email not in in_file
-            and row.line_manager_email not in existing
-        ):
+        if (row.email not in existing or row.email in unconfirmed) and not domain_is_allowed(row.email):
             result.errors.append(
                 ImportProblem(
                     row.line,
-                    f"line manager '{row.line_manager_email}' is not in this file or on the platform",
+                    f"'{email_domain(row.email)}' is not an email domain accounts can be created for "
+                    "(ALLOWED_SIGNUP_DOMAINS); invite people from other organisations, and import "
+                    "them once they have an account",
+                )
+            )
+
+
+def _check_managers(
+    rows: list[_Row], existing: dict[str, User], unconfirmed: set[str], result: ImportResult
+) -> None:
+    """Every line manager exists (in the file or on the platform, confirmed) and no chain loops."""
+    in_file = {row.email: row for row in rows}
+    for row in rows:
+        manager = row.line_manager_email
+        if not manager or manager in in_file:
+            continue
+        if manager not in existing:
+            result.errors.append(
+                ImportProblem(row.line, f"line manager '{manager}' is not in this file or on the platform")
+            )
+        elif manager in unconfirmed:
+            result.errors.append(
+                ImportProblem(
+                    row.line,
+                    f"line manager '{manager}' signed up but never confirmed the address, so may not be "
+                    "the person HR means; add them to this file and the import takes the account over",
                 )
             )
 
@@ -411,14 +520,9 @@ def _load_chain(manager_of: dict[str, str], existing: dict[str, User]) -> None:
     """Fetch platform people further up the management chains, so loops through them are seen."""
     frontier = {manager for manager in manager_of.values() if manager not in existing}
     while frontier:
-        found = (
-            User.objects.annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=frontier)
-            .select_related("profile__line_manager")
-        )
+        found = _users_by_email(frontier)
         frontier = set()
-        for user in found:
-            email = user.email.lower()
+        for email, user in found.items():
             existing.setdefault(email, user)
             if _has_profile(user) and user.profile.line_manager_id and email not in manager_of:
                 manager = user.profile.line_manager.email.lower()
@@ -435,7 +539,7 @@ def _has_profile(user: User) -> bool:
     return True
 
 
-def _changes(row: _Row, user: User | None) -> ImportChange:
+def _changes(row: _Row, user: User | None, *, takes_over: bool) -> ImportChange:
     if user is None:
         return ImportChange(row.line, row.email, "create")
     profile = user.profile if _has_profile(user) else None
@@ -454,11 +558,17 @@ def _changes(row: _Row, user: User | None) -> ImportChange:
         "active": (profile.active if profile else None, row.active),
     }
     changed = tuple(name for name, (old, new) in pairs.items() if old != new)
+    if takes_over:
+        changed = (TAKEN_OVER, *changed)
     return ImportChange(row.line, row.email, "update" if changed else "unchanged", changed)
 
 
-def staff_import(*, data: bytes, dry_run: bool = False) -> ImportResult:
-    """Check an HR export and, when every row is good and this is not a dry run, apply it."""
+def staff_import(*, data: bytes, dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
+    """Check an HR export and, when every row is good and this is not a dry run, apply it.
+
+    `progress(rows_done, rows_total)` is called every PROGRESS_EVERY rows checked and once
+    at the end (after the writes have committed).
+    """
     result = ImportResult(dry_run=dry_run)
     try:
         text = _decode(data)
@@ -469,76 +579,175 @@ def staff_import(*, data: bytes, dry_run: bool = False) -> ImportResult:
     if not raw_rows and not result.errors:
         result.errors.append(ImportProblem(0, "The file has a header line but no people in it."))
         return result
-    result.rows = len(raw_rows)
+    result.rows = total = len(raw_rows)
 
     lookup = _Lookup()
     rows: list[_Row] = []
     first_line: dict[str, int] = {}
-    for line, values in raw_rows:
+    for done, (line, values) in enumerate(raw_rows, start=1):
         row = _check_row(line, values, lookup, result)
         email = values.get("email", "").strip().lower()
         if email and email in first_line:
             result.errors.append(
                 ImportProblem(line, f"{email} appears again (first on line {first_line[email]})")
             )
-            continue
-        if email:
-            first_line[email] = line
-        if row is not None:
-            rows.append(row)
+        else:
+            if email:
+                first_line[email] = line
+            if row is not None:
+                rows.append(row)
+        if progress is not None and done % PROGRESS_EVERY == 0 and done < total:
+            progress(done, total)
 
-    emails = [row.email for row in rows]
-    existing = {
-        user.email.lower(): user
-        for user in User.objects.annotate(email_lower=Lower("email"))
-        .filter(email_lower__in=emails)
-        .select_related("profile__line_manager")
-    }
-    _check_managers(rows, existing, result)
+    existing = _users_by_email(
+        [row.email for row in rows] + [row.line_manager_email for row in rows if row.line_manager_email]
+    )
+    unconfirmed = _unconfirmed_sign_ups(existing)
+    _check_domains(rows, existing, unconfirmed, result)
+    _check_managers(rows, existing, unconfirmed, result)
     result.errors.sort(key=lambda problem: problem.line)
-    result.warnings.sort(key=lambda problem: problem.line)
     if result.errors:
         result.changes = []
         return result
-    result.changes = [_changes(row, existing.get(row.email)) for row in rows]
+    result.changes = [
+        _changes(row, existing.get(row.email), takes_over=row.email in unconfirmed) for row in rows
+    ]
+    for change in result.changes:
+        if TAKEN_OVER in change.fields:
+            result.warnings.append(
+                ImportProblem(
+                    change.line,
+                    f"{change.email} signed up but never confirmed the address: the import takes the "
+                    "account over as the person HR names (the password chosen at sign-up is removed; "
+                    "they set one with 'Forgot password')",
+                )
+            )
+    result.warnings.sort(key=lambda problem: problem.line)
     if not dry_run:
-        _apply(rows, existing, result)
+        _apply(rows, existing, unconfirmed, result)
+    if progress is not None:
+        progress(total, total)
     return result
 
 
 @transaction.atomic
-def _apply(rows: list[_Row], existing: dict[str, User], result: ImportResult) -> None:
+def _apply(rows: list[_Row], existing: dict[str, User], unconfirmed: set[str], result: ImportResult) -> None:
+    """Write every created or changed row with one query per kind of write (in batches)."""
+    from allauth.account.models import EmailAddress
+
     action = {change.email: change.action for change in result.changes}
-    users: dict[str, User] = dict(existing)
-    profiles: dict[str, StaffProfile] = {}
-    for row in rows:
-        if action[row.email] == "unchanged":
-            continue
-        user = users.get(row.email)
-        if user is None:
-            user = User.objects.create_user(
-                email=row.email, password=None, first_name=row.first_name, last_name=row.last_name
-            )
-            email_address_verify(user=user)
-            users[row.email] = user
-        else:
-            user.first_name, user.last_name = row.first_name, row.last_name
+    writes = [row for row in rows if action[row.email] != "unchanged"]
+    if not writes:
+        return
+    now = timezone.now()
+
+    created = [
+        User(
+            email=row.email,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            is_active=row.active,
+            password=make_password(None),
+        )
+        for row in writes
+        if row.email not in existing
+    ]
+    User.objects.bulk_create(created, batch_size=WRITE_BATCH)
+    users = {**existing, **{user.email: user for user in created}}
+
+    updated = [existing[row.email] for row in writes if row.email in existing]
+    by_email = {row.email: row for row in writes}
+    for user in updated:
+        row = by_email[user.email.lower()]
+        user.first_name, user.last_name = row.first_name, row.last_name
         if not user.is_superuser:
             user.is_active = row.active
-        user.save(update_fields=["first_name", "last_name", "is_active"])
-        profile = user.profile if _has_profile(user) else StaffProfile(user=user)
-        profile.job_title, profile.role, profile.team = row.job_title, row.role, row.team
-        profile.agency, profile.start_date, profile.active = row.agency, row.start_date, row.active
-        profile.line_manager = None if not row.line_manager_email else profile.line_manager
-        profile.save()
-        profiles[row.email] = profile
-    # Second pass: line managers may be later in the file, so they exist only now.
-    for row in rows:
-        profile = profiles.get(row.email)
-        if profile is None:
-            continue
-        manager = users[row.line_manager_email] if row.line_manager_email else None
-        if profile.line_manager_id != (manager.pk if manager else None):
-            profile.line_manager = manager
-            profile.save(update_fields=["line_manager", "updated_at"])
-        role_groups_sync(user=profile.user)
+    User.objects.bulk_update(updated, ["first_name", "last_name", "is_active"], batch_size=WRITE_BATCH)
+
+    # Unconfirmed sign-ups become the person HR names: the self-chosen password goes, and with
+    # their address records go any confirmation links (HMAC keys name the record) and sessions.
+    taken_over = [user for user in updated if user.email.lower() in unconfirmed]
+    if taken_over:
+        for user in taken_over:
+            user.set_unusable_password()
+        User.objects.bulk_update(taken_over, ["password"], batch_size=WRITE_BATCH)
+        EmailAddress.objects.filter(user__in=taken_over).delete()
+        _sessions_void(user_ids={user.pk for user in taken_over})
+    EmailAddress.objects.bulk_create(
+        [
+            EmailAddress(user=user, email=user.email, verified=True, primary=True)
+            for user in [*created, *taken_over]
+        ],
+        batch_size=WRITE_BATCH,
+    )
+
+    new_profiles: list[StaffProfile] = []
+    changed_profiles: list[StaffProfile] = []
+    managers_before: set[int] = set()
+    for row in writes:
+        user = users[row.email]
+        if row.email in existing and _has_profile(user):
+            profile = user.profile
+            changed_profiles.append(profile)
+            if profile.line_manager_id:
+                managers_before.add(profile.line_manager_id)
+        else:
+            profile = StaffProfile(user=user)
+            new_profiles.append(profile)
+        profile.job_title, profile.start_date, profile.active = row.job_title, row.start_date, row.active
+        profile.role_id = row.role.pk
+        profile.team_id = row.team.pk if row.team else None
+        profile.agency_id = row.agency.pk if row.agency else None
+        profile.line_manager_id = users[row.line_manager_email].pk if row.line_manager_email else None
+        profile.updated_at = now
+    StaffProfile.objects.bulk_create(new_profiles, batch_size=WRITE_BATCH)
+    StaffProfile.objects.bulk_update(
+        changed_profiles,
+        ["job_title", "role", "team", "agency", "line_manager", "start_date", "active", "updated_at"],
+        batch_size=WRITE_BATCH,
+    )
+
+    user_ids = [users[row.email].pk for row in writes]
+    role_groups_sync_many(user_ids=user_ids)
+    managers = managers_before | {
+        users[row.line_manager_email].pk for row in writes if row.line_manager_email
+    }
+    _cached_people_forget(user_ids=user_ids, manager_ids=managers)
+    transaction.on_commit(
+        lambda: people_changed.send(sender="cms.people.staff_import", user_ids=list(user_ids))
+    )
+
+
+def _cached_people_forget(*, user_ids: list[int], manager_ids: set[int]) -> None:
+    """Forget the cached sign-in rows and frame facts of everyone written, now and after commit
+    (bulk writes send no post_save, so cms.people.apps and cms.core.signals do not see them)."""
+    keys = [user_cache_key(user_id) for user_id in user_ids]
+    keys += [people_facts_cache_key(user_id) for user_id in {*user_ids, *manager_ids}]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _sessions_void(*, user_ids: set[int]) -> None:
+    """End every session signed in as, or part-way through signing in as, these people.
+
+    Sessions are scanned (there is no index by user), which is fine for the rare takeover.
+    """
+    from allauth.account.internal.stagekit import LOGIN_SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+    from django.contrib.sessions.models import Session
+
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    if not issubclass(store_class, DatabaseSessionStore):
+        return  # sessions not kept server-side: the changed password hash ends signed-in ones
+    wanted = {str(user_id) for user_id in user_ids}
+    doomed = []
+    for key, data in Session.objects.filter(expire_date__gt=timezone.now()).values_list(
+        "session_key", "session_data"
+    ):
+        session = store_class().decode(data)
+        pending = session.get(LOGIN_SESSION_KEY)
+        pending_user = str(pending.get("user_pk")) if isinstance(pending, dict) else None
+        if str(session.get(SESSION_KEY)) in wanted or pending_user in wanted:
+            doomed.append(key)
+    for key in doomed:
+        store_class(session_key=key).delete()

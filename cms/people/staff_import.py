@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from importlib import import_module
 
 from django.conf import settings
@@ -50,7 +51,7 @@ from cms.core.selectors import people_facts_cache_key
 from cms.people import conf
 from cms.people.adapters import domain_is_allowed, email_domain
 from cms.people.middleware import user_cache_key
-from cms.people.models import Agency, Invitation, Role, StaffProfile, Team, User
+from cms.people.models import Agency, Invitation, Role, StaffImportJob, StaffProfile, Team, User
 from cms.people.services import role_groups_sync_many
 from cms.people.signals import people_changed
 
@@ -95,6 +96,11 @@ WRITE_BATCH = 2000
 TAKEN_OVER = "sign-in (unconfirmed sign-up taken over)"
 
 Progress = Callable[[int, int], None]
+# A job not heard from for this long (no progress written) has lost its worker.
+JOB_STALLED_AFTER = timedelta(minutes=15)
+RECENT_JOBS = 20
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -751,3 +757,67 @@ def _sessions_void(*, user_ids: set[int]) -> None:
             doomed.append(key)
     for key in doomed:
         store_class(session_key=key).delete()
+
+
+# Big imports run as Celery jobs (cms.people.tasks): confirmed in the admin, run by a worker.
+
+
+def staff_import_job_create(*, data: bytes, file_name: str, created_by: User | None, rows_total: int = 0):
+    """Keep a checked file as a job and queue it for a worker after commit."""
+    from cms.people.tasks import staff_import_job_queue
+
+    job = StaffImportJob.objects.create(
+        data=data, file_name=file_name[:255], created_by=created_by, rows_total=rows_total
+    )
+    staff_import_job_queue(job_id=job.pk)
+    return job
+
+
+def staff_import_job_run(*, job_id: int) -> str:
+    """Run a queued job: the file is checked again (the platform may have changed since the
+    admin's check) and applied, all or nothing. Every ending is kept as the job's outcome."""
+    job = StaffImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.finished:
+        return "gone" if job is None else job.status
+    jobs = StaffImportJob.objects.filter(pk=job_id)
+    jobs.update(status=StaffImportJob.Status.RUNNING, started_at=timezone.now(), updated_at=timezone.now())
+
+    def progress(done: int, total: int) -> None:
+        jobs.update(rows_done=done, rows_total=total, updated_at=timezone.now())
+
+    try:
+        result = staff_import(data=bytes(job.data), progress=progress)
+    except Exception:
+        logger.exception("staff import job %s failed", job_id)
+        status = StaffImportJob.Status.FAILED
+        summary = (
+            "The import stopped because of an unexpected error, and nothing was imported. "
+            "Try again; if it happens again, ask an administrator to check the worker's log."
+        )
+        outcome: dict = {"errors": [[0, summary]]}
+    else:
+        status = StaffImportJob.Status.SUCCEEDED if result.ok else StaffImportJob.Status.FAILED
+        summary, outcome = result.summary(), result.as_dict()
+    jobs.update(
+        status=status,
+        summary=summary[:500],
+        outcome=outcome,
+        data=b"",
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    return status
+
+
+def staff_import_job_stalled(*, job: StaffImportJob) -> bool:
+    """Whether an unfinished job has gone quiet for so long that its worker must have stopped."""
+    return not job.finished and job.updated_at < timezone.now() - JOB_STALLED_AFTER
+
+
+def staff_import_jobs_recent() -> list[StaffImportJob]:
+    """The latest imports, newest first, for everyone who may import (an L&D team tool)."""
+    return list(
+        StaffImportJob.objects.defer("data")
+        .select_related("created_by")
+        .order_by("-created_at")[:RECENT_JOBS]
+    )

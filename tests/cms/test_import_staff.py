@@ -749,3 +749,41 @@ def test_a_leaver_imported_is_signed_out_of_the_cached_sign_in_at_once(organisat
         )
     )
     assert cache.get(user_cache_key(ann.pk)) is None
+
+
+# Big imports run as Celery jobs
+
+
+def test_a_confirmed_import_runs_in_the_celery_worker_and_keeps_its_outcome(organisation, celery_worker):
+    """L&D confirm a 500-person export: a worker imports it, counting rows, and the outcome is kept."""
+    from cms.people.models import StaffImportJob
+    from cms.people.staff_import import staff_import_job_create
+    from tests.conftest import wait_for
+
+    ld = staff_member(role=roles.LEARNING_AND_DEVELOPMENT)
+    job = staff_import_job_create(data=big_file(500), file_name="county.csv", created_by=ld)
+    finished = wait_for(
+        lambda: StaffImportJob.objects.filter(pk=job.pk, status="succeeded").first(), timeout=60
+    )
+    assert (finished.rows_done, finished.rows_total) == (500, 500)
+    assert finished.summary == "500 row(s): 500 were created, 0 were updated, 0 unchanged."
+    assert finished.outcome["created"] == 500
+    assert finished.started_at <= finished.finished_at
+    assert bytes(finished.data) == b""
+    assert StaffProfile.objects.filter(user__email__startswith="p0").count() == 500
+
+
+def test_a_bad_file_through_the_worker_ends_as_not_imported_with_every_line(organisation, celery_worker):
+    """A file the worker refuses is kept as an outcome naming each bad line; nothing is written."""
+    from cms.people.models import StaffImportJob
+    from cms.people.staff_import import staff_import_job_create
+    from tests.conftest import wait_for
+
+    data = csv_bytes(
+        "a@oxfordshire.gov.uk,A,One,,Wizard,,occ,,", "=1+1@oxfordshire.gov.uk,B,Two,,Social worker,,occ,,"
+    )
+    job = staff_import_job_create(data=data, file_name="bad.csv", created_by=None)
+    failed = wait_for(lambda: StaffImportJob.objects.filter(pk=job.pk, status="failed").first(), timeout=60)
+    assert failed.summary == "2 problem(s) found; nothing was imported."
+    assert [line for line, _ in failed.outcome["errors"]] == [2, 3]
+    assert not User.objects.filter(email="a@oxfordshire.gov.uk").exists()

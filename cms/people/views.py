@@ -181,6 +181,4 @@ class StaffImportJobProgressView(StaffImportPermissionMixin, View):
 
     def get(self, request, *args, **kwargs):
         job = get_object_or_404(StaffImportJob.objects.defer("data"), pk=kwargs["pk"])
-        response = JsonResponse(_job_state(job))
-        response["Cache-Control"] = "no-store"
-        return response
+        return JsonResponse(_job_state(job))

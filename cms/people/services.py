@@ -57,6 +57,8 @@ MEDIA_PERMISSIONS = [
     "wagtaildocs.change_document",
     "wagtaildocs.choose_document",
 ]
+# role_groups_sync_many reads whole tables, rather than pass ids, from this many people.
+BULK_READ_ALL_FROM = 2000
 SNIPPET_EDITOR_ACTIONS = ["add", "change", "delete", "view"]
 SNIPPET_LEAD_ACTIONS = [*SNIPPET_EDITOR_ACTIONS, "publish", "lock", "unlock"]
 
@@ -229,15 +231,21 @@ def role_groups_sync_many(*, user_ids: Iterable[int]) -> None:
 
     from cms.core.selectors import people_facts_cache_key
 
-    ids = list(user_ids)
+    ids = set(user_ids)
     if not ids:
         return
-    people = User.objects.filter(pk__in=ids, is_superuser=False).values_list(
-        "pk", "profile__pk", "profile__active", "profile__role__slug"
-    )
+    # For thousands of people, reading everyone once beats sending every id in the query.
+    everyone = len(ids) >= BULK_READ_ALL_FROM
+    people = User.objects.filter(is_superuser=False)
+    memberships = User.groups.through.objects.filter(group__name__in=roles.ROLE_MANAGED_GROUPS)
+    if not everyone:
+        people, memberships = people.filter(pk__in=list(ids)), memberships.filter(user_id__in=list(ids))
     wanted = {
         pk: set(_role_groups_wanted(has_profile=profile_pk is not None, active=bool(active), role_slug=slug))
-        for pk, profile_pk, active, slug in people
+        for pk, profile_pk, active, slug in people.values_list(
+            "pk", "profile__pk", "profile__active", "profile__role__slug"
+        )
+        if pk in ids
     }
     if not wanted:
         return
@@ -246,10 +254,9 @@ def role_groups_sync_many(*, user_ids: Iterable[int]) -> None:
         groups[name] = Group.objects.get_or_create(name=name)[0]
     membership = User.groups.through
     current: dict[int, set[str]] = {pk: set() for pk in wanted}
-    for user_id, name in membership.objects.filter(
-        user_id__in=list(wanted), group__name__in=roles.ROLE_MANAGED_GROUPS
-    ).values_list("user_id", "group__name"):
-        current[user_id].add(name)
+    for user_id, name in memberships.values_list("user_id", "group__name"):
+        if user_id in current:
+            current[user_id].add(name)
     removals: dict[str, list[int]] = {}
     additions = []
     for user_id, names in wanted.items():

@@ -448,6 +448,17 @@ PERSON_FIELDS = (
 )
 # Above this many addresses, reading everyone once is cheaper than sending them all in a query.
 WHOLE_TABLE_FROM = 2000
+# A profile's placement, in the order the import writes it.
+PLACEMENT = (
+    "job_title",
+    "role_id",
+    "team_id",
+    "agency_id",
+    "line_manager_id",
+    "start_date",
+    "active",
+    "updated_at",
+)
 
 
 def _users_by_email(emails: Iterable[str]) -> dict[str, _Person]:
@@ -680,6 +691,7 @@ def _apply(
     writes = [row for row in rows if action[row.email] != "unchanged"]
     if not writes:
         return
+    by_email = {row.email: row for row in writes}
     now = timezone.now()
 
     created = [
@@ -702,63 +714,52 @@ def _apply(
         person = existing.get(row.email)
         if person is not None:
             active = person.is_active if person.is_superuser else row.active
-            updated.append(
-                User(
-                    pk=person.pk,
-                    email=person.email,
-                    first_name=row.first_name,
-                    last_name=row.last_name,
-                    is_active=active,
-                )
-            )
-    _rows_update(User, updated, ["first_name", "last_name", "is_active"])
+            updated.append((person.pk, row.first_name, row.last_name, active))
+    _rows_update(User, ["first_name", "last_name", "is_active"], updated)
 
     # Unconfirmed sign-ups become the person HR names: the self-chosen password goes, and with
     # their address records go any confirmation links (HMAC keys name the record) and sessions.
-    taken_over = [user for user in updated if user.email.lower() in unconfirmed]
+    taken_over = [existing[email] for email in sorted(unconfirmed) if email in by_email]
     if taken_over:
-        for user in taken_over:
-            user.set_unusable_password()
-        _rows_update(User, taken_over, ["password"])
-        EmailAddress.objects.filter(user_id__in=[user.pk for user in taken_over]).delete()
-        _sessions_void(user_ids={user.pk for user in taken_over})
+        _rows_update(User, ["password"], [(person.pk, make_password(None)) for person in taken_over])
+        EmailAddress.objects.filter(user_id__in=[person.pk for person in taken_over]).delete()
+        _sessions_void(user_ids={person.pk for person in taken_over})
     EmailAddress.objects.bulk_create(
         [
-            EmailAddress(user_id=user.pk, email=user.email, verified=True, primary=True)
-            for user in [*created, *taken_over]
+            EmailAddress(user_id=pk, email=email, verified=True, primary=True)
+            for pk, email in [
+                *((user.pk, user.email) for user in created),
+                *((person.pk, person.email) for person in taken_over),
+            ]
         ],
         batch_size=WRITE_BATCH,
     )
 
     new_profiles: list[StaffProfile] = []
-    changed_profiles: list[StaffProfile] = []
+    changed_profiles: list[tuple] = []
     managers_before: set[int] = set()
     for row in writes:
         person = existing.get(row.email)
-        profile = StaffProfile(
-            user_id=user_ids[row.email],
-            job_title=row.job_title,
-            role_id=row.role.pk,
-            team_id=row.team.pk if row.team else None,
-            agency_id=row.agency.pk if row.agency else None,
-            line_manager_id=user_ids[row.line_manager_email] if row.line_manager_email else None,
-            start_date=row.start_date,
-            active=row.active,
-            updated_at=now,
+        placement = (
+            row.job_title,
+            row.role.pk,
+            row.team.pk if row.team else None,
+            row.agency.pk if row.agency else None,
+            user_ids[row.line_manager_email] if row.line_manager_email else None,
+            row.start_date,
+            row.active,
+            now,
         )
         if person is not None and person.profile_pk is not None:
-            profile.pk = person.profile_pk
-            changed_profiles.append(profile)
+            changed_profiles.append((person.profile_pk, *placement))
             if person.line_manager_email in user_ids:
                 managers_before.add(user_ids[person.line_manager_email])
         else:
-            new_profiles.append(profile)
+            new_profiles.append(
+                StaffProfile(user_id=user_ids[row.email], **dict(zip(PLACEMENT, placement, strict=True)))
+            )
     StaffProfile.objects.bulk_create(new_profiles, batch_size=WRITE_BATCH)
-    _rows_update(
-        StaffProfile,
-        changed_profiles,
-        ["job_title", "role", "team", "agency", "line_manager", "start_date", "active", "updated_at"],
-    )
+    _rows_update(StaffProfile, list(PLACEMENT), changed_profiles)
 
     written = [user_ids[row.email] for row in writes]
     role_groups_sync_many(user_ids=written)
@@ -771,50 +772,53 @@ def _apply(
     )
 
 
-def _rows_update(model, objects: list, fields: list[str]) -> None:
-    """Save `fields` of many rows by primary key: one UPDATE ... FROM (VALUES ...) per batch.
+def _rows_update(model, fields: list[str], rows: list[tuple]) -> None:
+    """Set `fields` (attribute names) of many rows given as (pk, *values), with one statement.
 
     Django's bulk_update writes a CASE with a branch per row for each field, which
-    PostgreSQL evaluates row by row (quadratic: minutes for 10,000 people); joining a list
-    of values is linear. PostgreSQL and SQLite (3.33+) both support it.
+    PostgreSQL evaluates row by row (quadratic: minutes for 10,000 people). Joining a list
+    of values is linear: on PostgreSQL the values travel as one array per column (so the
+    driver does not parse thousands of placeholders); elsewhere (SQLite 3.33+) as
+    UPDATE ... FROM (VALUES ...), in batches.
     """
-    if not objects:
+    if not rows:
         return
     opts = model._meta
-    columns = [opts.get_field(name) for name in fields]
+    columns = [opts.pk, *(next(f for f in opts.concrete_fields if f.attname == name) for name in fields)]
     quote = connection.ops.quote_name
-    cast = connection.vendor == "postgresql"
-
-    def placeholder(column) -> str:
-        return f"%s::{column.db_type(connection)}" if cast else "%s"
-
-    row_sql = "(" + ", ".join([placeholder(opts.pk), *(placeholder(column) for column in columns)]) + ")"
+    table, key = quote(opts.db_table), quote(opts.pk.column)
     assignments = ", ".join(
-        f"{quote(column.column)} = v.column{index}" for index, column in enumerate(columns, start=2)
+        f"{quote(column.column)} = v.column{index}" for index, column in enumerate(columns[1:], start=2)
     )
+    prepared = [
+        [column.get_db_prep_save(value, connection) for column, value in zip(columns, row, strict=True)]
+        for row in rows
+    ]
     with connection.cursor() as cursor:
-        for start in range(0, len(objects), WRITE_BATCH):
-            batch = objects[start : start + WRITE_BATCH]
-            params: list = []
-            for obj in batch:
-                params.append(opts.pk.get_db_prep_save(obj.pk, connection))
-                params += [
-                    column.get_db_prep_save(getattr(obj, column.attname), connection) for column in columns
-                ]
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{column.db_type(connection)}[]" for column in columns)
+            names = ", ".join(f"column{index}" for index in range(1, len(columns) + 1))
             cursor.execute(
-                f"UPDATE {quote(opts.db_table)} SET {assignments} "  # noqa: S608 - names from the model, values as parameters
-                f"FROM (VALUES {', '.join([row_sql] * len(batch))}) AS v "
-                f"WHERE {quote(opts.db_table)}.{quote(opts.pk.column)} = v.column1",
-                params,
+                f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS v({names}) "  # noqa: S608 - names from the model, values as parameters
+                f"WHERE {table}.{key} = v.column1",
+                [list(values) for values in zip(*prepared, strict=True)],
+            )
+            return
+        row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        for start in range(0, len(prepared), WRITE_BATCH):
+            batch = prepared[start : start + WRITE_BATCH]
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row_sql] * len(batch))}) AS v "  # noqa: S608 - names from the model, values as parameters
+                f"WHERE {table}.{key} = v.column1",
+                [value for values in batch for value in values],
             )
 
 
 def _cached_people_forget(*, user_ids: list[int], manager_ids: set[int]) -> None:
-    """Forget the cached sign-in rows and frame facts of everyone written, now and after commit
+    """Forget the cached sign-in rows and frame facts of everyone written, once committed
     (bulk writes send no post_save, so cms.people.apps and cms.core.signals do not see them)."""
     keys = [user_cache_key(user_id) for user_id in user_ids]
     keys += [people_facts_cache_key(user_id) for user_id in {*user_ids, *manager_ids}]
-    cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 

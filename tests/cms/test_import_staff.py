@@ -735,7 +735,9 @@ def test_people_changed_is_sent_after_commit_with_everyone_created_or_changed(
     assert received == [sorted([ann.pk, new.pk])]
 
 
-def test_a_leaver_imported_is_signed_out_of_the_cached_sign_in_at_once(organisation, site_caches):
+def test_a_leaver_imported_is_signed_out_of_the_cached_sign_in_at_once(
+    organisation, site_caches, django_capture_on_commit_callbacks
+):
     """The sign-in cache forgets people the import deactivates (bulk writes send no post_save)."""
     from django.core.cache import cache
 
@@ -745,13 +747,14 @@ def test_a_leaver_imported_is_signed_out_of_the_cached_sign_in_at_once(organisat
     ann = User.objects.get(email="ann.able@oxfordshire.gov.uk")
     cache.set(user_cache_key(ann.pk), ann, 300)
     header = HEADER.rstrip("\n") + ",active\n"
-    staff_import(
-        data=csv_bytes(
-            "ann.able@oxfordshire.gov.uk,Ann,Able,Social worker,Social worker,FS Banbury,"
-            "Oxfordshire County Council,tm@oxfordshire.gov.uk,01/09/2024,false",
-            header=header,
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_import(
+            data=csv_bytes(
+                "ann.able@oxfordshire.gov.uk,Ann,Able,Social worker,Social worker,FS Banbury,"
+                "Oxfordshire County Council,tm@oxfordshire.gov.uk,01/09/2024,false",
+                header=header,
+            )
         )
-    )
     assert cache.get(user_cache_key(ann.pk)) is None
 
 
@@ -791,3 +794,27 @@ def test_a_bad_file_through_the_worker_ends_as_not_imported_with_every_line(orga
     assert failed.summary == "2 problem(s) found; nothing was imported."
     assert [line for line, _ in failed.outcome["errors"]] == [2, 3]
     assert not User.objects.filter(email="a@oxfordshire.gov.uk").exists()
+
+
+def test_big_imports_read_whole_tables_and_touch_only_the_people_in_the_file(organisation, monkeypatch):
+    """Above a size the import reads everyone at once instead of listing addresses: people outside
+    the file keep their groups and profile exactly."""
+    from cms.people import services
+    from cms.people import staff_import as module
+
+    monkeypatch.setattr(module, "WHOLE_TABLE_FROM", 1)
+    monkeypatch.setattr(services, "BULK_READ_ALL_FROM", 1)
+    bystander = staff_member(
+        email="tom@oxfordshire.gov.uk", role=roles.TEAM_MANAGER, team=organisation["witney"]
+    )
+    before = set(bystander.groups.values_list("name", flat=True))
+    result = staff_import(data=GOOD)
+    assert result.ok, errors_of(result)
+    assert set(User.objects.get(email="tm@oxfordshire.gov.uk").groups.values_list("name", flat=True)) == {
+        roles.GROUP_STAFF,
+        roles.GROUP_TEAM_MANAGERS,
+    }
+    assert set(bystander.groups.values_list("name", flat=True)) == before
+    bystander.profile.refresh_from_db()
+    assert bystander.profile.team == organisation["witney"]
+    assert staff_import(data=GOOD).unchanged == 3

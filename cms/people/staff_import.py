@@ -822,6 +822,18 @@ def _cached_people_forget(*, user_ids: list[int], manager_ids: set[int]) -> None
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 
+def _pending_user(pending) -> int | None:
+    """The user a session is part-way through signing in (allauth keeps their id in base 36)."""
+    from allauth.account.utils import url_str_to_user_pk
+
+    if not isinstance(pending, dict) or not pending.get("user_pk"):
+        return None
+    try:
+        return url_str_to_user_pk(pending["user_pk"])
+    except (ValueError, TypeError):
+        return None
+
+
 def _sessions_void(*, user_ids: set[int]) -> None:
     """End every session signed in as, or part-way through signing in as, these people.
 
@@ -840,9 +852,10 @@ def _sessions_void(*, user_ids: set[int]) -> None:
         "session_key", "session_data"
     ):
         session = store_class().decode(data)
-        pending = session.get(LOGIN_SESSION_KEY)
-        pending_user = str(pending.get("user_pk")) if isinstance(pending, dict) else None
-        if str(session.get(SESSION_KEY)) in wanted or pending_user in wanted:
+        if (
+            str(session.get(SESSION_KEY)) in wanted
+            or _pending_user(session.get(LOGIN_SESSION_KEY)) in user_ids
+        ):
             doomed.append(key)
     for key in doomed:
         store_class(session_key=key).delete()

@@ -235,7 +235,7 @@ def main() -> None:
     first, moved = folder / "hr-export-10k.csv", folder / "hr-export-10k-moved.csv"
     first.write_text(hr_export(teams), encoding="utf-8")
     moved.write_text(hr_export(teams, move=True), encoding="utf-8")
-    figures: dict[str, float | int] = {}
+    figures: dict[str, float | int | str] = {}
 
     figures["staff_import_10k_s"] = round(command_run(first), 2)
     print(f"bench: created in {figures['staff_import_10k_s']} s", flush=True)
@@ -265,7 +265,7 @@ def main() -> None:
         raise SystemExit(f"the job ended {status}: {job.summary}")
     print(f"bench: job: {job.summary}", flush=True)
     figures["staff_import_job_queries"] = len(queries.captured_queries)
-    figures["staff_import_queries_per_row"] = round(len(queries.captured_queries) / PEOPLE, 4)
+    figures["staff_import_queries_per_row"] = f"{len(queries.captured_queries) / PEOPLE:.4f}"
     bench.print_figures(figures)
 
 

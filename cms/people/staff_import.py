@@ -292,7 +292,7 @@ def _read_rows(text: str, result: ImportResult) -> list[tuple[int, dict[str, str
     if extra:
         result.warnings.append(ImportProblem(1, "ignored column(s): " + ", ".join(extra[:20])))
 
-    rows = []
+    rows: list[tuple[int, dict[str, str]]] = []
     previous_end = reader.line_num
     while True:
         start = previous_end + 1
@@ -864,7 +864,9 @@ def _sessions_void(*, user_ids: set[int]) -> None:
 # Big imports run as Celery jobs (cms.people.tasks): confirmed in the admin, run by a worker.
 
 
-def staff_import_job_create(*, data: bytes, file_name: str, created_by: User | None, rows_total: int = 0):
+def staff_import_job_create(
+    *, data: bytes, file_name: str, created_by: User | None, rows_total: int = 0
+) -> StaffImportJob:
     """Keep a checked file as a job and queue it for a worker after commit."""
     from cms.people.tasks import staff_import_job_queue
 

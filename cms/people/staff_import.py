@@ -12,27 +12,47 @@ accept and refuse exactly the same files.
   sign-in stopped). People absent from the file are left exactly as they are: an
   HR export is often partial (one agency, one locality), so absence proves nothing.
 - Untrusted input: UTF-8 (with or without a byte-order mark) only, caps on bytes and
-  rows, binary files refused, and text that a spreadsheet would run as a formula
-  (a leading =, +, -, @, tab or carriage return) is stored with a leading apostrophe.
+  rows, binary files refused. Names and job titles are stored exactly as typed: every
+  export neutralises spreadsheet formulas on the way out (cms.core.spreadsheets).
+- Emails must be plain addresses (letters, digits and . _ % + - ' before the @, never a
+  formula character first, a real-looking domain), and an address that would get a new
+  account must be in a domain the sign-up rules allow (cms.people.adapters).
+- Adoption: an account that signed itself up and never confirmed its address (so has never
+  signed in, and whoever made it chose its password) is taken over as the person HR names:
+  its password is made unusable and its confirmation keys and sessions are voided, then it
+  is placed like any imported account. The pre-registrant gains nothing.
+- Speed: a constant number of queries whatever the file's size (bulk reads and writes, one
+  query per kind of write); `progress(done, total)` is called every PROGRESS_EVERY rows
+  checked. After commit, `people_changed` is sent with everyone created or changed.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from importlib import import_module
+from typing import NamedTuple
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import transaction
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 
-from cms.core.spreadsheets import spreadsheet_safe
+from cms.core.selectors import people_facts_cache_key
 from cms.people import conf
-from cms.people.models import Agency, Role, StaffProfile, Team, User
-from cms.people.services import email_address_verify, role_groups_sync
+from cms.people.adapters import domain_is_allowed, email_domain
+from cms.people.middleware import user_cache_key
+from cms.people.models import Agency, Invitation, Role, StaffImportJob, StaffProfile, Team, User
+from cms.people.services import role_groups_sync_many
+from cms.people.signals import people_changed
 
 # Canonical column -> the header spellings accepted (compared after normalising case,
 # spaces, underscores and hyphens).
@@ -66,6 +86,20 @@ MAX_LENGTHS = {"email": 254, "first_name": 150, "last_name": 150, "job_title": 1
 TRUE_WORDS = {"", "true", "yes", "y", "1", "active"}
 FALSE_WORDS = {"false", "no", "n", "0", "inactive", "left", "leaver"}
 UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# A plain work address: what HR systems issue. Anything else in an HR export is a typo or an attack.
+EMAIL_LOCAL_PART = re.compile(r"^[a-z0-9._%+'-]{1,64}$")
+EMAIL_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+FORMULA_STARTS = ("=", "+", "-", "@")
+PROGRESS_EVERY = 500
+WRITE_BATCH = 2000
+TAKEN_OVER = "sign-in (unconfirmed sign-up taken over)"
+
+Progress = Callable[[int, int], None]
+# A job not heard from for this long (no progress written) has lost its worker.
+JOB_STALLED_AFTER = timedelta(minutes=15)
+RECENT_JOBS = 20
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -111,6 +145,22 @@ class ImportResult:
     @property
     def unchanged(self) -> int:
         return self.count("unchanged")
+
+    @property
+    def taken_over(self) -> int:
+        return sum(1 for change in self.changes if TAKEN_OVER in change.fields)
+
+    def as_dict(self) -> dict:
+        """The outcome as JSON-ready data, as a staff import job keeps it."""
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "taken_over": self.taken_over,
+            "errors": [[problem.line, problem.message] for problem in self.errors],
+            "warnings": [[problem.line, problem.message] for problem in self.warnings],
+        }
 
     def summary(self) -> str:
         if not self.ok:
@@ -242,7 +292,7 @@ def _read_rows(text: str, result: ImportResult) -> list[tuple[int, dict[str, str
     if extra:
         result.warnings.append(ImportProblem(1, "ignored column(s): " + ", ".join(extra[:20])))
 
-    rows = []
+    rows: list[tuple[int, dict[str, str]]] = []
     previous_end = reader.line_num
     while True:
         start = previous_end + 1
@@ -268,6 +318,24 @@ def _read_rows(text: str, result: ImportResult) -> list[tuple[int, dict[str, str
     return rows
 
 
+def email_problem(email: str) -> str:
+    """Why `email` (lower-case) is not a plain work email address, or "" when it is one."""
+    local, at, domain = email.rpartition("@")
+    if not at or not local or not domain:
+        return "it needs a name, an @ and a domain"
+    if "@" in local:
+        return "it has more than one @"
+    if local.startswith(FORMULA_STARTS):
+        return f"it starts with {local[0]}, which a spreadsheet would run as a formula"
+    if not EMAIL_LOCAL_PART.match(local):
+        return "before the @ it may only have letters, digits and . _ % + - '"
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        return "a dot cannot start or end the name before the @, or follow another dot"
+    if not EMAIL_DOMAIN.match(domain):
+        return f"'{domain}' is not an email domain"
+    return ""
+
+
 def _check_row(line: int, values: dict[str, str], lookup: _Lookup, result: ImportResult) -> _Row | None:
     problems: list[str] = []
     for column, label in REQUIRED_VALUES.items():
@@ -279,10 +347,9 @@ def _check_row(line: int, values: dict[str, str], lookup: _Lookup, result: Impor
 
     email = values.get("email", "").lower()
     if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            problems.append(f"'{values['email']}' is not a valid email address")
+        reason = email_problem(email)
+        if reason:
+            problems.append(f"'{values['email']}' is not a valid email address: {reason}")
     role = agency = team = None
     if values.get("role"):
         role = lookup.roles.get(values["role"].lower())
@@ -315,11 +382,10 @@ def _check_row(line: int, values: dict[str, str], lookup: _Lookup, result: Impor
         problems.append(f"active '{values['active']}' must be true or false")
     manager_email = values.get("line_manager_email", "").lower()
     if manager_email:
-        try:
-            validate_email(manager_email)
-        except ValidationError:
+        reason = email_problem(manager_email)
+        if reason:
             problems.append(
-                f"line manager email '{values['line_manager_email']}' is not a valid email address"
+                f"line manager email '{values['line_manager_email']}' is not a valid email address: {reason}"
             )
             manager_email = ""
         if manager_email and manager_email == email:
@@ -329,22 +395,13 @@ def _check_row(line: int, values: dict[str, str], lookup: _Lookup, result: Impor
     if problems:
         result.errors.extend(ImportProblem(line, problem) for problem in problems)
         return None
-    texts = {}
-    for column in ("first_name", "last_name", "job_title"):
-        texts[column] = spreadsheet_safe(values.get(column, ""))
-        if texts[column] != values.get(column, ""):
-            result.warnings.append(
-                ImportProblem(
-                    line, f"{HEADER_LABELS[column]} starts with a formula character; stored as text"
-                )
-            )
     assert role is not None  # noqa: S101 - required above
     return _Row(
         line=line,
         email=email,
-        first_name=texts["first_name"][:150],
-        last_name=texts["last_name"][:150],
-        job_title=texts["job_title"][:120],
+        first_name=values.get("first_name", ""),
+        last_name=values.get("last_name", ""),
+        job_title=values.get("job_title", ""),
         role=role,
         team=team,
         agency=agency,
@@ -354,41 +411,154 @@ def _check_row(line: int, values: dict[str, str], lookup: _Lookup, result: Impor
     )
 
 
-def _check_managers(rows: list[_Row], existing: dict[str, User], result: ImportResult) -> None:
-    """Every line manager exists (in the file or on the platform) and no chain of managers loops."""
-    in_file = {row.email: row for row in rows}
-    known = set(in_file) | set(existing)
-    missing = {
-        row.line_manager_email
-        for row in rows
-        if row.line_manager_email and row.line_manager_email not in known
-    }
-    if missing:
-        found = (
-            User.objects.annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=missing)
-            .select_related("profile__line_manager")
+class _Person(NamedTuple):
+    """What the import needs of someone already on the platform (read as plain values: fast)."""
+
+    pk: int
+    email: str
+    first_name: str
+    last_name: str
+    is_active: bool
+    is_superuser: bool
+    profile_pk: int | None
+    job_title: str | None
+    role_id: int | None
+    team_id: int | None
+    agency_id: int | None
+    line_manager_email: str | None
+    start_date: date | None
+    active: bool | None
+
+
+PERSON_FIELDS = (
+    "pk",
+    "email",
+    "first_name",
+    "last_name",
+    "is_active",
+    "is_superuser",
+    "profile__pk",
+    "profile__job_title",
+    "profile__role_id",
+    "profile__team_id",
+    "profile__agency_id",
+    "profile__line_manager__email",
+    "profile__start_date",
+    "profile__active",
+)
+# Above this many addresses, reading everyone once is cheaper than sending them all in a query.
+WHOLE_TABLE_FROM = 2000
+# A profile's placement, in the order the import writes it.
+PLACEMENT = (
+    "job_title",
+    "role_id",
+    "team_id",
+    "agency_id",
+    "line_manager_id",
+    "start_date",
+    "active",
+    "updated_at",
+)
+
+
+def _users_by_email(emails: Iterable[str]) -> dict[str, _Person]:
+    """People with these (lower-case) addresses, with their profile, in one query."""
+    wanted = set(emails)
+    if not wanted:
+        return {}
+    people = User.objects.order_by()
+    if len(wanted) < WHOLE_TABLE_FROM:
+        people = people.annotate(email_lower=Lower("email")).filter(email_lower__in=list(wanted))
+    found = {}
+    for values in people.values_list(*PERSON_FIELDS):
+        person = _Person(*values)
+        email = person.email.lower()
+        if email in wanted:
+            manager = person.line_manager_email
+            found[email] = person._replace(line_manager_email=manager.lower() if manager else None)
+    return found
+
+
+def _unconfirmed_sign_ups(people: dict[str, _Person]) -> set[str]:
+    """The addresses among `people` of accounts that signed themselves up and never confirmed.
+
+    Such an account has an allauth address record, none of its addresses verified, came
+    through no invitation and no single sign-on, and is no superuser. Mandatory
+    verification means it has never signed in, and whoever created it chose its password.
+    Unconfirmed address records are few (sign-ups in their first days), so they are read first.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+
+    candidates = {person.pk: email for email, person in people.items() if not person.is_superuser}
+    if not candidates:
+        return set()
+    suspects = set(EmailAddress.objects.filter(verified=False).values_list("user_id", flat=True)) & set(
+        candidates
+    )
+    if suspects:
+        suspects -= set(
+            EmailAddress.objects.filter(user_id__in=list(suspects), verified=True).values_list(
+                "user_id", flat=True
+            )
         )
-        for user in found:
-            existing[user.email.lower()] = user
+    if suspects:
+        suspects -= set(
+            Invitation.objects.filter(accepted_user_id__in=list(suspects)).values_list(
+                "accepted_user_id", flat=True
+            )
+        )
+    if suspects:
+        suspects -= set(
+            SocialAccount.objects.filter(user_id__in=list(suspects)).values_list("user_id", flat=True)
+        )
+    return {candidates[user_id] for user_id in suspects}
+
+
+def _check_domains(
+    rows: list[_Row], existing: dict[str, _Person], unconfirmed: set[str], result: ImportResult
+) -> None:
+    """An address that gets an account now (a new one, or a sign-up taken over) follows the sign-up
+    domain rule; people already admitted (invited, confirmed, imported) are placed wherever they are."""
     for row in rows:
-        if (
-            row.line_manager_email
-            and row.line_manager_email not in in_file
-            and row.line_manager_email not in existing
-        ):
+        if (row.email not in existing or row.email in unconfirmed) and not domain_is_allowed(row.email):
             result.errors.append(
                 ImportProblem(
                     row.line,
-                    f"line manager '{row.line_manager_email}' is not in this file or on the platform",
+                    f"'{email_domain(row.email)}' is not an email domain accounts can be created for "
+                    "(ALLOWED_SIGNUP_DOMAINS); invite people from other organisations, and import "
+                    "them once they have an account",
+                )
+            )
+
+
+def _check_managers(
+    rows: list[_Row], existing: dict[str, _Person], unconfirmed: set[str], result: ImportResult
+) -> None:
+    """Every line manager exists (in the file or on the platform, confirmed) and no chain loops."""
+    in_file = {row.email: row for row in rows}
+    for row in rows:
+        manager = row.line_manager_email
+        if not manager or manager in in_file:
+            continue
+        if manager not in existing:
+            result.errors.append(
+                ImportProblem(row.line, f"line manager '{manager}' is not in this file or on the platform")
+            )
+        elif manager in unconfirmed:
+            result.errors.append(
+                ImportProblem(
+                    row.line,
+                    f"line manager '{manager}' signed up but never confirmed the address, so may not be "
+                    "the person HR means; add them to this file and the import takes the account over",
                 )
             )
 
     # The managers after import: the file's rows, else what the platform holds.
     manager_of: dict[str, str] = {}
-    for email, user in existing.items():
-        if _has_profile(user) and user.profile.line_manager_id:
-            manager_of[email] = user.profile.line_manager.email.lower()
+    for email, person in existing.items():
+        if person.line_manager_email:
+            manager_of[email] = person.line_manager_email
     for row in rows:
         if row.line_manager_email:
             manager_of[row.email] = row.line_manager_email
@@ -407,58 +577,48 @@ def _check_managers(rows: list[_Row], existing: dict[str, User], result: ImportR
             )
 
 
-def _load_chain(manager_of: dict[str, str], existing: dict[str, User]) -> None:
+def _load_chain(manager_of: dict[str, str], existing: dict[str, _Person]) -> None:
     """Fetch platform people further up the management chains, so loops through them are seen."""
     frontier = {manager for manager in manager_of.values() if manager not in existing}
     while frontier:
-        found = (
-            User.objects.annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=frontier)
-            .select_related("profile__line_manager")
-        )
+        found = _users_by_email(frontier)
         frontier = set()
-        for user in found:
-            email = user.email.lower()
-            existing.setdefault(email, user)
-            if _has_profile(user) and user.profile.line_manager_id and email not in manager_of:
-                manager = user.profile.line_manager.email.lower()
+        for email, person in found.items():
+            existing.setdefault(email, person)
+            manager = person.line_manager_email
+            if manager and email not in manager_of:
                 manager_of[email] = manager
                 if manager not in existing:
                     frontier.add(manager)
 
 
-def _has_profile(user: User) -> bool:
-    try:
-        user.profile  # noqa: B018 - probing the reverse one-to-one
-    except StaffProfile.DoesNotExist:
-        return False
-    return True
-
-
-def _changes(row: _Row, user: User | None) -> ImportChange:
-    if user is None:
+def _changes(row: _Row, person: _Person | None, *, takes_over: bool) -> ImportChange:
+    if person is None:
         return ImportChange(row.line, row.email, "create")
-    profile = user.profile if _has_profile(user) else None
-    current_manager = (
-        profile.line_manager.email.lower() if profile is not None and profile.line_manager_id else ""
-    )
+    has_profile = person.profile_pk is not None
     pairs = {
-        "first name": (user.first_name, row.first_name),
-        "last name": (user.last_name, row.last_name),
-        "job title": (profile.job_title if profile else None, row.job_title),
-        "role": (profile.role_id if profile else None, row.role.pk),
-        "team": (profile.team_id if profile else None, row.team.pk if row.team else None),
-        "agency": (profile.agency_id if profile else None, row.agency.pk if row.agency else None),
-        "line manager": (current_manager if profile else None, row.line_manager_email),
-        "start date": (profile.start_date if profile else None, row.start_date),
-        "active": (profile.active if profile else None, row.active),
+        "first name": (person.first_name, row.first_name),
+        "last name": (person.last_name, row.last_name),
+        "job title": (person.job_title, row.job_title),
+        "role": (person.role_id, row.role.pk),
+        "team": (person.team_id, row.team.pk if row.team else None),
+        "agency": (person.agency_id, row.agency.pk if row.agency else None),
+        "line manager": ((person.line_manager_email or "") if has_profile else None, row.line_manager_email),
+        "start date": (person.start_date, row.start_date),
+        "active": (person.active, row.active),
     }
     changed = tuple(name for name, (old, new) in pairs.items() if old != new)
+    if takes_over:
+        changed = (TAKEN_OVER, *changed)
     return ImportChange(row.line, row.email, "update" if changed else "unchanged", changed)
 
 
-def staff_import(*, data: bytes, dry_run: bool = False) -> ImportResult:
-    """Check an HR export and, when every row is good and this is not a dry run, apply it."""
+def staff_import(*, data: bytes, dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
+    """Check an HR export and, when every row is good and this is not a dry run, apply it.
+
+    `progress(rows_done, rows_total)` is called every PROGRESS_EVERY rows checked and once
+    at the end (after the writes have committed).
+    """
     result = ImportResult(dry_run=dry_run)
     try:
         text = _decode(data)
@@ -469,76 +629,299 @@ def staff_import(*, data: bytes, dry_run: bool = False) -> ImportResult:
     if not raw_rows and not result.errors:
         result.errors.append(ImportProblem(0, "The file has a header line but no people in it."))
         return result
-    result.rows = len(raw_rows)
+    result.rows = total = len(raw_rows)
 
     lookup = _Lookup()
     rows: list[_Row] = []
     first_line: dict[str, int] = {}
-    for line, values in raw_rows:
+    for done, (line, values) in enumerate(raw_rows, start=1):
         row = _check_row(line, values, lookup, result)
         email = values.get("email", "").strip().lower()
         if email and email in first_line:
             result.errors.append(
                 ImportProblem(line, f"{email} appears again (first on line {first_line[email]})")
             )
-            continue
-        if email:
-            first_line[email] = line
-        if row is not None:
-            rows.append(row)
+        else:
+            if email:
+                first_line[email] = line
+            if row is not None:
+                rows.append(row)
+        if progress is not None and done % PROGRESS_EVERY == 0 and done < total:
+            progress(done, total)
 
-    emails = [row.email for row in rows]
-    existing = {
-        user.email.lower(): user
-        for user in User.objects.annotate(email_lower=Lower("email"))
-        .filter(email_lower__in=emails)
-        .select_related("profile__line_manager")
-    }
-    _check_managers(rows, existing, result)
+    existing = _users_by_email(
+        [row.email for row in rows] + [row.line_manager_email for row in rows if row.line_manager_email]
+    )
+    unconfirmed = _unconfirmed_sign_ups(existing)
+    _check_domains(rows, existing, unconfirmed, result)
+    _check_managers(rows, existing, unconfirmed, result)
     result.errors.sort(key=lambda problem: problem.line)
-    result.warnings.sort(key=lambda problem: problem.line)
     if result.errors:
         result.changes = []
         return result
-    result.changes = [_changes(row, existing.get(row.email)) for row in rows]
+    result.changes = [
+        _changes(row, existing.get(row.email), takes_over=row.email in unconfirmed) for row in rows
+    ]
+    for change in result.changes:
+        if TAKEN_OVER in change.fields:
+            result.warnings.append(
+                ImportProblem(
+                    change.line,
+                    f"{change.email} signed up but never confirmed the address: the import takes the "
+                    "account over as the person HR names (the password chosen at sign-up is removed; "
+                    "they set one with 'Forgot password')",
+                )
+            )
+    result.warnings.sort(key=lambda problem: problem.line)
     if not dry_run:
-        _apply(rows, existing, result)
+        _apply(rows, existing, unconfirmed, result)
+    if progress is not None:
+        progress(total, total)
     return result
 
 
 @transaction.atomic
-def _apply(rows: list[_Row], existing: dict[str, User], result: ImportResult) -> None:
+def _apply(
+    rows: list[_Row], existing: dict[str, _Person], unconfirmed: set[str], result: ImportResult
+) -> None:
+    """Write every created or changed row with one query per kind of write (in batches)."""
+    from allauth.account.models import EmailAddress
+
     action = {change.email: change.action for change in result.changes}
-    users: dict[str, User] = dict(existing)
-    profiles: dict[str, StaffProfile] = {}
-    for row in rows:
-        if action[row.email] == "unchanged":
-            continue
-        user = users.get(row.email)
-        if user is None:
-            user = User.objects.create_user(
-                email=row.email, password=None, first_name=row.first_name, last_name=row.last_name
-            )
-            email_address_verify(user=user)
-            users[row.email] = user
+    writes = [row for row in rows if action[row.email] != "unchanged"]
+    if not writes:
+        return
+    by_email = {row.email: row for row in writes}
+    now = timezone.now()
+
+    created = [
+        User(
+            email=row.email,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            is_active=row.active,
+            password=make_password(None),
+        )
+        for row in writes
+        if row.email not in existing
+    ]
+    User.objects.bulk_create(created, batch_size=WRITE_BATCH)
+    user_ids = {email: person.pk for email, person in existing.items()}
+    user_ids.update({user.email: user.pk for user in created})
+
+    updated = []
+    for row in writes:
+        person = existing.get(row.email)
+        if person is not None:
+            active = person.is_active if person.is_superuser else row.active
+            updated.append((person.pk, row.first_name, row.last_name, active))
+    _rows_update(User, ["first_name", "last_name", "is_active"], updated)
+
+    # Unconfirmed sign-ups become the person HR names: the self-chosen password goes, and with
+    # their address records go any confirmation links (HMAC keys name the record) and sessions.
+    taken_over = [existing[email] for email in sorted(unconfirmed) if email in by_email]
+    if taken_over:
+        _rows_update(User, ["password"], [(person.pk, make_password(None)) for person in taken_over])
+        EmailAddress.objects.filter(user_id__in=[person.pk for person in taken_over]).delete()
+        _sessions_void(user_ids={person.pk for person in taken_over})
+    EmailAddress.objects.bulk_create(
+        [
+            EmailAddress(user_id=pk, email=email, verified=True, primary=True)
+            for pk, email in [
+                *((user.pk, user.email) for user in created),
+                *((person.pk, person.email) for person in taken_over),
+            ]
+        ],
+        batch_size=WRITE_BATCH,
+    )
+
+    new_profiles: list[StaffProfile] = []
+    changed_profiles: list[tuple] = []
+    managers_before: set[int] = set()
+    for row in writes:
+        person = existing.get(row.email)
+        placement = (
+            row.job_title,
+            row.role.pk,
+            row.team.pk if row.team else None,
+            row.agency.pk if row.agency else None,
+            user_ids[row.line_manager_email] if row.line_manager_email else None,
+            row.start_date,
+            row.active,
+            now,
+        )
+        if person is not None and person.profile_pk is not None:
+            changed_profiles.append((person.profile_pk, *placement))
+            if person.line_manager_email in user_ids:
+                managers_before.add(user_ids[person.line_manager_email])
         else:
-            user.first_name, user.last_name = row.first_name, row.last_name
-        if not user.is_superuser:
-            user.is_active = row.active
-        user.save(update_fields=["first_name", "last_name", "is_active"])
-        profile = user.profile if _has_profile(user) else StaffProfile(user=user)
-        profile.job_title, profile.role, profile.team = row.job_title, row.role, row.team
-        profile.agency, profile.start_date, profile.active = row.agency, row.start_date, row.active
-        profile.line_manager = None if not row.line_manager_email else profile.line_manager
-        profile.save()
-        profiles[row.email] = profile
-    # Second pass: line managers may be later in the file, so they exist only now.
-    for row in rows:
-        profile = profiles.get(row.email)
-        if profile is None:
-            continue
-        manager = users[row.line_manager_email] if row.line_manager_email else None
-        if profile.line_manager_id != (manager.pk if manager else None):
-            profile.line_manager = manager
-            profile.save(update_fields=["line_manager", "updated_at"])
-        role_groups_sync(user=profile.user)
+            new_profiles.append(
+                StaffProfile(user_id=user_ids[row.email], **dict(zip(PLACEMENT, placement, strict=True)))
+            )
+    StaffProfile.objects.bulk_create(new_profiles, batch_size=WRITE_BATCH)
+    _rows_update(StaffProfile, list(PLACEMENT), changed_profiles)
+
+    written = [user_ids[row.email] for row in writes]
+    role_groups_sync_many(user_ids=written)
+    managers = managers_before | {
+        user_ids[row.line_manager_email] for row in writes if row.line_manager_email
+    }
+    _cached_people_forget(user_ids=written, manager_ids=managers)
+    transaction.on_commit(
+        lambda: people_changed.send(sender="cms.people.staff_import", user_ids=list(written))
+    )
+
+
+def _rows_update(model, fields: list[str], rows: list[tuple]) -> None:
+    """Set `fields` (attribute names) of many rows given as (pk, *values), with one statement.
+
+    Django's bulk_update writes a CASE with a branch per row for each field, which
+    PostgreSQL evaluates row by row (quadratic: minutes for 10,000 people). Joining a list
+    of values is linear: on PostgreSQL the values travel as one array per column (so the
+    driver does not parse thousands of placeholders); elsewhere (SQLite 3.33+) as
+    UPDATE ... FROM (VALUES ...), in batches.
+    """
+    if not rows:
+        return
+    opts = model._meta
+    columns = [opts.pk, *(next(f for f in opts.concrete_fields if f.attname == name) for name in fields)]
+    quote = connection.ops.quote_name
+    table, key = quote(opts.db_table), quote(opts.pk.column)
+    assignments = ", ".join(
+        f"{quote(column.column)} = v.column{index}" for index, column in enumerate(columns[1:], start=2)
+    )
+    prepared = [
+        [column.get_db_prep_save(value, connection) for column, value in zip(columns, row, strict=True)]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{column.db_type(connection)}[]" for column in columns)
+            names = ", ".join(f"column{index}" for index in range(1, len(columns) + 1))
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS v({names}) "  # noqa: S608 - names from the model, values as parameters
+                f"WHERE {table}.{key} = v.column1",
+                [list(values) for values in zip(*prepared, strict=True)],
+            )
+            return
+        row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        for start in range(0, len(prepared), WRITE_BATCH):
+            batch = prepared[start : start + WRITE_BATCH]
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row_sql] * len(batch))}) AS v "  # noqa: S608 - names from the model, values as parameters
+                f"WHERE {table}.{key} = v.column1",
+                [value for values in batch for value in values],
+            )
+
+
+def _cached_people_forget(*, user_ids: list[int], manager_ids: set[int]) -> None:
+    """Forget the cached sign-in rows and frame facts of everyone written, once committed
+    (bulk writes send no post_save, so cms.people.apps and cms.core.signals do not see them)."""
+    keys = [user_cache_key(user_id) for user_id in user_ids]
+    keys += [people_facts_cache_key(user_id) for user_id in {*user_ids, *manager_ids}]
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _pending_user(pending) -> int | None:
+    """The user a session is part-way through signing in (allauth keeps their id in base 36)."""
+    from allauth.account.utils import url_str_to_user_pk
+
+    if not isinstance(pending, dict) or not pending.get("user_pk"):
+        return None
+    try:
+        return url_str_to_user_pk(pending["user_pk"])
+    except (ValueError, TypeError):
+        return None
+
+
+def _sessions_void(*, user_ids: set[int]) -> None:
+    """End every session signed in as, or part-way through signing in as, these people.
+
+    Sessions are scanned (there is no index by user), which is fine for the rare takeover.
+    """
+    from allauth.account.internal.stagekit import LOGIN_SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+    from django.contrib.sessions.models import Session
+
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    if not issubclass(store_class, DatabaseSessionStore):
+        return  # sessions not kept server-side: the changed password hash ends signed-in ones
+    wanted = {str(user_id) for user_id in user_ids}
+    doomed = []
+    for key, data in Session.objects.filter(expire_date__gt=timezone.now()).values_list(
+        "session_key", "session_data"
+    ):
+        session = store_class().decode(data)
+        if (
+            str(session.get(SESSION_KEY)) in wanted
+            or _pending_user(session.get(LOGIN_SESSION_KEY)) in user_ids
+        ):
+            doomed.append(key)
+    for key in doomed:
+        store_class(session_key=key).delete()
+
+
+# Big imports run as Celery jobs (cms.people.tasks): confirmed in the admin, run by a worker.
+
+
+def staff_import_job_create(
+    *, data: bytes, file_name: str, created_by: User | None, rows_total: int = 0
+) -> StaffImportJob:
+    """Keep a checked file as a job and queue it for a worker after commit."""
+    from cms.people.tasks import staff_import_job_queue
+
+    job = StaffImportJob.objects.create(
+        data=data, file_name=file_name[:255], created_by=created_by, rows_total=rows_total
+    )
+    staff_import_job_queue(job_id=job.pk)
+    return job
+
+
+def staff_import_job_run(*, job_id: int) -> str:
+    """Run a queued job: the file is checked again (the platform may have changed since the
+    admin's check) and applied, all or nothing. Every ending is kept as the job's outcome."""
+    job = StaffImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.finished:
+        return "gone" if job is None else job.status
+    jobs = StaffImportJob.objects.filter(pk=job_id)
+    jobs.update(status=StaffImportJob.Status.RUNNING, started_at=timezone.now(), updated_at=timezone.now())
+
+    def progress(done: int, total: int) -> None:
+        jobs.update(rows_done=done, rows_total=total, updated_at=timezone.now())
+
+    try:
+        result = staff_import(data=bytes(job.data), progress=progress)
+    except Exception:
+        logger.exception("staff import job %s failed", job_id)
+        status = StaffImportJob.Status.FAILED
+        summary = (
+            "The import stopped because of an unexpected error, and nothing was imported. "
+            "Try again; if it happens again, ask an administrator to check the worker's log."
+        )
+        outcome: dict = {"errors": [[0, summary]]}
+    else:
+        status = StaffImportJob.Status.SUCCEEDED if result.ok else StaffImportJob.Status.FAILED
+        summary, outcome = result.summary(), result.as_dict()
+    jobs.update(
+        status=status,
+        summary=summary[:500],
+        outcome=outcome,
+        data=b"",
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    return status
+
+
+def staff_import_job_stalled(*, job: StaffImportJob) -> bool:
+    """Whether an unfinished job has gone quiet for so long that its worker must have stopped."""
+    return not job.finished and job.updated_at < timezone.now() - JOB_STALLED_AFTER
+
+
+def staff_import_jobs_recent() -> list[StaffImportJob]:
+    """The latest imports, newest first, for everyone who may import (an L&D team tool)."""
+    return list(
+        StaffImportJob.objects.defer("data")
+        .select_related("created_by")
+        .order_by("-created_at")[:RECENT_JOBS]
+    )

@@ -20,7 +20,12 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from cms.core.spreadsheets import SafeSpreadsheetExportMixin
 from cms.people.forms import StaffProfileAdminForm
 from cms.people.models import Agency, StaffProfile, Team
-from cms.people.views import StaffImportView, user_can_import_staff
+from cms.people.views import (
+    StaffImportJobProgressView,
+    StaffImportJobView,
+    StaffImportView,
+    user_can_import_staff,
+)
 
 
 def _start_date(profile: StaffProfile) -> str:
@@ -190,7 +195,11 @@ class StaffImportViewSet(ViewSet):
     menu_item_class = StaffImportMenuItem
 
     def get_urlpatterns(self):
-        return [path("", StaffImportView.as_view(), name="index")]
+        return [
+            path("", StaffImportView.as_view(), name="index"),
+            path("jobs/<int:pk>/", StaffImportJobView.as_view(), name="job"),
+            path("jobs/<int:pk>/progress/", StaffImportJobProgressView.as_view(), name="job_progress"),
+        ]
 
 
 class PeopleViewSetGroup(ViewSetGroup):

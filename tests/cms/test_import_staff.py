@@ -1,10 +1,11 @@
 """Staff import from an HR export: the service, `manage.py import_staff`, and hostile files."""
 
 import io
+import uuid
 from datetime import date
 
 import pytest
-from allauth.account.models import EmailAddress
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.core.management import CommandError, call_command
 
 from cms.people import conf, roles
@@ -305,8 +306,8 @@ def test_empty_and_binary_files_are_refused(organisation, data, message):
     assert result.errors[0].message.startswith(message)
 
 
-def test_spreadsheet_formulas_in_names_are_stored_as_text(organisation):
-    """A name like =HYPERLINK(...) must never run when someone opens an export in Excel."""
+def test_names_that_look_like_formulas_are_stored_exactly_as_typed(organisation):
+    """A name like =HYPERLINK(...) is kept as HR typed it: exports neutralise it on the way out."""
     result = staff_import(
         data=csv_bytes(
             'evil@oxfordshire.gov.uk,"=HYPERLINK(""http://x"")",+Smith,@SUM(A1),Social worker,,occ,,',
@@ -314,11 +315,21 @@ def test_spreadsheet_formulas_in_names_are_stored_as_text(organisation):
         )
     )
     assert result.ok, errors_of(result)
+    assert result.warnings == []
     evil = User.objects.get(email="evil@oxfordshire.gov.uk")
-    assert evil.first_name == '\'=HYPERLINK("http://x")'
-    assert evil.last_name == "'+Smith"
-    assert evil.profile.job_title == "'@SUM(A1)"
-    assert any("formula character" in str(warning) for warning in result.warnings)
+    assert (evil.first_name, evil.last_name) == ('=HYPERLINK("http://x")', "+Smith")
+    assert evil.profile.job_title == "@SUM(A1)"
+    dash = User.objects.get(email="dash@oxfordshire.gov.uk")
+    assert (dash.last_name, dash.profile.job_title) == ("-Lee", "-")
+    assert (
+        staff_import(
+            data=csv_bytes(
+                'evil@oxfordshire.gov.uk,"=HYPERLINK(""http://x"")",+Smith,@SUM(A1),Social worker,,occ,,',
+                "dash@oxfordshire.gov.uk,Ann,-Lee,-,Social worker,,occ,,",
+            )
+        ).unchanged
+        == 2
+    )
 
 
 def test_too_many_rows_is_refused(organisation, monkeypatch):
@@ -339,16 +350,10 @@ def test_import_is_one_transaction(organisation, monkeypatch):
     """A failure while writing (say, the database going away) leaves nobody half-imported."""
     from cms.people import staff_import as module
 
-    calls = {"n": 0}
-    real_sync = module.role_groups_sync
+    def failing_sync(*, user_ids):
+        raise RuntimeError("database went away")
 
-    def failing_sync(*, user):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("database went away")
-        real_sync(user=user)
-
-    monkeypatch.setattr(module, "role_groups_sync", failing_sync)
+    monkeypatch.setattr(module, "role_groups_sync_many", failing_sync)
     with pytest.raises(RuntimeError):
         staff_import(data=GOOD)
     assert not User.objects.exists()
@@ -422,3 +427,394 @@ def test_superuser_imported_as_leaver_keeps_sign_in(organisation):
     staff_import(data=csv_bytes("admin@oxfordshire.gov.uk,Ad,Min,,Social worker,,occ,,,no", header=header))
     admin.refresh_from_db()
     assert admin.is_active
+
+
+# Who the import may adopt
+
+SIGNUP_PASSWORD = "an-attacker-chose-this-77"
+TARA = (
+    "tm@oxfordshire.gov.uk,Tara,Mann,Team manager,Team manager,FS Banbury,occ,,2019-04-01",
+    "sw@oxfordshire.gov.uk,Sam,Wells,Social worker,Social worker,FS Banbury,occ,tm@oxfordshire.gov.uk,",
+)
+
+
+def self_sign_up(client, email: str) -> User:
+    """Sign up through the public form, as anyone can with an allowed domain (not confirmed)."""
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "first_name": "Mallory",
+            "last_name": "Prereg",
+            "email": email,
+            "password1": SIGNUP_PASSWORD,
+            "password2": SIGNUP_PASSWORD,
+        },
+        REMOTE_ADDR=f"10.12.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250 + 1}",  # rate limits of its own
+    )
+    assert response.status_code == 302
+    return User.objects.get(email=email)
+
+
+def test_unconfirmed_self_sign_up_is_taken_over_and_the_pre_registrant_gains_nothing(
+    client, home_page, organisation, mailoutbox
+):
+    """Someone pre-registers a team manager's address before HR's import: the import gives the
+    account to the person HR names; the password, confirmation link and session they hold are dead."""
+    squatter = self_sign_up(client, "tm@oxfordshire.gov.uk")
+    old_address = EmailAddress.objects.get(user=squatter)
+    confirm_link = f"/accounts/confirm-email/{EmailConfirmationHMAC(old_address).key}/"
+    assert client.session.get("account_login")  # part-way through signing in
+
+    check = staff_import(data=csv_bytes(*TARA), dry_run=True)
+    assert check.ok, errors_of(check)
+    takeover = check.changes[0]
+    assert takeover.action == "update"
+    assert "sign-in (unconfirmed sign-up taken over)" in takeover.fields
+    assert any("never confirmed the address" in str(warning) for warning in check.warnings)
+
+    result = staff_import(data=csv_bytes(*TARA))
+    assert result.ok, errors_of(result)
+    assert (result.created, result.updated, result.taken_over) == (1, 1, 1)
+    tara = User.objects.get(pk=squatter.pk)
+    assert (tara.first_name, tara.last_name) == ("Tara", "Mann")
+    assert not tara.has_usable_password()
+    assert tara.profile.role.slug == roles.TEAM_MANAGER
+    assert tara.profile.team == organisation["banbury"]
+    assert User.objects.get(email="sw@oxfordshire.gov.uk").profile.line_manager == tara
+    address = EmailAddress.objects.get(user=tara)
+    assert address.verified and address.primary and address.pk != old_address.pk
+
+    # The pre-registrant: their session was ended, their password and their link do nothing.
+    assert "account_login" not in client.session
+    client.post(confirm_link)
+    assert "_auth_user_id" not in client.session
+    assert EmailAddress.objects.get(user=tara).pk == address.pk
+    client.post("/accounts/login/", {"login": "tm@oxfordshire.gov.uk", "password": SIGNUP_PASSWORD})
+    assert "_auth_user_id" not in client.session
+    # Tara herself gets in the way every imported person does: by resetting the password.
+    client.post("/accounts/password/reset/", {"email": "tm@oxfordshire.gov.uk"})
+    assert "/accounts/password/reset/key/" in mailoutbox[-1].body
+
+
+def test_confirmed_self_sign_up_is_updated_and_keeps_their_password(client, home_page, organisation):
+    """A team manager who signed up and confirmed their address is HR's person: placed, password kept."""
+    user = self_sign_up(client, "tm@oxfordshire.gov.uk")
+    EmailAddress.objects.filter(user=user).update(verified=True)
+    result = staff_import(data=csv_bytes(*TARA))
+    assert result.ok, errors_of(result)
+    assert result.taken_over == 0
+    user.refresh_from_db()
+    assert user.check_password(SIGNUP_PASSWORD)
+    assert user.profile.role.slug == roles.TEAM_MANAGER
+    assert result.warnings == []
+
+
+def test_invited_account_outside_the_domains_is_updated_and_keeps_their_password(organisation):
+    """A charity worker who joined by invitation is placed by the import; their sign-in is untouched."""
+    from cms.people.invitations import invitation_accept, invitation_send
+
+    sent = invitation_send(email="kim@charity.org.uk", invited_by=None)
+    kim = UserFactory(email="kim@charity.org.uk")
+    EmailAddress.objects.create(user=kim, email=kim.email, verified=True, primary=True)
+    invitation_accept(invitation=sent.invitation, user=kim)
+    result = staff_import(data=csv_bytes("kim@charity.org.uk,Kim,Lee,,Social worker,FS Banbury,occ,,"))
+    assert result.ok, errors_of(result)
+    assert [change.action for change in result.changes] == ["update"]
+    kim.refresh_from_db()
+    assert kim.check_password("correct-horse-battery-staple")
+    assert kim.profile.team == organisation["banbury"]
+
+
+def test_an_invited_account_that_never_confirmed_is_not_taken_over(organisation):
+    """An invitation proves the address, so an account made from one is HR's person even unconfirmed."""
+    from cms.people.invitations import invitation_accept, invitation_send
+
+    sent = invitation_send(email="kim@oxfordshire.gov.uk", invited_by=None)
+    kim = UserFactory(email="kim@oxfordshire.gov.uk")
+    EmailAddress.objects.create(user=kim, email=kim.email, verified=False, primary=True)
+    invitation_accept(invitation=sent.invitation, user=kim)
+    result = staff_import(data=csv_bytes("kim@oxfordshire.gov.uk,Kim,Lee,,Social worker,,occ,,"))
+    assert result.ok and result.taken_over == 0
+    kim.refresh_from_db()
+    assert kim.has_usable_password()
+
+
+def test_someone_imported_before_is_updated_not_taken_over(organisation):
+    """Last week's import made Ann; this week's moves her team and nothing about her sign-in."""
+    staff_import(data=GOOD)
+    ann = User.objects.get(email="ann.able@oxfordshire.gov.uk")
+    ann.set_password("her-own-password-123")
+    ann.save()
+    moved = GOOD.decode().replace(
+        "Social worker,FS Banbury,Oxfordshire County Council",
+        "Social worker,FS Witney,Oxfordshire County Council",
+    )
+    result = staff_import(data=moved.encode())
+    assert result.ok, errors_of(result)
+    assert (result.updated, result.taken_over) == (1, 0)
+    ann.refresh_from_db()
+    assert ann.check_password("her-own-password-123")
+    assert ann.profile.team == organisation["witney"]
+
+
+def test_an_unconfirmed_sign_up_cannot_become_a_line_manager_from_outside_the_file(
+    client, home_page, organisation
+):
+    """A pre-registered manager's address named only as line manager is refused, not trusted."""
+    squatter = self_sign_up(client, "tm@oxfordshire.gov.uk")
+    result = staff_import(data=csv_bytes(TARA[1]))
+    assert errors_of(result) == [
+        "line 2: line manager 'tm@oxfordshire.gov.uk' signed up but never confirmed the address, so "
+        "may not be the person HR means; add them to this file and the import takes the account over"
+    ]
+    assert not User.objects.filter(email="sw@oxfordshire.gov.uk").exists()
+    squatter.refresh_from_db()
+    assert squatter.check_password(SIGNUP_PASSWORD)
+
+
+# Which addresses the import accepts
+
+
+def test_new_people_outside_the_sign_up_domains_are_refused(organisation):
+    """HR cannot create an account the sign-up rules would not: partners outside them are invited."""
+    result = staff_import(
+        data=csv_bytes(
+            "ok@oxfordshire.gov.uk,O,K,,Social worker,,occ,,",
+            "kim@charity.org.uk,Kim,Lee,,Social worker,,occ,,",
+            "x@oxfordshire.gov.uk.evil.com,X,Y,,Social worker,,occ,,",
+        )
+    )
+    assert [(error.line, error.message.split(" is not")[0]) for error in result.errors] == [
+        (3, "'charity.org.uk'"),
+        (4, "'oxfordshire.gov.uk.evil.com'"),
+    ]
+    assert "ALLOWED_SIGNUP_DOMAINS" in result.errors[0].message
+    assert not User.objects.exists()
+
+
+def test_sign_up_domains_are_the_settings_the_adapter_reads(organisation, settings):
+    """One rule: adding a partner's domain to ALLOWED_SIGNUP_DOMAINS lets the import create them too."""
+    settings.ALLOWED_SIGNUP_DOMAINS = [*settings.ALLOWED_SIGNUP_DOMAINS, "charity.org.uk"]
+    result = staff_import(data=csv_bytes("kim@charity.org.uk,Kim,Lee,,Social worker,,occ,,"))
+    assert result.ok, errors_of(result)
+
+
+@pytest.mark.parametrize(
+    ("email", "reason"),
+    [
+        ("=1+1@oxfordshire.gov.uk", "it starts with =, which a spreadsheet would run as a formula"),
+        ("+cmd@oxfordshire.gov.uk", "it starts with +"),
+        ("-2+3@oxfordshire.gov.uk", "it starts with -"),
+        ('"a b"@oxfordshire.gov.uk', "before the @ it may only have letters, digits"),
+        ("a<script>@oxfordshire.gov.uk", "before the @ it may only have letters, digits"),
+        ("a|calc@oxfordshire.gov.uk", "before the @ it may only have letters, digits"),
+        ("ann@oxfordshire", "'oxfordshire' is not an email domain"),
+        ("ann@-oxfordshire.gov.uk", "'-oxfordshire.gov.uk' is not an email domain"),
+        ("ann@[127.0.0.1]", "'[127.0.0.1]' is not an email domain"),
+        ("ann@@oxfordshire.gov.uk", "it has more than one @"),
+        ("@oxfordshire.gov.uk", "it needs a name, an @ and a domain"),
+        (".ann@oxfordshire.gov.uk", "a dot cannot start or end the name before the @"),
+        ("ann.@oxfordshire.gov.uk", "a dot cannot start or end the name before the @"),
+        (
+            "ann..lee@oxfordshire.gov.uk",
+            "a dot cannot start or end the name before the @, or follow another dot",
+        ),
+    ],
+)
+def test_hostile_and_odd_email_addresses_are_refused_with_the_reason(organisation, email, reason):
+    """An HR export naming `=1+1@...` or similar is refused on its line; nothing is written."""
+    result = staff_import(
+        data=csv_bytes(f'"{email.replace(chr(34), chr(34) * 2)}",X,Y,,Social worker,,occ,,')
+    )
+    assert [error.line for error in result.errors] == [2]
+    assert "is not a valid email address: " + reason in result.errors[0].message, errors_of(result)
+    assert not User.objects.exists()
+
+
+def test_hostile_line_manager_email_is_refused_too(organisation):
+    result = staff_import(
+        data=csv_bytes("a@oxfordshire.gov.uk,A,B,,Social worker,,occ,=1+1@oxfordshire.gov.uk,")
+    )
+    assert errors_of(result) == [
+        "line 2: line manager email '=1+1@oxfordshire.gov.uk' is not a valid email address: it starts "
+        "with =, which a spreadsheet would run as a formula"
+    ]
+
+
+def test_plain_addresses_with_apostrophes_plus_and_percent_are_accepted(organisation):
+    """Real addresses: O'Brien, sub-addressing and the odd percent sign."""
+    result = staff_import(
+        data=csv_bytes(
+            "sean.o'brien@oxfordshire.gov.uk,Seán,O'Brien,,Social worker,,occ,,",
+            "ann+hr@oxfordshire.gov.uk,Ann,Lee,,Social worker,,occ,,",
+            "bo_b%x-y@nhs.net,Bo,B,,Social worker,,occ,,",
+        )
+    )
+    assert result.ok, errors_of(result)
+    assert result.created == 3
+
+
+# Speed: a constant number of queries
+
+
+def big_file(count: int, *, team: str = "FS Banbury") -> bytes:
+    """`count` people: a team manager every ten, managing the next nine (later lines)."""
+    rows = []
+    for n in range(count):
+        manager = "" if n % 10 == 0 else f"p{n - n % 10:04d}@oxfordshire.gov.uk"
+        role = "Team manager" if n % 10 == 0 else "Social worker"
+        rows.append(f"p{n:04d}@oxfordshire.gov.uk,P,{n:04d},,{role},{team},occ,{manager},2024-09-01")
+    return csv_bytes(*rows)
+
+
+@pytest.mark.parametrize("count", [50, 500])
+def test_import_uses_the_same_few_queries_for_50_or_500_people(
+    organisation, count, django_assert_max_num_queries
+):
+    """Importing a locality or the whole county costs the same number of queries: create, then move."""
+    with django_assert_max_num_queries(16):
+        created = staff_import(data=big_file(count))
+    assert created.created == count, errors_of(created)
+    with django_assert_max_num_queries(16):
+        moved = staff_import(data=big_file(count, team="FS Witney"))
+    assert moved.updated == count
+    with django_assert_max_num_queries(7):
+        again = staff_import(data=big_file(count, team="FS Witney"))
+    assert again.unchanged == count
+    assert User.objects.get(email="p0011@oxfordshire.gov.uk").profile.line_manager.email == (
+        "p0010@oxfordshire.gov.uk"
+    )
+    assert User.objects.get(email="p0010@oxfordshire.gov.uk").groups.count() == 2
+
+
+def test_progress_is_reported_while_checking_and_at_the_end(organisation, monkeypatch):
+    """A long import says how far it has got: every PROGRESS_EVERY rows checked, then done."""
+    from cms.people import staff_import as module
+
+    monkeypatch.setattr(module, "PROGRESS_EVERY", 20)
+    seen = []
+    staff_import(data=big_file(50), progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(20, 50), (40, 50), (50, 50)]
+
+
+# Records follow people
+
+
+def test_people_changed_is_sent_after_commit_with_everyone_created_or_changed(
+    organisation, django_capture_on_commit_callbacks
+):
+    """Learning refreshes enrolments for the people the import created or changed, not the unchanged."""
+    from cms.people.signals import people_changed
+
+    staff_import(data=GOOD)
+    received = []
+
+    def receiver(sender, user_ids, **kwargs):
+        received.append(sorted(user_ids))
+
+    people_changed.connect(receiver)
+    try:
+        header = HEADER.rstrip("\n") + ",active\n"
+        with django_capture_on_commit_callbacks(execute=True):
+            staff_import(
+                data=csv_bytes(
+                    "ann.able@oxfordshire.gov.uk,Ann,Able,Social worker,Social worker,FS Banbury,"
+                    "Oxfordshire County Council,tm@oxfordshire.gov.uk,01/09/2024,false",
+                    "tm@oxfordshire.gov.uk,Tara,Mann,Team manager,team-manager,fs-banbury,occ,,"
+                    "2019-04-01,true",
+                    "new@oxfordshire.gov.uk,Nia,New,,Social worker,,occ,,,true",
+                    header=header,
+                )
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            staff_import(data=GOOD, dry_run=True)
+    finally:
+        people_changed.disconnect(receiver)
+    ann = User.objects.get(email="ann.able@oxfordshire.gov.uk")
+    new = User.objects.get(email="new@oxfordshire.gov.uk")
+    assert received == [sorted([ann.pk, new.pk])]
+
+
+def test_a_leaver_imported_is_signed_out_of_the_cached_sign_in_at_once(
+    organisation, site_caches, django_capture_on_commit_callbacks
+):
+    """The sign-in cache forgets people the import deactivates (bulk writes send no post_save)."""
+    from django.core.cache import cache
+
+    from cms.people.middleware import user_cache_key
+
+    staff_import(data=GOOD)
+    ann = User.objects.get(email="ann.able@oxfordshire.gov.uk")
+    cache.set(user_cache_key(ann.pk), ann, 300)
+    header = HEADER.rstrip("\n") + ",active\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_import(
+            data=csv_bytes(
+                "ann.able@oxfordshire.gov.uk,Ann,Able,Social worker,Social worker,FS Banbury,"
+                "Oxfordshire County Council,tm@oxfordshire.gov.uk,01/09/2024,false",
+                header=header,
+            )
+        )
+    assert cache.get(user_cache_key(ann.pk)) is None
+
+
+# Big imports run as Celery jobs
+
+
+def test_a_confirmed_import_runs_in_the_celery_worker_and_keeps_its_outcome(organisation, celery_worker):
+    """L&D confirm a 500-person export: a worker imports it, counting rows, and the outcome is kept."""
+    from cms.people.models import StaffImportJob
+    from cms.people.staff_import import staff_import_job_create
+    from tests.conftest import wait_for
+
+    ld = staff_member(role=roles.LEARNING_AND_DEVELOPMENT)
+    job = staff_import_job_create(data=big_file(500), file_name="county.csv", created_by=ld)
+    finished = wait_for(
+        lambda: StaffImportJob.objects.filter(pk=job.pk, status="succeeded").first(), timeout=60
+    )
+    assert (finished.rows_done, finished.rows_total) == (500, 500)
+    assert finished.summary == "500 row(s): 500 were created, 0 were updated, 0 unchanged."
+    assert finished.outcome["created"] == 500
+    assert finished.started_at <= finished.finished_at
+    assert bytes(finished.data) == b""
+    assert StaffProfile.objects.filter(user__email__startswith="p0").count() == 500
+
+
+def test_a_bad_file_through_the_worker_ends_as_not_imported_with_every_line(organisation, celery_worker):
+    """A file the worker refuses is kept as an outcome naming each bad line; nothing is written."""
+    from cms.people.models import StaffImportJob
+    from cms.people.staff_import import staff_import_job_create
+    from tests.conftest import wait_for
+
+    data = csv_bytes(
+        "a@oxfordshire.gov.uk,A,One,,Wizard,,occ,,", "=1+1@oxfordshire.gov.uk,B,Two,,Social worker,,occ,,"
+    )
+    job = staff_import_job_create(data=data, file_name="bad.csv", created_by=None)
+    failed = wait_for(lambda: StaffImportJob.objects.filter(pk=job.pk, status="failed").first(), timeout=60)
+    assert failed.summary == "2 problem(s) found; nothing was imported."
+    assert [line for line, _ in failed.outcome["errors"]] == [2, 3]
+    assert not User.objects.filter(email="a@oxfordshire.gov.uk").exists()
+
+
+def test_big_imports_read_whole_tables_and_touch_only_the_people_in_the_file(organisation, monkeypatch):
+    """Above a size the import reads everyone at once instead of listing addresses: people outside
+    the file keep their groups and profile exactly."""
+    from cms.people import services
+    from cms.people import staff_import as module
+
+    monkeypatch.setattr(module, "WHOLE_TABLE_FROM", 1)
+    monkeypatch.setattr(services, "BULK_READ_ALL_FROM", 1)
+    bystander = staff_member(
+        email="tom@oxfordshire.gov.uk", role=roles.TEAM_MANAGER, team=organisation["witney"]
+    )
+    before = set(bystander.groups.values_list("name", flat=True))
+    result = staff_import(data=GOOD)
+    assert result.ok, errors_of(result)
+    assert set(User.objects.get(email="tm@oxfordshire.gov.uk").groups.values_list("name", flat=True)) == {
+        roles.GROUP_STAFF,
+        roles.GROUP_TEAM_MANAGERS,
+    }
+    assert set(bystander.groups.values_list("name", flat=True)) == before
+    bystander.profile.refresh_from_db()
+    assert bystander.profile.team == organisation["witney"]
+    assert staff_import(data=GOOD).unchanged == 3

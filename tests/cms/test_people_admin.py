@@ -4,7 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cms.people import roles
-from cms.people.models import StaffProfile, User
+from cms.people.models import StaffImportJob, StaffProfile, User
+from cms.people.staff_import import staff_import_job_run
 from tests.cms.factories import (
     AgencyFactory,
     TeamFactory,
@@ -261,9 +262,10 @@ def test_upload_with_bad_lines_shows_each_in_an_error_summary_and_writes_nothing
     assert User.objects.count() == users_before
 
 
-def test_upload_good_file_is_checked_then_imported_on_confirmation(client, council):
-    """L&D see what would change first; nothing is written until they confirm."""
-    signed_in(client, staff_member(role=roles.LEARNING_AND_DEVELOPMENT, mfa=True))
+def test_upload_good_file_is_checked_then_queued_as_a_job_on_confirmation(client, council):
+    """L&D see what would change first; nothing is written until they confirm, then a job runs it."""
+    ld = staff_member(role=roles.LEARNING_AND_DEVELOPMENT, mfa=True)
+    signed_in(client, ld)
     data = (HEADER + "new@oxfordshire.gov.uk,Nia,New,,Social worker,,occ,,2025-01-06\n").encode()
     response = upload(client, data)
     content = response.content.decode()
@@ -272,27 +274,134 @@ def test_upload_good_file_is_checked_then_imported_on_confirmation(client, counc
     assert not User.objects.filter(email="new@oxfordshire.gov.uk").exists()
 
     token = response.context["confirm_form"]["token"].value()
-    confirmed = client.post("/admin/people/import/", {"token": token}, follow=True)
-    assert "Imported staff.csv: 1 row(s): 1 were created" in confirmed.content.decode()
+    confirmed = client.post("/admin/people/import/", {"token": token})
+    job = StaffImportJob.objects.get()
+    assert confirmed["Location"] == f"/admin/people/import/jobs/{job.pk}/"
+    assert (job.file_name, job.created_by, job.status) == ("staff.csv", ld, "queued")
+    assert bytes(job.data) == data
+    assert not User.objects.filter(email="new@oxfordshire.gov.uk").exists()  # the worker writes
+
+    page = client.get(confirmed["Location"]).content.decode()
+    assert "Waiting for a worker to start the import." in page
+    assert "Refresh to see the latest progress" in page
+    staff_import_job_run(job_id=job.pk)
+    page = client.get(confirmed["Location"]).content.decode()
+    assert "1 row(s): 1 were created" in page
     assert User.objects.filter(email="new@oxfordshire.gov.uk").exists()
+    job.refresh_from_db()
+    assert bytes(job.data) == b""  # the HR file is not kept once imported
+
+
+def test_check_lists_only_the_lines_that_change(client, council):
+    """A weekly export where most people are unchanged shows the changes, and counts the rest."""
+    signed_in(client, staff_member(role=roles.LEARNING_AND_DEVELOPMENT, mfa=True))
+    data = (HEADER + "same@oxfordshire.gov.uk,Sam,Same,,Social worker,,occ,,\n").encode()
+    staff_import_job_run(job_id=StaffImportJob.objects.create(file_name="a.csv", data=data).pk)
+    data += b"new@oxfordshire.gov.uk,Nia,New,,Social worker,,occ,,\n"
+    response = upload(client, data)
+    assert [change.email for change in response.context["changes_shown"]] == ["new@oxfordshire.gov.uk"]
+    assert "1 line already up to date is not listed." in response.content.decode()
 
 
 def test_confirmation_with_a_tampered_token_imports_nothing(client, council):
     signed_in(client, staff_member(role=roles.LEARNING_AND_DEVELOPMENT, mfa=True))
     response = client.post("/admin/people/import/", {"token": "forged:payload"})
     assert "could not be read back" in response.content.decode()
+    assert not StaffImportJob.objects.exists()
 
 
-def test_confirmation_is_checked_again(client, council):
-    """If the agency disappeared between check and confirm, the import is refused with the reason."""
+def test_confirmation_is_checked_again_by_the_job(client, council):
+    """If the agency disappeared between check and confirm, the job refuses with the reason."""
     signed_in(client, staff_member(role=roles.LEARNING_AND_DEVELOPMENT, mfa=True))
     agency = AgencyFactory(name="Short-lived partner", slug="slp")
     data = (HEADER + "new@oxfordshire.gov.uk,Nia,New,,Social worker,,slp,,\n").encode()
     token = upload(client, data).context["confirm_form"]["token"].value()
     agency.delete()
-    response = client.post("/admin/people/import/", {"token": token})
-    assert "unknown agency" in response.content.decode()
+    location = client.post("/admin/people/import/", {"token": token})["Location"]
+    job = StaffImportJob.objects.get()
+    assert staff_import_job_run(job_id=job.pk) == "failed"
+    page = client.get(location)
+    assert page.status_code == 200
+    assert "Not imported" in page.content.decode()
+    assert "Line 2: unknown agency &#x27;slp&#x27;" in page.content.decode()
     assert not User.objects.filter(email="new@oxfordshire.gov.uk").exists()
+
+
+def test_a_job_the_worker_cannot_run_ends_as_an_outcome_not_an_error_page(client, council):
+    """A file kept in a job that is no import at all (say, corrupted) is reported, never a 500."""
+    signed_in(client, staff_member(role=roles.LEARNING_AND_DEVELOPMENT, mfa=True))
+    job = StaffImportJob.objects.create(file_name="broken.csv", data=b"\x00\x01 not a csv")
+    assert staff_import_job_run(job_id=job.pk) == "failed"
+    page = client.get(f"/admin/people/import/jobs/{job.pk}/")
+    assert page.status_code == 200
+    assert "This is not a CSV text file" in page.content.decode()
+    assert staff_import_job_run(job_id=job.pk) == "failed"  # a redelivered task changes nothing
+
+
+def test_a_job_with_no_progress_for_a_long_time_says_the_worker_may_have_stopped(client, council):
+    """A worker that died mid-import leaves the job running: the page says so and how to recover."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    signed_in(client, staff_member(role=roles.LEARNING_AND_DEVELOPMENT, mfa=True))
+    job = StaffImportJob.objects.create(file_name="hr.csv", data=b"x", status="running", rows_total=10)
+    StaffImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(minutes=20))
+    state = client.get(f"/admin/people/import/jobs/{job.pk}/progress/").json()
+    assert state["stalled"] is True
+    assert "the worker may have stopped" in state["message"]
+
+
+def test_progress_endpoint_gives_rows_done_of_total(client, council):
+    """The job page's script reads how far the import has got."""
+    signed_in(client, staff_member(role=roles.LEARNING_AND_DEVELOPMENT, mfa=True))
+    job = StaffImportJob.objects.create(
+        file_name="hr.csv", data=b"x", status="running", rows_done=500, rows_total=5000
+    )
+    response = client.get(f"/admin/people/import/jobs/{job.pk}/progress/")
+    assert "no-store" in response["Cache-Control"]
+    assert response.json() == {
+        "status": "running",
+        "status_label": "Running",
+        "finished": False,
+        "stalled": False,
+        "rows_done": 500,
+        "rows_total": 5000,
+        "message": "Checked 500 of 5,000 rows.",
+    }
+    assert client.get("/admin/people/import/jobs/999999/progress/").status_code == 404
+
+
+def test_every_importer_sees_every_import_job_in_the_recent_list(client, council):
+    """The L&D team share the tool: a lead sees the job an editor confirmed, and its outcome."""
+    editor = staff_member(role=roles.LEARNING_AND_DEVELOPMENT, mfa=True, first_name="Eddie", last_name="Tor")
+    job = StaffImportJob.objects.create(file_name="weekly.csv", data=b"", created_by=editor)
+    signed_in(client, staff_member(role=roles.LEARNING_AND_DEVELOPMENT_LEAD, mfa=True))
+    content = client.get("/admin/people/import/").content.decode()
+    assert f'href="/admin/people/import/jobs/{job.pk}/">weekly.csv</a>' in content
+    assert "Eddie Tor" in content
+    assert client.get(f"/admin/people/import/jobs/{job.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("role", [roles.RECRUITMENT, roles.TEAM_MANAGER, roles.SOCIAL_WORKER])
+def test_other_roles_cannot_see_import_jobs_or_their_progress(client, council, role):
+    """Import jobs hold HR data: nobody outside L&D sees a job, its outcome or its progress."""
+    job = StaffImportJob.objects.create(file_name="hr.csv", data=b"", summary="secret summary")
+    signed_in(client, staff_member(role=role, mfa=True))
+    for url in (f"/admin/people/import/jobs/{job.pk}/", f"/admin/people/import/jobs/{job.pk}/progress/"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "secret summary" not in response.content.decode()
+        ajax = client.get(url, headers={"x-requested-with": "XMLHttpRequest"})
+        assert ajax.status_code in {302, 403}
+        assert b"secret summary" not in ajax.content
+
+
+def test_signed_out_visitors_are_sent_to_sign_in_from_import_jobs(client, council):
+    job = StaffImportJob.objects.create(file_name="hr.csv", data=b"")
+    response = client.get(f"/admin/people/import/jobs/{job.pk}/progress/")
+    assert response.status_code == 302
+    assert "login" in response["Location"]
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""An L&D officer imports the HR export in the admin: a bad file shows each bad line; a good one imports."""
+"""An L&D officer imports the HR export in the admin: a bad file shows each bad line; a good one is
+queued as a job, whose page follows the worker's progress and then shows the kept outcome."""
 
 import os
 from pathlib import Path
@@ -47,7 +48,7 @@ def ld_officer(transactional_db):
 
 
 def test_ld_officer_uploads_a_bad_file_sees_every_bad_line_then_imports_a_good_one(
-    live_server, page, sign_in, ld_officer, tmp_path
+    live_server, page, sign_in, ld_officer, tmp_path, celery_worker
 ):
     sign_in(ld_officer)
     page.goto(live_server.url + "/admin/people/import/")
@@ -91,9 +92,19 @@ def test_ld_officer_uploads_a_bad_file_sees_every_bad_line_then_imports_a_good_o
     assert_accessible(page)
 
     page.get_by_role("button", name="Import 2 changes").click()
-    expect(page.get_by_text("Imported hr-export-fixed.csv: 2 row(s): 2 were created")).to_be_visible()
+    # The job page polls the worker's progress and, once the job ends, shows its outcome.
+    expect(page.get_by_role("heading", name="Imported", level=2)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("2 row(s): 2 were created, 0 were updated, 0 unchanged.")).to_be_visible()
     shot(page, "04-imported")
     assert_accessible(page)
+
+    # The outcome is kept: the import page lists it among the recent imports.
+    page.get_by_role("link", name="Import another file").click()
+    recent = page.get_by_role("table", name="Recent imports")
+    expect(recent.get_by_role("row").filter(has_text="hr-export-fixed.csv")).to_contain_text("Imported")
+    assert_accessible(page)
+    recent.get_by_role("link", name="hr-export-fixed.csv").click()
+    expect(page.get_by_role("heading", name="Imported", level=2)).to_be_visible()
     jess = User.objects.get(email="jess.palmer@oxfordshire.gov.uk")
     assert jess.profile.line_manager.email == "tm.banbury@oxfordshire.gov.uk"
 

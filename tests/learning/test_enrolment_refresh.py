@@ -14,7 +14,14 @@ from cms.people.services import people_changed_announce, staff_member_create, st
 from cms.people.signals import people_changed
 from learning.models import Enrolment
 from learning.services.assignments import enrolments_refresh, enrolments_sync
-from tests.cms.factories import RoleFactory, StaffProfileFactory, TeamFactory, UserFactory, staff_member
+from tests.cms.factories import (
+    AgencyFactory,
+    RoleFactory,
+    StaffProfileFactory,
+    TeamFactory,
+    UserFactory,
+    staff_member,
+)
 from tests.conftest import wait_for
 from tests.learning.factories_assignments import AssignmentFactory
 
@@ -218,11 +225,34 @@ def test_refresh_queries_do_not_grow_with_the_number_of_assignments(
     people = [StaffProfileFactory(team=team, role=role).user_id for _ in range(3)]
     enrolments_sync()
     StaffProfile.objects.filter(user_id__in=people).update(team=other_team)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         counts = enrolments_refresh(user_ids=people)
     assert counts == {"enrolled": 0, "removed": 0, "restored": 0, "updated": 0}
     assert Enrolment.objects.filter(user_id__in=people, removed_on__isnull=True).count() == 3 * 40
     StaffProfile.objects.filter(user_id__in=people).update(role=None)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         counts = enrolments_refresh(user_ids=people)
     assert counts["removed"] == 3 * 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_up_places_the_person_and_their_agencys_learning_follows(
+    celery_worker, home_page, make_module, client
+):
+    """A council worker signs up; the council-wide module is theirs before the nightly sync."""
+    council = AgencyFactory(name="Oxfordshire County Council", email_domain="oxfordshire.gov.uk")
+    assignment = AssignmentFactory(module=make_module("Working together"), agencies=[council])
+    password = "a-long-pass-phrase-77"
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "email": "ada.lovelace@oxfordshire.gov.uk",
+            "password1": password,
+            "password2": password,
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="ada.lovelace@oxfordshire.gov.uk")
+    wait_for(lambda: _enrolled(user, assignment))

@@ -174,8 +174,7 @@ def personal_data_erase(*, user: Any) -> dict[str, int]:
     changes the email address other rows are found by.
     """
     entries = sorted(registered(), key=lambda entry: entry.erase_last)
-    found = [(entry, entry.rows(user).values_list("pk", flat=True)) for entry in entries]
-    found = [(entry, list(pks)) for entry, pks in found]
+    found = [(entry, list(entry.rows(user).values_list("pk", flat=True))) for entry in entries]
     touched: dict[str, int] = {}
     for entry, pks in found:
         touched[entry.section] = len(pks)

@@ -1,10 +1,20 @@
 from django.apps import AppConfig
 
 
+def _people_changed_refresh(sender, user_ids, **kwargs) -> None:
+    """cms.people announced changes to people: refresh just their enrolments, in the worker."""
+    from learning.tasks import enrolments_refresh_queue
+
+    enrolments_refresh_queue(user_ids=user_ids)
+
+
 class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = "Learning records"
 
     def ready(self) -> None:
         # Modules outside tasks.py and wagtail_hooks.py, which autodiscovery alone would miss.
+        from cms.people.signals import people_changed
         from learning import admin_readiness, seed_assignments, tasks_reminders  # noqa: F401
+
+        people_changed.connect(_people_changed_refresh, dispatch_uid="learning_enrolments_refresh")

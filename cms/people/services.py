@@ -21,6 +21,7 @@ from django.db import transaction
 from cms.people import roles
 from cms.people.models import Agency, Role, StaffProfile, Team, User
 from cms.people.selectors import agency_for_email, manager_chain_reaches
+from cms.people.signals import people_changed
 
 # Model permissions per group, as "app_label.codename". Apps that are not
 # installed (or models not yet built) are skipped.
@@ -276,6 +277,36 @@ def role_groups_sync_many(*, user_ids: Iterable[int]) -> None:
         transaction.on_commit(lambda: cache.delete_many(keys))
 
 
+class _PeopleChangedBatch:
+    """The people changed in one transaction, announced once when it commits."""
+
+    def __init__(self, user_ids: set[int]) -> None:
+        self.user_ids = user_ids
+
+    def __call__(self) -> None:
+        people_changed.send(sender=StaffProfile, user_ids=sorted(self.user_ids))
+
+
+def people_changed_announce(*, user_ids: Iterable[int | None]) -> None:
+    """Tell other apps, after commit, that these people's placement or active state changed.
+
+    Calls in one transaction share one announcement (a service that saves a person
+    twice, or a batch of edits, sends one signal); nothing is sent if it rolls back.
+    Robust: a failing receiver (a broker outage, say) never undoes the saved change,
+    and learning's nightly sync catches up anything missed.
+    """
+    ids = {int(user_id) for user_id in user_ids if user_id is not None}
+    if not ids:
+        return
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _savepoints, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, _PeopleChangedBatch):
+                callback.user_ids |= ids
+                return
+    transaction.on_commit(_PeopleChangedBatch(ids), robust=True)
+
+
 @transaction.atomic
 def staff_profile_ensure(*, user: User) -> StaffProfile:
     """The user's staff profile, created if missing. Idempotent.
@@ -289,6 +320,7 @@ def staff_profile_ensure(*, user: User) -> StaffProfile:
         return profile
     profile = StaffProfile.objects.create(user=user, agency=agency_for_email(email=user.email))
     role_groups_sync(user=user)
+    people_changed_announce(user_ids=[user.pk])
     return profile
 
 
@@ -314,6 +346,7 @@ def staff_member_update(
     user = profile.user
     if line_manager is not None and manager_chain_reaches(manager=line_manager, user=user):
         raise ValueError("A person cannot be their own line manager, directly or through others.")
+    placed_before = _placement(profile=profile)
     user.first_name, user.last_name = first_name, last_name
     if not user.is_superuser:
         user.is_active = active
@@ -323,7 +356,22 @@ def staff_member_update(
     profile.line_manager, profile.start_date, profile.active = line_manager, start_date, active
     profile.save()
     role_groups_sync(user=user)
+    if _placement(profile=profile) != placed_before:
+        people_changed_announce(user_ids=[user.pk])
     return profile
+
+
+def _placement(*, profile: StaffProfile) -> tuple:
+    """What decides which assignments reach a person (see learning's assignment audiences)."""
+    return (
+        profile.role_id,
+        profile.team_id,
+        profile.agency_id,
+        profile.line_manager_id,
+        profile.start_date,
+        profile.active,
+        profile.user.is_active,
+    )
 
 
 @transaction.atomic
@@ -332,6 +380,7 @@ def staff_member_create(*, email: str, first_name: str, last_name: str, **placem
     user = User.objects.create_user(email=email, password=None, first_name=first_name, last_name=last_name)
     email_address_verify(user=user)
     profile = StaffProfile.objects.create(user=user)
+    people_changed_announce(user_ids=[user.pk])
     return staff_member_update(profile=profile, first_name=first_name, last_name=last_name, **placement)
 
 

@@ -1,165 +1,66 @@
-"""Personal data: a subject access export of one person's learning record, erasure, retention.
+"""Personal data: a person's subject access export, erasure, retention.
 
-Erasure anonymises rather than deletes: the person's completions, enrolments and
-attempts stay (so historic completion figures remain true) but nothing left can
-identify them: names, email, free-text reflections, saved player state, sign-in
-methods and certificate files go. Their profile keeps team, role and agency and is
-marked inactive, so they drop out of current readiness as any leaver does.
+What is exported and erased is declared model by model in the personal-data registry
+(cms.core.personal_data; each app's `personal_data.py`). Erasure anonymises rather than
+deletes the facts of learning: completions, enrolments and attempts stay (so historic
+completion figures remain true) but nothing left identifies the person: names, email,
+free text, saved player state, sign-in methods and certificate files go. Their profile
+keeps team, role and agency and is marked inactive, so they drop out of current
+readiness as any leaver does. docs/learning-records.md lists every model and exemption.
 """
 
+import json
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
-from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cms.core.personal_data import personal_data_erase, personal_data_export
 from cms.core.spreadsheets import csv_text
 from cms.core.text import text_problem
-from cms.people.middleware import user_cache_forget
-from cms.people.models import StaffProfile, User
-from learning.models import (
-    Certificate,
-    CompletionChange,
-    Enrolment,
-    H5PPlayerState,
-    KnowledgeCheckAttempt,
-    LessonProgress,
-    ModuleCompletion,
-    ModuleProgress,
-    Reflection,
-    ReminderLog,
-)
+from cms.people.models import User
+from cms.people.personal_data import ERASED_EMAIL_DOMAIN
+from cms.people.services import people_changed_announce
+from learning.models import CompletionChange
 
-ERASED_NAME = "Erased person"
+__all__ = ["learning_record_csv", "learning_record_export", "person_erase", "retention_apply"]
+
 DEFAULT_RETENTION_DAYS = 6 * 365
 
 
-def _iso(value):
-    return value.isoformat() if value else None
-
-
 def learning_record_export(*, user) -> dict:
-    """Everything the learning platform holds about one person's learning, as plain data."""
-    profile = (
-        StaffProfile.objects.filter(user=user)
-        .select_related("role", "team", "agency", "line_manager")
-        .first()
-    )
-    return {
-        "person": {
-            "email": user.email,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
-            "job_title": profile.job_title if profile else None,
-            "role": str(profile.role) if profile and profile.role else None,
-            "team": str(profile.team) if profile and profile.team else None,
-            "agency": str(profile.agency) if profile and profile.agency else None,
-            "line_manager": profile.line_manager.email if profile and profile.line_manager else None,
-            "start_date": _iso(profile.start_date) if profile else None,
-            "active": profile.active if profile else user.is_active,
-        },
-        "assignments": [
-            {
-                "module": e.module.title,
-                "programme": e.assignment.programme.name,
-                "required": e.assignment.required,
-                "enrolled_on": _iso(e.enrolled_on),
-                "due_date": _iso(e.due_date),
-                "completed_at": _iso(e.completed_at),
-                "removed_on": _iso(e.removed_on),
-            }
-            for e in Enrolment.objects.filter(user=user).select_related("module", "assignment__programme")
-        ],
-        "completions": [
-            {
-                "module": c.module.title,
-                "cycle": c.cycle,
-                "completed_at": _iso(c.completed_at),
-                "source": c.source,
-            }
-            for c in ModuleCompletion.objects.filter(user=user).select_related("module")
-        ],
-        "certificates": [
-            {
-                "module": c.module_title,
-                "name": c.learner_name,
-                "completed_on": _iso(c.completed_on),
-                "code": c.code,
-            }
-            for c in Certificate.objects.filter(user=user)
-        ],
-        "module_progress": [
-            {
-                "module": p.module.title,
-                "cycle": p.cycle,
-                "lessons_completed": p.lessons_completed,
-                "lessons_total": p.lessons_total,
-                "started_at": _iso(p.started_at),
-                "completed_at": _iso(p.completed_at),
-            }
-            for p in ModuleProgress.objects.filter(user=user).select_related("module")
-        ],
-        "lesson_progress": [
-            {"lesson": p.lesson.title, "status": p.status, "completed_at": _iso(p.completed_at)}
-            for p in LessonProgress.objects.filter(user=user).select_related("lesson")
-        ],
-        "knowledge_check_attempts": [
-            {
-                "lesson": a.lesson.title,
-                "score_percent": a.score_percent,
-                "passed": a.passed,
-                "at": _iso(a.created_at),
-            }
-            for a in KnowledgeCheckAttempt.objects.filter(user=user).select_related("lesson")
-        ],
-        "reflections": [
-            {"lesson": r.lesson.title, "text": r.text, "updated_at": _iso(r.updated_at)}
-            for r in Reflection.objects.filter(user=user).select_related("lesson")
-        ],
-        "reminders": [
-            {"kind": r.kind, "status": r.status, "sent_at": _iso(r.sent_at)}
-            for r in ReminderLog.objects.filter(user=user)
-        ],
-        "manual_changes": [
-            {
-                "action": c.action,
-                "reason": c.reason,
-                "at": _iso(c.changed_at),
-                "by": c.changed_by.email if c.changed_by else None,
-            }
-            for c in CompletionChange.objects.filter(learner=user).select_related("changed_by")
-        ],
-    }
+    """Everything the platform holds about one person, as plain data: the subject access export.
+
+    One section per model in the personal-data registry (cms.core.personal_data), each a
+    list of that model's rows about the person; every app declares its own models there.
+    """
+    return personal_data_export(user=user)
 
 
 def learning_record_csv(*, user) -> str:
-    """The same record as CSV: one row per item, with its section (every cell guarded)."""
+    """The same record as CSV: a row per field of each item, with its section and number (cells guarded)."""
     record = learning_record_export(user=user)
 
     def rows():
         yield ["section", "field", "value"]
-        for field, value in record["person"].items():
-            yield ["person", field, value]
         for section, items in record.items():
-            if section == "person":
-                continue
             for index, item in enumerate(items, start=1):
                 for field, value in item.items():
-                    yield [f"{section} {index}", field, value]
+                    cell = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+                    yield [f"{section} {index}", field, cell]
 
     return csv_text(rows())
 
 
 @transaction.atomic
 def person_erase(*, user, erased_by, reason: str) -> None:
-    """Anonymise one person (see module docstring). Cannot be undone."""
+    """Erase one person across the platform (see the module docstring). Cannot be undone.
+
+    Each registered model's rows are deleted, anonymised or kept as its app declared;
+    the erasure itself is audited, and the person's enrolments are withdrawn as a leaver's.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ValueError("Say why this person's data is being erased.")
@@ -167,33 +68,11 @@ def person_erase(*, user, erased_by, reason: str) -> None:
         raise ValueError(problem)
     if user.is_superuser:
         raise ValueError("An administrator's account cannot be erased here.")
-    user_id = user.pk
-    User.objects.filter(pk=user_id).update(
-        first_name=ERASED_NAME,
-        last_name=f"#{user_id}",
-        email=f"erased-{user_id}@erased.invalid",
-        is_active=False,
-        is_staff=False,
-        password=make_password(None),  # unusable: nobody can sign in as them
-    )
-    user_cache_forget(user_id=user_id)
-    StaffProfile.objects.filter(user_id=user_id).update(
-        job_title="", line_manager=None, start_date=None, active=False
-    )
-    StaffProfile.objects.filter(line_manager_id=user_id).update(line_manager=None)
-    EmailAddress.objects.filter(user_id=user_id).delete()
-    SocialAccount.objects.filter(user_id=user_id).delete()
-    Authenticator.objects.filter(user_id=user_id).delete()
-    Reflection.objects.filter(user_id=user_id).delete()
-    for certificate in Certificate.objects.filter(user_id=user_id):
-        for field in (certificate.png, certificate.pdf):
-            if field:
-                field.delete(save=False)
-    Certificate.objects.filter(user_id=user_id).update(learner_name=ERASED_NAME, png="", pdf="")
-    H5PPlayerState.objects.filter(user_id=user_id).delete()
+    personal_data_erase(user=user)
     CompletionChange.objects.create(
-        learner_id=user_id, action=CompletionChange.Action.ERASED, reason=reason, changed_by=erased_by
+        learner_id=user.pk, action=CompletionChange.Action.ERASED, reason=reason, changed_by=erased_by
     )
+    people_changed_announce(user_ids=[user.pk])
 
 
 def retention_apply(*, today=None) -> int:
@@ -207,7 +86,7 @@ def retention_apply(*, today=None) -> int:
     leavers = (
         User.objects.filter(profile__active=False, profile__updated_at__lt=cutoff, is_superuser=False)
         .filter(Q(last_login__isnull=True) | Q(last_login__lt=cutoff))
-        .exclude(email__endswith="@erased.invalid")
+        .exclude(email__endswith=f"@{ERASED_EMAIL_DOMAIN}")
     )
     count = 0
     for user in leavers:

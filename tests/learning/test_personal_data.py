@@ -12,13 +12,14 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from cms.people import roles
 from cms.people.models import StaffProfile, User
 from cms.people.roles import GROUP_LD_EDITORS, GROUP_LD_LEADS
 from learning.models import CompletionChange, Enrolment, ModuleCompletion
 from learning.selectors_readiness import readiness_totals
 from learning.services.assignments import enrolments_sync
 from learning.services.personal_data import learning_record_export, person_erase, retention_apply
-from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
+from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory, staff_member
 from tests.learning.factories_assignments import AssignmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def learner(make_module, home_page):
 
 def test_export_contains_the_persons_learning(learner):
     record = learning_record_export(user=learner)
-    assert record["person"]["first_name"] == "Priya"
+    assert record["person"][0]["first_name"] == "Priya"
     assert record["assignments"][0]["module"] == "Motivational interviewing foundations"
     assert len(record["completions"]) == 1
     json.dumps(record)
@@ -59,10 +60,10 @@ def test_ld_download_json_and_csv_and_others_cannot(client, learner):
     client.force_login(_admin(GROUP_LD_EDITORS))
     response = client.get(reverse("learning_person_export", args=[learner.pk, "json"]))
     assert response.status_code == 200
-    assert response.json()["person"]["email"] == learner.email
+    assert response.json()["person"][0]["email"] == learner.email
     response = client.get(reverse("learning_person_export", args=[learner.pk, "csv"]))
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert ["person", "first_name", "Priya"] in rows
+    assert ["person 1", "first_name", "Priya"] in rows
     assert client.get(reverse("learning_person_export", args=[learner.pk, "xml"])).status_code == 404
     client.force_login(UserFactory())
     assert client.get(reverse("learning_person_export", args=[learner.pk, "json"])).status_code in {302, 403}
@@ -122,3 +123,21 @@ def test_erased_people_drop_out_of_current_readiness(learner):
     person_erase(user=learner, erased_by=None, reason="Request")
     assert readiness_totals(programme=None, today=timezone.localdate()).total == 0
     assert Enrolment.objects.filter(user=learner).exists()
+
+
+@pytest.mark.parametrize(
+    "role", [roles.TEAM_MANAGER, roles.SENIOR_MANAGER, roles.SOCIAL_WORKER, roles.RECRUITMENT]
+)
+def test_no_one_outside_ld_may_download_a_persons_record(client, learner, role):
+    """A team manager, senior manager, learner or recruiter asking for someone's full record is refused."""
+    client.force_login(staff_member(role=role, mfa=True))
+    response = client.get(reverse("learning_person_export", args=[learner.pk, "json"]))
+    assert response.status_code in {302, 403}
+    assert learner.email not in response.content.decode()
+
+
+def test_signed_out_visitors_are_sent_to_sign_in_for_a_record(client, learner):
+    """Nobody signed out gets a person's record: they are sent to sign in."""
+    response = client.get(reverse("learning_person_export", args=[learner.pk, "csv"]))
+    assert response.status_code == 302
+    assert learner.email not in response.content.decode()

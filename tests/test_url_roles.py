@@ -151,10 +151,9 @@ KNOWN_PROBLEMS: dict[str, str] = {
         "answer a POST without their fields with an AttributeError or KeyError (500); upstream, "
         "people with admin access only."
     ),
-    r"^(ld_editor|ld_lead|superuser) POST /admin/\S+/delete/\d+/: raised ProtectedError": (
-        "Deleting a programme, agency, practice week, slot or user that records still point at "
-        "(on_delete=PROTECT) is a 500 rather than Wagtail's 'cannot delete' page: the reference "
-        "index does not know these links. Open: the viewsets' delete views should refuse clearly."
+    r"^superuser POST /admin/users/delete/\d+/: raised ProtectedError": (
+        "Deleting a user whose completions are kept (ModuleCompletion.user is PROTECT) is a 500 in "
+        "Wagtail's own user admin, superusers only; our viewsets refuse it (cms.core.admin_views)."
     ),
 }
 

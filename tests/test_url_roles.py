@@ -112,8 +112,10 @@ def marker_allowed(*, role: str, marker: str, path: str, bearer: bool) -> bool:
         if marker == LESSON_REFLECTION and re.match(r"^/admin/readiness/people/\d+/record\.\w+$", path):
             # The subject access export is the person's whole learning record, reflections included.
             return True
-    # Reflections after shadowing visits stay private to their writer: L&D see only anonymised themes.
-    return False
+    # The victim's own line manager follows their learning (My team, reminders, scenario
+    # figures): they see the name, never the reflections. Reflections after shadowing visits
+    # stay private to their writer: L&D see only anonymised themes.
+    return role == "line_manager" and marker == SURNAME
 
 
 # Changes to the victim's rows a role may make (digest keys as "app_label.Model.lookup").
@@ -122,7 +124,7 @@ def change_allowed(*, role: str, key: str) -> bool:
         return True
     # L&D and the victim's own line manager may nudge them about overdue learning (My team's
     # reminder button): the reminder log records the message.
-    return role in L_AND_D and key.startswith("learning.ReminderLog.")
+    return role in {*L_AND_D, "line_manager"} and key.startswith("learning.ReminderLog.")
 
 
 # Where a URL truly cannot be requested in a sweep, and why. Every other pattern is requested.
@@ -194,9 +196,10 @@ def world_build() -> World:
         )
     )
 
-    # The roles, none of them the victim's line manager, in teams of their own.
+    # The roles: the victim's own line manager, and others in teams of their own.
     own_team = TeamFactory()
     people = {
+        "line_manager": victim_manager,
         "learner": staff_member(role=roles.SOCIAL_WORKER),
         "manager": staff_member(role=roles.TEAM_MANAGER, team=own_team),
         "senior_manager": staff_member(role=roles.SENIOR_MANAGER),
@@ -599,6 +602,7 @@ def sign_in(client: Client, email: str, *, totp_secret: str | None) -> None:
 ROLES = (
     "anonymous",
     "learner",
+    "line_manager",
     "manager",
     "senior_manager",
     "host",

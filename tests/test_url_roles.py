@@ -170,7 +170,6 @@ class World:
     role_emails: dict[str, str]
     params: dict[str, object]
     bearer_values: set[str]
-    by_model: dict[str, object] = field(default_factory=dict)
 
 
 def _verified(user):
@@ -233,7 +232,7 @@ def world_build() -> World:
     attempt = scenario_attempt_start(user=victim, scenario=scenario, lesson=lesson_two, block_id="")
     completion = ModuleCompletion.objects.create(user=victim, module=module, completed_at=timezone.now())
     certificate = certificate_create(completion=completion)
-    enrolment = victim.enrolments.first() if hasattr(victim, "enrolments") else None
+    enrolment = victim.enrolments.get()
 
     # Practice week: the victim's confirmed visit with a reflection, and an offer on another slot.
     # A week under way: the victim's visit was yesterday (so it has a reflection), others are to come.
@@ -290,7 +289,7 @@ def world_build() -> World:
         "attempt_id": attempt.pk,
         "lesson_id": lesson.pk,
         "module_id": module.pk,
-        "version_id": package.current_version_id if hasattr(package, "current_version_id") else package.pk,
+        "version_id": package.current_version_id,
         "block_id": reflection["id"],
         "page_id": lesson.pk,
         "parent_page_id": module.pk,
@@ -313,9 +312,8 @@ def world_build() -> World:
         "filter_spec": "original",
         "revision_id_a": "earliest",
         "revision_id_b": "latest",
+        "enrolment_id": enrolment.pk,
     }
-    if enrolment is not None:
-        params["enrolment_id"] = enrolment.pk
     world = World(
         victim_id=victim.pk,
         role_emails={VICTIM: victim.email} | {name: person.email for name, person in people.items()},
@@ -623,7 +621,7 @@ def plausible_body(world: World) -> dict:
         "text": "A sweep reflection",
         "step": "1",
         "response": "x",
-        "enrolment": str(world.params.get("enrolment_id", 1)),
+        "enrolment": str(world.params["enrolment_id"]),
         "slot": str(world.params["slot_id"]),
         "booking": str(world.params["booking_id"]),
         "user": str(world.victim_id),

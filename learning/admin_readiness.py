@@ -6,6 +6,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from cms.core.admin_views import ProtectedDeleteView
 from learning.models import Assignment, Programme
 from learning.services.assignments import enrolments_sync
 from learning.views import readiness as readiness_views
@@ -30,6 +31,7 @@ class AssignmentEditView(_SyncAfterSaveMixin, generic.EditView):
 
 class ProgrammeViewSet(ModelViewSet):
     model = Programme
+    delete_view_class = ProtectedDeleteView
     name = "learning_programmes"
     url_prefix = "learning/programmes"
     icon = "calendar-alt"

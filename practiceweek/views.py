@@ -236,7 +236,8 @@ def offer_respond(request, token: str):
             status=404,
             title="Offer link not valid",
         )
-    form = OfferResponseForm(request.POST or None)
+    # Bound on every POST, even one with no fields, so a missing answer is asked for (not a 500).
+    form = OfferResponseForm(request.POST if request.method == "POST" else None)
     errors = []
     still_open = booking.status == Booking.Status.OFFERED and booking.offer_round == read[1]
     if request.method == "POST" and form.is_valid():

@@ -11,6 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from cms.core.admin_views import ProtectedDeleteView
 from cms.core.spreadsheets import SafeSpreadsheetExportMixin
 from practiceweek import services
 from practiceweek.models import Booking, PracticeWeek, Slot
@@ -18,6 +19,7 @@ from practiceweek.models import Booking, PracticeWeek, Slot
 
 class PracticeWeekViewSet(ModelViewSet):
     model = PracticeWeek
+    delete_view_class = ProtectedDeleteView
     icon = "date"
     menu_label = "Weeks"
     add_to_admin_menu = False
@@ -57,6 +59,7 @@ class SlotIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
 
 class SlotViewSet(ModelViewSet):
     model = Slot
+    delete_view_class = ProtectedDeleteView
     index_view_class = SlotIndexView
     icon = "group"
     menu_label = "Slots"

@@ -17,6 +17,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from cms.core.admin_views import ProtectedDeleteView
 from cms.core.spreadsheets import SafeSpreadsheetExportMixin
 from cms.people.forms import StaffProfileAdminForm
 from cms.people.models import Agency, StaffProfile, Team
@@ -162,6 +163,7 @@ class AgencyIndexView(IndexView):
 
 class AgencyViewSet(ModelViewSet):
     model = Agency
+    delete_view_class = ProtectedDeleteView
     name = "people_agencies"
     icon = "site"
     menu_label = "Agencies"

@@ -275,6 +275,17 @@ def test_an_offer_answer_must_be_chosen(client, scene, offered):
     assert "Choose whether to accept or decline" in response.content.decode()
 
 
+@pytest.mark.parametrize("body", [{}, {"content_type": "application/json", "data": "{}"}])
+def test_an_offer_answer_posted_with_no_fields_asks_for_one(client, scene, offered, body):
+    """A reply to an offer with no form fields (a script's empty POST) is asked to choose, not a 500."""
+    client.force_login(scene["senior manager"])
+    response = client.post(f"/practice-week/offers/{offer_token(booking=offered)}/", **body)
+    assert response.status_code == 400
+    assert "Choose whether to accept or decline" in response.content.decode()
+    offered.refresh_from_db()
+    assert offered.status == "offered"
+
+
 def test_hosts_see_visitors_with_role_and_agency_and_mark_attendance(client, scene):
     slot = scene["slot"]
     manager = scene["senior manager"]

@@ -138,10 +138,6 @@ NOT_REQUESTED: dict[str, str] = {
 # line matching one of these patterns is reported in the test's output but does not fail it;
 # delete the entry when its fix lands (the sweep then guards the fix).
 KNOWN_PROBLEMS: dict[str, str] = {
-    r" /accounts/microsoft/login/(callback/)?: raised DoesNotExist": (
-        "Sign-in doors (issue 12 part 1): the Microsoft provider is installed without a configured "
-        "app, so its login URLs raise SocialApp.DoesNotExist (a 500) when Entra ID is not set up."
-    ),
     r"^(ld_editor|ld_lead|superuser) POST /admin/\S+: raised MultiValueDictKeyError: '[\w-]+-count'": (
         "Wagtail's admin forms with inline panels or StreamFields read their formset counts without "
         "a default: a POST missing the fields the page always sends is a KeyError (500). Only people "

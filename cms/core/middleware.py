@@ -6,6 +6,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import get_script_prefix, reverse
+from django.utils.datastructures import MultiValueDictKeyError
 from django.utils.http import urlencode
 
 from cms.core.sign_in import session_passed_second_factor, sign_in_door, user_has_mfa
@@ -126,3 +127,28 @@ class RequestSizeLimitMiddleware:
                 content_type="text/plain",
             )
         return self.get_response(request)
+
+
+class IncompleteFormMiddleware:
+    """A POST missing a field its view reads without a default is the client's error: 400, not 500.
+
+    Wagtail's admin forms read their formsets' management counts (`<prefix>-count`)
+    straight from `request.POST`; a browser always sends them, a hand-made or truncated
+    request may not. Nothing has been written when the lookup fails, so a clear 400 loses
+    nothing. Only `MultiValueDictKeyError` (a missing form field) is answered here; any
+    other error still reaches the error handling as it should.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if request.method == "POST" and isinstance(exception, MultiValueDictKeyError):
+            return HttpResponseBadRequest(
+                "The form was sent without all of its fields. Go back, reload the page and try again.",
+                content_type="text/plain",
+            )
+        return None

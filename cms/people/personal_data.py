@@ -11,7 +11,7 @@ from wagtail.models import ModelLogEntry
 
 from cms.core.personal_data import Erasure, exempt, register
 from cms.people.middleware import user_cache_forget
-from cms.people.models import Agency, Invitation, StaffProfile, User
+from cms.people.models import Agency, Invitation, StaffImportJob, StaffProfile, User
 
 ERASED_NAME = "Erased person"
 ERASED_EMAIL_DOMAIN = "erased.invalid"
@@ -157,4 +157,11 @@ register(
 
 exempt(
     Agency, reason="email_domain is an organisation's domain (oxfordshire.gov.uk), never a person's address."
+)
+
+exempt(
+    StaffImportJob,
+    reason="created_by says which L&D member ran a staff import: an audit record of their work, kept "
+    "for accountability like the admin's logs. The HR file is deleted when the job ends; the outcome "
+    "keeps line numbers and reasons about that file.",
 )

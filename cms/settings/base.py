@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "cms.core.middleware.SignInDoorMiddleware",
     "cms.core.middleware.AdminMFARequiredMiddleware",
     "cms.core.middleware.AdminContentSecurityPolicyMiddleware",
+    "cms.core.middleware.IncompleteFormMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

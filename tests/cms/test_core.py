@@ -120,3 +120,22 @@ def test_seed_demo_is_idempotent():
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     assert HomePage.objects.count() == 1
     assert StandardPage.objects.filter(slug__in=["accessibility", "privacy", "cookies"]).count() == 3
+
+
+def test_an_admin_form_post_missing_its_formset_counts_is_a_400_and_changes_nothing(client, home_page):
+    """An editor's hand-made or truncated lesson form (no `body-count`) gets a clear 400, not a 500."""
+    from modules.models import LessonPage
+    from tests.cms.factories import mfa_enrol
+    from tests.modules.factories import ModulePageFactory, module_index_ensure
+
+    module = ModulePageFactory(parent=module_index_ensure(home_page), title="Foundations")
+    client.force_login(mfa_enrol(UserFactory(is_superuser=True)))
+
+    response = client.post(
+        f"/admin/pages/add/modules/lessonpage/{module.pk}/",
+        {"title": "Made by a broken post", "slug": "made-by-a-broken-post"},
+    )
+
+    assert response.status_code == 400
+    assert "reload the page" in response.content.decode()
+    assert not LessonPage.objects.filter(title="Made by a broken post").exists()

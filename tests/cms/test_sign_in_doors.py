@@ -12,7 +12,6 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time as _counters
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
@@ -29,12 +28,13 @@ SESSION_USER = "_auth_user_id"
 
 
 @pytest.fixture(autouse=True)
-def fresh_counters():
+def fresh_counters(settings):
     """Rate-limit counters and used TOTP codes live in the cache, keyed by user id and IP:
-    start and end each test with none, so ids reused after a rollback share nothing."""
-    cache.clear()
-    yield
-    cache.clear()
+    each test gets a key space of its own, so ids reused after a rollback share nothing.
+    (Not `cache.clear()`: on Redis that empties the database every parallel worker shares.)"""
+    default = dict(settings.CACHES["default"])
+    default["KEY_PREFIX"] = f"{default.get('KEY_PREFIX', '')}-{uuid.uuid4().hex}"
+    settings.CACHES = {**settings.CACHES, "default": default}
 
 
 def _ip() -> str:

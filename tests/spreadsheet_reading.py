@@ -31,7 +31,7 @@ def _column_index(letters: str) -> int:
 
 
 def xlsx_rows(data: bytes) -> list[list]:
-    """The first sheet's rows as lists of values: text as str, numbers as float, booleans as bool.
+    """The first sheet's rows as lists: text and ISO dates as str, numbers as float, booleans as bool.
 
     A formula cell fails the reading outright: our exports never write one.
     """
@@ -61,6 +61,8 @@ def xlsx_rows(data: bytes) -> list[list]:
                     values.append(None)
                 elif kind == "b":
                     values.append(value.text == "1")
+                elif kind == "d":  # an ISO date (openpyxl, in Wagtail's own report exports)
+                    values.append(value.text)
                 else:  # a number (dates are numbers with a date format)
                     values.append(float(value.text))
         rows.append(values)

@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from cms.core import sign_in, signals
+        from cms.core.spreadsheets import wagtail_exports_guard
 
         signals.connect()
         sign_in.connect()
+        wagtail_exports_guard()

@@ -8,6 +8,9 @@ neutralised only here, on the way out.
 Every CSV and XLSX the project writes goes through ``csv_chunks`` or ``xlsx_write``
 (which apply ``spreadsheet_safe`` to every cell), and every Wagtail admin listing that
 exports uses ``SafeSpreadsheetExportMixin``, which routes Wagtail's exports through them.
+Wagtail's own admin reports (site history, aging and locked pages, workflows, redirects,
+search terms), which the project cannot subclass, pass every value through the guard by
+``wagtail_exports_guard``, run once at start-up.
 """
 
 from __future__ import annotations
@@ -175,3 +178,25 @@ class SafeSpreadsheetExportMixin:
 
     def write_xlsx(self, queryset, output):
         xlsx_write(self._export_rows(queryset, self.FORMAT_XLSX), output=output)
+
+
+def wagtail_exports_guard() -> None:
+    """Put the guard inside Wagtail's own export preprocessing, for the reports Wagtail serves.
+
+    Wagtail's admin reports export through ``SpreadsheetExportMixin`` with no hook of ours
+    in their views; wrapping its one preprocessing method makes every value they write pass
+    ``spreadsheet_safe`` (idempotent, so listings that use ``SafeSpreadsheetExportMixin``
+    are unchanged). Called from ``CoreConfig.ready``; it refuses to run blind if Wagtail
+    renames the method.
+    """
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    original = SpreadsheetExportMixin.preprocess_field_value
+    if getattr(original, "spreadsheet_guarded", False):
+        return
+
+    def preprocess_field_value(self, field, value, export_format):
+        return spreadsheet_safe(original(self, field, value, export_format))
+
+    preprocess_field_value.spreadsheet_guarded = True  # type: ignore[attr-defined]
+    SpreadsheetExportMixin.preprocess_field_value = preprocess_field_value  # type: ignore[method-assign]

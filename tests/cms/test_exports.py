@@ -214,3 +214,30 @@ def test_answers_typed_on_the_expression_of_interest_form_are_stored_as_typed(cl
     assert response.status_code == 302, response.content[:500]
     answers = FormSubmission.objects.get().form_data
     assert (answers["full_name"], answers["current_role"]) == (FORMULA_NAME, "+Social worker")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_wagtails_own_reports_export_through_the_guard(client, home_page, fmt):
+    """Site history names people and pages as typed, and search terms are typed by anyone:
+    Wagtail's own report exports neutralise them like every other export."""
+    from django.urls import reverse
+    from wagtail.contrib.search_promotions.models import Query
+    from wagtail.log_actions import log
+
+    from cms.pages.models import StandardPage
+
+    editor = UserFactory(is_superuser=True, first_name="=Editor", last_name="+Name")
+    page = home_page.add_child(
+        instance=StandardPage(title='=HYPERLINK("http://x")', slug="formula-title", body="<p>Text</p>")
+    )
+    log(instance=page, action="wagtail.edit", user=editor)
+    Query.get("=cmd|' /C calc'!A0").add_hit()
+    client.force_login(mfa_enrol(editor))
+
+    history = export_rows(client, reverse("wagtailadmin_reports:site_history"), fmt)
+    terms = export_rows(client, reverse("wagtailsearchpromotions:search_terms"), fmt)
+
+    assert any('\'=HYPERLINK("http://x")' in row for row in history)
+    assert any("'=cmd|' /c calc'!a0" in row for row in terms)  # Wagtail stores terms lower-cased
+    assert_every_cell_neutralised(history)
+    assert_every_cell_neutralised(terms)

@@ -248,9 +248,9 @@ def _completed_a_module(home_page) -> User:
     return person
 
 
-def test_deleting_someone_whose_completions_are_kept_is_refused_with_the_reason(superuser_client, home_page):
-    """A superuser deleting a social worker who finished a module is told their completions are kept
-    and to deactivate them instead; the person and their record stay."""
+def test_deleting_someone_whose_certificates_are_kept_is_refused_with_the_reason(superuser_client, home_page):
+    """A superuser deleting a social worker who finished a module is told their certificate is kept
+    for good and to deactivate them instead; the person, their completion and certificate stay."""
     person = _completed_a_module(home_page)
     url = f"/admin/users/delete/{person.pk}/"
     response = superuser_client.post(url)
@@ -263,6 +263,7 @@ def test_deleting_someone_whose_completions_are_kept_is_refused_with_the_reason(
     ]
     assert User.objects.filter(pk=person.pk).exists()
     assert person.module_completions.count() == 1
+    assert person.certificates.count() == 1
 
 
 def test_deleting_someone_with_no_kept_records_still_deletes_them(superuser_client):

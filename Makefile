@@ -13,7 +13,7 @@ MANAGE := $(BIN)/python manage.py
 FRONTEND_SOURCES := $(shell find static/src -type f 2>/dev/null) static/build.mjs
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install run test lint format check seed migrate bench bench-pages bench-lessons bench-scenarios bench-readiness bench-booking bench-public bench-import clean
+.PHONY: help install run test lint arch format check seed migrate bench bench-pages bench-lessons bench-scenarios bench-readiness bench-booking bench-public bench-import clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -51,6 +51,10 @@ lint: install ## ruff (lint and format check) and djLint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint --lint cms modules learning practiceweek
+
+arch: install ## The architecture checks: import-linter's layer and cycle contracts, mypy over services and selectors
+	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/mypy
 
 format: install ## Format Python and templates
 	$(BIN)/ruff check --fix .

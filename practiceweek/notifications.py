@@ -4,13 +4,13 @@ Two halves:
 
 - Queueing (`booking_confirmed`, `booking_cancelled`, `offer_made`, ...): called by
   practiceweek.services inside the transaction that made the change. Each queues
-  `practiceweek.tasks.send_booking_notice` after commit (cms.core.tasks.task_queue_after_commit)
+  `practiceweek.tasks.send_booking_notice` after commit (cms.core.queue.task_queue_after_commit)
   with the booking's id and the few facts that must be as they were at the change (the
   calendar SEQUENCE, the offer round and expiry, the previous status). Nothing is built
   in the web request while the broker answers, nothing runs while the slot row is
   locked, and a rolled-back change queues nothing.
 - Sending (`booking_notice_send`, run by the worker): loads the booking, builds the
-  email and the .ics, and queues each email on Celery (cms.core.tasks), so one failing
+  email and the .ics, and queues each email on Celery (cms.core.queue), so one failing
   recipient is retried on its own.
 """
 
@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from cms.core.email import absolute_url, email_send_after_commit
+from cms.core.queue import task_queue_after_commit
 from practiceweek.ics import booking_ics_attachment
 from practiceweek.models import Booking, Slot
 from practiceweek.selectors import waitlist_position
@@ -99,10 +100,9 @@ def _send_to_user(*, user, subject: str, lines: list[str], slot=None, actions=()
 
 
 def _queue(kind: str, booking: Booking, **details) -> None:
-    from cms.core.tasks import task_queue_after_commit
-    from practiceweek.tasks import send_booking_notice
-
-    task_queue_after_commit(send_booking_notice, kind=kind, booking_id=booking.pk, details=details)
+    task_queue_after_commit(
+        "practiceweek.tasks.send_booking_notice", kind=kind, booking_id=booking.pk, details=details
+    )
 
 
 def booking_confirmed(*, booking: Booking) -> None:
@@ -142,13 +142,12 @@ def offer_expired(*, booking: Booking) -> None:
 
 
 def ballot_result(*, user, confirmed: list[Booking], waitlisted: list[Booking]) -> None:
-    from cms.core.tasks import task_queue_after_commit
-    from practiceweek.tasks import send_ballot_result
-
     user_id = user.pk
     won = [[booking.pk, booking.ics_sequence] for booking in confirmed]
     waiting = [booking.pk for booking in waitlisted]
-    task_queue_after_commit(send_ballot_result, user_id=user_id, confirmed=won, waitlisted=waiting)
+    task_queue_after_commit(
+        "practiceweek.tasks.send_ballot_result", user_id=user_id, confirmed=won, waitlisted=waiting
+    )
 
 
 # --- sending: run by the Celery worker ------------------------------------------------------

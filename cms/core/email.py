@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from cms.core.queue import task_queue_after_commit
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -67,8 +69,6 @@ def email_send_after_commit(
     headers: dict[str, str] | None = None,
 ) -> None:
     """Queue the message on Celery once the current transaction commits."""
-    from cms.core.tasks import send_templated_email, task_queue_after_commit
-
     payload = {
         "to": list(to),
         "template": template,
@@ -77,5 +77,5 @@ def email_send_after_commit(
         "headers": headers or {},
     }
     # The write that queued the message has committed: a broker outage must not turn it
-    # into an error page nor lose the message (cms.core.tasks).
-    task_queue_after_commit(send_templated_email, **payload)
+    # into an error page nor lose the message (cms.core.queue).
+    task_queue_after_commit("cms.core.tasks.send_templated_email", **payload)

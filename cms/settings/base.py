@@ -165,7 +165,7 @@ CELERY_QUEUE_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A broker that has gone away fails a publish in seconds rather than hanging it
-    # (socket_timeout stays above kombu's one-second BRPOP); cms.core.tasks then runs
+    # (socket_timeout stays above kombu's one-second BRPOP); cms.core.queue then runs
     # the task where it was queued.
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"socket_connect_timeout": 2, "socket_timeout": 5}
 else:

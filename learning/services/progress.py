@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, connection, router, transaction
 from django.utils import timezone
 
+from cms.core.queue import task_queue_after_commit
 from cms.core.text import text_problem
 from learning.models import (
     ActivityCompletion,
@@ -234,9 +235,6 @@ def certificate_code_generate() -> str:
 
 def certificate_create(*, completion: ModuleCompletion) -> Certificate:
     """Issue the certificate record for a completion; its files are rendered after commit."""
-    from cms.core.tasks import task_queue_after_commit
-    from learning.tasks import certificate_render
-
     user = completion.user
     certificate = Certificate.objects.create(
         completion=completion,
@@ -248,7 +246,7 @@ def certificate_create(*, completion: ModuleCompletion) -> Certificate:
         completed_on=timezone.localdate(completion.completed_at),
         created_at=timezone.now(),
     )
-    task_queue_after_commit(certificate_render, certificate_id=certificate.pk)
+    task_queue_after_commit("learning.tasks.certificate_render", certificate_id=certificate.pk)
     return certificate
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from cms.core.queue import task_queue_after_commit
 from modules.h5p.cache import h5p_packages_forget
 from modules.h5p.conf import h5p_limits, h5p_storage
 from modules.h5p.validation import Manifest, PackageRefused, package_extract, package_validate
@@ -81,10 +82,7 @@ def h5p_package_create(*, title: str, upload: File, uploaded_by=None) -> H5PPack
 
 def h5p_version_extract_later(*, version: H5PPackageVersion) -> None:
     """Queue the extraction of a stored version once the current transaction commits."""
-    from cms.core.tasks import task_queue_after_commit
-    from modules.tasks import h5p_version_extract_task
-
-    task_queue_after_commit(h5p_version_extract_task, version_id=version.pk)
+    task_queue_after_commit("modules.tasks.h5p_version_extract_task", version_id=version.pk)
 
 
 def _local_copy(name: str, limit: int) -> IO[bytes]:

@@ -140,18 +140,7 @@ NOT_REQUESTED: dict[str, str] = {
 # Problems the sweep finds today that belong to other work, each with who owns it. A problem
 # line matching one of these patterns is reported in the test's output but does not fail it;
 # delete the entry when its fix lands (the sweep then guards the fix).
-KNOWN_PROBLEMS: dict[str, str] = {
-    r"^(ld_editor|ld_lead|recruitment|superuser) POST /admin/(choose-external-link|snippets/choose/\S+/create"
-    r"|redirects/import/process|pages/\d+/copy)/: raised": (
-        "Wagtail's external-link chooser, snippet chooser 'create', page copy and redirect import "
-        "answer a POST without their fields with an AttributeError or KeyError (500); upstream, "
-        "people with admin access only."
-    ),
-    r"^superuser POST /admin/users/delete/\d+/: raised ProtectedError": (
-        "Deleting a user whose completions are kept (ModuleCompletion.user is PROTECT) is a 500 in "
-        "Wagtail's own user admin, superusers only; our viewsets refuse it (cms.core.admin_views)."
-    ),
-}
+KNOWN_PROBLEMS: dict[str, str] = {}
 
 
 # ---------------------------------------------------------------------------------------

@@ -163,7 +163,7 @@ def main() -> None:
     from django.utils import timezone
 
     from learning.models import Programme
-    from learning.selectors_readiness import readiness_figures
+    from learning.selectors import readiness_figures
 
     # What the beat task (or the first viewer after expiry) pays to compute the figures.
     started = time.perf_counter()

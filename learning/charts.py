@@ -7,7 +7,7 @@ dash pattern as well as colour, so they read without colour.
 from dataclasses import dataclass
 from datetime import date
 
-from learning.selectors_readiness import BurnUp
+from learning.selectors import BurnUp
 
 WIDTH, HEIGHT = 640, 320
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 40

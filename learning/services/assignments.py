@@ -10,7 +10,8 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from learning.duedates import completion_is_current, due_date_for, recertification_due
-from learning.models import Assignment, CompletionChange, Enrolment, ModuleCompletion
+from learning.models import Assignment, CompletionChange, Enrolment, ModuleCompletion, ModuleProgress
+from learning.services.cycles import module_cycle_open
 
 User = get_user_model()
 
@@ -286,9 +287,6 @@ def _cycles_open_for_expired(*, targets: list[tuple[Assignment, list[int]]], tod
                 months_by_person_module.setdefault(key, []).append(assignment.recertify_months)
     if not months_by_person_module:
         return
-    from learning.models import ModuleProgress
-    from learning.services.progress import module_cycle_open
-
     finished = ModuleProgress.objects.filter(
         module_id__in={module_id for _, module_id in months_by_person_module},
         user_id__in={user_id for user_id, _ in months_by_person_module},

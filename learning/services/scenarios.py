@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from learning.models import ScenarioAttempt, ScenarioChoice
 from learning.scenario_scoring import profile_from_totals, profile_minimum_shortfalls
-from learning.selectors_scenarios import (
+from learning.selectors import (
     PlayableScenario,
     scenario_live_playable,
     scenario_playable_for_attempt,

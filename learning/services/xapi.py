@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cms.core.text import text_problem
 from learning.models import H5PAttempt, H5PPlayerState, XAPIStatement
-from learning.selectors_xapi import (
+from learning.selectors import (
     ActivityUnavailable,
     H5PActivity,
     h5p_activity_get,

@@ -20,10 +20,10 @@ from cms.people.selectors import is_ld_lead, is_learning_and_development
 from learning.charts import burn_up_chart
 from learning.forms import DueDateChangeForm, OfflineCompletionForm
 from learning.models import CompletionChange, Enrolment, Programme
-from learning.selectors_assignments import my_learning
-from learning.selectors_readiness import (
+from learning.selectors import (
     BY_FIELDS,
     MATRIX_HEADER,
+    my_learning,
     person_module_matrix,
     readiness_by,
     readiness_figures_cached,

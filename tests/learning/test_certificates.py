@@ -133,7 +133,7 @@ def test_unknown_code_gets_a_clear_404_page(client, code):
 
 @pytest.mark.django_db
 def test_verification_codes_are_unique_and_unambiguous(home_page):
-    from learning.services.progress import CODE_ALPHABET, certificate_code_generate
+    from learning.services.certificates import CODE_ALPHABET, certificate_code_generate
 
     codes = {certificate_code_generate() for _ in range(500)}
     assert len(codes) == 500

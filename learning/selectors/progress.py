@@ -14,13 +14,9 @@ from dataclasses import dataclass, field
 
 from cms.people.selectors import is_learning_and_development
 from learning.models import Certificate, ModuleCompletion, ModuleProgress, Reflection
+from learning.selectors.status import COMPLETED, NOT_STARTED, STATUS_LABELS
 from modules.models import LessonPage, ModulePage
 from modules.selectors import lesson_block_types, lesson_required_block_ids, module_lessons_for_outline
-
-NOT_STARTED = "not_started"
-IN_PROGRESS = "in_progress"
-COMPLETED = "completed"
-STATUS_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETED: "Completed"}
 
 
 def module_completed(*, user, module_id: int) -> bool:

@@ -55,7 +55,7 @@ from practiceweek import notifications as practiceweek_notifications
 from practiceweek.models import Booking, BookingEvent
 from practiceweek.models import Reflection as VisitReflection
 from tests.cms.factories import TeamFactory, UserFactory, staff_member
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory
 from tests.modules.factories import (
     h5p_activity_block,
     h5p_package_ready,

@@ -16,7 +16,7 @@ from django.db.models import Count, Max, QuerySet, Sum
 from wagtail.models import Revision
 
 from learning.models import ScenarioAttempt, ScenarioChoice
-from learning.scenario_scoring import Profile, profile_build, profile_from_totals
+from learning.scoring import Profile, profile_build, profile_from_totals
 from modules.models import LessonPage, Scenario
 from modules.scenario_graph import Graph, graph_from_stream
 from modules.selectors import ContentUnavailable, lesson_viewable_get

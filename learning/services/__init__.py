@@ -1,4 +1,7 @@
-"""Writes to records of learning. Each module holds one family of services; callers import from here."""
+"""Writes to records of learning, and the rules they apply.
+
+Each module holds one family of services; callers import from here.
+"""
 
 from learning.services.answers import (
     AnswerRefused,
@@ -27,6 +30,13 @@ from learning.services.certificates import (
 from learning.services.cycles import (
     module_cycle_open,
     module_progress_lock,
+)
+from learning.services.duedates import (
+    add_months,
+    completion_is_current,
+    due_date_for,
+    recertification_due,
+    weeks_overdue,
 )
 from learning.services.personal_data import (
     learning_record_csv,
@@ -65,10 +75,23 @@ from learning.services.xapi import (
     player_state_save,
     statement_record,
 )
+from learning.services.xapi_schema import (
+    IRI,
+    MAX_NODES,
+    MAX_VERB_IRI,
+    Score,
+    Statement,
+    StatementInvalid,
+    duration_seconds,
+    statement_parse,
+)
 
 __all__ = [
     "CODE_ALPHABET",
+    "IRI",
+    "MAX_NODES",
     "MAX_STATE_CHARS",
+    "MAX_VERB_IRI",
     "TEMPLATES",
     "ActivityNotFound",
     "AnswerRefused",
@@ -76,11 +99,15 @@ __all__ = [
     "ScenarioChoiceInvalid",
     "ScenarioStepStale",
     "ScenarioUnavailable",
+    "Score",
+    "Statement",
     "StatementConflict",
+    "StatementInvalid",
     "StatementOutcome",
     "StepResult",
     "TeamReminderOutcome",
     "activity_complete",
+    "add_months",
     "assignment_audience",
     "assignment_audience_q",
     "certificate_code_generate",
@@ -88,8 +115,11 @@ __all__ = [
     "certificate_files",
     "certificate_image",
     "certificate_render",
+    "completion_is_current",
     "completion_rule_met",
     "current_completion",
+    "due_date_for",
+    "duration_seconds",
     "enrolment_due_date_change",
     "enrolments_mark_complete",
     "enrolments_refresh",
@@ -105,6 +135,7 @@ __all__ = [
     "offline_completion_record",
     "person_erase",
     "player_state_save",
+    "recertification_due",
     "reflection_save",
     "reminder_keys_for",
     "reminder_send",
@@ -112,6 +143,8 @@ __all__ = [
     "retention_apply",
     "scenario_attempt_respond",
     "scenario_attempt_start",
+    "statement_parse",
     "statement_record",
     "team_reminder_send",
+    "weeks_overdue",
 ]

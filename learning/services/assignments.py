@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
-from learning.duedates import completion_is_current, due_date_for, recertification_due
 from learning.models import Assignment, CompletionChange, Enrolment, ModuleCompletion, ModuleProgress
 from learning.services.cycles import module_cycle_open
+from learning.services.duedates import completion_is_current, due_date_for, recertification_due
 
 User = get_user_model()
 

@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from cms.core.email import absolute_url, email_send, email_send_after_commit
 from cms.people.models import User
-from learning.duedates import weeks_overdue
 from learning.models import Enrolment, ModuleCompletion, ReminderLog
 from learning.services.assignments import current_completion
+from learning.services.duedates import weeks_overdue
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from learning.models import ScenarioAttempt, ScenarioChoice
-from learning.scenario_scoring import profile_from_totals, profile_minimum_shortfalls
+from learning.scoring import profile_from_totals, profile_minimum_shortfalls
 from learning.selectors import (
     PlayableScenario,
     scenario_live_playable,

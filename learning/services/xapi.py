@@ -25,7 +25,7 @@ from learning.selectors import (
     h5p_version_for_activity,
 )
 from learning.services.progress import activity_complete
-from learning.xapi_schema import Statement, StatementInvalid, statement_parse
+from learning.services.xapi_schema import Statement, StatementInvalid, statement_parse
 
 RESULT_VERBS = frozenset({"answered", "completed", "passed", "failed"})
 MAX_STATE_CHARS = 64 * 1024

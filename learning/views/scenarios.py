@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cms.people import selectors as people
 from learning import selectors
-from learning.scenario_charts import attempts_chart
-from learning.scenario_scoring import profile_minimum_shortfalls, profile_summary
+from learning.charts import attempts_chart
+from learning.scoring import profile_minimum_shortfalls, profile_summary
 from learning.services.scenarios import (
     ScenarioChoiceInvalid,
     ScenarioStepStale,

@@ -12,7 +12,7 @@ from learning.services.assignments import enrolments_sync
 from modules.models import ModuleIndexPage, ModulePage
 from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.e2e.axe import assert_accessible
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,7 @@ from learning.models import Enrolment, ReminderLog
 from learning.services.assignments import enrolments_sync
 from learning.views.assignments import calendar_token
 from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from learning.services.assignments import (
     offline_completion_record,
 )
 from tests.cms.factories import RoleFactory, StaffProfileFactory, TeamFactory, UserFactory
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)

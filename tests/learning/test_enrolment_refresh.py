@@ -23,7 +23,7 @@ from tests.cms.factories import (
     staff_member,
 )
 from tests.conftest import wait_for
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory
 
 
 def _place(profile: StaffProfile, **changes) -> StaffProfile:

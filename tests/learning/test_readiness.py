@@ -16,7 +16,7 @@ from learning.models import CompletionChange, Enrolment, ModuleCompletion
 from learning.selectors import burn_up, readiness_by, readiness_totals
 from learning.services.assignments import enrolments_sync
 from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
-from tests.learning.factories_assignments import AssignmentFactory, ProgrammeFactory
+from tests.learning.factories import AssignmentFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 

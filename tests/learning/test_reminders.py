@@ -14,7 +14,7 @@ from learning.services.reminders import reminder_send, reminders_scan
 from learning.tasks import reminders_scan_task
 from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.conftest import wait_for
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory
 
 TODAY = date(2026, 11, 23)
 

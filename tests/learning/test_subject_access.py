@@ -45,8 +45,7 @@ from practiceweek.models import Booking, BookingEvent
 from practiceweek.models import Reflection as VisitReflection
 from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.cms.recruitment_factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
-from tests.learning.factories import ScenarioAttemptFactory
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory, ScenarioAttemptFactory
 from tests.modules.factories import module_with_lessons, text_block
 from tests.practiceweek.factories import SlotFactory
 

@@ -15,6 +15,6 @@ class LearningConfig(AppConfig):
     def ready(self) -> None:
         # Modules outside tasks.py and wagtail_hooks.py, which autodiscovery alone would miss.
         from cms.people.signals import people_changed
-        from learning import seed_assignments  # noqa: F401
+        from learning.demo import seed  # noqa: F401
 
         people_changed.connect(_people_changed_refresh, dispatch_uid="learning_enrolments_refresh")

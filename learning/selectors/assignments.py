@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from django.db.models import QuerySet
 
-from cms.people.models import StaffProfile
+from cms.people.models import StaffProfile, User
 from learning.models import Certificate, Enrolment, ModuleProgress
 from learning.selectors.status import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, STATUS_LABELS
 
@@ -94,7 +94,7 @@ def _items(
     return items
 
 
-def my_learning(*, user, today: date, request=None) -> dict:
+def my_learning(*, user: User, today: date, request=None) -> dict:
     """What is assigned to one person, sorted by due date, and their certificates."""
     enrolments = list(
         active_enrolments()

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cms.core.text import text_problem
+from cms.people.models import User
 from learning.models import KnowledgeCheckAttempt, LessonProgress, Reflection
 from learning.services.cycles import module_progress_lock
 from learning.services.progress import ActivityNotFound, activity_complete
@@ -47,7 +48,7 @@ def _knowledge_check_options(block) -> list[tuple[str, bool]]:
 
 @transaction.atomic
 def knowledge_check_answer(
-    *, user, lesson: LessonPage, block_id: str, option_ids: list[str], at: datetime | None = None
+    *, user: User, lesson: LessonPage, block_id: str, option_ids: list[str], at: datetime | None = None
 ) -> KnowledgeCheckAttempt:
     """Mark an answer to a knowledge check, keep the attempt, and complete it at the pass mark.
 
@@ -98,7 +99,7 @@ def knowledge_check_answer(
 
 
 def reflection_save(
-    *, user, lesson: LessonPage, block_id: str, text: str, at: datetime | None = None
+    *, user: User, lesson: LessonPage, block_id: str, text: str, at: datetime | None = None
 ) -> Reflection:
     """Save (or replace) a person's private reflection on a prompt of the lesson."""
     at = at or timezone.now()

@@ -4,16 +4,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
+from cms.people.models import User
 from learning.models import Assignment, CompletionChange, Enrolment, ModuleCompletion, ModuleProgress
 from learning.services.cycles import module_cycle_open
 from learning.services.duedates import completion_is_current, due_date_for, recertification_due
-
-User = get_user_model()
 
 
 def assignment_audience_q(*, assignment: Assignment) -> Q:
@@ -313,7 +311,7 @@ def _cycle_due_date(*, assignment: Assignment, base_due: date, last_completed: d
     return base_due
 
 
-def enrolments_mark_complete(*, user, module_id: int, completed_at: datetime) -> int:
+def enrolments_mark_complete(*, user: User, module_id: int, completed_at: datetime) -> int:
     """Record on the person's enrolments for a module that it is complete (called in the
     same transaction as the ModuleCompletion it mirrors)."""
     return Enrolment.objects.filter(user=user, module_id=module_id).update(completed_at=completed_at)

@@ -11,11 +11,12 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cms.people.models import User
 from learning.models import ModuleProgress
 from modules.selectors import module_lesson_ids_live
 
 
-def module_progress_lock(*, user, module_id: int, at: datetime) -> ModuleProgress:
+def module_progress_lock(*, user: User, module_id: int, at: datetime) -> ModuleProgress:
     """The person's progress row for the module, locked for this transaction (created if new)."""
     progress = ModuleProgress.objects.select_for_update().filter(user=user, module_id=module_id).first()
     if progress is not None:
@@ -35,7 +36,7 @@ def module_progress_lock(*, user, module_id: int, at: datetime) -> ModuleProgres
 
 
 @transaction.atomic
-def module_cycle_open(*, user, module_id: int, at: datetime | None = None) -> ModuleProgress:
+def module_cycle_open(*, user: User, module_id: int, at: datetime | None = None) -> ModuleProgress:
     """Open a new cycle for a person in a module (recertification).
 
     Earlier cycles' activity completions, completion record and certificate stay;

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, connection, router, transaction
 from django.utils import timezone
 
+from cms.people.models import User
 from learning.models import (
     ActivityCompletion,
     LessonProgress,
@@ -57,7 +58,7 @@ def _module_progress_touch_sql() -> str:
 
 
 def _module_progress_touch_lock(
-    *, user, module_id: int, lesson_id: int, at: datetime
+    *, user: User, module_id: int, lesson_id: int, at: datetime
 ) -> ModuleProgress | None:
     """The person's progress row for the module, locked for this transaction, with the lesson
     recorded as where they were last active: one ``UPDATE ... RETURNING`` rather than a
@@ -76,7 +77,7 @@ def _module_progress_touch_lock(
 
 def _lesson_progress_refresh(
     *,
-    user,
+    user: User,
     lesson: LessonPage,
     module_progress: ModuleProgress,
     required_ids: list[str],
@@ -148,7 +149,9 @@ def _lesson_state_set(
     module_progress.lesson_states = {**module_progress.lesson_states, str(lesson_id): state}
 
 
-def _lesson_complete(*, user, lesson: LessonPage, module_progress: ModuleProgress, at: datetime) -> bool:
+def _lesson_complete(
+    *, user: User, lesson: LessonPage, module_progress: ModuleProgress, at: datetime
+) -> bool:
     lesson_progress, _ = LessonProgress.objects.get_or_create(
         user=user,
         lesson=lesson,
@@ -167,7 +170,7 @@ MODULE_RECOUNT_FIELDS = ["lessons_completed", "lessons_total", "last_activity_at
 
 
 def _module_progress_recount(
-    *, user, module_progress: ModuleProgress, at: datetime
+    *, user: User, module_progress: ModuleProgress, at: datetime
 ) -> ModuleCompletion | None:
     """Recount the module's completed lessons (from the locked row's JSON, under the lesson ids
     the content cache holds) and write the completion record when all are done. The caller
@@ -188,7 +191,9 @@ def _module_progress_recount(
     return completion
 
 
-def _module_completion_record(*, user, module_progress: ModuleProgress, at: datetime) -> ModuleCompletion:
+def _module_completion_record(
+    *, user: User, module_progress: ModuleProgress, at: datetime
+) -> ModuleCompletion:
     completion, created = ModuleCompletion.objects.get_or_create(
         user=user,
         module_id=module_progress.module_id,
@@ -203,7 +208,7 @@ def _module_completion_record(*, user, module_progress: ModuleProgress, at: date
 
 def activity_complete(
     *,
-    user,
+    user: User,
     lesson: LessonPage,
     block_id: str,
     score: float | None = None,
@@ -242,7 +247,7 @@ def activity_complete(
 @transaction.atomic(savepoint=False)
 def _activity_complete_locked(
     *,
-    user,
+    user: User,
     lesson: LessonPage,
     module_id: int,
     block_id: str,
@@ -304,7 +309,7 @@ def _activity_complete_locked(
 
 
 @transaction.atomic
-def lesson_mark_done(*, user, lesson: LessonPage, at: datetime | None = None) -> bool:
+def lesson_mark_done(*, user: User, lesson: LessonPage, at: datetime | None = None) -> bool:
     """Complete a lesson that has no required activities, when the learner says so.
 
     Returns True if the lesson newly completed. Raises LessonHasRequiredActivities
@@ -332,7 +337,7 @@ def lesson_mark_done(*, user, lesson: LessonPage, at: datetime | None = None) ->
 
 def lesson_visit(
     *,
-    user,
+    user: User,
     lesson: LessonPage,
     module_id: int,
     module_progress: ModuleProgress | None,

@@ -16,6 +16,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cms.people.models import User
 from learning.models import ScenarioAttempt, ScenarioChoice
 from learning.scoring import profile_from_totals, profile_minimum_shortfalls
 from learning.selectors import (
@@ -57,7 +58,7 @@ def _clamp(value: int) -> int:
 @transaction.atomic
 def scenario_attempt_start(
     *,
-    user,
+    user: User,
     scenario: Scenario,
     lesson: LessonPage | None = None,
     block_id: str = "",

@@ -42,7 +42,7 @@ def build() -> dict:
     from cms.people import roles
     from cms.people.models import Agency, Role, StaffProfile, Team, User
     from learning.models import Assignment, ModuleCompletion, ModuleProgress, Programme
-    from learning.services.assignments import enrolments_sync
+    from learning.services import enrolments_sync
     from modules.models import ModuleIndexPage, ModulePage
 
     existing = User.objects.filter(email="bench.ld@oxfordshire.gov.uk").first()

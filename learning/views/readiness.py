@@ -29,8 +29,13 @@ from learning.selectors import (
     readiness_figures_cached,
     readiness_grain,
 )
-from learning.services.assignments import enrolment_due_date_change, offline_completion_record
-from learning.services.personal_data import learning_record_csv, learning_record_export, person_erase
+from learning.services import (
+    enrolment_due_date_change,
+    learning_record_csv,
+    learning_record_export,
+    offline_completion_record,
+    person_erase,
+)
 
 READINESS_PERMISSION = "learning.view_readiness"
 

@@ -19,7 +19,7 @@ from cms.people import selectors as people
 from learning import selectors
 from learning.charts import attempts_chart
 from learning.scoring import profile_minimum_shortfalls, profile_summary
-from learning.services.scenarios import (
+from learning.services import (
     ScenarioChoiceInvalid,
     ScenarioStepStale,
     ScenarioUnavailable,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cms.people.roles import GROUP_TEAM_MANAGERS
-from learning.services.assignments import enrolments_sync
+from learning.services import enrolments_sync
 from modules.models import ModuleIndexPage, ModulePage
 from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.e2e.axe import assert_accessible

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from cms.people import roles
 from learning.models import ModuleCompletion
-from learning.services.assignments import enrolments_sync
+from learning.services import enrolments_sync
 from modules.models import ModuleIndexPage, ModulePage
 from tests.cms.factories import StaffProfileFactory, TeamFactory, staff_member
 from tests.e2e.axe import assert_accessible

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from learning.models import CompletionChange, Enrolment, ModuleCompletion
-from learning.services.assignments import (
+from learning.services import (
     enrolment_due_date_change,
     enrolments_sync,
     offline_completion_record,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from cms.people.roles import GROUP_LD_EDITORS, GROUP_SENIOR_MANAGERS, GROUP_TEAM_MANAGERS
 from learning.models import CompletionChange, Enrolment, ModuleCompletion
 from learning.selectors import burn_up, readiness_by, readiness_totals
-from learning.services.assignments import enrolments_sync
+from learning.services import enrolments_sync
 from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.learning.factories import AssignmentFactory, ProgrammeFactory
 

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from cms.core.tasks import send_templated_email
 from learning.models import Enrolment, ModuleCompletion, ReminderLog
-from learning.services.assignments import enrolments_sync
-from learning.services.reminders import reminder_send, reminders_scan
+from learning.services import enrolments_sync, reminder_send, reminders_scan
 from learning.tasks import reminders_scan_task
 from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.conftest import wait_for

@@ -38,8 +38,7 @@ from learning.models import (
     ScenarioChoice,
     XAPIStatement,
 )
-from learning.services.assignments import enrolments_sync
-from learning.services.personal_data import learning_record_csv, learning_record_export, person_erase
+from learning.services import enrolments_sync, learning_record_csv, learning_record_export, person_erase
 from modules.models import H5PPackage, H5PPackageVersion
 from practiceweek.models import Booking, BookingEvent
 from practiceweek.models import Reflection as VisitReflection

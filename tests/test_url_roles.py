@@ -47,15 +47,19 @@ from cms.pages.seed import home_page_ensure
 from cms.people import roles
 from cms.people.invitations import invitation_send
 from learning.models import ModuleCompletion
-from learning.services.assignments import enrolments_sync
-from learning.services.progress import certificate_create, knowledge_check_answer, reflection_save
-from learning.services.scenarios import scenario_attempt_start
+from learning.services import (
+    certificate_create,
+    enrolments_sync,
+    knowledge_check_answer,
+    reflection_save,
+    scenario_attempt_start,
+)
 from learning.views.assignments import calendar_token
 from practiceweek import notifications as practiceweek_notifications
 from practiceweek.models import Booking, BookingEvent
 from practiceweek.models import Reflection as VisitReflection
 from tests.cms.factories import TeamFactory, UserFactory, staff_member
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory
 from tests.modules.factories import (
     h5p_activity_block,
     h5p_package_ready,

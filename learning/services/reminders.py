@@ -12,18 +12,21 @@ twice; and completion is checked again at send time, so nobody is reminded of
 finished work.
 """
 
+import enum
 import logging
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cms.core.email import absolute_url, email_send
-from learning.duedates import weeks_overdue
+from cms.core.email import absolute_url, email_send, email_send_after_commit
+from cms.people.models import User
 from learning.models import Enrolment, ModuleCompletion, ReminderLog
 from learning.services.assignments import current_completion
+from learning.services.duedates import weeks_overdue
 
 logger = logging.getLogger(__name__)
 
@@ -186,3 +189,69 @@ def _context(log: ReminderLog, *, today: date) -> dict:
         "days_overdue": max(0, (today - enrolment.due_date).days),
         "my_learning_url": absolute_url("/learning/"),
     }
+
+
+NUDGES_PER_MANAGER_PER_DAY = 50
+KIND_NUDGE = "nudge"
+
+
+class TeamReminderOutcome(enum.StrEnum):
+    """What became of a manager's reminder; the view words the message for each."""
+
+    SENT = "sent"
+    ALREADY_COMPLETE = "already_complete"
+    BUDGET_SPENT = "budget_spent"
+    ALREADY_TODAY = "already_today"
+
+
+def _team_reminder_budget_take(*, manager_id: int, today: date) -> bool:
+    """Count one reminder against the manager's day; False once the day's budget is spent.
+
+    The count lives in the cache (a day's worth of keys, one per manager): losing it
+    only ever lets a few more through, never blocks a reminder that is due.
+    """
+    budget_key = f"learning:nudges:{manager_id}:{today}"
+    cache.add(budget_key, 0, timeout=60 * 60 * 24)
+    try:
+        sent_today = cache.incr(budget_key)
+    except ValueError:  # gone between add and incr (expired, or Redis went away: cms.core.cache)
+        cache.set(budget_key, 1, timeout=60 * 60 * 24)
+        sent_today = 1
+    return sent_today <= NUDGES_PER_MANAGER_PER_DAY
+
+
+def team_reminder_send(*, manager: User, enrolment: Enrolment) -> TeamReminderOutcome:
+    """A manager nudges one person about one module: once a day per item, 50 a day per manager.
+
+    The caller has checked the manager may see this person. The once-a-day rule is the
+    unique key of the reminder row; the email goes when the row commits.
+    """
+    if enrolment.completed_at:
+        return TeamReminderOutcome.ALREADY_COMPLETE
+    today = timezone.localdate()
+    if not _team_reminder_budget_take(manager_id=manager.pk, today=today):
+        return TeamReminderOutcome.BUDGET_SPENT
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(
+                key=f"{KIND_NUDGE}:{enrolment.pk}:{today}",
+                kind=KIND_NUDGE,
+                user=enrolment.user,
+                enrolment=enrolment,
+                status=ReminderLog.Status.SENT,
+                sent_at=timezone.now(),
+            )
+            email_send_after_commit(
+                to=[enrolment.user.email],
+                template="learning/email/manager_nudge",
+                context={
+                    "name": enrolment.user.first_name or enrolment.user.email,
+                    "manager": str(manager),
+                    "module": enrolment.module.title,
+                    "due": enrolment.due_date.strftime("%A %-d %B %Y"),
+                    "module_url": absolute_url(enrolment.module.url or "/learning/"),
+                },
+            )
+    except IntegrityError:
+        return TeamReminderOutcome.ALREADY_TODAY
+    return TeamReminderOutcome.SENT

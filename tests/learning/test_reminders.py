@@ -9,12 +9,11 @@ from django.utils import timezone
 
 from cms.core.tasks import send_templated_email
 from learning.models import Enrolment, ModuleCompletion, ReminderLog
-from learning.services.assignments import enrolments_sync
-from learning.services.reminders import reminder_send, reminders_scan
-from learning.tasks_reminders import reminders_scan_task
+from learning.services import enrolments_sync, reminder_send, reminders_scan
+from learning.tasks import reminders_scan_task
 from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.conftest import wait_for
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory
 
 TODAY = date(2026, 11, 23)
 

@@ -38,15 +38,13 @@ from learning.models import (
     ScenarioChoice,
     XAPIStatement,
 )
-from learning.services.assignments import enrolments_sync
-from learning.services.personal_data import learning_record_csv, learning_record_export, person_erase
+from learning.services import enrolments_sync, learning_record_csv, learning_record_export, person_erase
 from modules.models import H5PPackage, H5PPackageVersion
 from practiceweek.models import Booking, BookingEvent
 from practiceweek.models import Reflection as VisitReflection
 from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.cms.recruitment_factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
-from tests.learning.factories import ScenarioAttemptFactory
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory, ScenarioAttemptFactory
 from tests.modules.factories import module_with_lessons, text_block
 from tests.practiceweek.factories import SlotFactory
 

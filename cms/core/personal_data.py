@@ -132,6 +132,7 @@ def _discover() -> None:
     from django.utils.module_loading import autodiscover_modules
 
     _framework_register()
+    _core_register()
     autodiscover_modules("personal_data")
     _discovered = True
 
@@ -305,3 +306,17 @@ def _admin_preferences_delete(rows: QuerySet, user: Any) -> None:
         if profile.avatar:
             profile.avatar.delete(save=False)
     rows.delete()
+
+
+def _core_register() -> None:
+    """cms.core's own models that name a person: the send-once message ledger."""
+    from cms.core.models import MessageSent
+
+    register(
+        MessageSent,
+        section="reminders",
+        person_field="user",
+        export=lambda m: {"kind": m.kind, "status": m.status, "sent_at": m.sent_at},
+        erasure=Erasure.KEEP,
+        reason="Which messages were sent when; kept so none is sent twice, naming nobody once erased.",
+    )

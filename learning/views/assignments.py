@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -19,8 +19,9 @@ from icalendar import Calendar, Event
 from wagtail import hooks
 
 from cms.core.email import absolute_url, email_send_after_commit
+from cms.core.ledger import message_claim
 from cms.people.selectors import is_learning_and_development, is_team_manager, staff_visible_to
-from learning.models import Enrolment, ReminderLog
+from learning.models import Enrolment
 from learning.selectors_assignments import STATUS_LABELS, my_learning, team_learning
 
 CALENDAR_SALT = "learning.calendar-feed"
@@ -199,16 +200,9 @@ def team_remind_view(request):
     if sent_today > NUDGES_PER_MANAGER_PER_DAY:
         messages.error(request, "You have sent the most reminders allowed today. Try again tomorrow.")
         return _back_to_team(request)
-    try:
-        with transaction.atomic():
-            ReminderLog.objects.create(
-                key=f"nudge:{enrolment.pk}:{today}",
-                kind="nudge",
-                user=enrolment.user,
-                enrolment=enrolment,
-                status=ReminderLog.Status.SENT,
-                sent_at=timezone.now(),
-            )
+    with transaction.atomic():
+        claimed = message_claim(key=f"nudge:{enrolment.pk}:{today}", user_id=enrolment.user_id)
+        if claimed:
             email_send_after_commit(
                 to=[enrolment.user.email],
                 template="learning/email/manager_nudge",
@@ -220,7 +214,7 @@ def team_remind_view(request):
                     "module_url": absolute_url(enrolment.module.url or "/learning/"),
                 },
             )
-    except IntegrityError:
+    if not claimed:
         messages.info(
             request, f"{enrolment.user} has already been reminded about {enrolment.module.title} today."
         )

@@ -13,7 +13,7 @@ shows, and what erasure does to the rows:
 Models that point at a person without being data about them (who published a page,
 who uploaded an image) are declared with `exempt(model, reason=...)`. A test walks
 every installed model and fails, naming it, when a model with a link to the user model
-or an email address is in neither list (tests/cms/test_personal_data_registry.py).
+or an email address is in neither list (tests/cms/core/test_personal_data_registry.py).
 
 This module names no domain app: apps register here (cms.core imports none of them).
 Wagtail's and Django's own models are declared at the end of this module.

@@ -44,7 +44,7 @@ from modules.models import H5PPackage, H5PPackageVersion
 from practiceweek.models import Booking, BookingEvent
 from practiceweek.models import Reflection as VisitReflection
 from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
-from tests.cms.recruitment_factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
+from tests.cms.pages.factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
 from tests.learning.factories import ScenarioAttemptFactory
 from tests.learning.factories_assignments import AssignmentFactory
 from tests.modules.factories import module_with_lessons, text_block

@@ -13,7 +13,7 @@ from cms.pages.models import ExpressionOfInterestPage
 from cms.pages.seed_recruitment import recruitment_group_ensure
 from cms.people.roles import GROUP_RECRUITMENT, GROUP_STAFF
 from tests.cms.factories import UserFactory
-from tests.cms.recruitment_factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
+from tests.cms.pages.factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.django_db

@@ -131,7 +131,7 @@ def change_allowed(*, role: str, key: str) -> bool:
         return True
     # L&D and the victim's own line manager may nudge them about overdue learning (My team's
     # reminder button): the reminder log records the message.
-    return role in {*L_AND_D, "line_manager"} and key.startswith("learning.ReminderLog.")
+    return role in {*L_AND_D, "line_manager"} and key.startswith("core.MessageSent.")
 
 
 # Where a URL truly cannot be requested in a sweep, and why. Every other pattern is requested.

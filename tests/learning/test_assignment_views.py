@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from cms.core.models import MessageSent
 from cms.people.roles import GROUP_LD_EDITORS, GROUP_TEAM_MANAGERS
-from learning.models import Enrolment, ReminderLog
+from learning.models import Enrolment
 from learning.services import enrolments_sync
 from learning.views.assignments import calendar_token
 from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
@@ -225,7 +226,7 @@ def test_manager_sends_a_reminder_once_a_day_per_item(client, team_setup, django
     assert response.status_code == 302
     assert response["Location"] == back
     assert len(queued) == 1  # the email, handed to Celery once the log row commits
-    assert ReminderLog.objects.filter(kind="nudge", user=team_setup["late"]).count() == 1
+    assert MessageSent.objects.filter(kind="nudge", user=team_setup["late"]).count() == 1
     with django_capture_on_commit_callbacks() as queued_again:
         second = client.post(reverse("learning:team_remind"), {"enrolment": enrolment.pk}, follow=True)
     assert "already been reminded" in second.text

@@ -29,7 +29,7 @@ SLUG = "craig-evenings"
 
 def _scenario():
     from modules.models import Scenario
-    from modules.scenario_io import scenario_import
+    from modules.scenarios.exchange import scenario_import
     from modules.scenario_seed_data import CRAIG
 
     scenario = Scenario.objects.filter(slug=SLUG, live=True).first()

@@ -18,7 +18,7 @@ from wagtail.models import Revision
 from learning.models import ScenarioAttempt, ScenarioChoice
 from learning.scenario_scoring import Profile, profile_build, profile_from_totals
 from modules.models import LessonPage, Scenario
-from modules.scenario_graph import Graph, graph_from_stream
+from modules.scenarios.graph import Graph, graph_from_stream
 from modules.selectors import ContentUnavailable, lesson_viewable_get
 
 TEAM_MINIMUM_LEARNERS = 5

@@ -14,8 +14,8 @@ from django.db import transaction
 
 from cms.core.seeding import SeedContext, register
 from modules.models import LessonPage, ModulePage, Scenario
-from modules.scenario_io import scenario_import
 from modules.scenario_seed_data import SCENARIOS
+from modules.scenarios.exchange import scenario_import
 
 # Where H4b's seeded MI foundations module lives; the first slug that exists wins.
 MI_MODULE_SLUGS = ["motivational-interviewing-foundations", "mi-foundations", "motivational-interviewing"]

@@ -7,6 +7,6 @@ from modules.h5p.viewsets import H5PPackageViewSet
 register_snippet(H5PPackageViewSet)
 
 # MI scenarios: snippet views plus import/export as JSON files (modules/scenario_admin.py).
-from modules.scenario_admin import ScenarioViewSet  # noqa: E402
+from modules.scenarios.admin import ScenarioViewSet  # noqa: E402
 
 register_snippet(ScenarioViewSet)

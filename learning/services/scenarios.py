@@ -25,7 +25,7 @@ from learning.selectors_scenarios import (
 )
 from learning.services.progress import ActivityNotFound, activity_complete
 from modules.models import LessonPage, Scenario
-from modules.scenario_graph import QUESTION_CODES, REFLECTION_CODES, STATE_MAX, STATE_MIN
+from modules.scenarios.graph import QUESTION_CODES, REFLECTION_CODES, STATE_MAX, STATE_MIN
 from modules.selectors import ContentUnavailable, lesson_viewable_get
 
 logger = logging.getLogger(__name__)

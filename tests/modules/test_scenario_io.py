@@ -7,13 +7,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from modules.models import Scenario
-from modules.scenario_io import (
+from modules.scenarios.exchange import (
     MAX_IMPORT_BYTES,
-    MAX_NESTING,
     ScenarioImportError,
     scenario_export,
     scenario_import,
 )
+from modules.scenarios.validation import MAX_NESTING
 from tests.modules.factories import scenario_create, scenario_document
 
 pytestmark = pytest.mark.django_db

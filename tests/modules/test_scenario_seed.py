@@ -7,8 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from wagtail.models import WorkflowContentType
 
 from cms.core.seeding import SeedContext
-from modules import scenario_graph
 from modules.models import Scenario
+from modules.scenarios import graph as scenario_graph
 from modules.seed_scenarios import seed_scenarios
 from tests.modules.factories import module_with_lessons
 

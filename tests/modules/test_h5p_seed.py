@@ -6,7 +6,10 @@ import pytest
 
 from cms.core.seeding import SeedContext
 from modules.models import H5PPackage, H5PStatus, LessonPage
-from modules.seed_h5p import LESSON_SLUG, MODULE_SLUG, seed_h5p
+from modules.seed import seed_h5p
+
+LESSON_SLUG = "check-your-understanding"
+MODULE_SLUG = "motivational-interviewing-foundations"
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from wagtail.models import WorkflowContentType
 from cms.core.seeding import SeedContext
 from modules.models import Scenario
 from modules.scenarios import graph as scenario_graph
-from modules.seed_scenarios import seed_scenarios
+from modules.seed import seed_scenarios
 from tests.modules.factories import module_with_lessons
 
 pytestmark = pytest.mark.django_db

@@ -116,6 +116,16 @@ def entry_name_check(info: zipfile.ZipInfo, limits: Limits) -> None:
         raise refuse("symlink", f"{raw!r} is a symbolic link. Links are not allowed in a package.")
 
 
+def ratio_check(name: str, *, unpacked: int, compressed: int, limits: Limits) -> None:
+    """Refuse an entry that expands too far: checked on what the header declares and again
+    on the bytes that really come out, because headers can lie."""
+    if unpacked > limits.ratio_floor_bytes and unpacked > limits.max_ratio * max(compressed, 1):
+        raise refuse(
+            "compression-ratio",
+            f"{name!r} expands more than {limits.max_ratio} times when unpacked. This looks like a zip bomb.",
+        )
+
+
 def entry_sizes_check(info: zipfile.ZipInfo, limits: Limits) -> None:
     if info.flag_bits & 0x1:
         raise refuse("encrypted", f"{info.filename!r} is encrypted. Export the package without a password.")
@@ -130,14 +140,7 @@ def entry_sizes_check(info: zipfile.ZipInfo, limits: Limits) -> None:
             f"{info.filename!r} is {info.file_size // MIB} MB uncompressed; "
             f"the limit per file is {limits.max_file_bytes // MIB} MB.",
         )
-    if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(
-        info.compress_size, 1
-    ):
-        raise refuse(
-            "compression-ratio",
-            f"{info.filename!r} expands more than {limits.max_ratio} times when unpacked. "
-            "This looks like a zip bomb.",
-        )
+    ratio_check(info.filename, unpacked=info.file_size, compressed=info.compress_size, limits=limits)
 
 
 class EntryReader(io.RawIOBase):
@@ -237,14 +240,7 @@ class EntryReader(io.RawIOBase):
                 "total-too-large",
                 f"The package unpacks to more than {limits.max_total_bytes // MIB} MB.",
             )
-        if self.count > limits.ratio_floor_bytes and self.count > limits.max_ratio * max(
-            entry.compressed_size, 1
-        ):
-            raise refuse(
-                "compression-ratio",
-                f"{entry.path!r} expands more than {limits.max_ratio} times when unpacked. "
-                "This looks like a zip bomb.",
-            )
+        ratio_check(entry.path, unpacked=self.count, compressed=entry.compressed_size, limits=limits)
         buffer[:n] = data
         return n
 

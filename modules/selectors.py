@@ -15,6 +15,23 @@ from cms.core.selectors import frame_cache_seconds
 from cms.core.text import text_displayable
 from modules.models import LessonPage, ModulePage
 
+__all__ = [
+    "COMPLETABLE_BLOCK_TYPES",
+    "ContentUnavailable",
+    "lesson_block_types",
+    "lesson_block_value",
+    "lesson_counts_by_module",
+    "lesson_live_get",
+    "lesson_required_block_ids",
+    "lesson_viewable_get",
+    "module_lesson_ids_live",
+    "module_lessons_for_outline",
+    "module_lessons_live",
+    "module_parent_id",
+    "module_viewable_get",
+    "training_search",
+]
+
 # Block types a learner must complete for the lesson to complete, unless the editor
 # unticks the block's "required" box (see CONTRACT in docs/modules.md).
 COMPLETABLE_BLOCK_TYPES = frozenset({"h5p_activity", "knowledge_check", "mi_scenario"})

@@ -18,7 +18,7 @@ from modules.models import Scenario
 from modules.scenarios.exchange import ScenarioImportError, scenario_import
 from tests.hostile import hostile_settings, hostile_text
 from tests.modules.factories import scenario_document
-from tests.modules.h5p_corpus import LIB, h5p_json, library_json, package
+from tests.modules.h5p.corpus import LIB, h5p_json, library_json, package
 
 SCENARIO_PLACES = [
     ("title", lambda scenario, text: scenario.update(title=text)),

@@ -19,7 +19,7 @@ from modules.h5p.metadata import (
     PLAYER_CORE_API,
 )
 from modules.h5p.validation import package_validate
-from tests.modules.h5p_corpus import LIB, h5p_json, library_json, package
+from tests.modules.h5p.corpus import LIB, h5p_json, library_json, package
 
 LIBRARY_FILE = f"{LIB}/library.json"
 MISSING = object()

@@ -27,9 +27,9 @@ SLUG = "craig-evenings"
 
 
 def _scenario():
+    from modules.demo.seed import DEMO_DIR
     from modules.models import Scenario
     from modules.scenarios.exchange import scenario_import
-    from modules.seed import DEMO_DIR
 
     scenario = Scenario.objects.filter(slug=SLUG, live=True).first()
     if scenario is None:

@@ -8,9 +8,9 @@ from django.contrib.contenttypes.models import ContentType
 from wagtail.models import WorkflowContentType
 
 from cms.core.seeding import SeedContext
+from modules.demo.seed import seed_h5p, seed_scenarios
 from modules.models import H5PPackage, H5PStatus, LessonPage, Scenario
 from modules.scenarios import graph as scenario_graph
-from modules.seed import seed_h5p, seed_scenarios
 from tests.modules.factories import module_with_lessons
 
 pytestmark = pytest.mark.django_db

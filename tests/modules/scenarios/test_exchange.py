@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from modules.demo.seed import SCENARIO_FILES
 from modules.models import Scenario
 from modules.scenarios.exchange import (
     MAX_IMPORT_BYTES,
@@ -14,7 +15,6 @@ from modules.scenarios.exchange import (
     scenario_import,
 )
 from modules.scenarios.validation import MAX_NESTING, scenario_document_check
-from modules.seed import SCENARIO_FILES
 from tests.modules.factories import scenario_create, scenario_document
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Demo training content, read from the data files in modules/demo/ (see docs/modules.md).
+"""Demo training content, read from the data files beside this module (see docs/modules.md).
 
 Three seeders, in `seed_demo` order: the module index with the demo modules and their
 lessons, and the "L&D approval" workflow on the tree (30); the demo H5P package and a
@@ -29,7 +29,7 @@ from modules.models import H5PPackage, H5PStatus, LessonPage, ModuleIndexPage, M
 from modules.scenarios.exchange import scenario_import
 from modules.services import GROUP_LD_LEADS, ld_approval_workflow_assign, module_index_ensure
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_DIR = Path(__file__).resolve().parent
 SCENARIO_FILES = sorted((DEMO_DIR / "scenarios").glob("*.json"))
 SCENARIO_WORKFLOW_NAME = "L&D review"
 

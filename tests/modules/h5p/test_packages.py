@@ -23,7 +23,7 @@ from tests.modules.h5p.corpus import hostile_cases, package
 pytestmark = pytest.mark.django_db
 
 FRAME_BUNDLE = (
-    Path(__file__).resolve().parents[2] / "node_modules" / "h5p-standalone" / "dist" / "frame.bundle.js"
+    Path(__file__).resolve().parents[3] / "node_modules" / "h5p-standalone" / "dist" / "frame.bundle.js"
 )
 
 
@@ -155,7 +155,7 @@ def test_import_h5p_exits_non_zero_through_the_command_line(tmp_path):
         [sys.executable, "manage.py", "import_h5p", str(path), "--title", "Bad", "--skip-checks"],
         capture_output=True,
         text=True,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=Path(__file__).resolve().parents[3],
         env={
             "DJANGO_SETTINGS_MODULE": "cms.settings.test",
             "PATH": "/usr/bin:/bin",

@@ -21,7 +21,7 @@ from cms.pages.seed_recruitment import seed_recruitment
 from cms.pages.selectors import events_upcoming, public_cache_timeout
 from cms.pages.services import public_cache_purge
 from tests.cms.factories import StandardPageFactory
-from tests.cms.recruitment_factories import (
+from tests.cms.pages.factories import (
     ExpressionOfInterestPageFactory,
     RecruitmentPageFactory,
     VacancyFactory,

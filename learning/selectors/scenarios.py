@@ -20,7 +20,7 @@ from cms.people.models import User
 from learning.models import ScenarioAttempt, ScenarioChoice
 from learning.scoring import Profile, profile_build, profile_from_totals
 from modules.models import LessonPage, Scenario
-from modules.scenario_graph import Graph, Node, graph_from_stream
+from modules.scenarios.graph import Graph, Node, graph_from_stream
 from modules.selectors import ContentUnavailable, lesson_viewable_get
 
 TEAM_MINIMUM_LEARNERS = 5

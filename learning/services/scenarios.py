@@ -26,7 +26,7 @@ from learning.selectors import (
 )
 from learning.services.progress import ActivityNotFound, activity_complete
 from modules.models import LessonPage, Scenario
-from modules.scenario_graph import QUESTION_CODES, REFLECTION_CODES, STATE_MAX, STATE_MIN, ParentNode
+from modules.scenarios.graph import QUESTION_CODES, REFLECTION_CODES, STATE_MAX, STATE_MIN, ParentNode
 from modules.selectors import ContentUnavailable, lesson_viewable_get
 
 logger = logging.getLogger(__name__)

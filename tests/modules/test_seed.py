@@ -1,4 +1,5 @@
-"""The demo MI scenarios: three live conversations written for this platform, seeded idempotently."""
+"""Demo training content is seeded from modules/demo/ once, however often seed_demo runs:
+the H5P package and its lesson, and three live MI scenarios written for this platform."""
 
 import io
 
@@ -7,9 +8,9 @@ from django.contrib.contenttypes.models import ContentType
 from wagtail.models import WorkflowContentType
 
 from cms.core.seeding import SeedContext
-from modules import scenario_graph
-from modules.models import Scenario
-from modules.seed_scenarios import seed_scenarios
+from modules.demo.seed import seed_h5p, seed_scenarios
+from modules.models import H5PPackage, H5PStatus, LessonPage, Scenario
+from modules.scenarios import graph as scenario_graph
 from tests.modules.factories import module_with_lessons
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +63,23 @@ def test_the_mi_foundations_module_gets_a_scenario_block_once(home_page):
     assert blocks[0]["value"]["scenario"] == Scenario.objects.get(slug="craig-evenings").pk
     assert blocks[0]["value"]["required"] is True
     assert not lesson.has_unpublished_changes
+
+
+LESSON_SLUG = "check-your-understanding"
+MODULE_SLUG = "motivational-interviewing-foundations"
+
+
+def test_seeding_twice_creates_the_package_and_lesson_once(home_page, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    context = SeedContext(stdout=io.StringIO(), password="x")
+    seed_h5p(context)
+    seed_h5p(context)
+
+    package = H5PPackage.objects.get()
+    assert package.status == H5PStatus.READY
+    lesson = LessonPage.objects.get(slug=LESSON_SLUG)
+    assert lesson.live
+    assert lesson.get_parent().slug == MODULE_SLUG
+    blocks = [block for block in lesson.body.raw_data if block["type"] == "h5p_activity"]
+    assert [block["value"]["package"] for block in blocks] == [package.pk]
+    assert "lesson already there" in context.stdout.getvalue()

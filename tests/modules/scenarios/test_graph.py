@@ -4,8 +4,8 @@ import copy
 
 import pytest
 
-from modules import scenario_graph
-from modules.scenario_io import scenario_document_check
+from modules.scenarios import graph as scenario_graph
+from modules.scenarios.exchange import scenario_document_check
 from tests.modules.factories import scenario_document
 
 

@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from modules.h5p.archive import PackageRefused
 from modules.h5p.metadata import (
     H5P_JSON_OPTIONAL,
     H5P_JSON_REQUIRED,
@@ -17,8 +18,8 @@ from modules.h5p.metadata import (
     LIBRARY_JSON_REQUIRED,
     PLAYER_CORE_API,
 )
-from modules.h5p.validation import PackageRefused, package_validate
-from tests.modules.h5p_corpus import LIB, h5p_json, library_json, package
+from modules.h5p.validation import package_validate
+from tests.modules.h5p.corpus import LIB, h5p_json, library_json, package
 
 LIBRARY_FILE = f"{LIB}/library.json"
 MISSING = object()

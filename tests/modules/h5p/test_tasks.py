@@ -9,7 +9,7 @@ from modules.h5p.permissions import h5p_permissions_grant
 from modules.models import H5PPackage, H5PStatus
 from tests.cms.factories import UserFactory, mfa_enrol
 from tests.conftest import wait_for
-from tests.modules.h5p_corpus import hostile_cases
+from tests.modules.h5p.corpus import hostile_cases
 
 
 @pytest.fixture

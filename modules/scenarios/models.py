@@ -21,8 +21,8 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
-from modules import scenario_graph
-from modules.scenario_blocks import ScenarioNodesBlock
+from modules.scenarios import graph as scenario_graph
+from modules.scenarios.blocks import ScenarioNodesBlock
 
 
 class ScenarioAdminForm(WagtailAdminModelForm):

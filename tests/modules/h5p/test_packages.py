@@ -10,20 +10,20 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.blocks import StructBlockValidationError
 
+from modules.h5p.archive import PackageRefused
 from modules.h5p.blocks import H5PActivityBlock
 from modules.h5p.csp import H5P_FRAME_BOOTSTRAP, H5P_FRAME_BOOTSTRAP_HASH
 from modules.h5p.demo import demo_package_bytes
 from modules.h5p.services import h5p_package_create, h5p_version_add, h5p_version_extract
-from modules.h5p.validation import PackageRefused
 from modules.models import H5PPackage, H5PPackageVersion, H5PStatus
 from tests.cms.factories import UserFactory, mfa_enrol
 from tests.modules.factories import h5p_activity_block, h5p_package_ready, module_with_lessons
-from tests.modules.h5p_corpus import hostile_cases, package
+from tests.modules.h5p.corpus import hostile_cases, package
 
 pytestmark = pytest.mark.django_db
 
 FRAME_BUNDLE = (
-    Path(__file__).resolve().parents[2] / "node_modules" / "h5p-standalone" / "dist" / "frame.bundle.js"
+    Path(__file__).resolve().parents[3] / "node_modules" / "h5p-standalone" / "dist" / "frame.bundle.js"
 )
 
 
@@ -155,7 +155,7 @@ def test_import_h5p_exits_non_zero_through_the_command_line(tmp_path):
         [sys.executable, "manage.py", "import_h5p", str(path), "--title", "Bad", "--skip-checks"],
         capture_output=True,
         text=True,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=Path(__file__).resolve().parents[3],
         env={
             "DJANGO_SETTINGS_MODULE": "cms.settings.test",
             "PATH": "/usr/bin:/bin",

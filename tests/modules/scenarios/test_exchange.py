@@ -6,14 +6,15 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from modules.demo.seed import SCENARIO_FILES
 from modules.models import Scenario
-from modules.scenario_io import (
+from modules.scenarios.exchange import (
     MAX_IMPORT_BYTES,
-    MAX_NESTING,
     ScenarioImportError,
     scenario_export,
     scenario_import,
 )
+from modules.scenarios.validation import MAX_NESTING, scenario_document_check
 from tests.modules.factories import scenario_create, scenario_document
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +220,12 @@ def test_the_import_command_exits_non_zero_as_a_process(tmp_path):
     )
     assert completed.returncode != 0
     assert "not valid JSON" in completed.stderr
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda path: path.stem)
+def test_each_demo_scenario_file_is_a_valid_exchange_document(path):
+    """The demo scenarios ship as the exchange files councils share, so each must pass the
+    importer's own checks unchanged (they are also the documentation's worked examples)."""
+    fields, problems = scenario_document_check(json.loads(path.read_text(encoding="utf-8")))
+    assert problems == []
+    assert fields["slug"] == path.stem

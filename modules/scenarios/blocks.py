@@ -3,9 +3,10 @@
 A scenario's conversation is one StreamField of nodes. Each node has a key the editor
 types; a worker's response names the key of the node it leads to. Rules that need
 the whole graph (reachability, ways out of loops) are checked by the scenario's admin
-form through ``modules.scenario_graph``; rules of one node are checked here.
+form through ``modules.scenarios.graph``; rules of one node are checked here.
 """
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.forms.utils import ErrorList
@@ -13,7 +14,7 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from modules import scenario_graph as graph
+from modules.scenarios import graph
 
 key_validator = RegexValidator(graph.KEY_PATTERN, graph.KEY_HELP)
 
@@ -206,8 +207,8 @@ class ScenarioBlock(blocks.StructBlock):
         }
 
     def get_preview_value(self):
-        from modules.models import Scenario
-
+        # By the registry, not an import: the Scenario model is built from this module's blocks.
+        scenario_model = apps.get_model("modules", "Scenario")
         value = super().get_preview_value()
-        value["scenario"] = Scenario.objects.filter(live=True).order_by("pk").first()
+        value["scenario"] = scenario_model.objects.filter(live=True).order_by("pk").first()
         return value

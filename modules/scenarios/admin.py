@@ -19,8 +19,13 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
-from modules.models import Scenario
-from modules.scenario_io import MAX_IMPORT_BYTES, ScenarioImportError, scenario_export_json, scenario_import
+from modules.scenarios.exchange import (
+    MAX_IMPORT_BYTES,
+    ScenarioImportError,
+    scenario_export_json,
+    scenario_import,
+)
+from modules.scenarios.models import Scenario
 
 
 class ScenarioImportForm(forms.Form):

@@ -10,82 +10,96 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from cms.core.selectors import group_names_of
 from cms.people import roles
-from cms.people.models import StaffProfile, Team
+from cms.people.models import StaffProfile, Team, User
 from practiceweek.models import Slot
 
 LD_GROUPS = [roles.GROUP_LD_EDITORS, roles.GROUP_LD_LEADS]
 
 
-def _signed_in(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+# The person's staff profile, read once per request and kept on the user object.
+_PROFILE_CACHE = "_practiceweek_profile"
 
 
-def _profile(user) -> StaffProfile | None:
-    if not hasattr(user, "_practiceweek_profile"):
-        user._practiceweek_profile = (
-            StaffProfile.objects.select_related("role", "team", "agency").filter(user=user).first()
+def _signed_in(user: User | AnonymousUser) -> User | None:
+    """The person when signed in and active; None for a visitor or a deactivated account."""
+    if isinstance(user, AnonymousUser) or not (getattr(user, "is_authenticated", False) and user.is_active):
+        return None
+    return user
+
+
+def _profile(user: User) -> StaffProfile | None:
+    if not hasattr(user, _PROFILE_CACHE):
+        setattr(
+            user,
+            _PROFILE_CACHE,
+            StaffProfile.objects.select_related("role", "team", "agency").filter(user=user).first(),
         )
-    return user._practiceweek_profile
+    profile: StaffProfile | None = getattr(user, _PROFILE_CACHE)
+    return profile
 
 
-def _group_names(user) -> frozenset[str]:
+def _group_names(user: User) -> frozenset[str]:
     return group_names_of(user)
 
 
-def user_is_ld(*, user) -> bool:
+def user_is_ld(*, user: User | AnonymousUser) -> bool:
     """L&D run the week: superusers, L&D groups, or the run_practice_week permission."""
-    if not _signed_in(user):
+    person = _signed_in(user)
+    if person is None:
         return False
     return (
-        user.is_superuser
-        or bool(_group_names(user) & set(LD_GROUPS))
-        or user.has_perm("practiceweek.run_practice_week")
+        person.is_superuser
+        or bool(_group_names(person) & set(LD_GROUPS))
+        or person.has_perm("practiceweek.run_practice_week")
     )
 
 
-def user_can_book(*, user) -> bool:
+def user_can_book(*, user: User | AnonymousUser) -> bool:
     """Senior managers (group or role), L&D and superusers; never a leaver."""
-    if not _signed_in(user):
+    person = _signed_in(user)
+    if person is None:
         return False
-    profile = _profile(user)
+    profile = _profile(person)
     if profile is not None and not profile.active:
         return False
     # The role first: it comes with the profile already read, so most bookers cost no group query.
     if profile and profile.role and profile.role.slug == roles.SENIOR_MANAGER:
         return True
-    if roles.GROUP_SENIOR_MANAGERS in _group_names(user):
+    if roles.GROUP_SENIOR_MANAGERS in _group_names(person):
         return True
-    return user_is_ld(user=user)
+    return user_is_ld(user=person)
 
 
-def hosted_slots(*, user) -> QuerySet[Slot]:
+def hosted_slots(*, user: User | AnonymousUser) -> QuerySet[Slot]:
     """Slots the person hosts: named on them, or a member of the host team."""
-    if not _signed_in(user):
+    person = _signed_in(user)
+    if person is None:
         return Slot.objects.none()
-    profile = _profile(user)
-    condition = Q(hosts=user)
+    profile = _profile(person)
+    condition = Q(hosts=person)
     if profile is not None and profile.active and profile.team_id:
         condition |= Q(host_team_id=profile.team_id)
     return Slot.objects.filter(condition).distinct()
 
 
-def user_hosts_slot(*, user, slot: Slot) -> bool:
+def user_hosts_slot(*, user: User | AnonymousUser, slot: Slot) -> bool:
     return hosted_slots(user=user).filter(pk=slot.pk).exists()
 
 
-def user_is_host(*, user) -> bool:
+def user_is_host(*, user: User | AnonymousUser) -> bool:
     return hosted_slots(user=user).filter(status=Slot.Status.APPROVED).exists()
 
 
-def user_home_team(*, user) -> Team | None:
+def user_home_team(*, user: User) -> Team | None:
     profile = _profile(user)
     return profile.team if profile is not None and profile.active else None
 
 
-def user_agency_id(*, user) -> int | None:
+def user_agency_id(*, user: User) -> int | None:
     profile = _profile(user)
     return profile.agency_id if profile is not None else None

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 
+from cms.people.models import User
 from practiceweek.models import Booking, PracticeWeek, Slot
 from practiceweek.selectors.access import _signed_in, hosted_slots
 
 
-def booking_active_for(*, user, slot: Slot) -> Booking | None:
-    if not _signed_in(user):
+def booking_active_for(*, user: User | AnonymousUser, slot: Slot) -> Booking | None:
+    person = _signed_in(user)
+    if person is None:
         return None
-    return Booking.objects.filter(user=user, slot=slot, status__in=Booking.ACTIVE).first()
+    return Booking.objects.filter(user=person, slot=slot, status__in=Booking.ACTIVE).first()
 
 
 def waitlist_position(*, booking: Booking) -> int | None:
@@ -23,7 +26,7 @@ def waitlist_position(*, booking: Booking) -> int | None:
     return ahead.count() + 1
 
 
-def bookings_of(*, user, week: PracticeWeek | None = None) -> QuerySet[Booking]:
+def bookings_of(*, user: User, week: PracticeWeek | None = None) -> QuerySet[Booking]:
     bookings = Booking.objects.filter(user=user).select_related(
         "slot", "slot__host_team", "slot__week", "reflection"
     )
@@ -32,7 +35,7 @@ def bookings_of(*, user, week: PracticeWeek | None = None) -> QuerySet[Booking]:
     return bookings.order_by("slot__starts_at", "pk")
 
 
-def booking_of(*, user, booking_id: int) -> Booking | None:
+def booking_of(*, user: User, booking_id: int) -> Booking | None:
     """The person's own booking, or None (other people's ids read as missing)."""
     return (
         Booking.objects.filter(pk=booking_id, user=user)
@@ -41,7 +44,7 @@ def booking_of(*, user, booking_id: int) -> Booking | None:
     )
 
 
-def host_slots_with_visitors(*, user, week: PracticeWeek | None = None) -> list[Slot]:
+def host_slots_with_visitors(*, user: User, week: PracticeWeek | None = None) -> list[Slot]:
     """The host's open slots with their confirmed visitors (name, role, agency, agreement)."""
     confirmed = Booking.objects.filter(status=Booking.Status.CONFIRMED).select_related(
         "user", "user__profile", "user__profile__role", "agency"
@@ -58,7 +61,7 @@ def host_slots_with_visitors(*, user, week: PracticeWeek | None = None) -> list[
     return list(slots)
 
 
-def learning_record_visits(*, user) -> list[Booking]:
+def learning_record_visits(*, user: User) -> list[Booking]:
     """Confirmed practice-week visits for the person's learning record, with attendance and reflection."""
     return list(
         Booking.objects.filter(user=user, status=Booking.Status.CONFIRMED)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from cms.people.models import User
 from practiceweek import notifications
 from practiceweek.models import (
     Booking,
@@ -105,7 +106,7 @@ def ballot_allocate(
     return BallotOutcome(confirmed=confirmed, waitlist=waitlist)
 
 
-def ballot_draw(*, week_id: int, actor=None, now: dt.datetime | None = None) -> BallotOutcome:
+def ballot_draw(*, week_id: int, actor: User | None = None, now: dt.datetime | None = None) -> BallotOutcome:
     """Draw the week's ballot once: confirm winners, waitlist the rest, email everyone their result."""
     now = now or timezone.now()
     with transaction.atomic():

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cms.people.models import User
 from learning.selectors import module_completed
 from practiceweek import notifications
 from practiceweek.models import (
@@ -39,7 +40,7 @@ from practiceweek.services.waitlist import _offer_free_places
 # --- booking ------------------------------------------------------------------------
 
 
-def booking_create(*, user, slot_id: int, agreed: bool, now: dt.datetime | None = None) -> Booking:
+def booking_create(*, user: User, slot_id: int, agreed: bool, now: dt.datetime | None = None) -> Booking:
     """Book a place: confirmed when one is free, waitlisted when full, a request in ballot mode.
 
     Refuses (BookingRefused) with a reason: not allowed, missing slot, sign-up not open or
@@ -130,7 +131,7 @@ def cancellation_deadline(*, slot: Slot) -> dt.datetime:
 
 
 def booking_cancel(
-    *, booking_id: int, user, override: bool = False, note: str = "", now: dt.datetime | None = None
+    *, booking_id: int, user: User, override: bool = False, note: str = "", now: dt.datetime | None = None
 ) -> Booking:
     """Cancel a booking (or leave a waitlist); a freed place is offered to the waitlist.
 
@@ -181,7 +182,9 @@ def booking_cancel(
 # --- L&D allocation and overrides ---------------------------------------------------------
 
 
-def booking_allocate(*, actor, user, slot_id: int, note: str, now: dt.datetime | None = None) -> Booking:
+def booking_allocate(
+    *, actor: User, user: User, slot_id: int, note: str, now: dt.datetime | None = None
+) -> Booking:
     """L&D give a person a confirmed place, overriding the person rules (recorded).
 
     Capacity is never overridden: raise the slot's capacity first if it is full.
@@ -238,7 +241,7 @@ def booking_allocate(*, actor, user, slot_id: int, note: str, now: dt.datetime |
 
 
 def booking_waitlist_move_to_front(
-    *, actor, booking_id: int, note: str, now: dt.datetime | None = None
+    *, actor: User, booking_id: int, note: str, now: dt.datetime | None = None
 ) -> Booking:
     """L&D put a waitlisted person first in the queue (recorded)."""
     now = now or timezone.now()

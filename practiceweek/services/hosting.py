@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from cms.people.models import Team
+from cms.people.models import Team, User
 from practiceweek import notifications
 from practiceweek.models import (
     Booking,
@@ -31,7 +31,7 @@ from practiceweek.services.rules import (
 
 def slot_propose(
     *,
-    user,
+    user: User,
     week: PracticeWeek,
     team: Team,
     activity: str,
@@ -70,7 +70,7 @@ def slot_propose(
     return slot
 
 
-def slot_review(*, slot_id: int, actor, approve: bool, note: str = "") -> Slot:
+def slot_review(*, slot_id: int, actor: User, approve: bool, note: str = "") -> Slot:
     """L&D approve (open for booking) or decline a host's proposed slot."""
     if not user_is_ld(user=actor):
         raise BookingRefused("not_allowed", "Only the L&D team can approve slots.")
@@ -87,7 +87,9 @@ def slot_review(*, slot_id: int, actor, approve: bool, note: str = "") -> Slot:
 # --- hosts and afterwards ------------------------------------------------------------------
 
 
-def attendance_record(*, slot_id: int, actor, marks: dict[int, str], now: dt.datetime | None = None) -> int:
+def attendance_record(
+    *, slot_id: int, actor: User, marks: dict[int, str], now: dt.datetime | None = None
+) -> int:
     """A host (or L&D) records who attended a slot that has started. Returns how many changed."""
     now = now or timezone.now()
     slot = Slot.objects.filter(pk=slot_id).first()
@@ -126,7 +128,13 @@ def attendance_record(*, slot_id: int, actor, marks: dict[int, str], now: dt.dat
 
 
 def reflection_save(
-    *, booking_id: int, user, text: str, themes: list[str], share_themes: bool, now: dt.datetime | None = None
+    *,
+    booking_id: int,
+    user: User,
+    text: str,
+    themes: list[str],
+    share_themes: bool,
+    now: dt.datetime | None = None,
 ) -> Reflection:
     """The shadower's private reflection on a visit that has taken place."""
     now = now or timezone.now()

@@ -98,7 +98,7 @@ def _record(
     *,
     action: str,
     from_status: str,
-    actor=None,
+    actor: User | None = None,
     by_ld: bool = False,
     note: str = "",
     at: dt.datetime | None = None,

@@ -35,7 +35,7 @@ from practiceweek.services.waitlist import _offer_free_places
 def slot_changed(
     *,
     slot_id: int,
-    actor,
+    actor: User,
     old_starts_at: dt.datetime,
     old_ends_at: dt.datetime,
     old_status: str,
@@ -118,7 +118,7 @@ def _parse_date(text: str) -> dt.date | None:
     return None
 
 
-def slots_import_csv(*, week: PracticeWeek, data: bytes, actor) -> list[Slot]:
+def slots_import_csv(*, week: PracticeWeek, data: bytes, actor: User) -> list[Slot]:
     """Create open slots from a CSV file: all or nothing, every bad line reported by number.
 
     Columns: team (slug or name), activity (code or label), date (YYYY-MM-DD or DD/MM/YYYY),

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from cms.people.models import User
 from practiceweek import notifications
 from practiceweek.models import (
     Booking,
@@ -68,7 +69,7 @@ def _offer_free_places(*, slot: Slot, now: dt.datetime) -> list[Booking]:
 
 
 def offer_respond(
-    *, booking_id: int, offer_round: int, user, accept: bool, now: dt.datetime | None = None
+    *, booking_id: int, offer_round: int, user: User, accept: bool, now: dt.datetime | None = None
 ) -> Booking:
     """Accept (confirmed, with an invite) or decline (the place moves on) a waitlist offer."""
     now = now or timezone.now()

@@ -23,7 +23,7 @@ from practiceweek.forms import (
 )
 from practiceweek.ics import booking_ics
 from practiceweek.models import Booking, Slot
-from practiceweek.views.common import _not_found, _refusal_errors, _refuse, booker_required
+from practiceweek.views.common import _form_errors, _not_found, _refusal_errors, _refuse, booker_required
 
 
 @booker_required
@@ -268,11 +268,7 @@ def reflection(request, booking_id: int):
                 messages.success(request, "Your reflection is saved. It appears in your learning record.")
                 return redirect("practiceweek:my_bookings")
         else:
-            errors = [
-                {"text": error, "href": f"#id_{name}"}
-                for name, error_list in form.errors.items()
-                for error in error_list
-            ]
+            errors = _form_errors(form)
     return render(
         request,
         "practiceweek/reflection.html",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.shortcuts import render
 
 from practiceweek import selectors, services
@@ -38,3 +39,12 @@ def booker_required(view):
 
 def _refusal_errors(refusal: services.BookingRefused, *, href: str = "") -> list[dict]:
     return [{"text": refusal.message, "href": href}]
+
+
+def _form_errors(form: Form) -> list[dict]:
+    """A form's errors as the error summary lists them, each linked to its field."""
+    return [
+        {"text": error, "href": f"#id_{name}"}
+        for name, error_list in form.errors.items()
+        for error in error_list
+    ]

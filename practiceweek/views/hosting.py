@@ -13,7 +13,7 @@ from practiceweek.forms import (
     AttendanceForm,
     SlotProposalForm,
 )
-from practiceweek.views.common import _not_found, _refusal_errors, _refuse
+from practiceweek.views.common import _form_errors, _not_found, _refusal_errors, _refuse
 
 
 @login_required
@@ -101,11 +101,7 @@ def hosting_propose(request):
                 )
                 return redirect("practiceweek:hosting")
         else:
-            errors = [
-                {"text": error, "href": f"#id_{name}"}
-                for name, error_list in form.errors.items()
-                for error in error_list
-            ]
+            errors = _form_errors(form)
     return render(
         request,
         "practiceweek/hosting_propose.html",

@@ -13,11 +13,12 @@ check, is on the page), and the site's branding.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from cms.core.branding import font_stack, safe_brand_colour
@@ -221,7 +222,7 @@ def branding_cache_generation() -> str | None:
     return generation
 
 
-def branding_for_request(*, request) -> Branding:
+def branding_for_request(*, request: HttpRequest) -> Branding:
     """The branding of the site the request is for; defaults when it matches no Wagtail site.
 
     Cached by host name, so a page outside Wagtail's tree (sign-in, My learning) does
@@ -242,7 +243,7 @@ def branding_for_request(*, request) -> Branding:
     return branding
 
 
-def _branding_uncached(request) -> Branding:
+def _branding_uncached(request: HttpRequest) -> Branding:
     from wagtail.models import Site
 
     site = Site.find_for_request(request)
@@ -252,14 +253,15 @@ def _branding_uncached(request) -> Branding:
 
 
 def _branding_from(settings: BrandingSettings) -> Branding:
-    logo = {}
-    if settings.logo_id:
-        rendition = settings.logo.get_rendition(LOGO_FILTER)
-        logo = {"logo_url": rendition.url, "logo_width": rendition.width, "logo_height": rendition.height}
-    return Branding(
+    branding = Branding(
         organisation_name=settings.organisation_name,
         brand_colour=safe_brand_colour(settings.brand_colour),
         font_stack=font_stack(settings.font),
         show_beta_banner=settings.show_beta_banner,
-        **logo,
     )
+    if settings.logo_id and settings.logo is not None:
+        rendition = settings.logo.get_rendition(LOGO_FILTER)
+        branding = replace(
+            branding, logo_url=rendition.url, logo_width=rendition.width, logo_height=rendition.height
+        )
+    return branding

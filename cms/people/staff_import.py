@@ -34,7 +34,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from importlib import import_module
 from typing import NamedTuple
 
@@ -46,6 +46,7 @@ from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from cms.core.csv_intake import CsvRefused, csv_date, csv_text
 from cms.core.selectors import people_facts_cache_key
 from cms.people import conf
 from cms.people.adapters import domain_is_allowed, email_domain
@@ -85,7 +86,6 @@ HEADER_LABELS = {
 MAX_LENGTHS = {"email": 254, "first_name": 150, "last_name": 150, "job_title": 120}
 TRUE_WORDS = {"", "true", "yes", "y", "1", "active"}
 FALSE_WORDS = {"false", "no", "n", "0", "inactive", "left", "leaver"}
-UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 # A plain work address: what HR systems issue. Anything else in an HR export is a typo or an attack.
 EMAIL_LOCAL_PART = re.compile(r"^[a-z0-9._%+'-]{1,64}$")
 EMAIL_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -196,35 +196,14 @@ def _normalise_header(value: str) -> str:
 
 
 def _decode(data: bytes) -> str:
-    if not data.strip():
-        raise _Refused("The file is empty. Export the staff list from the HR system as CSV and try again.")
-    if len(data) > conf.STAFF_IMPORT_MAX_BYTES:
-        raise _Refused(
-            f"The file is too large ({len(data):,} bytes); the limit is "
-            f"{conf.STAFF_IMPORT_MAX_BYTES:,} bytes. Split it into smaller files."
-        )
-    if b"\x00" in data:
-        raise _Refused(
-            "This is not a CSV text file (it contains binary data). Save the export as "
-            "'CSV UTF-8 (comma delimited)' and try again."
-        )
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise _Refused(
-            f"The file is not UTF-8 text (first unreadable byte on line {line}). In Excel, "
-            "save it as 'CSV UTF-8 (comma delimited)' and try again."
-        ) from error
-    return text
-
-
-def _parse_date(value: str) -> date:
-    match = UK_DATE.match(value)
-    if match:
-        day, month, year = (int(part) for part in match.groups())
-        return date(year, month, day)
-    return datetime.strptime(value, "%Y-%m-%d").date()
+        return csv_text(
+            data,
+            max_bytes=conf.STAFF_IMPORT_MAX_BYTES,
+            empty_advice="Export the staff list from the HR system as CSV and try again.",
+        )
+    except CsvRefused as error:
+        raise _Refused(str(error)) from error
 
 
 class _Lookup:
@@ -369,7 +348,7 @@ def _check_row(line: int, values: dict[str, str], lookup: _Lookup, result: Impor
     start_date = None
     if values.get("start_date"):
         try:
-            start_date = _parse_date(values["start_date"])
+            start_date = csv_date(values["start_date"])
         except ValueError:
             problems.append(
                 f"start date '{values['start_date']}' is not a date; use YYYY-MM-DD or DD/MM/YYYY"

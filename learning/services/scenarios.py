@@ -16,16 +16,17 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cms.people.models import User
 from learning.models import ScenarioAttempt, ScenarioChoice
-from learning.scenario_scoring import profile_from_totals, profile_minimum_shortfalls
-from learning.selectors_scenarios import (
+from learning.scoring import profile_from_totals, profile_minimum_shortfalls
+from learning.selectors import (
     PlayableScenario,
     scenario_live_playable,
     scenario_playable_for_attempt,
 )
 from learning.services.progress import ActivityNotFound, activity_complete
 from modules.models import LessonPage, Scenario
-from modules.scenario_graph import QUESTION_CODES, REFLECTION_CODES, STATE_MAX, STATE_MIN
+from modules.scenarios.graph import QUESTION_CODES, REFLECTION_CODES, STATE_MAX, STATE_MIN
 from modules.selectors import ContentUnavailable, lesson_viewable_get
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def _clamp(value: int) -> int:
 @transaction.atomic
 def scenario_attempt_start(
     *,
-    user,
+    user: User,
     scenario: Scenario,
     lesson: LessonPage | None = None,
     block_id: str = "",

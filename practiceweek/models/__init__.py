@@ -11,7 +11,6 @@ Integrity lives in the database as well as in `practiceweek.services`:
 """
 
 from practiceweek.models.bookings import Booking, BookingEvent
-from practiceweek.models.messages import SentMessage
 from practiceweek.models.reflections import Reflection
 from practiceweek.models.slots import Activity, Slot
 from practiceweek.models.weeks import AgencyQuota, PracticeWeek, _ballot_seed
@@ -23,7 +22,6 @@ __all__ = [
     "BookingEvent",
     "PracticeWeek",
     "Reflection",
-    "SentMessage",
     "Slot",
     "_ballot_seed",
 ]

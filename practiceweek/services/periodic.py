@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from cms.core.email import absolute_url
+from cms.core.ledger import message_claim
 from cms.people.models import User
 from practiceweek import conf, notifications
 from practiceweek.models import (
@@ -21,9 +22,6 @@ from practiceweek.models import (
 from practiceweek.selectors import (
     LD_GROUPS,
     grid_by_day_and_team,
-)
-from practiceweek.services.rules import (
-    _message_claim,
 )
 
 # --- periodic messages ----------------------------------------------------------------------
@@ -46,7 +44,7 @@ def reminders_send_due(*, now: dt.datetime | None = None) -> int:
             # Checked again at send time: a cancellation since the query wins.
             if not Booking.objects.filter(pk=booking.pk, status=Booking.Status.CONFIRMED).exists():
                 continue
-            if _message_claim(key):
+            if message_claim(key=key):
                 notifications.reminder(booking=booking)
                 sent += 1
     return sent
@@ -98,7 +96,7 @@ def ld_digest_send(*, now: dt.datetime | None = None) -> int:
             "grid_url": absolute_url(reverse("practiceweek_admin:grid", args=[week.pk])),
         }
         with transaction.atomic():
-            if recipients and _message_claim(f"ld-digest:{week.pk}:{today:%Y-%m-%d}"):
+            if recipients and message_claim(key=f"ld-digest:{week.pk}:{today:%Y-%m-%d}"):
                 notifications.ld_digest(to=recipients, context=context)
                 sent += 1
     return sent

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Subquery, Value
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -17,7 +16,6 @@ from practiceweek.models import (
     Booking,
     BookingEvent,
     PracticeWeek,
-    SentMessage,
     Slot,
 )
 from practiceweek.selectors import (
@@ -238,13 +236,3 @@ def _signup_refusal(week: PracticeWeek, now: dt.datetime) -> BookingRefused | No
             "remaining places open for booking afterwards.",
         )
     return None
-
-
-def _message_claim(key: str) -> bool:
-    """Record a periodic message's key; False when it was already recorded (never send twice)."""
-    try:
-        with transaction.atomic():
-            SentMessage.objects.create(key=key)
-    except IntegrityError:
-        return False
-    return True

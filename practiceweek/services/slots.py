@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from cms.core.csv_intake import CsvRefused, csv_date, csv_text
 from cms.people.models import Team, User
 from practiceweek import conf, notifications
 from practiceweek.models import (
@@ -110,12 +111,10 @@ _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
 def _parse_date(text: str) -> dt.date | None:
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
+    try:
+        return csv_date(text)
+    except ValueError:
+        return None
 
 
 def slots_import_csv(*, week: PracticeWeek, data: bytes, actor: User) -> list[Slot]:
@@ -127,16 +126,10 @@ def slots_import_csv(*, week: PracticeWeek, data: bytes, actor: User) -> list[Sl
     """
     if not user_is_ld(user=actor):
         raise SlotImportError(["Only the L&D team can upload slots."])
-    if len(data) > conf.CSV_MAX_BYTES:
-        raise SlotImportError([f"The file is too large (the limit is {conf.CSV_MAX_BYTES // 1024} KB)."])
-    if b"\x00" in data:
-        raise SlotImportError(["The file is not a CSV text file (it contains binary data)."])
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SlotImportError(
-            ["The file is not UTF-8 text. In Excel, save it as “CSV UTF-8 (Comma delimited)”."]
-        ) from None
+        text = csv_text(data, max_bytes=conf.CSV_MAX_BYTES)
+    except CsvRefused as error:
+        raise SlotImportError([str(error)]) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         header = [name.strip().lower() for name in (reader.fieldnames or [])]

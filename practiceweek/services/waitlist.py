@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from cms.core.ledger import message_claim
 from cms.people.models import User
 from practiceweek import notifications
 from practiceweek.models import (
@@ -17,7 +18,6 @@ from practiceweek.services.rules import (
     BookingRefused,
     _fmt,
     _free_place,
-    _message_claim,
     _person_refusal,
     _quotas_locked,
     _record,
@@ -117,7 +117,7 @@ def _offer_expire(*, booking: Booking, slot: Slot, now: dt.datetime) -> None:
     _free_place(slot)
     _record(booking, action="offer expired", from_status=Booking.Status.OFFERED, at=now)
     key = f"offer-expired:{booking.pk}:{booking.offer_round}"
-    if _message_claim(key):
+    if message_claim(key=key):
         notifications.offer_expired(booking=booking)
     _offer_free_places(slot=slot, now=now)
 

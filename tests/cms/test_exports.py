@@ -13,7 +13,7 @@ from cms.people import roles
 from cms.people.models import Agency, Role, StaffProfile, Team, User
 from cms.people.roles import GROUP_RECRUITMENT
 from tests.cms.factories import UserFactory, mfa_enrol, staff_member
-from tests.cms.recruitment_factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
+from tests.cms.pages.factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
 from tests.spreadsheet_reading import (
     assert_every_cell_neutralised,
     csv_rows,

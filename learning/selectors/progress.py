@@ -1,0 +1,242 @@
+"""Reads over records of learning.
+
+The page selectors (``module_outline``, ``lesson_state``) are built for a fixed
+number of queries however large the module: one for the lessons, one for the
+person's ``ModuleProgress`` (whose JSON copy of lesson states and completed
+activities answers every status question), and one each for knowledge-check
+attempts and reflections when the lesson has such blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from cms.people.models import User
+from cms.people.selectors import is_learning_and_development
+from learning.models import Certificate, ModuleCompletion, ModuleProgress, Reflection
+from learning.selectors.status import COMPLETED, NOT_STARTED, STATUS_LABELS
+from modules.models import LessonPage, ModulePage
+from modules.selectors import lesson_block_types, lesson_required_block_ids, module_lessons_for_outline
+
+
+def module_completed(*, user: User, module_id: int) -> bool:
+    """Whether the person has completed the module in any cycle."""
+    return ModuleCompletion.objects.filter(user=user, module_id=module_id).exists()
+
+
+def modules_completed(*, user: User, module_ids: Iterable[int]) -> set[int]:
+    """The subset of module ids the person has completed in any cycle."""
+    return set(
+        ModuleCompletion.objects.filter(user=user, module_id__in=list(module_ids)).values_list(
+            "module_id", flat=True
+        )
+    )
+
+
+def module_progress_by_module(*, user: User, module_ids: Iterable[int]) -> dict[int, ModuleProgress]:
+    """The person's progress rows for the modules, keyed by module id (one query)."""
+    return {p.module_id: p for p in ModuleProgress.objects.filter(user=user, module_id__in=list(module_ids))}
+
+
+@dataclass
+class LessonEntry:
+    lesson: LessonPage
+    number: int
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == COMPLETED
+
+
+@dataclass
+class ModuleOutline:
+    """What a person sees of a module: lessons with status, progress, where to continue."""
+
+    module: ModulePage
+    lessons: list[LessonEntry]
+    progress: ModuleProgress | None
+    missing_prerequisites: list[ModulePage] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for entry in self.lessons if entry.is_completed)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+    @property
+    def started(self) -> bool:
+        return self.progress is not None
+
+    @property
+    def is_complete(self) -> bool:
+        return self.progress is not None and self.progress.completed_at is not None
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.missing_prerequisites)
+
+    @property
+    def continue_entry(self) -> LessonEntry | None:
+        """The lesson to resume: the last one visited unless done, else the first not done."""
+        if not self.lessons:
+            return None
+        last_id = self.progress.last_lesson_id if self.progress else None
+        for entry in self.lessons:
+            if entry.lesson.pk == last_id and not entry.is_completed:
+                return entry
+        for entry in self.lessons:
+            if not entry.is_completed:
+                return entry
+        return None
+
+    def entry_for(self, lesson_id: int) -> LessonEntry | None:
+        return next((entry for entry in self.lessons if entry.lesson.pk == lesson_id), None)
+
+    def neighbours(self, lesson_id: int) -> tuple[LessonEntry | None, LessonEntry | None]:
+        ids = [entry.lesson.pk for entry in self.lessons]
+        if lesson_id not in ids:
+            return None, None
+        index = ids.index(lesson_id)
+        previous = self.lessons[index - 1] if index > 0 else None
+        following = self.lessons[index + 1] if index + 1 < len(self.lessons) else None
+        return previous, following
+
+
+def _missing_prerequisites(
+    *, user: User, module: ModulePage, progress: ModuleProgress | None
+) -> list[ModulePage]:
+    """Prerequisite modules the person has not completed (no query once they were met)."""
+    if progress is not None and progress.prerequisites_met:
+        return []
+    prerequisites = list(
+        module.prerequisites.live().order_by("title").only("id", "title", "url_path", "path")
+    )
+    if not prerequisites:
+        return []
+    done = modules_completed(user=user, module_ids=[p.pk for p in prerequisites])
+    return [p for p in prerequisites if p.pk not in done]
+
+
+def module_outline(*, user: User, module: ModulePage) -> ModuleOutline:
+    """The module's live lessons with the person's status in each (two queries; the lessons are
+    usually cached, see ``module_lessons_for_outline``)."""
+    lessons = module_lessons_for_outline(module=module)
+    progress = ModuleProgress.objects.filter(user=user, module=module).first()
+    entries = []
+    for number, lesson in enumerate(lessons, start=1):
+        status = progress.lesson_state(lesson.pk).get("status") if progress else ""
+        entries.append(LessonEntry(lesson=lesson, number=number, status=status or NOT_STARTED))
+    return ModuleOutline(
+        module=module,
+        lessons=entries,
+        progress=progress,
+        missing_prerequisites=_missing_prerequisites(user=user, module=module, progress=progress),
+    )
+
+
+@dataclass
+class KnowledgeCheckState:
+    completed: bool
+    attempt: dict | None  # the latest answer: {"selected": [option ids], "score": percent}
+
+
+@dataclass
+class LessonState:
+    """Everything a lesson page shows about the person (see ``lesson_state``)."""
+
+    lesson: LessonPage
+    outline: ModuleOutline
+    entry: LessonEntry | None
+    required_ids: list[str]
+    done_ids: set[str]
+    attempts: dict[str, dict]
+    reflections: dict[str, Reflection]
+
+    @property
+    def previous(self) -> LessonEntry | None:
+        return self.outline.neighbours(self.lesson.pk)[0]
+
+    @property
+    def next(self) -> LessonEntry | None:
+        return self.outline.neighbours(self.lesson.pk)[1]
+
+    @property
+    def completed(self) -> bool:
+        return self.entry is not None and self.entry.is_completed
+
+    @property
+    def can_mark_done(self) -> bool:
+        return not self.required_ids and not self.completed
+
+    @property
+    def required_remaining(self) -> int:
+        return sum(1 for block_id in self.required_ids if block_id not in self.done_ids)
+
+    def knowledge_check(self, block_id: str) -> KnowledgeCheckState:
+        return KnowledgeCheckState(completed=block_id in self.done_ids, attempt=self.attempts.get(block_id))
+
+
+def lesson_state(*, user: User, lesson: LessonPage, module: ModulePage) -> LessonState:
+    """The person's state in a lesson: status, neighbours, done activities, answers, reflections."""
+    outline = module_outline(user=user, module=module)
+    progress = outline.progress
+    block_types = set(lesson_block_types(lesson=lesson).values())
+    saved = progress.lesson_state(lesson.pk) if progress else {}
+    reflections = (
+        {r.block_id: r for r in Reflection.objects.filter(user=user, lesson=lesson)}
+        if "reflection" in block_types
+        else {}
+    )
+    return LessonState(
+        lesson=lesson,
+        outline=outline,
+        entry=outline.entry_for(lesson.pk),
+        required_ids=lesson_required_block_ids(lesson=lesson),
+        done_ids=set(saved.get("done", [])),
+        attempts=saved.get("checks", {}),
+        reflections=reflections,
+    )
+
+
+def module_completion_latest(*, user: User, module_id: int) -> ModuleCompletion | None:
+    """The person's latest completion of the module, with its certificate if any."""
+    return (
+        ModuleCompletion.objects.filter(user=user, module_id=module_id)
+        .select_related("certificate")
+        .order_by("-cycle", "-completed_at")
+        .first()
+    )
+
+
+def certificate_for_download(*, user: User, code: str) -> Certificate | None:
+    """A certificate its owner (or L&D) may download; None for anyone else or an unknown code."""
+    certificate = Certificate.objects.filter(code=code).first()
+    if certificate is None:
+        return None
+    if certificate.user_id == user.pk or is_learning_and_development(user=user):
+        return certificate
+    return None
+
+
+def certificate_verify(*, code: str) -> Certificate | None:
+    """The certificate with this verification code (public: name, module and date only)."""
+    normalised = "".join(code.split()).upper()
+    if not normalised.isalnum() or len(normalised) > 20:
+        return None
+    return Certificate.objects.filter(code=normalised).first()
+
+
+def certificates_of(*, user: User) -> list[Certificate]:
+    return list(Certificate.objects.filter(user=user).order_by("-completed_on", "-id"))

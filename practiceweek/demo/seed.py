@@ -16,6 +16,9 @@ is found by slug, slots by team and start time, bookings by person and slot.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
@@ -23,46 +26,18 @@ from django.utils import timezone
 from cms.core.seeding import SeedContext, register
 from cms.people import roles
 from cms.people.models import Agency, StaffProfile, Team
-from practiceweek.models import Activity, AgencyQuota, Booking, BookingEvent, PracticeWeek, Reflection, Slot
+from practiceweek.models import AgencyQuota, Booking, BookingEvent, PracticeWeek, Reflection, Slot
 
 WEEK_SLUG = "practice-week-demo"
+PAST_WEEK_SLUG = "practice-week-demo-past"
+PAST_VISITS_PER_SLOT = 2
 TEAM_SLUG_PREFIX = "family-safeguarding-"
-FALLBACK_LOCALITIES = ["Oxford City", "Banbury", "Bicester", "Witney", "Abingdon", "Didcot"]
-
-AGREEMENT = (
-    "You will meet children, parents and professionals at a difficult time in their lives. "
-    "Everything you see, hear or read about a family stays confidential: you will not discuss it "
-    "outside the visit, note names or identifying details, or take photographs.\n\n"
-    "You are there to observe. Follow the host practitioner's lead; if a family does not want a "
-    "visitor, you will step out without question. If you see or hear something that worries you "
-    "about a child's safety, tell the host practitioner straight away."
-)
-
-# (activity, start hour, start minute, duration in minutes, capacity, what you will see)
-PATTERNS = [
-    (Activity.HOME_VISIT, 9, 30, 90, 1, "A planned home visit with a social worker and an adult specialist."),
-    (
-        Activity.GROUP_SUPERVISION,
-        10,
-        0,
-        120,
-        3,
-        "The whole team discusses families together, every discipline.",
-    ),
-    (
-        Activity.CP_CONFERENCE,
-        13,
-        30,
-        120,
-        2,
-        "An initial child protection conference, observed with consent.",
-    ),
-    (Activity.TEAM_MEETING, 9, 0, 60, 4, "The team's weekly meeting: allocations, risks and good news."),
-    (Activity.DUTY_DESK, 14, 0, 150, 2, "Contacts and referrals as they arrive at the duty desk."),
-    (Activity.HOME_VISIT, 15, 30, 90, 1, "An after-school home visit focused on the children's views."),
-    (Activity.COURT, 10, 0, 180, 1, "Care proceedings at the family court, with the allocated worker."),
-    (Activity.FAMILY_MEETING, 11, 0, 90, 2, "A family group meeting planning support with the wider family."),
-]
+# The demo's words (agreement, slot descriptions, reflections) are data, beside this file.
+DATA = json.loads((Path(__file__).parent / "practice_week.json").read_text(encoding="utf-8"))
+AGREEMENT = "\n\n".join(DATA["confidentiality_agreement"])
+PATTERNS: list[dict[str, Any]] = DATA["slot_patterns"]
+# Every demo author agreed to share their themes.
+REFLECTIONS: list[dict[str, Any]] = DATA["reflections"]
 
 
 def demo_week_dates(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -79,19 +54,19 @@ def _teams(context: SeedContext) -> list[Team]:
         return teams
     context.say("practice week: Family Safeguarding teams not found; creating six minimal teams")
     council, _ = Agency.objects.get_or_create(
-        slug="oxfordshire-county-council",
-        defaults={"name": "Oxfordshire County Council", "kind": Agency.Kind.COUNCIL},
+        slug=DATA["fallback_council"]["slug"],
+        defaults={"name": DATA["fallback_council"]["name"], "kind": Agency.Kind.COUNCIL},
     )
     return [
         Team.objects.get_or_create(
             slug=TEAM_SLUG_PREFIX + locality.lower().replace(" ", "-"),
             defaults={
-                "name": f"Family Safeguarding Team {locality}",
+                "name": DATA["fallback_team_name"].format(locality=locality),
                 "locality": locality,
                 "agency": council,
             },
         )[0]
-        for locality in FALLBACK_LOCALITIES
+        for locality in DATA["fallback_localities"]
     ]
 
 
@@ -146,7 +121,7 @@ def seed_practice_week(context: SeedContext) -> None:
         signup_opens_on=today - dt.timedelta(days=1),
     )
     kinds = _agencies_by_kind()
-    for kind, places in ((Agency.Kind.POLICE, 8), (Agency.Kind.NHS, 8)):
+    for kind, places in DATA["agency_quotas"].items():
         if kind in kinds:
             AgencyQuota.objects.get_or_create(week=week, agency=kinds[kind], defaults={"max_places": places})
     slots = []
@@ -165,10 +140,8 @@ def seed_practice_week(context: SeedContext) -> None:
                     day=day,
                     pattern=pattern,
                     hosts=hosts[first : first + 1] + hosts[:1],
-                    meeting_point=f"Reception, {team.name} office, {team.locality}. "
-                    "Ask for the host practitioner by name.",
-                    access_notes="Step-free access. Visitor parking is limited; public transport is "
-                    "easier. Wear your ID badge.",
+                    meeting_point=DATA["meeting_point"].format(team=team.name, locality=team.locality),
+                    access_notes=DATA["access_notes"],
                 )
                 slots.append(slot)
     _demo_bookings(week, slots)
@@ -183,26 +156,27 @@ def _slot_ensure(
     week: PracticeWeek,
     team,
     day: dt.date,
-    pattern: tuple,
+    pattern: dict[str, Any],
     hosts: list,
     meeting_point: str,
     access_notes: str = "",
     capacity: int | None = None,
 ) -> Slot:
-    """A demo slot of `pattern` (see PATTERNS) for `team` on `day`, made once; its hosts set when
-    made. `capacity` defaults to the pattern's."""
-    activity, hour, minute, minutes, pattern_capacity, description = pattern
-    starts_at = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
+    """A demo slot of `pattern` (one of the data's slot_patterns) for `team` on `day`, made once; its
+    hosts set when made. `capacity` defaults to the pattern's."""
+    starts_at = dt.datetime.combine(
+        day, dt.time.fromisoformat(pattern["starts_at"]), tzinfo=timezone.get_current_timezone()
+    )
     slot, made = Slot.objects.get_or_create(
         week=week,
         host_team=team,
         starts_at=starts_at,
         defaults={
-            "ends_at": starts_at + dt.timedelta(minutes=minutes),
-            "activity": activity,
-            "description": description,
+            "ends_at": starts_at + dt.timedelta(minutes=pattern["minutes"]),
+            "activity": pattern["activity"],
+            "description": pattern["description"],
             "locality": team.locality or "Oxfordshire",
-            "capacity": pattern_capacity if capacity is None else capacity,
+            "capacity": pattern["capacity"] if capacity is None else capacity,
             "meeting_point": meeting_point,
             "access_notes": access_notes,
             "status": Slot.Status.APPROVED,
@@ -255,31 +229,6 @@ def _demo_bookings(week: PracticeWeek, slots: list[Slot]) -> None:
         )
 
 
-PAST_WEEK_SLUG = "practice-week-demo-past"
-PAST_VISITS_PER_SLOT = 2
-# (what the visitor wrote, the themes they chose); every demo author agreed to share themes.
-REFLECTIONS = [
-    (
-        "Seeing the adult mental health practitioner and the social worker plan the visit together "
-        "changed how I think about referrals between our services.",
-        ["multi_agency", "whole_family"],
-    ),
-    (
-        "The worker's open questions and reflections kept the parent talking about what they wanted "
-        "for their children, even when the conversation was hard.",
-        ["mi", "childs_voice"],
-    ),
-    (
-        "Group supervision gave every discipline a say in the plan. I want our managers to see it.",
-        ["group_supervision", "multi_agency"],
-    ),
-    (
-        "The team was clear with the family about the concerns while staying warm. Caseloads are high.",
-        ["risk", "workload"],
-    ),
-]
-
-
 def past_week_dates(today: dt.date) -> tuple[dt.date, dt.date]:
     """The Monday five to six weeks back, through that Friday."""
     monday = today - dt.timedelta(days=today.weekday() + 35)
@@ -314,7 +263,7 @@ def seed_past_practice_week(context: SeedContext) -> None:
                 pattern=PATTERNS[(team_index + day_index) % len(PATTERNS)],
                 capacity=PAST_VISITS_PER_SLOT,
                 hosts=hosts[:1],
-                meeting_point=f"Reception, {team.name} office, {team.locality}.",
+                meeting_point=DATA["past_meeting_point"].format(team=team.name, locality=team.locality),
             )
             slots.append(slot)
     _past_visits(week, slots)
@@ -367,7 +316,8 @@ def _past_visits(week: PracticeWeek, slots: list[Slot]) -> None:
             note="Seeded demo booking",
         )
         if attendance == Booking.Attendance.ATTENDED and index < len(REFLECTIONS) + 1:
-            text, themes = REFLECTIONS[index % len(REFLECTIONS)]
+            reflection = REFLECTIONS[index % len(REFLECTIONS)]
             Reflection.objects.get_or_create(
-                booking=booking, defaults={"text": text, "themes": themes, "share_themes": True}
+                booking=booking,
+                defaults={"text": reflection["text"], "themes": reflection["themes"], "share_themes": True},
             )

@@ -1,8 +1,9 @@
-"""Practice-week pages for bookers and hosts. Each view checks who may see it; rules live in services."""
+"""Bookers' pages: browse and book slots, their bookings, cancelling, offers, reflections, invites.
+
+Each view checks who may see it; rules live in services.
+"""
 
 from __future__ import annotations
-
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,46 +15,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from practiceweek import notifications, selectors, services
 from practiceweek.forms import (
-    AttendanceForm,
     BookingForm,
     CancelForm,
     OfferResponseForm,
     ReflectionForm,
     SlotFilterForm,
-    SlotProposalForm,
 )
 from practiceweek.ics import booking_ics
 from practiceweek.models import Booking, Slot
-
-NOT_A_BOOKER = (
-    "Practice week booking is for senior managers of the council and its partner agencies. "
-    "If you think you should have access, contact the Learning and Development team."
-)
-
-
-def _refuse(request, message: str, *, status: int = 403, title: str = "You cannot use this page"):
-    return render(request, "practiceweek/refused.html", {"title": title, "message": message}, status=status)
-
-
-def _not_found(request, message: str = "We could not find that page."):
-    return _refuse(request, message, status=404, title="Not found")
-
-
-def booker_required(view):
-    """Signed in, and allowed to book (senior managers, L&D, superusers)."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not selectors.user_can_book(user=request.user):
-            return _refuse(request, NOT_A_BOOKER)
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _refusal_errors(refusal: services.BookingRefused, *, href: str = "") -> list[dict]:
-    return [{"text": refusal.message, "href": href}]
+from practiceweek.views.common import _form_errors, _not_found, _refusal_errors, _refuse, booker_required
 
 
 @booker_required
@@ -298,113 +268,11 @@ def reflection(request, booking_id: int):
                 messages.success(request, "Your reflection is saved. It appears in your learning record.")
                 return redirect("practiceweek:my_bookings")
         else:
-            errors = [
-                {"text": error, "href": f"#id_{name}"}
-                for name, error_list in form.errors.items()
-                for error in error_list
-            ]
+            errors = _form_errors(form)
     return render(
         request,
         "practiceweek/reflection.html",
         {"booking": booking, "form": form, "errors": errors},
-        status=400 if errors else 200,
-    )
-
-
-@login_required
-def hosting(request):
-    """A host's slots with who is coming (role and agency)."""
-    if not (
-        selectors.hosted_slots(user=request.user).exists() or selectors.user_home_team(user=request.user)
-    ):
-        return _refuse(
-            request,
-            "This page is for frontline teams hosting practice week visitors. You are not in a team or named "
-            "on any slot.",
-        )
-    return render(
-        request,
-        "practiceweek/hosting.html",
-        {
-            "slots": selectors.host_slots_with_visitors(user=request.user),
-            "now": timezone.now(),
-            "week": selectors.week_current(),
-            "team": selectors.user_home_team(user=request.user),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def hosting_slot(request, slot_id: int):
-    """Who is coming to one hosted slot, and attendance once it has started."""
-    slot = next((s for s in selectors.host_slots_with_visitors(user=request.user) if s.pk == slot_id), None)
-    if slot is None:
-        return _not_found(request, "We could not find that slot among the ones you host.")
-    form = AttendanceForm(request.POST or None, bookings=slot.visitors)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.attendance_record(slot_id=slot.pk, actor=request.user, marks=form.marks())
-        except services.BookingRefused as refusal:
-            errors = _refusal_errors(refusal)
-        else:
-            messages.success(request, f"Attendance saved ({changed} change{'s' if changed != 1 else ''}).")
-            return redirect("practiceweek:hosting_slot", slot_id=slot.pk)
-    return render(
-        request,
-        "practiceweek/hosting_slot.html",
-        {"slot": slot, "form": form, "errors": errors, "started": slot.starts_at <= timezone.now()},
-        status=409 if errors else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def hosting_propose(request):
-    """A team member proposes a slot for their team; L&D approve it in the admin."""
-    team = selectors.user_home_team(user=request.user)
-    week = selectors.week_current()
-    if team is None:
-        return _refuse(request, "You can propose a slot once you belong to a team.")
-    if week is None:
-        return render(request, "practiceweek/no_week.html", {})
-    form = SlotProposalForm(request.POST or None, initial={"date": week.starts_on, "locality": team.locality})
-    errors = []
-    if request.method == "POST":
-        if form.is_valid():
-            starts_at, ends_at = form.times()
-            try:
-                services.slot_propose(
-                    user=request.user,
-                    week=week,
-                    team=team,
-                    activity=form.cleaned_data["activity"],
-                    description=form.cleaned_data["description"],
-                    locality=form.cleaned_data["locality"],
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    capacity=form.cleaned_data["capacity"],
-                    meeting_point=form.cleaned_data["meeting_point"],
-                    access_notes=form.cleaned_data["access_notes"],
-                )
-            except services.BookingRefused as refusal:
-                errors = _refusal_errors(refusal, href="#id_date")
-            else:
-                messages.success(
-                    request, "Thank you. L&D will review your slot and email you when it is open."
-                )
-                return redirect("practiceweek:hosting")
-        else:
-            errors = [
-                {"text": error, "href": f"#id_{name}"}
-                for name, error_list in form.errors.items()
-                for error in error_list
-            ]
-    return render(
-        request,
-        "practiceweek/hosting_propose.html",
-        {"form": form, "errors": errors, "team": team, "week": week},
         status=400 if errors else 200,
     )
 

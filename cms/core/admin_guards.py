@@ -131,11 +131,14 @@ class AdminPostGuardMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method != "POST" or not user_can_access_admin(request.user):
+        if request.method != "POST":
             return None
         view_class = getattr(view_func, "view_class", None)
         guard = _guard_for(request, view_class)
-        return guard(request, view_class, view_func, view_kwargs) if guard is not None else None
+        # The permission check (a query for most people) only for the few guarded admin views.
+        if guard is None or not user_can_access_admin(request.user):
+            return None
+        return guard(request, view_class, view_func, view_kwargs)
 
     def process_exception(self, request, exception):
         """Wagtail's own user delete reaches the database's PROTECT (a person's completions are kept

@@ -9,6 +9,7 @@ import wagtail_factories
 from cms.pages.models import ExpressionOfInterestPage, InterestFormField, RecruitmentPage, Vacancy
 from cms.pages.seed_recruitment import FORM_FIELDS
 from cms.pages.selectors import london_today
+from cms.people.services import groups_ensure, recruitment_form_access_ensure
 
 
 class VacancyFactory(factory.django.DjangoModelFactory):
@@ -108,3 +109,10 @@ class ExpressionOfInterestPageFactory(wagtail_factories.PageFactory):
             return
         for sort_order, spec in enumerate(extracted if extracted is not None else FORM_FIELDS):
             InterestFormField.objects.create(page=self, sort_order=sort_order, **spec)
+
+
+def recruitment_access_grant() -> None:
+    """The Recruitment group's access as the role setup gives it: its model permissions
+    (vacancies, the admin) and "change_page" on every form page, so it reads submissions."""
+    groups_ensure()
+    recruitment_form_access_ensure()

@@ -6,8 +6,8 @@ import json
 import factory
 import wagtail_factories
 
+from cms.pages.demo.seed import form_fields_spec
 from cms.pages.models import ExpressionOfInterestPage, InterestFormField, RecruitmentPage, Vacancy
-from cms.pages.seed_recruitment import FORM_FIELDS
 from cms.pages.selectors import london_today
 from cms.people.services import groups_ensure, recruitment_form_access_ensure
 
@@ -104,10 +104,10 @@ class ExpressionOfInterestPageFactory(wagtail_factories.PageFactory):
 
     @factory.post_generation
     def fields(self, create, extracted, **kwargs):
-        """The demo's questions (cms.pages.seed_recruitment.FORM_FIELDS) unless others are given."""
+        """The demo's questions (cms/pages/demo/recruitment.json) unless others are given."""
         if not create:
             return
-        for sort_order, spec in enumerate(extracted if extracted is not None else FORM_FIELDS):
+        for sort_order, spec in enumerate(extracted if extracted is not None else form_fields_spec()):
             InterestFormField.objects.create(page=self, sort_order=sort_order, **spec)
 
 

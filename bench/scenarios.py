@@ -13,7 +13,6 @@ Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/fsm_bench python bench/sc
 
 from __future__ import annotations
 
-import json
 import random
 import sys
 from pathlib import Path
@@ -28,14 +27,14 @@ SLUG = "craig-evenings"
 
 
 def _scenario():
+    from modules.demo.seed import DEMO_DIR
     from modules.models import Scenario
-    from modules.scenario_io import scenario_import
-    from modules.scenario_seed_data import CRAIG
+    from modules.scenarios.exchange import scenario_import
 
     scenario = Scenario.objects.filter(slug=SLUG, live=True).first()
     if scenario is None:
         Scenario.objects.filter(slug=SLUG).delete()
-        result = scenario_import(raw=json.dumps(CRAIG))
+        result = scenario_import(raw=(DEMO_DIR / "scenarios" / f"{SLUG}.json").read_text(encoding="utf-8"))
         result.scenario.latest_revision.publish()
         scenario = Scenario.objects.get(pk=result.scenario.pk)
     return scenario

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from modules.scenario_graph import BEHAVIOUR_CODES, QUESTION_CODES, REFLECTION_CODES
+from modules.scenarios.graph import BEHAVIOUR_CODES, QUESTION_CODES, REFLECTION_CODES
 
 GOOD = "good"
 FAIR = "fair"

@@ -13,7 +13,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
 
 from modules.h5p.blocks import H5PActivityBlock
-from modules.scenario_blocks import ScenarioBlock
+from modules.scenarios.blocks import ScenarioBlock
 
 VIDEO_EXTENSIONS = (".mp4", ".webm")
 CAPTION_EXTENSIONS = (".vtt",)

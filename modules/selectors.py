@@ -1,13 +1,36 @@
 """Reads over training content. Nothing here knows about learners (see learning/)."""
 
 from collections.abc import Iterable
+from typing import Literal
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from modelsearch.backends.base import BaseSearchResults
+from wagtail.blocks import StreamValue
 from wagtail.models import Page
+from wagtail.query import PageQuerySet
 
 from cms.core.page_cache import page_viewable_by, tree_cache_get, tree_cache_set, tree_generation
 from cms.core.selectors import frame_cache_seconds
 from cms.core.text import text_displayable
 from modules.models import LessonPage, ModulePage
+
+__all__ = [
+    "COMPLETABLE_BLOCK_TYPES",
+    "ContentUnavailable",
+    "lesson_block_types",
+    "lesson_block_value",
+    "lesson_counts_by_module",
+    "lesson_live_get",
+    "lesson_required_block_ids",
+    "lesson_viewable_get",
+    "module_lesson_ids_live",
+    "module_lessons_for_outline",
+    "module_lessons_live",
+    "module_parent_id",
+    "module_viewable_get",
+    "training_search",
+]
 
 # Block types a learner must complete for the lesson to complete, unless the editor
 # unticks the block's "required" box (see CONTRACT in docs/modules.md).
@@ -35,7 +58,9 @@ def lesson_required_block_ids(*, lesson: LessonPage) -> list[str]:
     return required
 
 
-def lesson_block_value(*, lesson: LessonPage, block_id: str, block_type: str | None = None):
+def lesson_block_value(
+    *, lesson: LessonPage, block_id: str, block_type: str | None = None
+) -> StreamValue.StreamChild | None:
     """The bound block with that id in the lesson's body, or None (optionally of one type)."""
     for block in lesson.body:
         if block.id == block_id and (block_type is None or block.block_type == block_type):
@@ -85,7 +110,8 @@ def lesson_live_get(*, lesson_id: int) -> LessonPage | None:
     """The live lesson with that id (one query, or none: cached like the outline)."""
     seconds = frame_cache_seconds()
     key = f"modules:lesson:{tree_generation()}:{lesson_id}" if seconds else ""
-    found = tree_cache_get(key, seconds=seconds) if key else None
+    # False caches "no such live lesson", so a missing id costs no query either.
+    found: LessonPage | Literal[False] | None = tree_cache_get(key, seconds=seconds) if key else None
     if found is None:
         found = LessonPage.objects.live().filter(pk=lesson_id).first() or False
         if key:
@@ -97,7 +123,7 @@ class ContentUnavailable(LookupError):
     """No such live lesson or module, or this person may not view it."""
 
 
-def lesson_viewable_get(*, user, lesson_id: int) -> LessonPage:
+def lesson_viewable_get(*, user: AnonymousUser | AbstractBaseUser, lesson_id: int) -> LessonPage:
     """The live lesson with that id, if this signed-in person may view it (Wagtail's view
     restrictions on the lesson and its ancestors, see page_viewable_by); else ContentUnavailable.
 
@@ -113,7 +139,7 @@ def lesson_viewable_get(*, user, lesson_id: int) -> LessonPage:
     return lesson
 
 
-def module_viewable_get(*, user, module_id: int) -> ModulePage:
+def module_viewable_get(*, user: AnonymousUser | AbstractBaseUser, module_id: int) -> ModulePage:
     """The live module with that id, if this signed-in person may view it; else ContentUnavailable."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise ContentUnavailable("That module does not exist or is not available to you.")
@@ -161,7 +187,7 @@ def lesson_counts_by_module(*, module_ids: Iterable[int]) -> dict[int, int]:
     return counts
 
 
-def training_search(*, query: str):
+def training_search(*, query: str) -> PageQuerySet | BaseSearchResults:
     """Live modules and lessons matching the words, best first (Wagtail search).
 
     Characters nobody types (NUL, other controls, lone surrogates) are dropped first, and

@@ -5,6 +5,14 @@ from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, Work
 
 from modules.models import ModuleIndexPage
 
+__all__ = [
+    "GROUP_LD_LEADS",
+    "LD_APPROVAL_TASK",
+    "LD_APPROVAL_WORKFLOW",
+    "ld_approval_workflow_assign",
+    "module_index_ensure",
+]
+
 # The names cms.people.roles gives these (modules does not import cms.people: see ARCHITECTURE.md).
 LD_APPROVAL_WORKFLOW = "L&D approval"
 LD_APPROVAL_TASK = "L&D lead approval"

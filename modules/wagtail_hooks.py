@@ -1,12 +1,10 @@
-"""Wagtail admin hooks for training content."""
+"""Wagtail admin hooks for training content: the H5P package and MI scenario snippet viewsets
+(the scenarios' one adds import and export as JSON files)."""
 
 from wagtail.snippets.models import register_snippet
 
 from modules.h5p.viewsets import H5PPackageViewSet
+from modules.scenarios.admin import ScenarioViewSet
 
 register_snippet(H5PPackageViewSet)
-
-# MI scenarios: snippet views plus import/export as JSON files (modules/scenario_admin.py).
-from modules.scenario_admin import ScenarioViewSet  # noqa: E402
-
 register_snippet(ScenarioViewSet)

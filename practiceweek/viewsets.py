@@ -1,7 +1,7 @@
 """Wagtail admin for practice week: weeks, slots and (read-only) bookings.
 
 Bookings change only through practiceweek.services (the roster screen in
-admin_views.py), so their listing offers filters and exports but no add or edit.
+views/admin.py), so their listing offers filters and exports but no add or edit.
 """
 
 from django.urls import reverse

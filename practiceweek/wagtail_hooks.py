@@ -5,8 +5,9 @@ from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from practiceweek import admin_views, selectors
+from practiceweek import selectors
 from practiceweek.models import Booking
+from practiceweek.views import admin as admin_views
 from practiceweek.viewsets import booking_viewset, practice_week_viewset, slot_viewset
 
 

@@ -1,9 +1,11 @@
 """Reads for assignments: a person's learning, with the status vocabulary every list shares."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from cms.people.models import StaffProfile, User
 from learning.models import Certificate, Enrolment, ModuleProgress
@@ -51,7 +53,11 @@ def active_enrolments() -> QuerySet[Enrolment]:
 
 
 def _items(
-    enrolments, *, progress: dict[tuple[int, int], ModuleProgress], today: date, request=None
+    enrolments: Iterable[Enrolment],
+    *,
+    progress: dict[tuple[int, int], ModuleProgress],
+    today: date,
+    request: HttpRequest | None = None,
 ) -> list[LearningItem]:
     """One item per person and module: when two assignments give the same module, the
     required one with the earliest due date is the one that counts."""
@@ -94,7 +100,7 @@ def _items(
     return items
 
 
-def my_learning(*, user: User, today: date, request=None) -> dict:
+def my_learning(*, user: User, today: date, request: HttpRequest | None = None) -> dict:
     """What is assigned to one person, sorted by due date, and their certificates."""
     enrolments = list(
         active_enrolments()

@@ -1,8 +1,9 @@
 """Readiness figures for L&D and leadership: shares complete, burn-up, heatmap, overdue, exports."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -108,8 +109,8 @@ def readiness_grain(*, programme: Programme | None, today: date) -> list[GrainRo
     ]
 
 
-def _roll_up(grain: list[GrainRow], key) -> dict:
-    sums: dict = {}
+def _roll_up[K](grain: list[GrainRow], key: Callable[[GrainRow], K]) -> dict[K, tuple[int, int, int]]:
+    sums: dict[K, tuple[int, int, int]] = {}
     for row in grain:
         total, complete, overdue = sums.get(key(row), (0, 0, 0))
         sums[key(row)] = (total + row.total, complete + row.complete, overdue + row.overdue)
@@ -223,7 +224,7 @@ def team_module_heatmap(
     return Heatmap(teams=sorted({t for t, _ in cells}), modules=sorted({m for _, m in cells}), cells=cells)
 
 
-def overdue_list(*, programme: Programme | None, today: date, limit: int = 200) -> list[dict]:
+def overdue_list(*, programme: Programme | None, today: date, limit: int = 200) -> list[Mapping[str, Any]]:
     return list(
         required_enrolments(programme=programme)
         .filter(completed_at__isnull=True, due_date__lt=today)
@@ -250,7 +251,7 @@ class ReadinessFigures:
     totals: ShareRow
     groupings: dict[str, list[ShareRow]]
     heatmap: Heatmap
-    overdue: list[dict]
+    overdue: list[Mapping[str, Any]]
     burn: BurnUp | None
 
 

@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db.models import Count, Max, QuerySet, Sum
 from wagtail.models import Revision
@@ -19,7 +20,7 @@ from cms.people.models import User
 from learning.models import ScenarioAttempt, ScenarioChoice
 from learning.scoring import Profile, profile_build, profile_from_totals
 from modules.models import LessonPage, Scenario
-from modules.scenario_graph import Graph, graph_from_stream
+from modules.scenarios.graph import Graph, Node, graph_from_stream
 from modules.selectors import ContentUnavailable, lesson_viewable_get
 
 TEAM_MINIMUM_LEARNERS = 5
@@ -43,11 +44,11 @@ class PlayableScenario:
     min_reflection_question_ratio: Decimal | None
     graph: Graph
 
-    def node(self, key: str):
+    def node(self, key: str) -> Node | None:
         return self.graph.node(key)
 
 
-def _decimal(value) -> Decimal | None:
+def _decimal(value: object) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
@@ -56,7 +57,7 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
-def _playable_from_content(revision_id: int, content: dict) -> PlayableScenario:
+def _playable_from_content(revision_id: int, content: dict[str, Any]) -> PlayableScenario:
     nodes = content.get("nodes") or []
     if isinstance(nodes, str):
         nodes = json.loads(nodes)
@@ -115,7 +116,7 @@ def scenario_live_get(*, slug: str) -> Scenario | None:
 
 
 def scenario_lesson_block_resolve(
-    *, user: User, scenario: Scenario, lesson_id, block_id: str
+    *, user: User, scenario: Scenario, lesson_id: int | str | None, block_id: str
 ) -> LessonPage | None:
     """The live lesson whose `mi_scenario` block `block_id` launches this scenario, else None.
 
@@ -123,6 +124,8 @@ def scenario_lesson_block_resolve(
     scenario block, and point at this scenario; and the person must be allowed to view
     the lesson (modules.selectors.lesson_viewable_get).
     """
+    if lesson_id is None:
+        return None
     try:
         lesson_pk = int(lesson_id)
     except (TypeError, ValueError):

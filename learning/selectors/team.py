@@ -36,6 +36,12 @@ class TeamLearning:
         return sum(self.status_counts.values())
 
 
+# A narrow item: (pk, user id, module id, required, due date, complete).
+_Narrow = tuple[int, int, int, bool, date, bool]
+# A sortable item: (status rank, due date, last name, first name, user id, module title, pk).
+_Sortable = tuple[int, date, str, str, int, str, int]
+
+
 class _InOrder:
     """Items as the paginator sees them in sorted order, sorting only as far as a page needs.
 
@@ -43,13 +49,13 @@ class _InOrder:
     than sorting a few thousand.
     """
 
-    def __init__(self, items: list[tuple]) -> None:
+    def __init__(self, items: list[_Sortable]) -> None:
         self._items = items
 
     def __len__(self) -> int:
         return len(self._items)
 
-    def __getitem__(self, index: slice) -> list[tuple]:
+    def __getitem__(self, index: slice) -> list[_Sortable]:
         stop = len(self._items) if index.stop is None else index.stop
         return heapq.nsmallest(stop, self._items)[index.start or 0 : stop]
 
@@ -84,20 +90,20 @@ def team_learning(
     }
     narrow = active_enrolments().filter(user_id__in=people.keys())
     # One item per person and module, as in _items: the required one, then the soonest due.
-    chosen: dict[tuple[int, int], tuple] = {}
+    chosen: dict[tuple[int, int], _Narrow] = {}
     # Whether each is complete, not when: reading 3,000 timestamps costs more than the rest.
-    done = ExpressionWrapper(Q(completed_at__isnull=False), output_field=BooleanField())
-    for row in (
-        narrow.annotate(done=done)
+    is_done = ExpressionWrapper(Q(completed_at__isnull=False), output_field=BooleanField())
+    for candidate in (
+        narrow.annotate(done=is_done)
         .values_list("pk", "user_id", "module_id", "assignment__required", "due_date", "done")
         .order_by()
     ):
-        key = (row[1], row[2])
+        key = (candidate[1], candidate[2])
         current = chosen.get(key)
         if current is None:
-            chosen[key] = row
-        elif (row[3], current[4], current[0]) > (current[3], row[4], row[0]):
-            chosen[key] = row  # required beats optional, then the sooner due, then the older
+            chosen[key] = candidate
+        elif (candidate[3], current[4], current[0]) > (current[3], candidate[4], candidate[0]):
+            chosen[key] = candidate  # required beats optional, then the sooner due, then the older
     progress = {
         (user_id, module): (done, total)
         for user_id, module, done, total in ModuleProgress.objects.filter(
@@ -110,7 +116,7 @@ def team_learning(
     status_counts = dict.fromkeys(STATUS_ORDER, 0)
     if status not in STATUS_ORDER:
         status = None  # no such status: not a filter
-    items = []
+    items: list[_Sortable] = []
     for (user_id, module), (pk, _user, _module, _required, due, completed) in chosen.items():
         if module_id and module != module_id:
             continue
@@ -122,7 +128,10 @@ def team_learning(
             items.append(
                 (STATUS_ORDER[item_status], due, *people[user_id], user_id, titles.get(module, ""), pk)
             )
-    page = Paginator(_InOrder(items), per_page).get_page(page_number)
+    # Django's Paginator needs only len() and slicing (its documented contract); the stubs'
+    # protocol also asks for iteration and integer indexing, which it never uses here.
+    paginator: Paginator[_Sortable] = Paginator(_InOrder(items), per_page)  # type: ignore[arg-type]
+    page = paginator.get_page(page_number)
     statuses = {item[-1]: STATUS_RANKS[item[0]] for item in page.object_list}
     fields = (
         "pk",

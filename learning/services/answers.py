@@ -16,6 +16,8 @@ from learning.services.progress import ActivityNotFound, activity_complete
 from modules.selectors import lesson_block_value, module_parent_id
 
 if TYPE_CHECKING:
+    from wagtail.blocks import StreamValue
+
     from modules.models import LessonPage
 
 
@@ -40,7 +42,7 @@ def knowledge_check_score(*, kind: str, options: list[tuple[str, bool]], selecte
     return round(100 * judged_right / len(options))
 
 
-def _knowledge_check_options(block) -> list[tuple[str, bool]]:
+def _knowledge_check_options(block: StreamValue.StreamChild) -> list[tuple[str, bool]]:
     return [
         (str(child.id), bool(child.value.get("correct"))) for child in block.value["options"].bound_blocks
     ]

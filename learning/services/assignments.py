@@ -12,6 +12,7 @@ from cms.people.models import User
 from learning.models import Assignment, CompletionChange, Enrolment, ModuleCompletion, ModuleProgress
 from learning.services.cycles import module_cycle_open
 from learning.services.duedates import completion_is_current, due_date_for, recertification_due
+from modules.models import ModulePage
 
 
 def assignment_audience_q(*, assignment: Assignment) -> Q:
@@ -319,7 +320,7 @@ def enrolments_mark_complete(*, user: User, module_id: int, completed_at: dateti
 
 @transaction.atomic
 def offline_completion_record(
-    *, learner, module, completed_on: date, evidence: str, recorded_by
+    *, learner: User, module: ModulePage, completed_on: date, evidence: str, recorded_by: User
 ) -> ModuleCompletion:
     """L&D record that someone completed a module offline (a classroom MI course, say).
 
@@ -359,7 +360,9 @@ def offline_completion_record(
 
 
 @transaction.atomic
-def enrolment_due_date_change(*, enrolment: Enrolment, due_date: date, reason: str, changed_by) -> Enrolment:
+def enrolment_due_date_change(
+    *, enrolment: Enrolment, due_date: date, reason: str, changed_by: User
+) -> Enrolment:
     """L&D give one person a different due date (an extension, say), audited."""
     reason = (reason or "").strip()
     if not reason:

@@ -66,7 +66,13 @@ def _font(weight: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFon
     return ImageFont.load_default(size=size)
 
 
-def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, font, fill) -> int:
+def _centred(
+    draw: ImageDraw.ImageDraw,
+    y: float,
+    text: str,
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+    fill: tuple[int, int, int],
+) -> float:
     """Draw one line centred at height y, shrinking long text to fit; return the next y."""
     max_width = WIDTH - 400
     size = getattr(font, "size", 40)
@@ -84,7 +90,7 @@ def certificate_image(*, certificate: Certificate) -> Image.Image:
     draw = ImageDraw.Draw(image)
     draw.rectangle((60, 60, WIDTH - 60, HEIGHT - 60), outline=ACCENT, width=16)
     draw.rectangle((100, 100, WIDTH - 100, HEIGHT - 100), outline=INK, width=3)
-    y = 230
+    y: float = 230
     y = _centred(draw, y, "Family Safeguarding Learning", _font("bold", 64), ACCENT) + 120
     y = _centred(draw, y, "Certificate of completion", _font("regular", 72), INK) + 140
     y = _centred(draw, y, "This is to certify that", _font("regular", 52), MUTED) + 70

@@ -10,7 +10,9 @@ readiness as any leaver does. docs/learning-records.md lists every model and exe
 """
 
 import json
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -30,7 +32,7 @@ __all__ = ["learning_record_csv", "learning_record_export", "person_erase", "ret
 DEFAULT_RETENTION_DAYS = 6 * 365
 
 
-def learning_record_export(*, user: User) -> dict:
+def learning_record_export(*, user: User) -> dict[str, list[dict[str, Any]]]:
     """Everything the platform holds about one person, as plain data: the subject access export.
 
     One section per model in the personal-data registry (cms.core.personal_data), each a
@@ -43,7 +45,7 @@ def learning_record_csv(*, user: User) -> str:
     """The same record as CSV: a row per field of each item, with its section and number (cells guarded)."""
     record = learning_record_export(user=user)
 
-    def rows():
+    def rows() -> Iterator[list[Any]]:
         yield ["section", "field", "value"]
         for section, items in record.items():
             for index, item in enumerate(items, start=1):
@@ -55,7 +57,7 @@ def learning_record_csv(*, user: User) -> str:
 
 
 @transaction.atomic
-def person_erase(*, user: User, erased_by, reason: str) -> None:
+def person_erase(*, user: User, erased_by: User | None, reason: str) -> None:
     """Erase one person across the platform (see the module docstring). Cannot be undone.
 
     Each registered model's rows are deleted, anonymised or kept as its app declared;
@@ -75,7 +77,7 @@ def person_erase(*, user: User, erased_by, reason: str) -> None:
     people_changed_announce(user_ids=[user.pk])
 
 
-def retention_apply(*, today=None) -> int:
+def retention_apply(*, today: date | None = None) -> int:
     """Erase leavers whose record is older than the retention period (a scheduled task).
 
     The clock starts at the later of their last sign-in and the last change to their

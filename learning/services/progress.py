@@ -48,7 +48,8 @@ class LessonHasRequiredActivities(ValueError):
 @functools.cache
 def _module_progress_touch_sql() -> str:
     meta, quote = ModuleProgress._meta, connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
+    # A concrete field is one with a column (Django's own definition); the test narrows the type.
+    columns = ", ".join(quote(field.column) for field in meta.concrete_fields if field.column is not None)
     # Identifiers come from the model, quoted; every value is a parameter.
     return (
         f"UPDATE {quote(meta.db_table)} SET {quote('last_lesson_id')} = %s, "  # noqa: S608
@@ -105,7 +106,10 @@ def _lesson_progress_refresh(
     if was_completed:
         rows.exclude(required_completed=required_done).update(required_completed=required_done)
         return False
-    fields = {"required_completed": required_done, "required_total": len(required_ids)}
+    fields: dict[str, int | str | datetime] = {
+        "required_completed": required_done,
+        "required_total": len(required_ids),
+    }
     if completes:
         fields |= {"status": LessonProgress.Status.COMPLETED, "completed_at": at}
     if rows.exclude(status=LessonProgress.Status.COMPLETED).update(**fields):

@@ -26,7 +26,7 @@ from learning.selectors import (
 )
 from learning.services.progress import ActivityNotFound, activity_complete
 from modules.models import LessonPage, Scenario
-from modules.scenario_graph import QUESTION_CODES, REFLECTION_CODES, STATE_MAX, STATE_MIN
+from modules.scenarios.graph import QUESTION_CODES, REFLECTION_CODES, STATE_MAX, STATE_MIN, ParentNode
 from modules.selectors import ContentUnavailable, lesson_viewable_get
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def scenario_attempt_start(
     at = at or timezone.now()
     revision_id, playable = scenario_live_playable(scenario=scenario)
     start = playable.node(playable.graph.start) if playable else None
-    if revision_id is None or start is None or start.is_end:
+    if revision_id is None or playable is None or start is None or start.is_end:
         raise ScenarioUnavailable(f"The scenario '{scenario.slug}' is not published.")
     ScenarioAttempt.objects.filter(
         user=user, scenario=scenario, status=ScenarioAttempt.Status.IN_PROGRESS
@@ -115,7 +115,7 @@ def _respond(*, attempt_id: int, step: int, response_id: str, at: datetime) -> S
         raise ScenarioStepStale("This step has already been answered.")
     playable = scenario_playable_for_attempt(attempt=attempt)
     node = playable.node(attempt.current_node) if playable else None
-    if node is None or node.is_end:
+    if playable is None or not isinstance(node, ParentNode):  # no content, no such node, or an end
         raise ScenarioUnavailable("This run's scenario has changed; start again.")
     response = node.response(response_id)
     if response is None:

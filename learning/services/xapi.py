@@ -209,20 +209,24 @@ def statement_record(
     """
     parsed = statement_parse(statement)
     at = at or timezone.now()
-    kwargs = {
-        "user": user,
-        "lesson_id": lesson_id,
-        "block_id": block_id,
-        "statement": parsed,
-        "package_version_id": package_version_id,
-        "at": at,
-    }
+
+    def store(*, look_first: bool) -> StatementOutcome:
+        return _statement_store(
+            user=user,
+            lesson_id=lesson_id,
+            block_id=block_id,
+            statement=parsed,
+            package_version_id=package_version_id,
+            at=at,
+            look_first=look_first,
+        )
+
     try:
-        return _statement_store(**kwargs, look_first=False)
+        return store(look_first=False)
     except IntegrityError:
         # The statement id is stored already (sent again, or twice at once and the other
         # one won): the first try rolled back whole; this one finds it and reports it.
-        return _statement_store(**kwargs, look_first=True)
+        return store(look_first=True)
 
 
 def player_state_save(

@@ -26,7 +26,7 @@ from learning.services import (
     scenario_attempt_respond,
     scenario_attempt_start,
 )
-from modules.scenario_graph import BEHAVIOUR_CODES, CHANGE_TALK_KINDS, OUTCOMES, TALK_TYPES
+from modules.scenarios.graph import BEHAVIOUR_CODES, CHANGE_TALK_KINDS, OUTCOMES, TALK_TYPES
 
 
 def _live_scenario_or_404(slug: str):

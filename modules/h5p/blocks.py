@@ -132,7 +132,7 @@ class H5PActivityBlock(blocks.StructBlock):
         return value
 
     def get_preview_value(self):
-        from modules.models import H5PPackage, H5PStatus
+        from modules.h5p.models import H5PPackage, H5PStatus
 
         value = super().get_preview_value()
         package = H5PPackage.objects.filter(status=H5PStatus.READY).order_by("pk").first()

@@ -27,8 +27,10 @@ from typing import Any
 from cms.core.text import text_problem
 
 __all__ = [
+    "CONTENT_EXTENSIONS",
     "H5P_JSON_OPTIONAL",
     "H5P_JSON_REQUIRED",
+    "LIBRARY_EXTENSIONS",
     "LIBRARY_JSON_OPTIONAL",
     "LIBRARY_JSON_REQUIRED",
     "PLAYER_CORE_API",
@@ -39,6 +41,57 @@ __all__ = [
     "Records",
     "metadata_check",
 ]
+
+# H5P's documented default whitelists (H5P core, "default content whitelist" and the
+# "library whitelist extras" that library folders may add).
+CONTENT_EXTENSIONS: frozenset[str] = frozenset(
+    {
+        "json",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "bmp",
+        "tif",
+        "tiff",
+        "svg",
+        "eot",
+        "ttf",
+        "woff",
+        "woff2",
+        "otf",
+        "webm",
+        "mp4",
+        "ogg",
+        "mp3",
+        "m4a",
+        "wav",
+        "txt",
+        "pdf",
+        "rtf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "odt",
+        "ods",
+        "odp",
+        "xml",
+        "csv",
+        "diff",
+        "patch",
+        "swf",
+        "md",
+        "textile",
+        "vtt",
+        "webvtt",
+        "gltf",
+        "glb",
+    }
+)
+LIBRARY_EXTENSIONS: frozenset[str] = CONTENT_EXTENSIONS | {"js", "css"}
 
 # The newest H5P core API the bundled player (h5p-standalone) is taken to provide: a library
 # asking for a newer one (its `coreApi`) is refused, as H5P refuses it on a site whose core is

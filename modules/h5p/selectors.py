@@ -3,8 +3,8 @@
 from cms.core.page_cache import tree_cache_get, tree_cache_set
 from cms.core.selectors import frame_cache_seconds
 from modules.h5p.cache import h5p_packages_generation
-from modules.h5p.validation import CONTENT_EXTENSIONS, LIBRARY_EXTENSIONS
-from modules.models import H5PPackageVersion, H5PStatus
+from modules.h5p.metadata import CONTENT_EXTENSIONS, LIBRARY_EXTENSIONS
+from modules.h5p.models import H5PPackageVersion, H5PStatus
 
 
 def h5p_asset_path_valid(*, path: str) -> bool:

@@ -14,16 +14,18 @@ import shutil
 import tempfile
 from typing import IO
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from cms.core.queue import task_queue_after_commit
+from modules.h5p.archive import PackageRefused
 from modules.h5p.cache import h5p_packages_forget
 from modules.h5p.conf import h5p_limits, h5p_storage
-from modules.h5p.validation import Manifest, PackageRefused, package_extract, package_validate
-from modules.models import H5PPackage, H5PPackageVersion, H5PStatus
+from modules.h5p.models import H5PPackage, H5PPackageVersion, H5PStatus
+from modules.h5p.validation import Manifest, package_extract, package_validate
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +44,9 @@ def _version_next_number(package: H5PPackage) -> int:
 
 
 @transaction.atomic
-def h5p_version_add(*, package: H5PPackage, upload: File, uploaded_by=None) -> H5PPackageVersion:
+def h5p_version_add(
+    *, package: H5PPackage, upload: File, uploaded_by: AbstractBaseUser | None = None
+) -> H5PPackageVersion:
     """Store a validated upload as the package's next version, status "processing".
 
     The version becomes the one lessons play only once it has been extracted.
@@ -52,7 +56,8 @@ def h5p_version_add(*, package: H5PPackage, upload: File, uploaded_by=None) -> H
         package=package,
         number=_version_next_number(package),
         original_filename=(getattr(upload, "name", "") or "")[-255:],
-        uploaded_by=uploaded_by,
+        # By id: the user model is swappable, and this app does not import cms.people.
+        uploaded_by_id=uploaded_by.pk if uploaded_by is not None else None,
         h5p_title=manifest.title[:255],
         language=manifest.language[:20],
         main_library=str(manifest.main_library),
@@ -67,7 +72,9 @@ def h5p_version_add(*, package: H5PPackage, upload: File, uploaded_by=None) -> H
 
 
 @transaction.atomic
-def h5p_package_create(*, title: str, upload: File, uploaded_by=None) -> H5PPackageVersion:
+def h5p_package_create(
+    *, title: str, upload: File, uploaded_by: AbstractBaseUser | None = None
+) -> H5PPackageVersion:
     """A new package with its first version (validated and stored, not yet extracted).
 
     Without a title, the package takes the title written in its h5p.json.
@@ -167,9 +174,10 @@ def h5p_version_extract(*, version_id: int) -> H5PPackageVersion:
             H5PPackageVersion.objects.filter(pk=version_id).update(progress=min(percent, 99))
 
     try:
-        if not version.upload:
+        upload_name = version.upload.name if version.upload else None
+        if not upload_name:
             raise PackageRefused("missing-upload", "The uploaded file is missing.")
-        with _local_copy(version.upload.name, limits.max_upload_bytes) as local:
+        with _local_copy(upload_name, limits.max_upload_bytes) as local:
             manifest = package_validate(local, limits=limits)
             extracted = package_extract(local, manifest, sink=sink, limits=limits, progress=report)
     except PackageRefused as refused:
@@ -196,8 +204,9 @@ def h5p_version_extract(*, version_id: int) -> H5PPackageVersion:
             ready_at=timezone.now(),
         )
         package = H5PPackage.objects.select_for_update().get(pk=version.package_id)
-        current_number = package.current_version.number if package.current_version_id else 0
-        fields = {"updated_at": timezone.now()}
+        current = package.current_version  # no query when there is none yet
+        current_number = current.number if current is not None else 0
+        fields: dict[str, object] = {"updated_at": timezone.now()}
         if version.number >= current_number:
             fields |= {"current_version_id": version_id, "main_library": str(manifest.main_library)}
         latest = package.versions.aggregate(latest=Max("number"))["latest"]
@@ -209,7 +218,9 @@ def h5p_version_extract(*, version_id: int) -> H5PPackageVersion:
     return version
 
 
-def h5p_package_import(*, path: str, title: str, uploaded_by=None) -> H5PPackageVersion:
+def h5p_package_import(
+    *, path: str, title: str, uploaded_by: AbstractBaseUser | None = None
+) -> H5PPackageVersion:
     """Validate, store and extract a package file now (for the import_h5p command).
 
     Raises PackageRefused with the reason; a refused import leaves no package behind.

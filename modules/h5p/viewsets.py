@@ -4,7 +4,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList, Panel
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from modules.h5p.forms import H5PPackageForm
-from modules.models import H5PPackage, H5PStatus
+from modules.h5p.models import H5PPackage, H5PStatus
 
 
 class H5PVersionsPanel(Panel):

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import modelsearch.index
-import modules.models.h5p
+import modules.h5p.models
 import re
 import wagtail.fields
 import wagtail.models.preview
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.PositiveIntegerField()),
-                ('upload', models.FileField(blank=True, max_length=255, upload_to=modules.models.h5p.h5p_upload_path)),
+                ('upload', models.FileField(blank=True, max_length=255, upload_to=modules.h5p.models.h5p_upload_path)),
                 ('original_filename', models.CharField(blank=True, max_length=255)),
                 ('status', models.CharField(choices=[('processing', 'Processing'), ('ready', 'Ready'), ('refused', 'Refused')], default='processing', max_length=20)),
                 ('refusal_code', models.CharField(blank=True, max_length=60)),

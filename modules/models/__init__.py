@@ -1,8 +1,8 @@
 """Training content models. Each file holds one family of models; all are re-exported here."""
 
-from modules.models.h5p import H5PPackage, H5PPackageVersion, H5PStatus
+from modules.h5p.models import H5PPackage, H5PPackageVersion, H5PStatus
 from modules.models.pages import LessonPage, ModuleIndexPage, ModulePage
-from modules.models.scenarios import Scenario
+from modules.scenarios.models import Scenario
 
 __all__ = [
     "H5PPackage",

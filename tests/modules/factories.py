@@ -240,7 +240,7 @@ def scenario_create(*, document: dict | None = None, live: bool = True, **overri
     """A scenario built through the importer (as councils share them), published unless live=False."""
     import json
 
-    from modules.scenario_io import scenario_import
+    from modules.scenarios.exchange import scenario_import
 
     result = scenario_import(raw=json.dumps(document or scenario_document(**overrides)))
     if live:

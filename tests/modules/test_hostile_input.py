@@ -12,12 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modules.h5p.validation import PackageRefused, package_validate
+from modules.h5p.archive import PackageRefused
+from modules.h5p.validation import package_validate
 from modules.models import Scenario
-from modules.scenario_io import ScenarioImportError, scenario_import
+from modules.scenarios.exchange import ScenarioImportError, scenario_import
 from tests.hostile import hostile_settings, hostile_text
 from tests.modules.factories import scenario_document
-from tests.modules.h5p_corpus import LIB, h5p_json, library_json, package
+from tests.modules.h5p.corpus import LIB, h5p_json, library_json, package
 
 SCENARIO_PLACES = [
     ("title", lambda scenario, text: scenario.update(title=text)),

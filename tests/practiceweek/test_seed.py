@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from cms.people import roles
 from cms.people.models import StaffProfile, User
+from practiceweek.demo.seed import demo_week_dates, past_week_dates
 from practiceweek.models import Booking, PracticeWeek, Reflection, Slot
-from practiceweek.seed import demo_week_dates, past_week_dates
 from practiceweek.selectors import (
     attendance_summary,
     host_slots_with_visitors,

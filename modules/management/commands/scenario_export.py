@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from modules.models import Scenario
-from modules.scenario_io import scenario_export_json
+from modules.scenarios.exchange import scenario_export_json
 
 
 class Command(BaseCommand):

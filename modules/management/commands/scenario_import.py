@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from modules.scenario_io import MAX_IMPORT_BYTES, ScenarioImportError, scenario_import
+from modules.scenarios.exchange import MAX_IMPORT_BYTES, ScenarioImportError, scenario_import
 
 
 class Command(BaseCommand):

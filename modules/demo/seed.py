@@ -1,0 +1,237 @@
+"""Demo training content, read from the data files beside this module (see docs/modules.md).
+
+Three seeders, in `seed_demo` order: the module index with the demo modules and their
+lessons, and the "L&D approval" workflow on the tree (30); the demo H5P package and a
+lesson playing it (31); the MI scenarios, imported through the product's own importer,
+their workflow and a scenario block in the MI foundations module (35). Idempotent:
+whatever is already there (by slug, or the package by title) is left as it is, so edits
+made in the admin survive a second run.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+from wagtail.models import GroupApprovalTask, Site, Workflow, WorkflowContentType
+
+from cms.core.seeding import SeedContext, register
+from modules.h5p.demo import demo_package_bytes
+from modules.h5p.permissions import h5p_permissions_grant
+from modules.h5p.services import h5p_package_create, h5p_version_extract
+from modules.models import H5PPackage, H5PStatus, LessonPage, ModuleIndexPage, ModulePage, Scenario
+from modules.scenarios.exchange import scenario_import
+from modules.services import GROUP_LD_LEADS, ld_approval_workflow_assign, module_index_ensure
+
+DEMO_DIR = Path(__file__).resolve().parent
+SCENARIO_FILES = sorted((DEMO_DIR / "scenarios").glob("*.json"))
+SCENARIO_WORKFLOW_NAME = "L&D review"
+
+
+def _demo_data(name: str) -> Any:
+    return json.loads((DEMO_DIR / name).read_text(encoding="utf-8"))
+
+
+def _raw_body(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """StreamField raw data with stable ids (knowledge-check answers get ids too)."""
+    body = []
+    for block in blocks:
+        value = block["value"]
+        if block["type"] == "knowledge_check":
+            value = {
+                **value,
+                "options": [
+                    {"type": "item", "id": str(uuid.uuid4()), "value": option} for option in value["options"]
+                ],
+            }
+        body.append({"type": block["type"], "id": str(uuid.uuid4()), "value": value})
+    return body
+
+
+# --- modules and lessons (order 30) ---------------------------------------------------
+
+
+def module_seed(*, index: ModuleIndexPage, spec: dict[str, Any]) -> bool:
+    """Create and publish one module with its lessons; False if it exists already."""
+    if ModulePage.objects.child_of(index).filter(slug=spec["slug"]).exists():
+        return False
+    outcomes = "".join(f"<li>{outcome}</li>" for outcome in spec["outcomes"])
+    module = ModulePage(
+        title=spec["title"],
+        slug=spec["slug"],
+        summary=spec["summary"],
+        learning_outcomes=f"<ul>{outcomes}</ul>",
+        estimated_minutes=spec["minutes"],
+    )
+    index.add_child(instance=module)
+    module.save_revision().publish()
+    for lesson_spec in spec["lessons"]:
+        lesson = LessonPage(
+            title=lesson_spec["title"],
+            introduction=lesson_spec["intro"],
+            estimated_minutes=lesson_spec["minutes"],
+            body=_raw_body(lesson_spec["blocks"]),
+        )
+        module.add_child(instance=lesson)
+        lesson.save_revision().publish()
+    return True
+
+
+@register(order=30)
+def seed_modules(context: SeedContext) -> None:
+    data = _demo_data("modules.json")
+    home = Site.objects.get(is_default_site=True).root_page  # the pages seeder (order 20) made it
+    index = module_index_ensure(parent=home, **data["index"])
+    created = sum(module_seed(index=index, spec=spec) for spec in data["modules"])
+    workflow = ld_approval_workflow_assign(page=index)
+    context.say(
+        f"modules: {created} created, {len(data['modules']) - created} already there; "
+        f"'{workflow.name}' moderates the module tree"
+    )
+
+
+# --- the H5P package and its lesson (order 31) ------------------------------------------
+
+
+def demo_package_ensure() -> H5PPackage:
+    """The demo package, imported (validated and extracted now) if it is not there yet."""
+    title = _demo_data("h5p_lesson.json")["package_title"]
+    package = H5PPackage.objects.filter(title=title, status=H5PStatus.READY).first()
+    if package is not None:
+        return package
+    version = h5p_package_create(
+        title=title, upload=ContentFile(demo_package_bytes(), name="statement-check.h5p")
+    )
+    version = h5p_version_extract(version_id=version.pk)
+    return version.package
+
+
+def _h5p_module_ensure(spec: dict[str, Any]) -> ModulePage:
+    module = ModulePage.objects.filter(slug=spec["slug"]).first()
+    if module is not None:
+        return module
+    index = ModuleIndexPage.objects.first()
+    if index is None:
+        index = ModuleIndexPage(title="Training modules", slug="training")
+        Site.objects.get(is_default_site=True).root_page.add_child(instance=index)
+        index.save_revision().publish()
+    module = ModulePage(
+        title=spec["title"],
+        slug=spec["slug"],
+        summary=spec["summary"],
+        estimated_minutes=spec["estimated_minutes"],
+    )
+    index.add_child(instance=module)
+    module.save_revision().publish()
+    return module
+
+
+def h5p_lesson_ensure(*, package: H5PPackage) -> bool:
+    """The demo lesson playing the package, at the end of the MI module; False if it exists."""
+    data = _demo_data("h5p_lesson.json")
+    spec = data["lesson"]
+    module = _h5p_module_ensure(data["module"])
+    if LessonPage.objects.child_of(module).filter(slug=spec["slug"]).exists():
+        return False
+    lesson = LessonPage(
+        title=spec["title"],
+        slug=spec["slug"],
+        introduction=spec["introduction"],
+        estimated_minutes=spec["estimated_minutes"],
+        body=[
+            {"type": "rich_text", "id": str(uuid.uuid4()), "value": spec["text"]},
+            {
+                "type": "h5p_activity",
+                "id": str(uuid.uuid4()),
+                "value": {
+                    "package": package.pk,
+                    "heading": spec["heading"],
+                    "completion_rule": "default",
+                    "pass_mark": None,
+                    "required": True,
+                },
+            },
+        ],
+    )
+    module.add_child(instance=lesson)
+    lesson.save_revision().publish()
+    return True
+
+
+@register(order=31)
+def seed_h5p(context: SeedContext) -> None:
+    h5p_permissions_grant()
+    package = demo_package_ensure()
+    created = h5p_lesson_ensure(package=package)
+    module_slug = _demo_data("h5p_lesson.json")["module"]["slug"]
+    context.say(
+        f"h5p: package '{package.title}' ({package.status}); "
+        f"lesson {'created' if created else 'already there'} in {module_slug}"
+    )
+
+
+# --- MI scenarios (order 35) -----------------------------------------------------------
+
+
+def _scenario_workflow_ensure(context: SeedContext) -> None:
+    """Put scenarios under the L&D workflow: an L&D editor submits, an L&D lead approves."""
+    content_type = ContentType.objects.get_for_model(Scenario)
+    if WorkflowContentType.objects.filter(content_type=content_type).exists():
+        return
+    # The modules' L&D workflow when it exists (not Wagtail's default "Moderators approval").
+    workflow = Workflow.objects.filter(active=True, name__icontains="L&D").order_by("pk").first()
+    if workflow is None:
+        workflow = Workflow.objects.create(name=SCENARIO_WORKFLOW_NAME)
+        task = GroupApprovalTask.objects.create(name="L&D lead approval")
+        leads = Group.objects.filter(name=GROUP_LD_LEADS).first()
+        if leads is not None:
+            task.groups.add(leads)
+        workflow.workflow_tasks.create(task=task, sort_order=0)
+    WorkflowContentType.objects.create(content_type=content_type, workflow=workflow)
+    context.say(f"MI scenarios: drafts go through the '{workflow.name}' workflow")
+
+
+def _scenario_lesson_block_ensure(context: SeedContext) -> None:
+    placement = _demo_data("scenario_lesson.json")
+    module = ModulePage.objects.filter(slug__in=placement["module_slugs"]).order_by("pk").first()
+    scenario = Scenario.objects.filter(slug=placement["scenario_slug"], live=True).first()
+    if module is None or scenario is None:
+        context.say("MI scenarios: no MI foundations module found; no scenario block added to a lesson")
+        return
+    lessons = list(LessonPage.objects.child_of(module).live().order_by("path"))
+    if not lessons:
+        return
+    if any(block.get("type") == "mi_scenario" for lesson in lessons for block in lesson.body.raw_data):
+        return
+    # The lesson on OARS and change talk if there is one; otherwise the module's last lesson.
+    chosen = next(
+        (lesson for lesson in lessons if "change-talk" in lesson.slug or "oars" in lesson.slug), lessons[-1]
+    )
+    lesson = chosen.get_latest_revision_as_object()
+    lesson.body.append(
+        ("mi_scenario", {"scenario": scenario, "introduction": placement["introduction"], "required": True})
+    )
+    lesson.save_revision().publish()
+    context.say(f"MI scenarios: added '{scenario.title}' to the lesson '{lesson.title}'")
+
+
+@register(order=35)
+def seed_scenarios(context: SeedContext) -> None:
+    created = 0
+    with transaction.atomic():
+        for path in SCENARIO_FILES:
+            raw = path.read_text(encoding="utf-8")
+            if Scenario.objects.filter(slug=json.loads(raw)["scenario"]["slug"]).exists():
+                continue
+            result = scenario_import(raw=raw)
+            result.scenario.latest_revision.publish()
+            created += 1
+        _scenario_workflow_ensure(context)
+        _scenario_lesson_block_ensure(context)
+    context.say(f"MI scenarios: {created} created, {len(SCENARIO_FILES) - created} already there")

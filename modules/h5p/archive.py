@@ -1,0 +1,296 @@
+"""Reading an H5P package's zip archive without trusting it.
+
+Pure Python (no Django). Names, sizes, compression and checksums are checked entry by
+entry; `EntryReader` inflates each entry itself and counts the bytes that really come
+out, because headers can lie. Every refusal is a `PackageRefused` with a stable `code`
+and a plain-English `reason`. `modules.h5p.validation` applies H5P's package rules on top.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import stat
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import IO, Any
+
+DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
+S_IFLNK = 0o120000
+ALLOWED_COMPRESSION = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+CHUNK = 64 * 1024
+MIB = 1024 * 1024
+# What zipfile raises on damaged or unusual archives (e.g. multi-disk: NotImplementedError).
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    ValueError,
+    EOFError,
+    NotImplementedError,
+    struct.error,
+    KeyError,
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on what a package may contain. The defaults suit real H5P exports
+    (an Interactive Video with its libraries is typically 2 to 20 MB)."""
+
+    max_upload_bytes: int = 100 * MIB
+    max_entries: int = 5000
+    max_total_bytes: int = 300 * MIB
+    max_file_bytes: int = 100 * MIB
+    max_json_bytes: int = 10 * MIB
+    # Compression ratio (uncompressed / compressed) allowed for entries large enough
+    # to matter: text compresses well, but nothing real compresses 200 to 1.
+    max_ratio: int = 200
+    ratio_floor_bytes: int = 1 * MIB
+    max_path_length: int = 512
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class PackageRefused(Exception):
+    """The package cannot be accepted. `reason` is written for the person who uploaded it."""
+
+    def __init__(self, code: str, reason: str):
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file to extract: its path inside the package, and what its header declares."""
+
+    path: str
+    declared_size: int
+    compressed_size: int
+
+
+def refuse(code: str, reason: str) -> PackageRefused:
+    return PackageRefused(code, reason)
+
+
+def path_segments(name: str) -> list[str]:
+    return [segment for segment in name.split("/") if segment]
+
+
+def path_ignored(name: str) -> bool:
+    """H5P skips any file or folder whose name starts with `.` or `_` (e.g. `__MACOSX`)."""
+    return any(segment[0] in "._" for segment in path_segments(name))
+
+
+def extension_of(name: str) -> str:
+    suffix = PurePosixPath(name).suffix
+    return suffix[1:].lower() if suffix else ""
+
+
+def entry_name_check(info: zipfile.ZipInfo, limits: Limits) -> None:
+    # zipfile turns a NUL byte into the end of the name; the raw header keeps it.
+    raw = info.orig_filename
+    name = info.filename
+    if "\x00" in raw or "\x00" in name:
+        raise refuse("nul-byte", f"The file name {name!r} contains a NUL byte, which is not allowed.")
+    if "\\" in raw:
+        raise refuse(
+            "backslash",
+            f"The path {raw!r} uses a backslash. H5P packages must use forward slashes only.",
+        )
+    if raw.startswith("/") or DRIVE_LETTER.match(raw):
+        raise refuse("absolute-path", f"The path {raw!r} is absolute. Paths must be relative.")
+    if ".." in raw.split("/"):
+        raise refuse("path-traversal", f"The path {raw!r} tries to leave the package folder with '..'.")
+    if len(raw) > limits.max_path_length:
+        raise refuse("path-too-long", f"A path is longer than {limits.max_path_length} characters.")
+    mode = info.external_attr >> 16
+    if stat.S_IFMT(mode) == S_IFLNK:
+        raise refuse("symlink", f"{raw!r} is a symbolic link. Links are not allowed in a package.")
+
+
+def ratio_check(name: str, *, unpacked: int, compressed: int, limits: Limits) -> None:
+    """Refuse an entry that expands too far: checked on what the header declares and again
+    on the bytes that really come out, because headers can lie."""
+    if unpacked > limits.ratio_floor_bytes and unpacked > limits.max_ratio * max(compressed, 1):
+        raise refuse(
+            "compression-ratio",
+            f"{name!r} expands more than {limits.max_ratio} times when unpacked. This looks like a zip bomb.",
+        )
+
+
+def entry_sizes_check(info: zipfile.ZipInfo, limits: Limits) -> None:
+    if info.flag_bits & 0x1:
+        raise refuse("encrypted", f"{info.filename!r} is encrypted. Export the package without a password.")
+    if info.compress_type not in ALLOWED_COMPRESSION:
+        raise refuse(
+            "compression-method",
+            f"{info.filename!r} uses a compression method H5P does not use (only stored or deflated).",
+        )
+    if info.file_size > limits.max_file_bytes:
+        raise refuse(
+            "file-too-large",
+            f"{info.filename!r} is {info.file_size // MIB} MB uncompressed; "
+            f"the limit per file is {limits.max_file_bytes // MIB} MB.",
+        )
+    ratio_check(info.filename, unpacked=info.file_size, compressed=info.compress_size, limits=limits)
+
+
+class EntryReader(io.RawIOBase):
+    """Decompresses one entry ourselves, counting the bytes that really come out of it.
+
+    zipfile would stop at the size the header declares; reading the compressed bytes
+    and inflating them here lets us see a header that lies in either direction. Refuses
+    as soon as the count passes the declared size, the per-file cap, the running total
+    cap or the allowed compression ratio; `finish()` checks the end of the stream,
+    the byte count and the checksum.
+    """
+
+    def __init__(self, source: IO[bytes], info: zipfile.ZipInfo, limits: Limits, budget: list[int]):
+        self._source = source
+        self._info = info
+        self._entry = Entry(info.filename, info.file_size, info.compress_size)
+        self._limits = limits
+        self._budget = budget  # [bytes still allowed for the whole package]
+        self._compressed_left = info.compress_size
+        self._inflater = (
+            zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type == zipfile.ZIP_DEFLATED else None
+        )
+        self._pending = b""
+        self._crc = 0
+        self.count = 0
+        self._seek_to_data()
+
+    def _damaged(self, error: Exception | None = None) -> PackageRefused:
+        refused = refuse(
+            "corrupt-entry",
+            f"{self._entry.path!r} is damaged or its size or checksum does not match its header.",
+        )
+        if error is not None:
+            refused.__cause__ = error
+        return refused
+
+    def _seek_to_data(self) -> None:
+        if self._info.header_offset < 0:
+            raise self._damaged()
+        self._source.seek(self._info.header_offset)
+        header = self._source.read(30)
+        if len(header) != 30 or header[:4] != b"PK\x03\x04":
+            raise self._damaged()
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        self._source.seek(self._info.header_offset + 30 + name_length + extra_length)
+
+    def readable(self) -> bool:
+        return True
+
+    def _next_output(self, size: int) -> bytes:
+        while True:
+            if self._inflater is None:
+                if not self._compressed_left:
+                    return b""
+                data = self._source.read(min(size, self._compressed_left))
+                if not data:
+                    raise self._damaged()
+                self._compressed_left -= len(data)
+                return data
+            if self._pending or self._inflater.unconsumed_tail:
+                feed = self._inflater.unconsumed_tail or self._pending
+                self._pending = b""
+            elif self._compressed_left:
+                feed = self._source.read(min(CHUNK, self._compressed_left))
+                if not feed:
+                    raise self._damaged()
+                self._compressed_left -= len(feed)
+            else:
+                return b""
+            try:
+                data = self._inflater.decompress(feed, size)
+            except zlib.error as error:
+                raise self._damaged(error) from error
+            if data:
+                return data
+            if self._inflater.eof:
+                return b""
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        data = self._next_output(len(buffer))
+        n = len(data)
+        if not n:
+            return 0
+        self.count += n
+        self._budget[0] -= n
+        self._crc = zlib.crc32(data, self._crc)
+        entry, limits = self._entry, self._limits
+        if self.count > entry.declared_size:
+            raise refuse(
+                "size-mismatch",
+                f"{entry.path!r} holds more data than its header declares. This looks like a zip bomb.",
+            )
+        if self.count > limits.max_file_bytes:
+            raise refuse("file-too-large", f"{entry.path!r} is larger than the limit per file.")
+        if self._budget[0] < 0:
+            raise refuse(
+                "total-too-large",
+                f"The package unpacks to more than {limits.max_total_bytes // MIB} MB.",
+            )
+        ratio_check(entry.path, unpacked=self.count, compressed=entry.compressed_size, limits=limits)
+        buffer[:n] = data
+        return n
+
+    def finish(self) -> None:
+        """Read to the end of the entry and check that it is exactly what the header says."""
+        while self.read(CHUNK):
+            pass
+        if self._inflater is not None and not self._inflater.eof:
+            raise self._damaged()
+        if self.count != self._entry.declared_size:
+            raise refuse(
+                "size-mismatch",
+                f"{self._entry.path!r} does not hold the amount of data its header declares.",
+            )
+        if self._crc != self._info.CRC:
+            raise self._damaged()
+
+
+def json_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, label: str) -> Any:
+    if info.file_size > limits.max_json_bytes:
+        raise refuse("json-too-large", f"{label} is larger than {limits.max_json_bytes // MIB} MB.")
+    reader = EntryReader(archive.fp, info, limits, [limits.max_json_bytes])  # type: ignore[arg-type]
+    data = io.BufferedReader(reader).read()
+    reader.finish()
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise refuse("invalid-json", f"{label} is not valid JSON ({error}).") from error
+
+
+def zip_open(source: IO[bytes], limits: Limits) -> zipfile.ZipFile:
+    source.seek(0, io.SEEK_END)
+    size = source.tell()
+    source.seek(0)
+    if size > limits.max_upload_bytes:
+        raise refuse(
+            "upload-too-large",
+            f"The file is {size // MIB} MB; packages may be at most {limits.max_upload_bytes // MIB} MB.",
+        )
+    try:
+        return zipfile.ZipFile(source)
+    except ZIP_ERRORS as error:
+        raise refuse(
+            "not-a-zip", "The file is not a valid .h5p package (an .h5p file is a zip archive)."
+        ) from error
+
+
+class EntryStream(io.BufferedReader):
+    """A read-only file object over a counting reader (what storage backends expect)."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        while chunk := self.read(CHUNK):
+            yield chunk

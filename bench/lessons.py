@@ -89,7 +89,7 @@ def _body(number: int, package_id: int) -> list[dict]:
 
 
 def _modules(package_id: int):
-    from cms.pages.seed import home_page_ensure
+    from cms.pages.demo.seed import home_page_ensure
     from modules.models import LessonPage, ModulePage
     from modules.services import module_index_ensure
 

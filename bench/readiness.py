@@ -37,8 +37,8 @@ def build() -> dict:
     from django.contrib.auth.models import Group, Permission
     from django.utils import timezone
 
+    from cms.pages.demo.seed import home_page_ensure
     from cms.pages.models import HomePage
-    from cms.pages.seed import home_page_ensure
     from cms.people import roles
     from cms.people.models import Agency, Role, StaffProfile, Team, User
     from learning.models import Assignment, ModuleCompletion, ModuleProgress, Programme

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from cms.pages.seed import home_page_ensure
+from cms.pages.demo.seed import home_page_ensure
 
 
 def _is_transactional(item) -> bool:

@@ -43,7 +43,7 @@ from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
-from cms.pages.seed import home_page_ensure
+from cms.pages.demo.seed import home_page_ensure
 from cms.people import roles
 from cms.people.invitations import invitation_send
 from learning.models import ModuleCompletion

@@ -10,5 +10,3 @@ class PagesConfig(AppConfig):
         from cms.pages import signals
 
         signals.connect()
-        # seed_demo discovers `seed` modules only; this registers the recruitment seeder too.
-        from cms.pages import seed_recruitment  # noqa: F401

@@ -1,4 +1,13 @@
-"""Public and staff-facing content pages, the recruitment page, its form and vacancies."""
+"""Public and staff-facing content pages, the recruitment page, its form and vacancies.
+
+Models sit above the app's selectors and views: pages serve and build their context
+through them, and those modules name models only for type checking (no runtime import
+back), so the app has no import cycle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,7 +21,7 @@ from wagtail.search import index
 
 from cms.pages.blocks import RecruitmentStreamBlock
 from cms.pages.forms import InterestFormBuilder
-from cms.pages.selectors import job_postings_for, social_image_url, vacancies_open
+from cms.pages.selectors import job_postings_for, london_today, social_image_url
 from cms.pages.views import interest_form_serve
 
 
@@ -45,6 +54,13 @@ class StandardPage(Page):
     template = "pages/standard_page.html"
 
 
+class VacancyQuerySet(models.QuerySet["Vacancy"]):
+    def open(self, *, now: dt.datetime | None = None) -> VacancyQuerySet:
+        """Published vacancies whose closing date has not passed in London, soonest closing first."""
+        today = london_today(now=now)
+        return self.filter(live=True, closing_date__gte=today).order_by("closing_date", "title")
+
+
 class Vacancy(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
     """A job the council is recruiting to. Shown on the recruitment page until its closing date."""
 
@@ -74,6 +90,8 @@ class Vacancy(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
     reference = models.CharField(
         max_length=40, blank=True, help_text="The job reference applicants should quote, if any."
     )
+
+    objects = VacancyQuerySet.as_manager()
 
     panels = [
         FieldPanel("title"),
@@ -192,7 +210,7 @@ class RecruitmentPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        vacancies = vacancies_open()
+        vacancies = list(Vacancy.objects.open())
         context["open_vacancies"] = vacancies
         context["job_postings"] = job_postings_for(
             vacancies=vacancies, page=self, page_url=request.build_absolute_uri(self.get_url(request))

@@ -1,7 +1,9 @@
-"""Reads for the public pages: open vacancies, upcoming events, JobPosting data, cache lifetimes.
+"""Reads for the public pages: London dates, upcoming events, JobPosting data, cache lifetimes.
 
 Dates that decide what the public sees (closing dates, event days) are days in
-Europe/London: a vacancy is open up to the end of its closing date there.
+Europe/London: a vacancy is open up to the end of its closing date there. The open
+vacancies themselves are a query on the model (`Vacancy.objects.open()`): this module
+names models only for type checking, since the page models build their context from it.
 """
 
 from __future__ import annotations
@@ -37,14 +39,6 @@ def london_midnight_after(*, day: dt.date) -> dt.datetime:
 def vacancy_closes_at(*, vacancy: Vacancy) -> dt.datetime:
     """A vacancy is open until the end of its closing date, UK time."""
     return london_midnight_after(day=vacancy.closing_date)
-
-
-def vacancies_open(*, now: dt.datetime | None = None) -> list[Vacancy]:
-    """Published vacancies whose closing date has not passed in London, soonest closing first."""
-    from cms.pages.models import Vacancy
-
-    today = london_today(now=now)
-    return list(Vacancy.objects.filter(live=True, closing_date__gte=today).order_by("closing_date", "title"))
 
 
 def public_cache_timeout(*, now: dt.datetime | None = None, longest: int) -> int:

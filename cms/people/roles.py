@@ -60,6 +60,17 @@ ROLE_MANAGED_GROUPS = [
 ]
 LD_GROUPS = [GROUP_LD_EDITORS, GROUP_LD_LEADS]
 
+# The Recruitment group's model permissions, as "app_label.codename": the admin, and
+# keeping vacancies up to date. Reading form submissions comes from "change_page" on
+# each form page (recruitment_form_access_ensure); publishing form pages stays with editors.
+RECRUITMENT_PERMISSIONS = [
+    "wagtailadmin.access_admin",
+    "pages.add_vacancy",
+    "pages.change_vacancy",
+    "pages.delete_vacancy",
+    "pages.publish_vacancy",
+]
+
 # Roles whose holders manage a team: their own team counts among the teams they see.
 TEAM_MANAGING_ROLES = {TEAM_MANAGER}
 

@@ -44,7 +44,7 @@ GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
     roles.GROUP_SENIOR_MANAGERS: [],
     roles.GROUP_LD_EDITORS: PEOPLE_ADMIN_PERMISSIONS,
     roles.GROUP_LD_LEADS: PEOPLE_ADMIN_PERMISSIONS,
-    roles.GROUP_RECRUITMENT: ["wagtailadmin.access_admin"],
+    roles.GROUP_RECRUITMENT: roles.RECRUITMENT_PERMISSIONS,
 }
 # Page permissions on the tree's root, so they reach every page.
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "lock_page"]

@@ -8,12 +8,15 @@ import pytest
 from wagtail.contrib.forms.models import FormSubmission
 
 from cms.pages.models import Vacancy
-from cms.pages.seed_recruitment import recruitment_group_ensure
 from cms.people import roles
 from cms.people.models import Agency, Role, StaffProfile, Team, User
 from cms.people.roles import GROUP_RECRUITMENT
 from tests.cms.factories import UserFactory, mfa_enrol, staff_member
-from tests.cms.pages.factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
+from tests.cms.pages.factories import (
+    ExpressionOfInterestPageFactory,
+    RecruitmentPageFactory,
+    recruitment_access_grant,
+)
 from tests.spreadsheet_reading import (
     assert_every_cell_neutralised,
     csv_rows,
@@ -163,7 +166,7 @@ def test_the_expression_of_interest_export_is_whole_and_neutralised(
         for n in range(ROWS)
     )
     person = UserFactory(groups=[GROUP_RECRUITMENT])
-    recruitment_group_ensure(form_page=form_page)
+    recruitment_access_grant()
     client.force_login(mfa_enrol(person))
     with django_assert_max_num_queries(25):
         rows = export_rows(client, f"/admin/forms/submissions/{form_page.pk}/", fmt)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from wagtail.models import Site
 
-from cms.pages.seed import home_page_ensure
+from cms.pages.demo.seed import home_page_ensure
 from learning.models import ActivityCompletion, H5PAttempt, H5PPlayerState, XAPIStatement
 from tests.cms.factories import UserFactory
 from tests.conftest import wait_for

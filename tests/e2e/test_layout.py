@@ -10,7 +10,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from cms.core.seeding import SeedContext
-from cms.pages.seed import home_page_ensure, seed_pages
+from cms.pages.demo.seed import home_page_ensure, seed_pages
 from tests.cms.factories import UserFactory
 from tests.e2e.axe import assert_accessible
 

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cms.core.seeding import SeedContext
-from cms.pages.seed import home_page_ensure, seed_pages
+from cms.pages.demo.seed import home_page_ensure, seed_pages
 from tests.e2e.axe import assert_accessible
 
 # serialized_rollback: keep the Wagtail root page and locale that migrations create.

@@ -13,8 +13,7 @@ from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Site
 
 from cms.core.seeding import SeedContext
-from cms.pages.seed import seed_pages
-from cms.pages.seed_recruitment import seed_recruitment
+from cms.pages.demo.seed import seed_pages, seed_recruitment
 from cms.pages.services import public_cache_purge
 from tests.e2e.axe import assert_accessible
 

@@ -6,9 +6,10 @@ import json
 import factory
 import wagtail_factories
 
+from cms.pages.demo.seed import form_fields_spec
 from cms.pages.models import ExpressionOfInterestPage, InterestFormField, RecruitmentPage, Vacancy
-from cms.pages.seed_recruitment import FORM_FIELDS
 from cms.pages.selectors import london_today
+from cms.people.services import groups_ensure, recruitment_form_access_ensure
 
 
 class VacancyFactory(factory.django.DjangoModelFactory):
@@ -103,8 +104,15 @@ class ExpressionOfInterestPageFactory(wagtail_factories.PageFactory):
 
     @factory.post_generation
     def fields(self, create, extracted, **kwargs):
-        """The demo's questions (cms.pages.seed_recruitment.FORM_FIELDS) unless others are given."""
+        """The demo's questions (cms/pages/demo/recruitment.json) unless others are given."""
         if not create:
             return
-        for sort_order, spec in enumerate(extracted if extracted is not None else FORM_FIELDS):
+        for sort_order, spec in enumerate(extracted if extracted is not None else form_fields_spec()):
             InterestFormField.objects.create(page=self, sort_order=sort_order, **spec)
+
+
+def recruitment_access_grant() -> None:
+    """The Recruitment group's access as the role setup gives it: its model permissions
+    (vacancies, the admin) and "change_page" on every form page, so it reads submissions."""
+    groups_ensure()
+    recruitment_form_access_ensure()

@@ -3,8 +3,8 @@
 import pytest
 from wagtail.models import Page, Site
 
+from cms.pages.demo.seed import home_page_ensure
 from cms.pages.models import HomePage
-from cms.pages.seed import home_page_ensure
 
 pytestmark = pytest.mark.django_db
 

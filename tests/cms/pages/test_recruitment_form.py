@@ -10,10 +10,13 @@ from wagtail.models import Site
 
 from cms.celery import app as celery_app
 from cms.pages.models import ExpressionOfInterestPage
-from cms.pages.seed_recruitment import recruitment_group_ensure
 from cms.people.roles import GROUP_RECRUITMENT, GROUP_STAFF
 from tests.cms.factories import UserFactory
-from tests.cms.pages.factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
+from tests.cms.pages.factories import (
+    ExpressionOfInterestPageFactory,
+    RecruitmentPageFactory,
+    recruitment_access_grant,
+)
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +127,7 @@ def test_submissions_export_as_wagtail_does(client, form_page):
     """The recruitment team downloads every submission as a spreadsheet (CSV) from the admin."""
     post(client, valid_answers())
     person = UserFactory(groups=[GROUP_RECRUITMENT])
-    recruitment_group_ensure(form_page=form_page)
+    recruitment_access_grant()
     Authenticator.objects.create(user=person, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client.force_login(person)
     response = client.get(f"/admin/forms/submissions/{form_page.pk}/?export=csv")
@@ -325,7 +328,7 @@ def _admin_user(groups):
 def test_recruitment_team_sees_submissions_in_the_admin(client, form_page):
     """A recruitment adviser opens Forms in the admin and reads what applicants sent."""
     post(client, valid_answers())
-    recruitment_group_ensure(form_page=form_page)
+    recruitment_access_grant()
     client.force_login(_admin_user([GROUP_STAFF, GROUP_RECRUITMENT]))
     forms = client.get("/admin/forms/")
     assert forms.status_code == 200
@@ -335,10 +338,22 @@ def test_recruitment_team_sees_submissions_in_the_admin(client, form_page):
     assert "Priya Shah" in listing.content.decode()
 
 
+def test_recruitment_team_keeps_vacancies_up_to_date_without_editing_pages(client, form_page):
+    """The role setup lets a recruitment adviser add and publish vacancies, not edit other pages."""
+    recruitment_access_grant()
+    person = _admin_user([GROUP_STAFF, GROUP_RECRUITMENT])
+    assert person.has_perms(["pages.add_vacancy", "pages.change_vacancy", "pages.publish_vacancy"])
+    client.force_login(person)
+    assert client.get("/admin/snippets/pages/vacancy/").status_code == 200
+    assert client.get("/admin/snippets/pages/vacancy/add/").status_code == 200
+    recruitment = form_page.get_parent()
+    assert client.get(f"/admin/pages/{recruitment.pk}/edit/").status_code in (302, 403)
+
+
 def test_learners_cannot_see_submissions(client, form_page):
     """A social worker on the learning platform has no way into applicants' details."""
     post(client, valid_answers())
-    recruitment_group_ensure(form_page=form_page)
+    recruitment_access_grant()
     client.force_login(_admin_user([GROUP_STAFF]))
     response = client.get(f"/admin/forms/submissions/{form_page.pk}/")
     assert response.status_code in (302, 403)

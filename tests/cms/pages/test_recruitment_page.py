@@ -16,8 +16,8 @@ from wagtail.models import PageViewRestriction, Site
 from cms.core.blocks import CallToActionBlock, QuestionsBlock, QuotesBlock, StatsBlock, TextSectionBlock
 from cms.core.seeding import SeedContext
 from cms.pages.blocks import EventBlock, EventsBlock, OfferBlock, VacanciesBlock
+from cms.pages.demo.seed import seed_recruitment
 from cms.pages.models import ExpressionOfInterestPage, HomePage, RecruitmentPage, Vacancy
-from cms.pages.seed_recruitment import seed_recruitment
 from cms.pages.selectors import events_upcoming, public_cache_timeout
 from cms.pages.services import public_cache_purge
 from tests.cms.factories import StandardPageFactory

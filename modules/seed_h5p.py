@@ -12,7 +12,6 @@ from wagtail.models import Site
 
 from cms.core.seeding import SeedContext, register
 from modules.h5p.demo import demo_package_bytes
-from modules.h5p.permissions import h5p_permissions_grant
 from modules.h5p.services import h5p_package_create, h5p_version_extract
 from modules.models import H5PPackage, H5PStatus, LessonPage, ModuleIndexPage, ModulePage
 
@@ -91,7 +90,6 @@ def h5p_lesson_ensure(*, package: H5PPackage) -> bool:
 
 @register(order=31)
 def seed_h5p(context: SeedContext) -> None:
-    h5p_permissions_grant()
     package = demo_package_ensure()
     created = h5p_lesson_ensure(package=package)
     context.say(

@@ -22,9 +22,9 @@ from django.utils import timezone
 from cms.core.selectors import group_names_of
 from cms.people import roles
 from cms.people.models import StaffProfile, Team
+from cms.people.selectors import is_learning_and_development
 from practiceweek.models import Activity, Booking, PracticeWeek, Reflection, Slot
 
-LD_GROUPS = [roles.GROUP_LD_EDITORS, roles.GROUP_LD_LEADS]
 # Themes are shown to L&D only when at least this many people shared them: smaller
 # counts could point to a person.
 THEMES_MIN_GROUP = 3
@@ -47,14 +47,11 @@ def _group_names(user) -> frozenset[str]:
 
 
 def user_is_ld(*, user) -> bool:
-    """L&D run the week: superusers, L&D groups, or the run_practice_week permission."""
+    """Who runs the week: L&D (cms.people's one answer: superusers and the L&D groups), and anyone
+    else given the run_practice_week permission."""
     if not _signed_in(user):
         return False
-    return (
-        user.is_superuser
-        or bool(_group_names(user) & set(LD_GROUPS))
-        or user.has_perm("practiceweek.run_practice_week")
-    )
+    return is_learning_and_development(user=user) or user.has_perm("practiceweek.run_practice_week")
 
 
 def user_can_book(*, user) -> bool:

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from cms.people.models import Team
+from cms.people.roles import LD_GROUPS
 from learning.selectors import module_completed
 from practiceweek import conf, notifications
 from practiceweek.models import (
@@ -46,7 +47,6 @@ from practiceweek.models import (
     Slot,
 )
 from practiceweek.selectors import (
-    LD_GROUPS,
     signup_state,
     user_agency_id,
     user_can_book,

@@ -45,7 +45,7 @@ from django.utils import timezone
 
 from cms.pages.seed import home_page_ensure
 from cms.people import roles
-from cms.people.invitations import invitation_send
+from cms.people.services import invitation_send
 from learning.models import ModuleCompletion
 from learning.services.assignments import enrolments_sync
 from learning.services.progress import certificate_create, knowledge_check_answer, reflection_save

@@ -1,8 +1,9 @@
 """Reads for the site's frame: branding, and the sections a person may go to.
 
-Navigation knows the other apps only by URL name and permission-group name
-(cms.core imports no domain app). A section whose URL is not installed yet is
-left out, so the header never links to a page that does not exist.
+Navigation knows the other apps only by URL name, and the groups that open each audience
+only as cms.people registers them (cms.core.audiences): cms.core imports no domain app.
+A section whose URL is not installed yet is left out, so the header never links to a
+page that does not exist.
 
 The frame is on every page, so what it reads is cached (cms.core.signals clears
 it): a person's groups, whether they line-manage anyone and whether they may use
@@ -20,6 +21,7 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.urls import NoReverseMatch, reverse
 
+from cms.core.audiences import audience_groups, audience_groups_of
 from cms.core.branding import font_stack, safe_brand_colour
 from cms.core.middleware import user_can_access_admin
 from cms.core.models import BrandingSettings
@@ -28,12 +30,6 @@ from cms.core.models import BrandingSettings
 def frame_cache_seconds() -> int:
     """How long the frame's reads are cached (setting FRAME_CACHE_SECONDS; 0 turns caching off)."""
     return int(getattr(settings, "FRAME_CACHE_SECONDS", 300))
-
-
-# Permission groups (names as in cms.people.roles) that open each audience.
-MANAGER_GROUPS = {"Team managers", "L&D editors", "L&D leads"}
-SENIOR_MANAGER_GROUPS = {"Senior managers", "L&D editors", "L&D leads"}
-LD_GROUPS = {"L&D editors", "L&D leads"}
 
 
 @dataclass(frozen=True)
@@ -98,12 +94,9 @@ def audiences_for(*, user) -> frozenset[str]:
         return frozenset({"staff", "manager", "senior_manager", "ld", "admin"})
     groups, has_reports, can_access_admin = _people_facts(user)
     audiences = {"staff"}
-    if groups & MANAGER_GROUPS or has_reports:
+    audiences.update(audience for audience, opening in audience_groups().items() if groups & opening)
+    if has_reports:
         audiences.add("manager")
-    if groups & SENIOR_MANAGER_GROUPS:
-        audiences.add("senior_manager")
-    if groups & LD_GROUPS:
-        audiences.add("ld")
     if can_access_admin:
         audiences.add("admin")
     return frozenset(audiences)
@@ -145,7 +138,7 @@ def _people_facts(user) -> tuple[frozenset[str], bool, bool]:
     groups = group_names_of(user)
     # A line manager with active reports manages people even outside the managers' group.
     reports = getattr(user, "direct_reports", None)
-    has_reports = bool(groups & MANAGER_GROUPS) or (
+    has_reports = bool(groups & audience_groups_of("manager")) or (
         reports is not None and reports.filter(active=True).exists()
     )
     facts = (groups, has_reports, user_can_access_admin(user))

@@ -298,9 +298,9 @@ def test_sso_creates_accounts_only_for_allowed_domains(rf, email, open_for_signu
 
 
 def test_sso_admits_an_invited_address_from_another_domain(rf):
-    from cms.people import invitations
+    from cms.people import services
     from cms.people.adapters import SocialAccountAdapter
 
-    invitations.invitation_send(email="pat@charity.org.uk", invited_by=None)
+    services.invitation_send(email="pat@charity.org.uk", invited_by=None)
     request = rf.get("/")
     assert SocialAccountAdapter(request).is_open_for_signup(request, _sociallogin("pat@charity.org.uk"))

@@ -309,9 +309,9 @@ def test_the_block_accepts_a_ready_package_and_renders_its_preview():
 def ld_editor():
     user = UserFactory()
     group, _ = Group.objects.get_or_create(name="L&D editors")
-    from modules.h5p.permissions import h5p_permissions_grant
+    from cms.people.services import groups_ensure
 
-    h5p_permissions_grant()
+    groups_ensure()
     user.groups.add(group)
     return mfa_enrol(user)
 

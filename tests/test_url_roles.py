@@ -54,7 +54,7 @@ from learning.views.assignments import calendar_token
 from practiceweek import notifications as practiceweek_notifications
 from practiceweek.models import Booking, BookingEvent
 from practiceweek.models import Reflection as VisitReflection
-from tests.cms.factories import TeamFactory, UserFactory, staff_member
+from tests.cms.people.factories import TeamFactory, UserFactory, staff_member
 from tests.learning.factories_assignments import AssignmentFactory
 from tests.modules.factories import (
     h5p_activity_block,

@@ -9,7 +9,7 @@ from wagtail.models import PageViewRestriction, Site
 
 from cms.pages import public_cache
 from cms.pages.services import public_cache_purge
-from tests.cms.factories import StandardPageFactory, UserFactory
+from tests.cms.people.factories import StandardPageFactory, UserFactory
 from tests.cms.recruitment_factories import (
     ExpressionOfInterestPageFactory,
     RecruitmentPageFactory,

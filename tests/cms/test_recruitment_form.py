@@ -12,7 +12,7 @@ from cms.celery import app as celery_app
 from cms.pages.models import ExpressionOfInterestPage
 from cms.pages.seed_recruitment import recruitment_group_ensure
 from cms.people.roles import GROUP_RECRUITMENT, GROUP_STAFF
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.cms.recruitment_factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
 from tests.conftest import wait_for
 

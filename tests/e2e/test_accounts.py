@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from cms.people import services
 from cms.people.models import User
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.e2e.axe import assert_accessible
 
 # serialized_rollback: the flush after each test would otherwise take the Wagtail root page with it.

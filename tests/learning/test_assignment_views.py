@@ -12,7 +12,7 @@ from cms.people.roles import GROUP_LD_EDITORS, GROUP_TEAM_MANAGERS
 from learning.models import Enrolment, ReminderLog
 from learning.services.assignments import enrolments_sync
 from learning.views.assignments import calendar_token
-from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
+from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.learning.factories_assignments import AssignmentFactory
 
 pytestmark = pytest.mark.django_db

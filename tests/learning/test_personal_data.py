@@ -19,7 +19,7 @@ from learning.models import CompletionChange, Enrolment, ModuleCompletion
 from learning.selectors_readiness import readiness_totals
 from learning.services.assignments import enrolments_sync
 from learning.services.personal_data import learning_record_export, person_erase, retention_apply
-from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory, staff_member
+from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory, staff_member
 from tests.learning.factories_assignments import AssignmentFactory
 
 pytestmark = pytest.mark.django_db

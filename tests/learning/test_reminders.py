@@ -12,7 +12,7 @@ from learning.models import Enrolment, ModuleCompletion, ReminderLog
 from learning.services.assignments import enrolments_sync
 from learning.services.reminders import reminder_send, reminders_scan
 from learning.tasks_reminders import reminders_scan_task
-from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
+from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.conftest import wait_for
 from tests.learning.factories_assignments import AssignmentFactory
 

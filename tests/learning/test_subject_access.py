@@ -43,7 +43,7 @@ from learning.services.personal_data import learning_record_csv, learning_record
 from modules.models import H5PPackage, H5PPackageVersion
 from practiceweek.models import Booking, BookingEvent
 from practiceweek.models import Reflection as VisitReflection
-from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
+from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.cms.recruitment_factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
 from tests.learning.factories import ScenarioAttemptFactory
 from tests.learning.factories_assignments import AssignmentFactory

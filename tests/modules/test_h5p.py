@@ -16,7 +16,7 @@ from modules.h5p.demo import demo_package_bytes
 from modules.h5p.services import h5p_package_create, h5p_version_add, h5p_version_extract
 from modules.h5p.validation import PackageRefused
 from modules.models import H5PPackage, H5PPackageVersion, H5PStatus
-from tests.cms.factories import UserFactory, mfa_enrol
+from tests.cms.people.factories import UserFactory, mfa_enrol
 from tests.modules.factories import h5p_activity_block, h5p_package_ready, module_with_lessons
 from tests.modules.h5p_corpus import hostile_cases, package
 

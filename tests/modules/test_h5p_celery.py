@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from cms.people.services import groups_ensure
 from modules.h5p.demo import demo_package_bytes
 from modules.models import H5PPackage, H5PStatus
-from tests.cms.factories import UserFactory, mfa_enrol
+from tests.cms.people.factories import UserFactory, mfa_enrol
 from tests.conftest import wait_for
 from tests.modules.h5p_corpus import hostile_cases
 

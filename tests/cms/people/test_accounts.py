@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from cms.core.context_processors import navigation
 from cms.people.models import StaffProfile, User
 from cms.people.roles import GROUP_SENIOR_MANAGERS, GROUP_TEAM_MANAGERS
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from cms.people import services
 from cms.people.models import Invitation, StaffProfile, User
 from cms.people.roles import GROUP_LD_EDITORS, GROUP_LD_LEADS, GROUP_TEAM_MANAGERS
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.django_db

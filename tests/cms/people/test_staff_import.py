@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from cms.people import conf, roles
 from cms.people.models import StaffProfile, User
 from cms.people.services import staff_import
-from tests.cms.factories import AgencyFactory, TeamFactory, UserFactory, role_ensure, staff_member
+from tests.cms.people.factories import AgencyFactory, TeamFactory, UserFactory, role_ensure, staff_member
 
 pytestmark = pytest.mark.django_db
 

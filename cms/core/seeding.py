@@ -1,7 +1,7 @@
 """A registry for demo-content seeders.
 
-Each app contributes a `seed.py` that registers its seeder here; `seed_demo`
-discovers and runs them in order. This keeps cms.core free of imports from the
+Each app contributes a thin seeder, `<app>/demo/seed.py`, that reads its demo data files
+beside it and registers itself here; `seed_demo` discovers and runs them in order. This keeps cms.core free of imports from the
 domain apps while one command seeds the whole demo.
 """
 
@@ -47,5 +47,5 @@ def register(*, order: int) -> Callable[[Seeder], Seeder]:
 def seeders() -> list[tuple[int, str, Seeder]]:
     from django.utils.module_loading import autodiscover_modules
 
-    autodiscover_modules("seed")
+    autodiscover_modules("demo.seed", "seed")  # "seed": apps not yet moved to demo/ (issue 14)
     return sorted(_SEEDERS, key=lambda item: (item[0], item[1]))

@@ -14,17 +14,22 @@ check, is on the page), and the site's branding.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from cms.core.audiences import audience_groups, audience_groups_of
 from cms.core.branding import font_stack, safe_brand_colour
 from cms.core.middleware import user_can_access_admin
 from cms.core.models import BrandingSettings
+
+# Whoever a request is for (the user model is cms.people's; cms.core names only Django's base).
+SiteUser = AbstractUser | AnonymousUser
 
 
 def frame_cache_seconds() -> int:
@@ -86,7 +91,7 @@ class NavItem:
     in_header: bool
 
 
-def audiences_for(*, user) -> frozenset[str]:
+def audiences_for(*, user: SiteUser) -> frozenset[str]:
     """Which sections `user` may use: staff, manager, senior_manager, ld, admin."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
@@ -105,7 +110,7 @@ def audiences_for(*, user) -> frozenset[str]:
 GROUP_NAMES_ATTRIBUTE = "_core_group_names"
 
 
-def group_names_of(user) -> frozenset[str]:
+def group_names_of(user: SiteUser) -> frozenset[str]:
     """The names of `user`'s permission groups: one query per user object (a request's user).
 
     Remembered on the instance, as Django remembers permissions; cms.core.signals forgets
@@ -120,11 +125,11 @@ def group_names_of(user) -> frozenset[str]:
     return names
 
 
-def people_facts_cache_key(user_id) -> str:
+def people_facts_cache_key(user_id: int | None) -> str:
     return f"core:frame:people:{user_id}"
 
 
-def _people_facts(user) -> tuple[frozenset[str], bool, bool]:
+def _people_facts(user: SiteUser) -> tuple[frozenset[str], bool, bool]:
     """(group names, line-manages an active person, may use the admin), cached per person.
 
     Admin access only decides whether the frame links to the admin (and shows
@@ -147,7 +152,9 @@ def _people_facts(user) -> tuple[frozenset[str], bool, bool]:
     return facts
 
 
-def navigation_for(*, user, path: str = "/", audiences: frozenset[str] | None = None) -> list[NavItem]:
+def navigation_for(
+    *, user: SiteUser, path: str = "/", audiences: frozenset[str] | None = None
+) -> list[NavItem]:
     """The sections `user` may open that are installed, in header order."""
     if audiences is None:
         audiences = audiences_for(user=user)
@@ -214,7 +221,7 @@ def branding_cache_generation() -> str | None:
     return generation
 
 
-def branding_for_request(*, request) -> Branding:
+def branding_for_request(*, request: HttpRequest) -> Branding:
     """The branding of the site the request is for; defaults when it matches no Wagtail site.
 
     Cached by host name, so a page outside Wagtail's tree (sign-in, My learning) does
@@ -235,7 +242,7 @@ def branding_for_request(*, request) -> Branding:
     return branding
 
 
-def _branding_uncached(request) -> Branding:
+def _branding_uncached(request: HttpRequest) -> Branding:
     from wagtail.models import Site
 
     site = Site.find_for_request(request)
@@ -245,14 +252,14 @@ def _branding_uncached(request) -> Branding:
 
 
 def _branding_from(settings: BrandingSettings) -> Branding:
-    logo = {}
-    if settings.logo_id:
-        rendition = settings.logo.get_rendition(LOGO_FILTER)
-        logo = {"logo_url": rendition.url, "logo_width": rendition.width, "logo_height": rendition.height}
-    return Branding(
+    branding = Branding(
         organisation_name=settings.organisation_name,
         brand_colour=safe_brand_colour(settings.brand_colour),
         font_stack=font_stack(settings.font),
         show_beta_banner=settings.show_beta_banner,
-        **logo,
     )
+    image = settings.logo if settings.logo_id else None
+    if image is None:
+        return branding
+    rendition = image.get_rendition(LOGO_FILTER)
+    return replace(branding, logo_url=rendition.url, logo_width=rendition.width, logo_height=rendition.height)

@@ -7,8 +7,8 @@ from allauth.account.models import EmailAddress
 
 from cms.core.seeding import SeedContext
 from cms.people import roles
+from cms.people.demo.seed import demo_organisation, seed_people
 from cms.people.models import Agency, StaffProfile, Team, User
-from cms.people.seed import demo_organisation, seed_people
 from cms.people.selectors import managed_users
 
 pytestmark = pytest.mark.django_db

@@ -25,7 +25,7 @@ from cms.people.services import (
     roles_ensure,
 )
 
-DATA = Path(__file__).parent / "demo" / "organisation.json"
+DATA = Path(__file__).parent / "organisation.json"
 
 
 def demo_organisation() -> dict[str, Any]:

@@ -42,7 +42,7 @@ def build() -> dict:
     from cms.people import roles
     from cms.people.models import Agency, Role, StaffProfile, Team, User
     from learning.models import Assignment, ModuleCompletion, ModuleProgress, Programme
-    from learning.services.assignments import enrolments_sync
+    from learning.services import enrolments_sync
     from modules.models import ModuleIndexPage, ModulePage
 
     existing = User.objects.filter(email="bench.ld@oxfordshire.gov.uk").first()
@@ -163,7 +163,7 @@ def main() -> None:
     from django.utils import timezone
 
     from learning.models import Programme
-    from learning.selectors_readiness import readiness_figures
+    from learning.selectors import readiness_figures
 
     # What the beat task (or the first viewer after expiry) pays to compute the figures.
     started = time.perf_counter()

@@ -50,8 +50,8 @@ def _continuing_response(playable, node_key: str, rng: random.Random):
 
 def _runs(user, scenario, count: int, rng: random.Random) -> list[tuple[int, int, str]]:
     """`count` runs in progress at varied depths: (attempt id, step to post, response id to post)."""
-    from learning.selectors_scenarios import scenario_playable
-    from learning.services.scenarios import scenario_attempt_respond, scenario_attempt_start
+    from learning.selectors import scenario_playable
+    from learning.services import scenario_attempt_respond, scenario_attempt_start
 
     playable = scenario_playable(revision=scenario.live_revision)
     runs = []

@@ -13,8 +13,6 @@ class LearningConfig(AppConfig):
     verbose_name = "Learning records"
 
     def ready(self) -> None:
-        # Modules outside tasks.py and wagtail_hooks.py, which autodiscovery alone would miss.
         from cms.people.signals import people_changed
-        from learning import admin_readiness, seed_assignments, tasks_reminders  # noqa: F401
 
         people_changed.connect(_people_changed_refresh, dispatch_uid="learning_enrolments_refresh")

@@ -24,7 +24,6 @@ from learning.models import (
     ModuleCompletion,
     ModuleProgress,
     Reflection,
-    ReminderLog,
     ScenarioAttempt,
     XAPIStatement,
 )
@@ -241,14 +240,6 @@ register(
         "updated_at": s.updated_at,
     },
     erasure=Erasure.DELETE,
-)
-register(
-    ReminderLog,
-    section="reminders",
-    person_field="user",
-    export=lambda r: {"kind": r.kind, "status": r.status, "sent_at": r.sent_at},
-    erasure=Erasure.KEEP,
-    reason="Which reminders were sent when; kept so none is sent twice, naming nobody once erased.",
 )
 
 

@@ -4,22 +4,22 @@ from celery.schedules import crontab
 
 SCHEDULE = {
     "learning-enrolments-sync": {
-        "task": "learning.tasks_reminders.enrolments_sync_task",
+        "task": "learning.tasks.enrolments_sync_task",
         "schedule": crontab(hour=2, minute=30),
     },
     # 07:00 London time all year round: beat runs in CELERY_TIMEZONE (Europe/London),
     # so the hour follows British Summer Time.
     "learning-reminders-scan": {
-        "task": "learning.tasks_reminders.reminders_scan_task",
+        "task": "learning.tasks.reminders_scan_task",
         "schedule": crontab(hour=7, minute=0),
     },
     # The readiness dashboard's figures, recomputed before they expire from the cache.
     "learning-readiness-figures": {
-        "task": "learning.tasks_reminders.readiness_figures_refresh_task",
+        "task": "learning.tasks.readiness_figures_refresh_task",
         "schedule": crontab(minute="*/5"),
     },
     "learning-retention": {
-        "task": "learning.tasks_reminders.retention_apply_task",
+        "task": "learning.tasks.retention_apply_task",
         "schedule": crontab(hour=3, minute=15),
     },
 }

@@ -1,4 +1,5 @@
-"""How learning attaches to module and lesson pages as Wagtail serves them.
+"""How learning attaches to Wagtail: the admin (programmes, assignments, readiness), and
+module and lesson pages as they are served.
 
 Before a lesson is served to a signed-in person, the person's state in it is read
 once (and cached on the request for the template tags), a lesson whose module is
@@ -7,9 +8,12 @@ remembered for "continue where you left off".
 """
 
 from django.shortcuts import render
+from django.urls import path, reverse
 from wagtail import hooks
 
 from learning import selectors, services
+from learning.views import readiness as readiness_views
+from learning.viewsets import LearningViewSetGroup, ReadinessMenuItem
 from modules.models import LessonPage
 
 
@@ -32,3 +36,35 @@ def lesson_attach_learning(page, request, serve_args, serve_kwargs):
     if state.entry is not None and state.entry.status == selectors.NOT_STARTED:
         state.entry.status = selectors.IN_PROGRESS
     return None
+
+
+@hooks.register("register_admin_viewset")
+def register_learning_viewsets():
+    return LearningViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_readiness_urls():
+    return [
+        path("readiness/", readiness_views.ReadinessView.as_view(), name="learning_readiness"),
+        path(
+            "readiness/people/<int:user_id>/",
+            readiness_views.PersonRecordView.as_view(),
+            name="learning_person_record",
+        ),
+        path(
+            "readiness/people/<int:user_id>/record.<str:fmt>",
+            readiness_views.person_export_view,
+            name="learning_person_export",
+        ),
+        path(
+            "readiness/export/<str:kind>.<str:fmt>",
+            readiness_views.export_view,
+            name="learning_readiness_export",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_readiness_menu_item():
+    return ReadinessMenuItem("Readiness", reverse("learning_readiness"), icon_name="view", order=240)

@@ -377,13 +377,3 @@ class Reflection(models.Model):
 
     def __str__(self) -> str:
         return f"Reflection on {self.booking_id}"
-
-
-class SentMessage(models.Model):
-    """A periodic message, recorded under a unique key before it is sent, so reruns never repeat it."""
-
-    key = models.CharField(max_length=200, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return self.key

@@ -32,6 +32,8 @@ from django.db.models import F, OuterRef, Subquery, Value
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from cms.core.csv_intake import CsvRefused, csv_date, csv_text
+from cms.core.ledger import message_claim
 from cms.people.models import Team
 from cms.people.roles import LD_GROUPS
 from learning.selectors import module_completed
@@ -43,7 +45,6 @@ from practiceweek.models import (
     BookingEvent,
     PracticeWeek,
     Reflection,
-    SentMessage,
     Slot,
 )
 from practiceweek.selectors import (
@@ -505,7 +506,7 @@ def _offer_expire(*, booking: Booking, slot: Slot, now: dt.datetime) -> None:
     _free_place(slot)
     _record(booking, action="offer expired", from_status=Booking.Status.OFFERED, at=now)
     key = f"offer-expired:{booking.pk}:{booking.offer_round}"
-    if _message_claim(key):
+    if message_claim(key=key):
         notifications.offer_expired(booking=booking)
     _offer_free_places(slot=slot, now=now)
 
@@ -534,16 +535,6 @@ def offers_expire_due(*, now: dt.datetime | None = None) -> int:
             _offer_expire(booking=booking, slot=slot, now=now)
             expired += 1
     return expired
-
-
-def _message_claim(key: str) -> bool:
-    """Record a periodic message's key; False when it was already recorded (never send twice)."""
-    try:
-        with transaction.atomic():
-            SentMessage.objects.create(key=key)
-    except IntegrityError:
-        return False
-    return True
 
 
 # --- L&D allocation and overrides ---------------------------------------------------------
@@ -956,12 +947,10 @@ _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
 def _parse_date(text: str) -> dt.date | None:
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
+    try:
+        return csv_date(text)
+    except ValueError:
+        return None
 
 
 def slots_import_csv(*, week: PracticeWeek, data: bytes, actor) -> list[Slot]:
@@ -973,16 +962,10 @@ def slots_import_csv(*, week: PracticeWeek, data: bytes, actor) -> list[Slot]:
     """
     if not user_is_ld(user=actor):
         raise SlotImportError(["Only the L&D team can upload slots."])
-    if len(data) > conf.CSV_MAX_BYTES:
-        raise SlotImportError([f"The file is too large (the limit is {conf.CSV_MAX_BYTES // 1024} KB)."])
-    if b"\x00" in data:
-        raise SlotImportError(["The file is not a CSV text file (it contains binary data)."])
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SlotImportError(
-            ["The file is not UTF-8 text. In Excel, save it as “CSV UTF-8 (Comma delimited)”."]
-        ) from None
+        text = csv_text(data, max_bytes=conf.CSV_MAX_BYTES)
+    except CsvRefused as error:
+        raise SlotImportError([str(error)]) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         header = [name.strip().lower() for name in (reader.fieldnames or [])]
@@ -1186,7 +1169,7 @@ def reminders_send_due(*, now: dt.datetime | None = None) -> int:
             # Checked again at send time: a cancellation since the query wins.
             if not Booking.objects.filter(pk=booking.pk, status=Booking.Status.CONFIRMED).exists():
                 continue
-            if _message_claim(key):
+            if message_claim(key=key):
                 notifications.reminder(booking=booking)
                 sent += 1
     return sent
@@ -1243,7 +1226,7 @@ def ld_digest_send(*, now: dt.datetime | None = None) -> int:
             "grid_url": absolute_url(reverse("practiceweek_admin:grid", args=[week.pk])),
         }
         with transaction.atomic():
-            if recipients and _message_claim(f"ld-digest:{week.pk}:{today:%Y-%m-%d}"):
+            if recipients and message_claim(key=f"ld-digest:{week.pk}:{today:%Y-%m-%d}"):
                 notifications.ld_digest(to=recipients, context=context)
                 sent += 1
     return sent

@@ -1,5 +1,6 @@
 """Site-wide settings edited in the Wagtail admin."""
 
+from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -66,3 +67,42 @@ class BrandingSettings(BaseSiteSetting):
 
     def __str__(self) -> str:
         return f"Branding for {self.site}"
+
+
+class MessageSent(models.Model):
+    """The send-once ledger: one row per message, recorded under a unique key BEFORE it is sent.
+
+    The key names the message and its occasion (``kind:item:occasion``), so a retry, a second
+    worker or a rerun of a scan finds the row and sends nothing more. Every app that sends
+    periodic or one-off messages (learning's reminders, practice week's notices) claims here;
+    ``cms.core.ledger`` is the only writer.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENDING = "sending", "Claimed by a worker"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Not sent: no longer needed"
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40, help_text="The key's first part: what sort of message.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages_sent",
+        help_text="Who the message is to, where it is to one person.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "kind"]), models.Index(fields=["status", "created_at"])]
+        verbose_name = "message sent"
+        verbose_name_plural = "messages sent"
+
+    def __str__(self) -> str:
+        return self.key

@@ -15,8 +15,8 @@ package changes). The generation is read once per request.
 - ``CachedViewRestrictionsMixin``: Wagtail checks view restrictions on every serve; the
   set of restricted paths is cached, so a page under none of them costs no query.
 - ``tree_cache_get`` / ``tree_cache_get_many`` / ``tree_cache_set``: the reads keyed by the
-  generation (here, modules.selectors, modules.h5p) go through a small process-local
-  tier in front of Redis. A key holding the generation never changes while that
+  generation (here, modules.selectors, modules.h5p) go through the process-local
+  tier (cms.core.local_cache) in front of Redis. A key holding the generation never changes while that
   generation stands, so each worker process keeps what it read (at most
   ``LOCAL_TIER_ENTRIES`` keys, least recently used out first) and a request reads only
   the generation itself from Redis. Values are kept pickled and unpickled on every read
@@ -36,11 +36,8 @@ process renews the generation when Redis answers again (``redis_recovered``), so
 
 from __future__ import annotations
 
-import pickle
 import secrets
-import threading
 import time
-from collections import OrderedDict
 from contextvars import ContextVar
 
 from django.core.cache import cache
@@ -48,6 +45,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from wagtail.models import Page, PageViewRestriction, Site
 
+from cms.core.local_cache import LocalTier
 from cms.core.selectors import frame_cache_seconds
 
 TREE_GENERATION_KEY = "core:tree:generation"
@@ -73,55 +71,7 @@ def tree_forget(*args, **kwargs) -> None:
 # --- the process-local tier ----------------------------------------------------------
 
 LOCAL_TIER_ENTRIES = 512
-_IMMUTABLE_SCALARS = (str, int, float, bool, bytes, type(None))
-
-
-def _immutable(value) -> bool:
-    if isinstance(value, _IMMUTABLE_SCALARS):
-        return True
-    return type(value) in (tuple, frozenset) and all(_immutable(item) for item in value)
-
-
-class _LocalTier:
-    """A bounded, thread-safe map of key -> (expires at, pickled?, value), oldest use out first."""
-
-    def __init__(self, max_entries: int) -> None:
-        self.max_entries = max_entries
-        self._entries: OrderedDict[str, tuple[float, bool, object]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str, now: float):
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return None
-            if entry[0] <= now:
-                del self._entries[key]
-                return None
-            self._entries.move_to_end(key)
-        _expires, pickled, value = entry
-        return pickle.loads(value) if pickled else value  # noqa: S301 (bytes this process pickled)
-
-    def set(self, key: str, value, seconds: float, now: float) -> None:
-        if seconds <= 0:
-            return
-        pickled = not _immutable(value)
-        stored = pickle.dumps(value, pickle.HIGHEST_PROTOCOL) if pickled else value
-        with self._lock:
-            self._entries[key] = (now + seconds, pickled, stored)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
-_local_tier = _LocalTier(LOCAL_TIER_ENTRIES)
+_local_tier = LocalTier(LOCAL_TIER_ENTRIES)
 
 
 def _tiered() -> bool:

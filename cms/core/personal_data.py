@@ -13,7 +13,7 @@ shows, and what erasure does to the rows:
 Models that point at a person without being data about them (who published a page,
 who uploaded an image) are declared with `exempt(model, reason=...)`. A test walks
 every installed model and fails, naming it, when a model with a link to the user model
-or an email address is in neither list (tests/cms/test_personal_data_registry.py).
+or an email address is in neither list (tests/cms/core/test_personal_data_registry.py).
 
 This module names no domain app: apps register here (cms.core imports none of them).
 Wagtail's and Django's own models are declared at the end of this module.
@@ -132,6 +132,7 @@ def _discover() -> None:
     from django.utils.module_loading import autodiscover_modules
 
     _framework_register()
+    _core_register()
     autodiscover_modules("personal_data")
     _discovered = True
 
@@ -305,3 +306,17 @@ def _admin_preferences_delete(rows: QuerySet, user: Any) -> None:
         if profile.avatar:
             profile.avatar.delete(save=False)
     rows.delete()
+
+
+def _core_register() -> None:
+    """cms.core's own models that name a person: the send-once message ledger."""
+    from cms.core.models import MessageSent
+
+    register(
+        MessageSent,
+        section="reminders",
+        person_field="user",
+        export=lambda m: {"kind": m.kind, "status": m.status, "sent_at": m.sent_at},
+        erasure=Erasure.KEEP,
+        reason="Which messages were sent when; kept so none is sent twice, naming nobody once erased.",
+    )

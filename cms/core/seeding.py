@@ -1,8 +1,8 @@
 """A registry for demo-content seeders.
 
 Each app contributes a thin seeder, `<app>/demo/seed.py`, that reads its demo data files
-beside it and registers itself here; `seed_demo` discovers and runs them in order. This keeps cms.core free of imports from the
-domain apps while one command seeds the whole demo.
+beside it and registers itself here; `seed_demo` discovers and runs them in order. This
+keeps cms.core free of imports from the domain apps while one command seeds the whole demo.
 """
 
 from collections.abc import Callable

@@ -258,8 +258,9 @@ def _branding_from(settings: BrandingSettings) -> Branding:
         font_stack=font_stack(settings.font),
         show_beta_banner=settings.show_beta_banner,
     )
-    image = settings.logo if settings.logo_id else None
-    if image is None:
-        return branding
-    rendition = image.get_rendition(LOGO_FILTER)
-    return replace(branding, logo_url=rendition.url, logo_width=rendition.width, logo_height=rendition.height)
+    if settings.logo_id and settings.logo is not None:
+        rendition = settings.logo.get_rendition(LOGO_FILTER)
+        branding = replace(
+            branding, logo_url=rendition.url, logo_width=rendition.width, logo_height=rendition.height
+        )
+    return branding

@@ -16,11 +16,11 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections import OrderedDict
 from typing import Any
 
 from django.core.cache import BaseCache, caches
 
+from cms.core.local_cache import LocalTier
 from cms.pages.conf import setting
 
 GENERATION_KEY = "pages:public-cache:generation"
@@ -28,7 +28,8 @@ GENERATION_KEY = "pages:public-cache:generation"
 Entry = tuple[str, float, int, list[tuple[str, str]], bytes]
 
 _lock = threading.Lock()
-_local: OrderedDict[str, Entry] = OrderedDict()
+# Entries are served as stored (no copy per read): the response is built from them, never changed.
+_local = LocalTier(lambda: int(setting("PUBLIC_CACHE_LOCAL_ENTRIES")), copy=False)
 _state: dict[str, Any] = {"generation": None, "checked_at": 0.0}
 
 
@@ -69,11 +70,9 @@ def entry_get(*, key: str, generation: str | None) -> Entry | None:
     if generation is None:
         return None
     now = time.time()
-    with _lock:
-        entry = _local.get(key)
-        if entry is not None and entry[0] == generation and entry[1] > now:
-            _local.move_to_end(key)
-            return entry
+    entry = _local.get(key)
+    if entry is not None and entry[0] == generation and entry[1] > now:
+        return entry
     entry = shared().get(key)
     if entry is None or entry[0] != generation or entry[1] <= now:
         return None
@@ -82,12 +81,7 @@ def entry_get(*, key: str, generation: str | None) -> Entry | None:
 
 
 def _local_put(key: str, entry: Entry) -> None:
-    limit = int(setting("PUBLIC_CACHE_LOCAL_ENTRIES"))
-    with _lock:
-        _local[key] = entry
-        _local.move_to_end(key)
-        while len(_local) > limit:
-            _local.popitem(last=False)
+    _local.set(key, entry, entry[1] - time.time())
 
 
 def entry_set(

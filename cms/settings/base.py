@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "cms.core.middleware.AdminMFARequiredMiddleware",
     "cms.core.middleware.AdminContentSecurityPolicyMiddleware",
     "cms.core.middleware.IncompleteFormMiddleware",
+    # Admin POSTs that broke Wagtail when hand-made: a 400, or our delete refusal (cms/core/admin_guards.py).
+    "cms.core.admin_guards.AdminPostGuardMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

@@ -1,6 +1,6 @@
 """Records of learning. Each file holds one family of models; all are re-exported here."""
 
-from learning.models.assignments import Assignment, CompletionChange, Enrolment, Programme, ReminderLog
+from learning.models.assignments import Assignment, CompletionChange, Enrolment, Programme
 from learning.models.progress import (
     ActivityCompletion,
     Certificate,
@@ -27,7 +27,6 @@ __all__ = [
     "ModuleProgress",
     "Programme",
     "Reflection",
-    "ReminderLog",
     "ScenarioAttempt",
     "ScenarioChoice",
     "XAPIStatement",

@@ -163,34 +163,3 @@ class CompletionChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} for {self.learner} by {self.changed_by}"
-
-
-class ReminderLog(models.Model):
-    """One reminder message, recorded under a unique key BEFORE it is sent.
-
-    The key names the message (kind, person, item, occasion), so a retry, a second
-    worker or a rerun of the scan finds the row and sends nothing more.
-    """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to send"
-        SENDING = "sending", "Claimed by a worker"
-        SENT = "sent", "Sent"
-        SKIPPED = "skipped", "Not sent: no longer needed"
-
-    key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=40)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
-    enrolment = models.ForeignKey(
-        Enrolment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "kind"])]
-
-    def __str__(self) -> str:
-        return self.key

@@ -4,15 +4,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
-from learning.duedates import completion_is_current, due_date_for, recertification_due
-from learning.models import Assignment, CompletionChange, Enrolment, ModuleCompletion
-
-User = get_user_model()
+from cms.people.models import User
+from learning.models import Assignment, CompletionChange, Enrolment, ModuleCompletion, ModuleProgress
+from learning.services.cycles import module_cycle_open
+from learning.services.duedates import completion_is_current, due_date_for, recertification_due
 
 
 def assignment_audience_q(*, assignment: Assignment) -> Q:
@@ -286,9 +285,6 @@ def _cycles_open_for_expired(*, targets: list[tuple[Assignment, list[int]]], tod
                 months_by_person_module.setdefault(key, []).append(assignment.recertify_months)
     if not months_by_person_module:
         return
-    from learning.models import ModuleProgress
-    from learning.services.progress import module_cycle_open
-
     finished = ModuleProgress.objects.filter(
         module_id__in={module_id for _, module_id in months_by_person_module},
         user_id__in={user_id for user_id, _ in months_by_person_module},
@@ -315,7 +311,7 @@ def _cycle_due_date(*, assignment: Assignment, base_due: date, last_completed: d
     return base_due
 
 
-def enrolments_mark_complete(*, user, module_id: int, completed_at: datetime) -> int:
+def enrolments_mark_complete(*, user: User, module_id: int, completed_at: datetime) -> int:
     """Record on the person's enrolments for a module that it is complete (called in the
     same transaction as the ModuleCompletion it mirrors)."""
     return Enrolment.objects.filter(user=user, module_id=module_id).update(completed_at=completed_at)

@@ -1,8 +1,12 @@
-"""Certificate files: rendered with Pillow as PNG and PDF, stored through Django's storage API."""
+"""Certificates: issuing the record with its verification code, and rendering its PNG and PDF.
+
+Files are drawn with Pillow and stored through Django's storage API.
+"""
 
 from __future__ import annotations
 
 import io
+import secrets
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -12,7 +16,34 @@ from django.utils.dateformat import format as date_format
 from PIL import Image, ImageDraw, ImageFont
 
 from cms.core.email import absolute_url, email_send_after_commit
-from learning.models import Certificate
+from cms.core.queue import task_queue_after_commit
+from learning.models import Certificate, ModuleCompletion
+
+# Unambiguous characters for verification codes people may type from paper.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
+
+
+def certificate_code_generate() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def certificate_create(*, completion: ModuleCompletion) -> Certificate:
+    """Issue the certificate record for a completion; its files are rendered after commit."""
+    user = completion.user
+    certificate = Certificate.objects.create(
+        completion=completion,
+        user=user,
+        module_id=completion.module_id,
+        code=certificate_code_generate(),
+        learner_name=user.get_full_name() or user.email,
+        module_title=completion.module.title,
+        completed_on=timezone.localdate(completion.completed_at),
+        created_at=timezone.now(),
+    )
+    task_queue_after_commit("learning.tasks.certificate_render", certificate_id=certificate.pk)
+    return certificate
+
 
 WIDTH, HEIGHT = 2480, 1754  # A4 landscape at 300 dpi
 DPI = 300

@@ -30,7 +30,7 @@ __all__ = ["learning_record_csv", "learning_record_export", "person_erase", "ret
 DEFAULT_RETENTION_DAYS = 6 * 365
 
 
-def learning_record_export(*, user) -> dict:
+def learning_record_export(*, user: User) -> dict:
     """Everything the platform holds about one person, as plain data: the subject access export.
 
     One section per model in the personal-data registry (cms.core.personal_data), each a
@@ -39,7 +39,7 @@ def learning_record_export(*, user) -> dict:
     return personal_data_export(user=user)
 
 
-def learning_record_csv(*, user) -> str:
+def learning_record_csv(*, user: User) -> str:
     """The same record as CSV: a row per field of each item, with its section and number (cells guarded)."""
     record = learning_record_export(user=user)
 
@@ -55,7 +55,7 @@ def learning_record_csv(*, user) -> str:
 
 
 @transaction.atomic
-def person_erase(*, user, erased_by, reason: str) -> None:
+def person_erase(*, user: User, erased_by, reason: str) -> None:
     """Erase one person across the platform (see the module docstring). Cannot be undone.
 
     Each registered model's rows are deleted, anonymised or kept as its app declared;

@@ -10,28 +10,24 @@ the other and the last one sees the module complete.
 from __future__ import annotations
 
 import functools
-import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, router, transaction
 from django.utils import timezone
 
-from cms.core.queue import task_queue_after_commit
-from cms.core.text import text_problem
+from cms.people.models import User
 from learning.models import (
     ActivityCompletion,
-    Certificate,
-    KnowledgeCheckAttempt,
     LessonProgress,
     ModuleCompletion,
     ModuleProgress,
-    Reflection,
 )
 from learning.services.assignments import enrolments_mark_complete
+from learning.services.certificates import certificate_create
+from learning.services.cycles import module_progress_lock
 from modules.selectors import (
     lesson_block_types,
-    lesson_block_value,
     lesson_required_block_ids,
     module_lesson_ids_live,
     module_parent_id,
@@ -40,10 +36,6 @@ from modules.selectors import (
 if TYPE_CHECKING:
     from modules.models import LessonPage
 
-# Unambiguous characters for verification codes people may type from paper.
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 12
-
 
 class ActivityNotFound(ValueError):
     """The block id is not an activity of that lesson."""
@@ -51,25 +43,6 @@ class ActivityNotFound(ValueError):
 
 class LessonHasRequiredActivities(ValueError):
     """The lesson completes through its activities, not by being marked done."""
-
-
-def _module_progress_lock(*, user, module_id: int, at: datetime) -> ModuleProgress:
-    """The person's progress row for the module, locked for this transaction (created if new)."""
-    progress = ModuleProgress.objects.select_for_update().filter(user=user, module_id=module_id).first()
-    if progress is not None:
-        return progress
-    try:
-        with transaction.atomic():
-            ModuleProgress.objects.create(
-                user=user,
-                module_id=module_id,
-                started_at=at,
-                last_activity_at=at,
-                lessons_total=len(module_lesson_ids_live(module_id=module_id)),
-            )
-    except IntegrityError:
-        pass  # created by a concurrent request: lock theirs below
-    return ModuleProgress.objects.select_for_update().get(user=user, module_id=module_id)
 
 
 @functools.cache
@@ -85,7 +58,7 @@ def _module_progress_touch_sql() -> str:
 
 
 def _module_progress_touch_lock(
-    *, user, module_id: int, lesson_id: int, at: datetime
+    *, user: User, module_id: int, lesson_id: int, at: datetime
 ) -> ModuleProgress | None:
     """The person's progress row for the module, locked for this transaction, with the lesson
     recorded as where they were last active: one ``UPDATE ... RETURNING`` rather than a
@@ -104,7 +77,7 @@ def _module_progress_touch_lock(
 
 def _lesson_progress_refresh(
     *,
-    user,
+    user: User,
     lesson: LessonPage,
     module_progress: ModuleProgress,
     required_ids: list[str],
@@ -176,7 +149,9 @@ def _lesson_state_set(
     module_progress.lesson_states = {**module_progress.lesson_states, str(lesson_id): state}
 
 
-def _lesson_complete(*, user, lesson: LessonPage, module_progress: ModuleProgress, at: datetime) -> bool:
+def _lesson_complete(
+    *, user: User, lesson: LessonPage, module_progress: ModuleProgress, at: datetime
+) -> bool:
     lesson_progress, _ = LessonProgress.objects.get_or_create(
         user=user,
         lesson=lesson,
@@ -195,7 +170,7 @@ MODULE_RECOUNT_FIELDS = ["lessons_completed", "lessons_total", "last_activity_at
 
 
 def _module_progress_recount(
-    *, user, module_progress: ModuleProgress, at: datetime
+    *, user: User, module_progress: ModuleProgress, at: datetime
 ) -> ModuleCompletion | None:
     """Recount the module's completed lessons (from the locked row's JSON, under the lesson ids
     the content cache holds) and write the completion record when all are done. The caller
@@ -216,7 +191,9 @@ def _module_progress_recount(
     return completion
 
 
-def _module_completion_record(*, user, module_progress: ModuleProgress, at: datetime) -> ModuleCompletion:
+def _module_completion_record(
+    *, user: User, module_progress: ModuleProgress, at: datetime
+) -> ModuleCompletion:
     completion, created = ModuleCompletion.objects.get_or_create(
         user=user,
         module_id=module_progress.module_id,
@@ -229,30 +206,9 @@ def _module_completion_record(*, user, module_progress: ModuleProgress, at: date
     return completion
 
 
-def certificate_code_generate() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def certificate_create(*, completion: ModuleCompletion) -> Certificate:
-    """Issue the certificate record for a completion; its files are rendered after commit."""
-    user = completion.user
-    certificate = Certificate.objects.create(
-        completion=completion,
-        user=user,
-        module_id=completion.module_id,
-        code=certificate_code_generate(),
-        learner_name=user.get_full_name() or user.email,
-        module_title=completion.module.title,
-        completed_on=timezone.localdate(completion.completed_at),
-        created_at=timezone.now(),
-    )
-    task_queue_after_commit("learning.tasks.certificate_render", certificate_id=certificate.pk)
-    return certificate
-
-
 def activity_complete(
     *,
-    user,
+    user: User,
     lesson: LessonPage,
     block_id: str,
     score: float | None = None,
@@ -291,7 +247,7 @@ def activity_complete(
 @transaction.atomic(savepoint=False)
 def _activity_complete_locked(
     *,
-    user,
+    user: User,
     lesson: LessonPage,
     module_id: int,
     block_id: str,
@@ -302,7 +258,7 @@ def _activity_complete_locked(
     module_progress = _module_progress_touch_lock(user=user, module_id=module_id, lesson_id=lesson.pk, at=at)
     fields = []
     if module_progress is None:
-        module_progress = _module_progress_lock(user=user, module_id=module_id, at=at)
+        module_progress = module_progress_lock(user=user, module_id=module_id, at=at)
         module_progress.last_lesson_id = lesson.pk
         module_progress.last_activity_at = at
         fields += ["last_lesson", "last_activity_at"]
@@ -353,7 +309,7 @@ def _activity_complete_locked(
 
 
 @transaction.atomic
-def lesson_mark_done(*, user, lesson: LessonPage, at: datetime | None = None) -> bool:
+def lesson_mark_done(*, user: User, lesson: LessonPage, at: datetime | None = None) -> bool:
     """Complete a lesson that has no required activities, when the learner says so.
 
     Returns True if the lesson newly completed. Raises LessonHasRequiredActivities
@@ -365,7 +321,7 @@ def lesson_mark_done(*, user, lesson: LessonPage, at: datetime | None = None) ->
     module_id = module_parent_id(lesson=lesson)
     if module_id is None:
         raise LessonHasRequiredActivities("This lesson is not in a module.")
-    module_progress = _module_progress_lock(user=user, module_id=module_id, at=at)
+    module_progress = module_progress_lock(user=user, module_id=module_id, at=at)
     completed = _lesson_complete(user=user, lesson=lesson, module_progress=module_progress, at=at)
     _lesson_state_set(
         module_progress=module_progress, lesson_id=lesson.pk, status=LessonProgress.Status.COMPLETED
@@ -381,7 +337,7 @@ def lesson_mark_done(*, user, lesson: LessonPage, at: datetime | None = None) ->
 
 def lesson_visit(
     *,
-    user,
+    user: User,
     lesson: LessonPage,
     module_id: int,
     module_progress: ModuleProgress | None,
@@ -403,7 +359,7 @@ def lesson_visit(
             module_progress.last_lesson_id = lesson.pk
         return
     with transaction.atomic():
-        locked = _module_progress_lock(user=user, module_id=module_id, at=at)
+        locked = module_progress_lock(user=user, module_id=module_id, at=at)
         LessonProgress.objects.get_or_create(
             user=user,
             lesson=lesson,
@@ -417,126 +373,3 @@ def lesson_visit(
         locked.last_activity_at = at
         locked.prerequisites_met = locked.prerequisites_met or prerequisites_met
         locked.save(update_fields=["lesson_states", "last_lesson", "last_activity_at", "prerequisites_met"])
-
-
-@transaction.atomic
-def module_cycle_open(*, user, module_id: int, at: datetime | None = None) -> ModuleProgress:
-    """Open a new cycle for a person in a module (recertification).
-
-    Earlier cycles' activity completions, completion record and certificate stay;
-    the new cycle starts with nothing complete.
-    """
-    at = at or timezone.now()
-    module_progress = _module_progress_lock(user=user, module_id=module_id, at=at)
-    module_progress.cycle += 1
-    module_progress.lessons_completed = 0
-    module_progress.lesson_states = {}
-    module_progress.completed_at = None
-    module_progress.last_activity_at = at
-    module_progress.save(
-        update_fields=["cycle", "lessons_completed", "lesson_states", "completed_at", "last_activity_at"]
-    )
-    return module_progress
-
-
-class AnswerRefused(ValueError):
-    """A knowledge-check answer or reflection that cannot be accepted; the message says why."""
-
-
-REFLECTION_MAX_LENGTH = 5000
-
-
-def knowledge_check_score(*, kind: str, options: list[tuple[str, bool]], selected: set[str]) -> int:
-    """The percentage score of an answer.
-
-    Single choice: 100 for the correct answer, else 0. Multiple choice: the share of
-    answers judged right (ticked when correct, left unticked when wrong).
-    """
-    if not options:
-        return 0
-    if kind == "single":
-        return 100 if any(correct and option_id in selected for option_id, correct in options) else 0
-    judged_right = sum(1 for option_id, correct in options if (option_id in selected) == correct)
-    return round(100 * judged_right / len(options))
-
-
-def _knowledge_check_options(block) -> list[tuple[str, bool]]:
-    return [
-        (str(child.id), bool(child.value.get("correct"))) for child in block.value["options"].bound_blocks
-    ]
-
-
-@transaction.atomic
-def knowledge_check_answer(
-    *, user, lesson: LessonPage, block_id: str, option_ids: list[str], at: datetime | None = None
-) -> KnowledgeCheckAttempt:
-    """Mark an answer to a knowledge check, keep the attempt, and complete it at the pass mark.
-
-    Raises ActivityNotFound when the block is not a knowledge check of this lesson, and
-    AnswerRefused for an empty, forged or over-long answer (nothing is recorded then).
-    """
-    at = at or timezone.now()
-    block = lesson_block_value(lesson=lesson, block_id=block_id, block_type="knowledge_check")
-    if block is None:
-        raise ActivityNotFound(f"Lesson {lesson.pk} has no knowledge check {block_id!r}.")
-    options = _knowledge_check_options(block)
-    known = {option_id for option_id, _ in options}
-    selected = list(dict.fromkeys(str(option_id) for option_id in option_ids))
-    if not selected:
-        raise AnswerRefused(
-            "Choose an answer." if block.value["kind"] == "single" else "Choose at least one answer."
-        )
-    if any(option_id not in known for option_id in selected):
-        raise AnswerRefused("That answer is not one of the options. Choose from the answers shown.")
-    if block.value["kind"] == "single" and len(selected) != 1:
-        raise AnswerRefused("Choose one answer.")
-    score = knowledge_check_score(kind=block.value["kind"], options=options, selected=set(selected))
-    passed = score >= int(block.value["pass_mark"] or 100)
-    module_id = module_parent_id(lesson=lesson)
-    if module_id is None:
-        raise ActivityNotFound(f"Lesson {lesson.pk} is not in a module.")
-    module_progress = _module_progress_lock(user=user, module_id=module_id, at=at)
-    attempt = KnowledgeCheckAttempt.objects.create(
-        user=user,
-        lesson=lesson,
-        block_id=block_id,
-        cycle=module_progress.cycle,
-        selected_option_ids=selected,
-        score_percent=score,
-        passed=passed,
-        created_at=at,
-    )
-    # The latest answer is copied into the module row so the lesson page needs no extra query.
-    state = module_progress.lesson_state(lesson.pk)
-    if not state.get("status"):
-        state["status"] = LessonProgress.Status.IN_PROGRESS
-    state["checks"] = {**state.get("checks", {}), block_id: {"selected": selected, "score": score}}
-    module_progress.lesson_states = {**module_progress.lesson_states, str(lesson.pk): state}
-    module_progress.save(update_fields=["lesson_states"])
-    if passed:
-        activity_complete(user=user, lesson=lesson, block_id=block_id, score=score, max_score=100, at=at)
-    return attempt
-
-
-def reflection_save(
-    *, user, lesson: LessonPage, block_id: str, text: str, at: datetime | None = None
-) -> Reflection:
-    """Save (or replace) a person's private reflection on a prompt of the lesson."""
-    at = at or timezone.now()
-    if lesson_block_value(lesson=lesson, block_id=block_id, block_type="reflection") is None:
-        raise ActivityNotFound(f"Lesson {lesson.pk} has no reflection prompt {block_id!r}.")
-    text = (text or "").strip()
-    if not text:
-        raise AnswerRefused("Write your reflection before saving it.")
-    if len(text) > REFLECTION_MAX_LENGTH:
-        raise AnswerRefused(f"Your reflection must be {REFLECTION_MAX_LENGTH:,} characters or fewer.")
-    if problem := text_problem(text, label="Your reflection"):
-        raise AnswerRefused(problem)
-    reflection, _ = Reflection.objects.update_or_create(
-        user=user,
-        lesson=lesson,
-        block_id=block_id,
-        defaults={"text": text, "updated_at": at},
-        create_defaults={"text": text, "created_at": at, "updated_at": at},
-    )
-    return reflection

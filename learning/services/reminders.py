@@ -12,18 +12,23 @@ twice; and completion is checked again at send time, so nobody is reminded of
 finished work.
 """
 
+import enum
 import logging
 from collections import defaultdict
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cms.core.email import absolute_url, email_send
-from learning.duedates import weeks_overdue
-from learning.models import Enrolment, ModuleCompletion, ReminderLog
+from cms.core.email import absolute_url, email_send, email_send_after_commit
+from cms.core.ledger import MessagePlan, message_claim, message_send_once, messages_record, messages_waiting
+from cms.core.models import MessageSent
+from cms.people.models import User
+from learning.models import Enrolment, ModuleCompletion
 from learning.services.assignments import current_completion
+from learning.services.duedates import weeks_overdue
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +45,7 @@ TEMPLATES = {
 }
 
 
-def _open_enrolments():
+def _open_enrolments() -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(
             removed_on__isnull=True,
@@ -54,33 +59,29 @@ def _open_enrolments():
     )
 
 
-def reminder_keys_for(*, today: date) -> list[ReminderLog]:
-    """The reminder rows today's scan should hold (not yet saved)."""
-    rows: list[ReminderLog] = []
+def reminder_keys_for(*, today: date) -> list[MessagePlan]:
+    """The reminders today's scan should hold in the send-once ledger (not yet recorded)."""
+    rows: list[MessagePlan] = []
     digest: dict[int, bool] = defaultdict(bool)
     for enrolment in _open_enrolments().filter(due_date__lte=today + timedelta(days=DUE_SOON_DAYS)):
         days_left = (enrolment.due_date - today).days
         if 2 <= days_left <= DUE_SOON_DAYS:
-            kind, key = KIND_DUE_SOON, f"{KIND_DUE_SOON}:{enrolment.pk}:{enrolment.due_date}"
+            key = f"{KIND_DUE_SOON}:{enrolment.pk}:{enrolment.due_date}"
         elif days_left == 1:
-            kind, key = KIND_DUE_TOMORROW, f"{KIND_DUE_TOMORROW}:{enrolment.pk}:{enrolment.due_date}"
+            key = f"{KIND_DUE_TOMORROW}:{enrolment.pk}:{enrolment.due_date}"
         elif days_left < 0:
             week = weeks_overdue(due=enrolment.due_date, today=today)
-            kind, key = KIND_OVERDUE, f"{KIND_OVERDUE}:{enrolment.pk}:{enrolment.due_date}:{week}"
+            key = f"{KIND_OVERDUE}:{enrolment.pk}:{enrolment.due_date}:{week}"
             manager_id = getattr(getattr(enrolment.user, "profile", None), "line_manager_id", None)
             if manager_id:
                 digest[manager_id] = True
         else:
             continue
-        rows.append(ReminderLog(key=key, kind=kind, user_id=enrolment.user_id, enrolment=enrolment))
+        rows.append(MessagePlan(key=key, user_id=enrolment.user_id))
     iso_year, iso_week, _ = today.isocalendar()
     for manager_id in digest:
         rows.append(
-            ReminderLog(
-                key=f"{KIND_DIGEST}:{manager_id}:{iso_year}-W{iso_week:02d}",
-                kind=KIND_DIGEST,
-                user_id=manager_id,
-            )
+            MessagePlan(key=f"{KIND_DIGEST}:{manager_id}:{iso_year}-W{iso_week:02d}", user_id=manager_id)
         )
     return rows
 
@@ -93,24 +94,19 @@ def reminders_scan(*, today: date | None = None) -> list[int]:
     """
     today = today or timezone.localdate()
     with transaction.atomic():
-        ReminderLog.objects.bulk_create(
-            reminder_keys_for(today=today), ignore_conflicts=True, batch_size=1000
-        )
-    return list(
-        ReminderLog.objects.filter(
-            status=ReminderLog.Status.PENDING, created_at__gte=timezone.now() - timedelta(days=3)
-        ).values_list("pk", flat=True)
-    )
+        messages_record(plans=reminder_keys_for(today=today))
+    return messages_waiting(kinds=TEMPLATES)
 
 
-def _still_needed(log: ReminderLog, *, today: date) -> bool:
+def _enrolment_id(log: MessageSent) -> int:
+    """The enrolment a reminder is about: the key's second part (``due-soon:<enrolment>:...``)."""
+    return int(log.key.split(":")[1])
+
+
+def _still_needed(log: MessageSent, *, today: date) -> bool:
     if log.kind == KIND_DIGEST:
-        return bool(_digest_items(manager_id=log.user_id, today=today))
-    enrolment = (
-        Enrolment.objects.select_related("assignment", "user").filter(pk=log.enrolment_id).first()
-        if log.enrolment_id
-        else None
-    )
+        return log.user_id is not None and bool(_digest_items(manager_id=log.user_id, today=today))
+    enrolment = Enrolment.objects.select_related("assignment", "user").filter(pk=_enrolment_id(log)).first()
     if enrolment is None or enrolment.removed_on or not enrolment.assignment.active:
         return False
     if enrolment.completed_at is not None or not enrolment.user.is_active:
@@ -140,30 +136,28 @@ def _digest_items(*, manager_id: int, today: date) -> list[Enrolment]:
 
 def reminder_send(*, log_id: int, today: date | None = None) -> str:
     """Send one recorded reminder, at most once. Returns the row's final status."""
-    today = today or timezone.localdate()
-    claimed = ReminderLog.objects.filter(pk=log_id, status=ReminderLog.Status.PENDING).update(
-        status=ReminderLog.Status.SENDING
+    day = today or timezone.localdate()
+
+    def send(log: MessageSent) -> None:
+        email_send(to=[_recipient(log).email], template=TEMPLATES[log.kind], context=_context(log, today=day))
+
+    return message_send_once(
+        message_id=log_id, still_needed=lambda log: _still_needed(log, today=day), send=send
     )
-    if not claimed:
-        return ReminderLog.objects.filter(pk=log_id).values_list("status", flat=True).first() or "missing"
-    log = ReminderLog.objects.select_related("user").get(pk=log_id)
-    if not _still_needed(log, today=today):
-        ReminderLog.objects.filter(pk=log_id).update(status=ReminderLog.Status.SKIPPED)
-        return ReminderLog.Status.SKIPPED
-    try:
-        email_send(to=[log.user.email], template=TEMPLATES[log.kind], context=_context(log, today=today))
-    except Exception:
-        # Not sent: put it back so the task's retry (or the next scan) tries again.
-        ReminderLog.objects.filter(pk=log_id).update(status=ReminderLog.Status.PENDING)
-        raise
-    ReminderLog.objects.filter(pk=log_id).update(status=ReminderLog.Status.SENT, sent_at=timezone.now())
-    return ReminderLog.Status.SENT
 
 
-def _context(log: ReminderLog, *, today: date) -> dict:
-    name = log.user.first_name or log.user.email
+def _recipient(log: MessageSent) -> User:
+    """Reminders are always recorded with the person they are to."""
+    if log.user is None:
+        raise ValueError(f"Reminder {log.key} has no recipient.")
+    return log.user
+
+
+def _context(log: MessageSent, *, today: date) -> dict:
+    user = _recipient(log)
+    name = user.first_name or user.email
     if log.kind == KIND_DIGEST:
-        items = _digest_items(manager_id=log.user_id, today=today)
+        items = _digest_items(manager_id=user.pk, today=today)
         return {
             "name": name,
             "items": [
@@ -177,7 +171,7 @@ def _context(log: ReminderLog, *, today: date) -> dict:
             ],
             "team_url": absolute_url("/learning/team/?status=overdue"),
         }
-    enrolment = Enrolment.objects.select_related("module").get(pk=log.enrolment_id)
+    enrolment = Enrolment.objects.select_related("module").get(pk=_enrolment_id(log))
     return {
         "name": name,
         "module": enrolment.module.title,
@@ -186,3 +180,60 @@ def _context(log: ReminderLog, *, today: date) -> dict:
         "days_overdue": max(0, (today - enrolment.due_date).days),
         "my_learning_url": absolute_url("/learning/"),
     }
+
+
+NUDGES_PER_MANAGER_PER_DAY = 50
+KIND_NUDGE = "nudge"
+
+
+class TeamReminderOutcome(enum.StrEnum):
+    """What became of a manager's reminder; the view words the message for each."""
+
+    SENT = "sent"
+    ALREADY_COMPLETE = "already_complete"
+    BUDGET_SPENT = "budget_spent"
+    ALREADY_TODAY = "already_today"
+
+
+def _team_reminder_budget_take(*, manager_id: int, today: date) -> bool:
+    """Count one reminder against the manager's day; False once the day's budget is spent.
+
+    The count lives in the cache (a day's worth of keys, one per manager): losing it
+    only ever lets a few more through, never blocks a reminder that is due.
+    """
+    budget_key = f"learning:nudges:{manager_id}:{today}"
+    cache.add(budget_key, 0, timeout=60 * 60 * 24)
+    try:
+        sent_today = cache.incr(budget_key)
+    except ValueError:  # gone between add and incr (expired, or Redis went away: cms.core.cache)
+        cache.set(budget_key, 1, timeout=60 * 60 * 24)
+        sent_today = 1
+    return sent_today <= NUDGES_PER_MANAGER_PER_DAY
+
+
+def team_reminder_send(*, manager: User, enrolment: Enrolment) -> TeamReminderOutcome:
+    """A manager nudges one person about one module: once a day per item, 50 a day per manager.
+
+    The caller has checked the manager may see this person. The once-a-day rule is the
+    unique key of the reminder row; the email goes when the row commits.
+    """
+    if enrolment.completed_at:
+        return TeamReminderOutcome.ALREADY_COMPLETE
+    today = timezone.localdate()
+    if not _team_reminder_budget_take(manager_id=manager.pk, today=today):
+        return TeamReminderOutcome.BUDGET_SPENT
+    with transaction.atomic():
+        if not message_claim(key=f"{KIND_NUDGE}:{enrolment.pk}:{today}", user_id=enrolment.user_id):
+            return TeamReminderOutcome.ALREADY_TODAY
+        email_send_after_commit(
+            to=[enrolment.user.email],
+            template="learning/email/manager_nudge",
+            context={
+                "name": enrolment.user.first_name or enrolment.user.email,
+                "manager": str(manager),
+                "module": enrolment.module.title,
+                "due": enrolment.due_date.strftime("%A %-d %B %Y"),
+                "module_url": absolute_url(enrolment.module.url or "/learning/"),
+            },
+        )
+    return TeamReminderOutcome.SENT

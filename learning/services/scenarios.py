@@ -16,9 +16,10 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cms.people.models import User
 from learning.models import ScenarioAttempt, ScenarioChoice
-from learning.scenario_scoring import profile_from_totals, profile_minimum_shortfalls
-from learning.selectors_scenarios import (
+from learning.scoring import profile_from_totals, profile_minimum_shortfalls
+from learning.selectors import (
     PlayableScenario,
     scenario_live_playable,
     scenario_playable_for_attempt,
@@ -57,7 +58,7 @@ def _clamp(value: int) -> int:
 @transaction.atomic
 def scenario_attempt_start(
     *,
-    user,
+    user: User,
     scenario: Scenario,
     lesson: LessonPage | None = None,
     block_id: str = "",

@@ -17,15 +17,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cms.core.text import text_problem
+from cms.people.models import User
 from learning.models import H5PAttempt, H5PPlayerState, XAPIStatement
-from learning.selectors_xapi import (
+from learning.selectors import (
     ActivityUnavailable,
     H5PActivity,
     h5p_activity_get,
     h5p_version_for_activity,
 )
 from learning.services.progress import activity_complete
-from learning.xapi_schema import Statement, StatementInvalid, statement_parse
+from learning.services.xapi_schema import Statement, StatementInvalid, statement_parse
 
 RESULT_VERBS = frozenset({"answered", "completed", "passed", "failed"})
 MAX_STATE_CHARS = 64 * 1024
@@ -81,7 +82,7 @@ def completion_rule_met(*, rule: str, pass_mark: int | None, statement: Statemen
 
 def _attempt_create(
     *,
-    user,
+    user: User,
     activity: H5PActivity,
     version_id: int | None,
     stored: XAPIStatement,
@@ -109,7 +110,7 @@ def _attempt_create(
     )
 
 
-def _statement_existing(*, user, statement: Statement) -> StatementOutcome | None:
+def _statement_existing(*, user: User, statement: Statement) -> StatementOutcome | None:
     """The outcome of a statement already stored under this id (None if there is none)."""
     existing = (
         XAPIStatement.objects.filter(statement_id=statement.id)
@@ -128,7 +129,7 @@ def _statement_existing(*, user, statement: Statement) -> StatementOutcome | Non
 @transaction.atomic
 def _statement_store(
     *,
-    user,
+    user: User,
     lesson_id: int,
     block_id: str,
     statement: Statement,
@@ -189,7 +190,7 @@ def _statement_store(
 
 def statement_record(
     *,
-    user,
+    user: User,
     lesson_id: int,
     block_id: str,
     statement: dict[str, Any],
@@ -225,7 +226,7 @@ def statement_record(
 
 
 def player_state_save(
-    *, user, lesson_id: int, block_id: str, data: str, package_version_id: int | None = None
+    *, user: User, lesson_id: int, block_id: str, data: str, package_version_id: int | None = None
 ) -> H5PPlayerState:
     """Save where the learner is in an H5P activity (one row per person, lesson and block)."""
     if not isinstance(data, str) or len(data) > MAX_STATE_CHARS:

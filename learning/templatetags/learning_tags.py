@@ -11,7 +11,7 @@ from django.utils import dateformat
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from learning import selectors, selectors_assignments
+from learning import selectors
 
 register = template.Library()
 
@@ -185,7 +185,7 @@ def team_learning_rows(context, rows, remind_url: str, back: str):
         return format_html(' <span class="govuk-body-s learning-team-table__role">{}{}</span>', role, team)
 
     def remind(item) -> str:
-        if item.status == selectors_assignments.COMPLETE:
+        if item.status == selectors.COMPLETED:
             return ""
         return format_html(
             '<form method="post" action="{}">'

@@ -5,9 +5,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,13 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 from icalendar import Calendar, Event
 from wagtail import hooks
 
-from cms.core.email import absolute_url, email_send_after_commit
+from cms.core.email import absolute_url
 from cms.people.selectors import is_learning_and_development, is_team_manager, staff_visible_to
-from learning.models import Enrolment, ReminderLog
-from learning.selectors_assignments import STATUS_LABELS, my_learning, team_learning
+from learning.models import Enrolment
+from learning.selectors import STATUS_LABELS, my_learning, team_learning
+from learning.services import TeamReminderOutcome, team_reminder_send
 
 CALENDAR_SALT = "learning.calendar-feed"
-NUDGES_PER_MANAGER_PER_DAY = 50
 
 
 def calendar_token(user) -> str:
@@ -185,45 +183,14 @@ def team_remind_view(request):
     if enrolment is None:
         messages.error(request, "That reminder could not be sent: the person is not in your team.")
         return _back_to_team(request)
-    if enrolment.completed_at:
-        messages.info(request, f"{enrolment.user} has already completed {enrolment.module.title}.")
-        return _back_to_team(request)
-    today = timezone.localdate()
-    budget_key = f"learning:nudges:{request.user.pk}:{today}"
-    cache.add(budget_key, 0, timeout=60 * 60 * 24)
-    try:
-        sent_today = cache.incr(budget_key)
-    except ValueError:  # gone between add and incr (expired, or Redis went away: cms.core.cache)
-        cache.set(budget_key, 1, timeout=60 * 60 * 24)
-        sent_today = 1
-    if sent_today > NUDGES_PER_MANAGER_PER_DAY:
+    outcome = team_reminder_send(manager=request.user, enrolment=enrolment)
+    person, module = enrolment.user, enrolment.module.title
+    if outcome == TeamReminderOutcome.ALREADY_COMPLETE:
+        messages.info(request, f"{person} has already completed {module}.")
+    elif outcome == TeamReminderOutcome.BUDGET_SPENT:
         messages.error(request, "You have sent the most reminders allowed today. Try again tomorrow.")
-        return _back_to_team(request)
-    try:
-        with transaction.atomic():
-            ReminderLog.objects.create(
-                key=f"nudge:{enrolment.pk}:{today}",
-                kind="nudge",
-                user=enrolment.user,
-                enrolment=enrolment,
-                status=ReminderLog.Status.SENT,
-                sent_at=timezone.now(),
-            )
-            email_send_after_commit(
-                to=[enrolment.user.email],
-                template="learning/email/manager_nudge",
-                context={
-                    "name": enrolment.user.first_name or enrolment.user.email,
-                    "manager": str(request.user),
-                    "module": enrolment.module.title,
-                    "due": enrolment.due_date.strftime("%A %-d %B %Y"),
-                    "module_url": absolute_url(enrolment.module.url or "/learning/"),
-                },
-            )
-    except IntegrityError:
-        messages.info(
-            request, f"{enrolment.user} has already been reminded about {enrolment.module.title} today."
-        )
-        return _back_to_team(request)
-    messages.success(request, f"Reminder sent to {enrolment.user} about {enrolment.module.title}.")
+    elif outcome == TeamReminderOutcome.ALREADY_TODAY:
+        messages.info(request, f"{person} has already been reminded about {module} today.")
+    else:
+        messages.success(request, f"Reminder sent to {person} about {module}.")
     return _back_to_team(request)

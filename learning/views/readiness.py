@@ -20,17 +20,22 @@ from cms.people.selectors import is_ld_lead, is_learning_and_development
 from learning.charts import burn_up_chart
 from learning.forms import DueDateChangeForm, OfflineCompletionForm
 from learning.models import CompletionChange, Enrolment, Programme
-from learning.selectors_assignments import my_learning
-from learning.selectors_readiness import (
+from learning.selectors import (
     BY_FIELDS,
     MATRIX_HEADER,
+    my_learning,
     person_module_matrix,
     readiness_by,
     readiness_figures_cached,
     readiness_grain,
 )
-from learning.services.assignments import enrolment_due_date_change, offline_completion_record
-from learning.services.personal_data import learning_record_csv, learning_record_export, person_erase
+from learning.services import (
+    enrolment_due_date_change,
+    learning_record_csv,
+    learning_record_export,
+    offline_completion_record,
+    person_erase,
+)
 
 READINESS_PERMISSION = "learning.view_readiness"
 

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from cms.people import selectors as people
-from learning import selectors_scenarios as selectors
-from learning.scenario_charts import attempts_chart
-from learning.scenario_scoring import profile_minimum_shortfalls, profile_summary
-from learning.services.scenarios import (
+from learning import selectors
+from learning.charts import attempts_chart
+from learning.scoring import profile_minimum_shortfalls, profile_summary
+from learning.services import (
     ScenarioChoiceInvalid,
     ScenarioStepStale,
     ScenarioUnavailable,

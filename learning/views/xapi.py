@@ -16,8 +16,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from learning.selectors_xapi import ActivityUnavailable, player_state_get
-from learning.services.xapi import (
+from learning.selectors import ActivityUnavailable, player_state_get
+from learning.services import (
     MAX_STATE_CHARS,
     StatementConflict,
     StatementInvalid,

@@ -12,8 +12,8 @@ from cms.pages.seed_recruitment import recruitment_group_ensure
 from cms.people import roles
 from cms.people.models import Agency, Role, StaffProfile, Team, User
 from cms.people.roles import GROUP_RECRUITMENT
+from tests.cms.pages.factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
 from tests.cms.people.factories import UserFactory, mfa_enrol, staff_member
-from tests.cms.recruitment_factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
 from tests.spreadsheet_reading import (
     assert_every_cell_neutralised,
     csv_rows,

@@ -16,7 +16,7 @@ from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Site
 
 from cms.people.models import User
-from tests.cms.recruitment_factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
+from tests.cms.pages.factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
 from tests.hostile import FORM, as_received, form_body, hostile_settings, hostile_text
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """The site's frame in a browser: keyboard-only use of header and footer, the mobile menu, axe.
 
 At desktop (1280px) and phone (375px) widths, as a visitor and as a signed-in
-learner. Sections other apps build are stood in for (tests/cms/layout_urls.py).
+learner. Sections other apps build are stood in for (tests/cms/core/layout_urls.py).
 """
 
 import pytest
@@ -25,7 +25,7 @@ MAX_TABS = 40
 
 @pytest.fixture
 def site(settings):
-    settings.ROOT_URLCONF = "tests.cms.layout_urls"
+    settings.ROOT_URLCONF = "tests.cms.core.layout_urls"
     home_page_ensure()
     with open("/dev/null", "w") as devnull:
         seed_pages(SeedContext(stdout=devnull, password="unused-demo-password"))

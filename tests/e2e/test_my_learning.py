@@ -8,11 +8,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cms.people.roles import GROUP_TEAM_MANAGERS
-from learning.services.assignments import enrolments_sync
+from learning.services import enrolments_sync
 from modules.models import ModuleIndexPage, ModulePage
 from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.e2e.axe import assert_accessible
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

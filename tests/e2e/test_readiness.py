@@ -10,11 +10,11 @@ from playwright.sync_api import expect
 
 from cms.people import roles
 from learning.models import ModuleCompletion
-from learning.services.assignments import enrolments_sync
+from learning.services import enrolments_sync
 from modules.models import ModuleIndexPage, ModulePage
 from tests.cms.people.factories import StaffProfileFactory, TeamFactory, staff_member
 from tests.e2e.axe import assert_accessible
-from tests.learning.factories_assignments import AssignmentFactory, ProgrammeFactory
+from tests.learning.factories import AssignmentFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

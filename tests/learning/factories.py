@@ -1,9 +1,11 @@
 """Factories for records of learning (learning)."""
 
+import datetime
+
 import factory
 from django.utils import timezone
 
-from learning.models import ModuleCompletion
+from learning.models import Assignment, ModuleCompletion, Programme
 from tests.cms.people.factories import UserFactory
 
 
@@ -41,3 +43,43 @@ class ScenarioAttemptFactory(factory.django.DjangoModelFactory):
     started_at = factory.LazyFunction(timezone.now)
     updated_at = factory.LazyFunction(timezone.now)
     finished_at = factory.LazyFunction(timezone.now)
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+        django_get_or_create = ("slug",)
+
+    name = "Family Safeguarding rollout"
+    slug = "fsm-rollout"
+    go_live_date = datetime.date(2027, 6, 1)
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    due_mode = Assignment.DueMode.FIXED
+    due_date = datetime.date(2027, 3, 31)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.roles.set(extracted)
+
+    @factory.post_generation
+    def teams(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.teams.set(extracted)
+
+    @factory.post_generation
+    def agencies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.agencies.set(extracted)
+
+    @factory.post_generation
+    def people(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.people.set(extracted)

@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from cms.core.models import MessageSent
 from cms.people.roles import GROUP_LD_EDITORS, GROUP_TEAM_MANAGERS
-from learning.models import Enrolment, ReminderLog
-from learning.services.assignments import enrolments_sync
+from learning.models import Enrolment
+from learning.services import enrolments_sync
 from learning.views.assignments import calendar_token
 from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,12 +102,12 @@ def test_manager_sees_each_person_by_each_module_overdue_first(client, team_setu
     ]
     assert "Olu" not in response.text
     counts = response.context["learning"].status_counts
-    assert counts == {"overdue": 2, "in_progress": 0, "not_started": 2, "complete": 0}
+    assert counts == {"overdue": 2, "in_progress": 0, "not_started": 2, "completed": 0}
 
 
 def test_my_team_filters_by_status_module_and_team(client, team_setup, make_module):
     client.force_login(team_setup["manager"])
-    response = client.get(reverse("learning:my_team"), {"status": "complete"})
+    response = client.get(reverse("learning:my_team"), {"status": "completed"})
     assert "No assigned learning matches these filters." in response.text
     response = client.get(reverse("learning:my_team"), {"status": "not_started"})
     assert {status for _name, _module, status in _team_rows(response)} == {"not_started"}
@@ -150,7 +151,7 @@ def test_a_team_view_of_another_managers_team_shows_nothing_of_it(client, team_s
 
 def test_my_team_is_paged_by_the_database(team_setup):
     from cms.people.selectors import staff_visible_to
-    from learning.selectors_assignments import team_learning
+    from learning.selectors import team_learning
 
     profiles = staff_visible_to(user=team_setup["manager"])
     today = timezone.localdate()
@@ -225,7 +226,7 @@ def test_manager_sends_a_reminder_once_a_day_per_item(client, team_setup, django
     assert response.status_code == 302
     assert response["Location"] == back
     assert len(queued) == 1  # the email, handed to Celery once the log row commits
-    assert ReminderLog.objects.filter(kind="nudge", user=team_setup["late"]).count() == 1
+    assert MessageSent.objects.filter(kind="nudge", user=team_setup["late"]).count() == 1
     with django_capture_on_commit_callbacks() as queued_again:
         second = client.post(reverse("learning:team_remind"), {"enrolment": enrolment.pk}, follow=True)
     assert "already been reminded" in second.text
@@ -297,6 +298,6 @@ def test_my_team_rows_show_role_optional_due_date_and_reminder_forms(client, tea
     assert f'name="next" value="{reverse("learning:my_team")}?module={module.pk}"' in text
     assert 'Send a reminder<span class="govuk-visually-hidden"> to &lt;b&gt;Lee&lt;/b&gt;' in text
 
-    complete = client.get(reverse("learning:my_team"), {"status": "complete"})
-    assert [row.status for row in complete.context["learning"].rows] == ["complete"]
+    complete = client.get(reverse("learning:my_team"), {"status": "completed"})
+    assert [row.status for row in complete.context["learning"].rows] == ["completed"]
     assert "Send a reminder" not in complete.text

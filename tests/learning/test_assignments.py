@@ -6,13 +6,13 @@ import pytest
 from django.utils import timezone
 
 from learning.models import CompletionChange, Enrolment, ModuleCompletion
-from learning.services.assignments import (
+from learning.services import (
     enrolment_due_date_change,
     enrolments_sync,
     offline_completion_record,
 )
 from tests.cms.people.factories import RoleFactory, StaffProfileFactory, TeamFactory, UserFactory
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)

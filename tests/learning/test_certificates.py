@@ -7,8 +7,7 @@ from django.urls import reverse
 from PIL import Image
 
 from learning.models import Certificate
-from learning.services import activity_complete
-from learning.services.certificates import certificate_render
+from learning.services import activity_complete, certificate_render
 from tests.cms.people.factories import UserFactory
 from tests.conftest import wait_for
 from tests.modules.factories import knowledge_check_block, module_with_lessons
@@ -133,7 +132,7 @@ def test_unknown_code_gets_a_clear_404_page(client, code):
 
 @pytest.mark.django_db
 def test_verification_codes_are_unique_and_unambiguous(home_page):
-    from learning.services.progress import CODE_ALPHABET, certificate_code_generate
+    from learning.services import CODE_ALPHABET, certificate_code_generate
 
     codes = {certificate_code_generate() for _ in range(500)}
     assert len(codes) == 500

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from learning.duedates import add_months, completion_is_current, due_date_for, weeks_overdue
+from learning.services import add_months, completion_is_current, due_date_for, weeks_overdue
 
 
 @pytest.mark.parametrize(

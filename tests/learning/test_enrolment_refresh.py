@@ -13,7 +13,7 @@ from cms.people.models import StaffProfile, User
 from cms.people.services import people_changed_announce, staff_member_create, staff_member_update
 from cms.people.signals import people_changed
 from learning.models import Enrolment
-from learning.services.assignments import enrolments_refresh, enrolments_sync
+from learning.services import enrolments_refresh, enrolments_sync
 from tests.cms.people.factories import (
     AgencyFactory,
     RoleFactory,
@@ -23,7 +23,7 @@ from tests.cms.people.factories import (
     staff_member,
 )
 from tests.conftest import wait_for
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory
 
 
 def _place(profile: StaffProfile, **changes) -> StaffProfile:

@@ -13,7 +13,7 @@ from cms.people.models import Agency, Role, StaffProfile, Team, User
 from cms.people.roles import GROUP_LD_EDITORS
 from learning.models import Enrolment
 from tests.cms.people.factories import StaffProfileFactory, UserFactory
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory
 from tests.spreadsheet_reading import assert_every_cell_neutralised, csv_rows, response_bytes, xlsx_rows
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from learning.models import H5PPlayerState, KnowledgeCheckAttempt, Reflection, ScenarioChoice, XAPIStatement
-from learning.services.scenarios import scenario_attempt_start
-from learning.xapi_schema import MAX_VERB_IRI, StatementInvalid, statement_parse
+from learning.services import MAX_VERB_IRI, StatementInvalid, scenario_attempt_start, statement_parse
 from tests.cms.people.factories import UserFactory
 from tests.hostile import FORM, as_received, form_body, hostile_settings, hostile_text, huge_numbers
 from tests.learning.xapi_statements import statement

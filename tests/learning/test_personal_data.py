@@ -16,11 +16,10 @@ from cms.people import roles
 from cms.people.models import StaffProfile, User
 from cms.people.roles import GROUP_LD_EDITORS, GROUP_LD_LEADS
 from learning.models import CompletionChange, Enrolment, ModuleCompletion
-from learning.selectors_readiness import readiness_totals
-from learning.services.assignments import enrolments_sync
-from learning.services.personal_data import learning_record_export, person_erase, retention_apply
+from learning.selectors import readiness_totals
+from learning.services import enrolments_sync, learning_record_export, person_erase, retention_apply
 from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory, staff_member
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from cms.people.roles import GROUP_LD_EDITORS, GROUP_SENIOR_MANAGERS, GROUP_TEAM_MANAGERS
 from learning.models import CompletionChange, Enrolment, ModuleCompletion
-from learning.selectors_readiness import burn_up, readiness_by, readiness_totals
-from learning.services.assignments import enrolments_sync
+from learning.selectors import burn_up, readiness_by, readiness_totals
+from learning.services import enrolments_sync
 from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
-from tests.learning.factories_assignments import AssignmentFactory, ProgrammeFactory
+from tests.learning.factories import AssignmentFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_burn_up_counts_completions_and_projects_at_the_current_pace(rollout):
 
 
 def test_heatmap_and_groupings_are_rolled_up_from_one_grouped_query(rollout, django_assert_num_queries):
-    from learning.selectors_readiness import readiness_figures
+    from learning.selectors import readiness_figures
 
     with django_assert_num_queries(3):  # the grain, completions per day, the overdue list
         figures = readiness_figures(programme=rollout["programme"], today=rollout["today"])
@@ -102,13 +102,13 @@ def _forget_figures(rollout):
     """Only this test's key: clearing the whole cache would reach other xdist workers' keys."""
     from django.core.cache import cache
 
-    from learning.selectors_readiness import readiness_figures_cache_key
+    from learning.selectors import readiness_figures_cache_key
 
     cache.delete(readiness_figures_cache_key(programme_id=rollout["programme"].pk, today=rollout["today"]))
 
 
 def test_dashboard_figures_are_kept_and_recomputed_by_the_beat_task(client, rollout, settings):
-    from learning.tasks_reminders import readiness_figures_refresh_task
+    from learning.tasks import readiness_figures_refresh_task
 
     settings.READINESS_CACHE_SECONDS = 300
     _forget_figures(rollout)
@@ -347,7 +347,7 @@ def test_saving_an_assignment_in_the_admin_enrols_its_audience(client, rollout, 
 )
 def test_burn_up_axis_has_whole_round_ticks(total, ticks):
     from learning.charts import burn_up_chart
-    from learning.selectors_readiness import BurnUp
+    from learning.selectors import BurnUp
 
     today = date(2026, 12, 1)
     burn = BurnUp(

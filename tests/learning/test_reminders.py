@@ -7,14 +7,14 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from cms.core.models import MessageSent
 from cms.core.tasks import send_templated_email
-from learning.models import Enrolment, ModuleCompletion, ReminderLog
-from learning.services.assignments import enrolments_sync
-from learning.services.reminders import reminder_send, reminders_scan
-from learning.tasks_reminders import reminders_scan_task
+from learning.models import Enrolment, ModuleCompletion
+from learning.services import enrolments_sync, reminder_send, reminders_scan
+from learning.tasks import reminders_scan_task
 from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.conftest import wait_for
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory
 
 TODAY = date(2026, 11, 23)
 
@@ -55,7 +55,7 @@ def test_learner_is_reminded_a_week_before_the_day_before_and_when_overdue(enrol
     assert message.subject.startswith(subject)
     assert "http://testserver/" in message.body
     assert message.alternatives[0].mimetype == "text/html"
-    assert ReminderLog.objects.get().kind == kind
+    assert MessageSent.objects.get().kind == kind
 
 
 def test_nothing_is_sent_far_from_the_due_date(enrolled):
@@ -69,7 +69,7 @@ def test_running_the_scan_twice_sends_one_email(enrolled):
     _scan_and_send(TODAY)
     _scan_and_send(TODAY)
     assert len(mail.outbox) == 1
-    assert ReminderLog.objects.get().status == ReminderLog.Status.SENT
+    assert MessageSent.objects.get().status == MessageSent.Status.SENT
 
 
 def test_overdue_reminders_repeat_weekly_not_daily(enrolled):
@@ -132,7 +132,7 @@ def test_scan_task_twice_with_a_real_worker_sends_one_email(celery_worker, make_
         late_joiner_days=0,
     )
     reminders_scan_task.delay()
-    wait_for(lambda: ReminderLog.objects.filter(status=ReminderLog.Status.SENT).exists(), timeout=30)
+    wait_for(lambda: MessageSent.objects.filter(status=MessageSent.Status.SENT).exists(), timeout=30)
     reminders_scan_task.delay()
     # The worker takes tasks in order (solo pool), and the second scan finds nothing
     # pending to queue: once this sentinel is sent, the second scan has fully run.

@@ -20,7 +20,7 @@ from learning.models import (
     ScenarioAttempt,
     XAPIStatement,
 )
-from learning.selectors_scenarios import scenario_playable
+from learning.selectors import scenario_playable
 from tests.cms.people.factories import UserFactory
 from tests.learning.xapi_statements import statement
 from tests.modules.factories import (

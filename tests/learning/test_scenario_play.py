@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from learning.models import ActivityCompletion, LessonProgress, ScenarioAttempt, ScenarioChoice
-from learning.selectors_scenarios import scenario_playable
+from learning.selectors import scenario_playable
 from modules.models import Scenario
 from tests.cms.people.factories import UserFactory
 from tests.modules.factories import module_with_lessons, scenario_block, scenario_create, scenario_document

@@ -42,7 +42,7 @@ def learner(team, manager):
 
 @pytest.fixture
 def attempt(learner, scenario):
-    from learning.services.scenarios import scenario_attempt_start
+    from learning.services import scenario_attempt_start
 
     return scenario_attempt_start(user=learner, scenario=scenario)
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from learning.scenario_scoring import (
+from learning.scoring import (
     BELOW_FAIR,
     FAIR,
     GOOD,

@@ -21,6 +21,7 @@ from wagtail.log_actions import log
 from wagtail.models import APIToken, Comment, CommentReply, PageSubscription, Site
 from wagtail.users.models import UserProfile
 
+from cms.core.models import MessageSent
 from cms.core.personal_data import Erasure, registered
 from cms.people.models import Invitation, StaffProfile
 from learning.models import (
@@ -34,19 +35,16 @@ from learning.models import (
     ModuleCompletion,
     ModuleProgress,
     Reflection,
-    ReminderLog,
     ScenarioChoice,
     XAPIStatement,
 )
-from learning.services.assignments import enrolments_sync
-from learning.services.personal_data import learning_record_csv, learning_record_export, person_erase
+from learning.services import enrolments_sync, learning_record_csv, learning_record_export, person_erase
 from modules.models import H5PPackage, H5PPackageVersion
 from practiceweek.models import Booking, BookingEvent
 from practiceweek.models import Reflection as VisitReflection
+from tests.cms.pages.factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
 from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
-from tests.cms.recruitment_factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
-from tests.learning.factories import ScenarioAttemptFactory
-from tests.learning.factories_assignments import AssignmentFactory
+from tests.learning.factories import AssignmentFactory, ScenarioAttemptFactory
 from tests.modules.factories import module_with_lessons, text_block
 from tests.practiceweek.factories import SlotFactory
 
@@ -184,7 +182,7 @@ def _one_of_everything(places, *, first_name: str, last_name: str, secret: str):
     H5PPlayerState.objects.create(
         user=user, lesson=lesson, block_id="h5p-1", data=json.dumps({"note": secret})
     )
-    ReminderLog.objects.create(key=f"due-soon:{user.pk}", kind="due_soon", user=user)
+    MessageSent.objects.create(key=f"due-soon:{user.pk}", kind="due-soon", user=user)
     CompletionChange.objects.create(
         learner=user,
         module=module,

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from hypothesis import given
 from hypothesis import strategies as st
 
-from learning.selectors_assignments import _InOrder
+from learning.selectors.team import _InOrder
 
 items_strategy = st.lists(
     st.tuples(st.integers(0, 3), st.integers(0, 50), st.text(max_size=3), st.integers())

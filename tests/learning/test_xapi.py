@@ -18,8 +18,7 @@ from learning.models import (
     ModuleProgress,
     XAPIStatement,
 )
-from learning.services.xapi import completion_rule_met
-from learning.xapi_schema import StatementInvalid, statement_parse
+from learning.services import StatementInvalid, completion_rule_met, statement_parse
 from tests.cms.people.factories import UserFactory
 from tests.learning.xapi_statements import statement
 from tests.modules.factories import h5p_activity_block, h5p_package_ready, module_with_lessons, text_block

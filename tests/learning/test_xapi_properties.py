@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from learning.xapi_schema import StatementInvalid, statement_parse
+from learning.services import StatementInvalid, statement_parse
 from tests.cms.people.factories import UserFactory
 from tests.learning.xapi_statements import statement
 from tests.modules.factories import h5p_activity_block, h5p_package_ready, module_with_lessons

@@ -9,7 +9,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from practiceweek.models import SentMessage
+from cms.core.models import MessageSent
 from practiceweek.notifications import booking_notice_send
 from practiceweek.services import booking_cancel, booking_create, ld_digest_send, reminders_send_due
 from tests.conftest import wait_for
@@ -62,7 +62,7 @@ def test_reminders_go_48_hours_before_and_never_twice(sent):
         assert reminders_send_due() == 0
     assert [m.to for m in outbox] == [[manager.email]]
     assert outbox[0].subject.startswith("Reminder:")
-    assert not SentMessage.objects.filter(key__contains=f":{cancelled.pk}:").exists()
+    assert not MessageSent.objects.filter(key__contains=f":{cancelled.pk}:").exists()
 
 
 @pytest.mark.django_db

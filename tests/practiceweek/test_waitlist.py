@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from practiceweek.models import Booking, BookingEvent, SentMessage, Slot
+from cms.core.models import MessageSent
+from practiceweek.models import Booking, BookingEvent, Slot
 from practiceweek.services import (
     BookingRefused,
     booking_allocate,
@@ -100,7 +101,7 @@ def test_an_offer_expires_and_moves_on_once(full_slot, sent):
         assert second.status == Booking.Status.OFFERED
         expiry = [m for m in outbox if m.to == [first.user.email]]
         assert len(expiry) == 1 and "Offer expired" in expiry[0].subject
-        assert SentMessage.objects.filter(key__startswith="offer-expired:").count() == 1
+        assert MessageSent.objects.filter(key__startswith="offer-expired:").count() == 1
         with pytest.raises(BookingRefused) as caught:
             offer_respond(booking_id=first.pk, offer_round=first.offer_round, user=first.user, accept=True)
         assert caught.value.code == "offer_closed"

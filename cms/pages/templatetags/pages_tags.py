@@ -26,3 +26,13 @@ def field_error_id(field) -> str:
     if getattr(widget, "input_type", "") in ("radio", "checkbox") and list(getattr(widget, "choices", [])):
         return f"{field.auto_id}_0"
     return field.auto_id
+
+
+@register.simple_tag
+def error_summary_items(form, non_field_errors=()) -> list[dict[str, str]]:
+    """The form's problems as components/error_summary.html lists them: messages first, then
+    each question's errors linking to the question."""
+    items = [{"text": str(message)} for message in non_field_errors]
+    for field in form.questions():
+        items += [{"href": f"#{field_error_id(field)}", "text": str(error)} for error in field.errors]
+    return items

@@ -11,9 +11,10 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from cms.core.csv_intake import CsvRefused, csv_date, csv_text
 from cms.people import conf
 from cms.people.models import Agency, Role, Team
 
@@ -48,7 +49,6 @@ HEADER_LABELS = {
 MAX_LENGTHS = {"email": 254, "first_name": 150, "last_name": 150, "job_title": 120}
 TRUE_WORDS = {"", "true", "yes", "y", "1", "active"}
 FALSE_WORDS = {"false", "no", "n", "0", "inactive", "left", "leaver"}
-UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 # A plain work address: what HR systems issue. Anything else in an HR export is a typo or an attack.
 EMAIL_LOCAL_PART = re.compile(r"^[a-z0-9._%+'-]{1,64}$")
 EMAIL_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -150,37 +150,14 @@ def _normalise_header(value: str) -> str:
 
 
 def staff_file_decode(data: bytes) -> str:
-    if not data.strip():
-        raise StaffFileRefused(
-            "The file is empty. Export the staff list from the HR system as CSV and try again."
-        )
-    if len(data) > conf.STAFF_IMPORT_MAX_BYTES:
-        raise StaffFileRefused(
-            f"The file is too large ({len(data):,} bytes); the limit is "
-            f"{conf.STAFF_IMPORT_MAX_BYTES:,} bytes. Split it into smaller files."
-        )
-    if b"\x00" in data:
-        raise StaffFileRefused(
-            "This is not a CSV text file (it contains binary data). Save the export as "
-            "'CSV UTF-8 (comma delimited)' and try again."
-        )
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise StaffFileRefused(
-            f"The file is not UTF-8 text (first unreadable byte on line {line}). In Excel, "
-            "save it as 'CSV UTF-8 (comma delimited)' and try again."
-        ) from error
-    return text
-
-
-def _parse_date(value: str) -> date:
-    match = UK_DATE.match(value)
-    if match:
-        day, month, year = (int(part) for part in match.groups())
-        return date(year, month, day)
-    return datetime.strptime(value, "%Y-%m-%d").date()
+        return csv_text(
+            data,
+            max_bytes=conf.STAFF_IMPORT_MAX_BYTES,
+            empty_advice="Export the staff list from the HR system as CSV and try again.",
+        )
+    except CsvRefused as error:
+        raise StaffFileRefused(str(error)) from error
 
 
 class RowLookup:
@@ -325,7 +302,7 @@ def row_check(line: int, values: dict[str, str], lookup: RowLookup, result: Impo
     start_date = None
     if values.get("start_date"):
         try:
-            start_date = _parse_date(values["start_date"])
+            start_date = csv_date(values["start_date"])
         except ValueError:
             problems.append(
                 f"start date '{values['start_date']}' is not a date; use YYYY-MM-DD or DD/MM/YYYY"

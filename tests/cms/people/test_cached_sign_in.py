@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cms.core.selectors import audiences_for
-from learning.services.personal_data import person_erase
+from learning.services import person_erase
 from tests.cms.people.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from cms.celery import app as celery_app
 from cms.pages.models import ExpressionOfInterestPage
 from cms.pages.seed_recruitment import recruitment_group_ensure
 from cms.people.roles import GROUP_RECRUITMENT, GROUP_STAFF
+from tests.cms.pages.factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
 from tests.cms.people.factories import UserFactory
-from tests.cms.recruitment_factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.django_db
@@ -238,7 +238,7 @@ def test_applicant_is_thanked_and_the_team_notified(
     assert len(mail.outbox) == 2
     acknowledgement, notification = sorted(mail.outbox, key=lambda m: m.to[0] != "priya.shah@example.org")
     assert acknowledgement.to == ["priya.shah@example.org"]
-    assert "Dear Priya Shah" in acknowledgement.body
+    assert "Hello Priya Shah," in acknowledgement.body
     assert "Thank you for telling us you are interested." in acknowledgement.body
     assert "Current role: <b>Senior</b> practitioner" in acknowledgement.body
     html = acknowledgement.alternatives[0].content

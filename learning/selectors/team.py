@@ -1,140 +1,23 @@
-"""Reads for assignments: a person's learning, a manager's team, readiness figures."""
+"""Reads for a manager's team: each person by each assigned module, one page at a time."""
 
 import heapq
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from cms.people.models import StaffProfile, Team
-from learning.models import Certificate, Enrolment, ModuleProgress
+from learning.models import Enrolment, ModuleProgress
 from learning.models.progress import lessons_percent
+from learning.selectors.assignments import (
+    STATUS_ORDER,
+    STATUS_RANKS,
+    LearningItem,
+    active_enrolments,
+    enrolment_status,
+)
 from modules.models import ModulePage
-
-NOT_STARTED = "not_started"
-IN_PROGRESS = "in_progress"
-COMPLETE = "complete"
-OVERDUE = "overdue"
-STATUS_LABELS = {
-    NOT_STARTED: "Not started",
-    IN_PROGRESS: "In progress",
-    COMPLETE: "Complete",
-    OVERDUE: "Overdue",
-}
-# Overdue first, then what is under way, then what is untouched, then what is done.
-STATUS_ORDER = {OVERDUE: 0, IN_PROGRESS: 1, NOT_STARTED: 2, COMPLETE: 3}
-STATUS_RANKS = {rank: status for status, rank in STATUS_ORDER.items()}
-
-
-def enrolment_status(*, due_date: date, completed: bool, started: bool, today: date) -> str:
-    if completed:
-        return COMPLETE
-    if due_date < today:
-        return OVERDUE
-    return IN_PROGRESS if started else NOT_STARTED
-
-
-@dataclass(frozen=True)
-class LearningItem:
-    """One module assigned to one person, with everything a list row shows."""
-
-    enrolment_id: int
-    user_id: int
-    module_id: int
-    module_title: str
-    module_url: str | None
-    programme: str
-    required: bool
-    due_date: date
-    status: str
-    percent: int
-    completed_at: datetime | None
-    # For lists of several people (My team): their name, and their staff profile.
-    person: str = ""
-    profile: StaffProfile | None = None
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-
-def active_enrolments() -> QuerySet[Enrolment]:
-    return Enrolment.objects.filter(removed_on__isnull=True, assignment__active=True)
-
-
-def _items(
-    enrolments, *, progress: dict[tuple[int, int], ModuleProgress], today: date, request=None
-) -> list[LearningItem]:
-    """One item per person and module: when two assignments give the same module, the
-    required one with the earliest due date is the one that counts."""
-    chosen: dict[tuple[int, int], Enrolment] = {}
-    for enrolment in enrolments:
-        key = (enrolment.user_id, enrolment.module_id)
-        current = chosen.get(key)
-        better = current is None or (
-            (enrolment.assignment.required, -enrolment.due_date.toordinal())
-            > (current.assignment.required, -current.due_date.toordinal())
-        )
-        if better:
-            chosen[key] = enrolment
-    items = []
-    for (user_id, module_id), enrolment in chosen.items():
-        module_progress = progress.get((user_id, module_id))
-        items.append(
-            LearningItem(
-                enrolment_id=enrolment.pk,
-                user_id=user_id,
-                module_id=module_id,
-                module_title=enrolment.module.title,
-                # With the request, Wagtail reads the site's root paths once per page.
-                module_url=enrolment.module.get_url(request),
-                programme=enrolment.assignment.programme.name,
-                required=enrolment.assignment.required,
-                due_date=enrolment.due_date,
-                status=enrolment_status(
-                    due_date=enrolment.due_date,
-                    completed=enrolment.completed_at is not None,
-                    started=module_progress is not None,
-                    today=today,
-                ),
-                percent=100
-                if enrolment.completed_at
-                else (module_progress.percent if module_progress else 0),
-                completed_at=enrolment.completed_at,
-            )
-        )
-    return items
-
-
-def my_learning(*, user, today: date, request=None) -> dict:
-    """What is assigned to one person, sorted by due date, and their certificates."""
-    enrolments = list(
-        active_enrolments()
-        .filter(user=user)
-        .select_related("module", "assignment__programme")
-        .order_by("due_date", "module__title")
-    )
-    progress = {
-        (p.user_id, p.module_id): p
-        for p in ModuleProgress.objects.filter(user=user, module_id__in={e.module_id for e in enrolments})
-    }
-    items = sorted(
-        _items(enrolments, progress=progress, today=today, request=request),
-        key=lambda i: (i.due_date, i.module_title),
-    )
-    certificates = list(
-        Certificate.objects.filter(user=user)
-        .select_related("module")
-        .order_by("-completed_on", "module_title")
-    )
-    return {
-        "to_do": [i for i in items if i.status != COMPLETE],
-        "done": [i for i in items if i.status == COMPLETE],
-        "certificates": certificates,
-        "required_count": sum(1 for i in items if i.required),
-        "required_complete": sum(1 for i in items if i.required and i.status == COMPLETE),
-    }
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Count, Max, QuerySet, Sum
 from wagtail.models import Revision
 
+from cms.people.models import User
 from learning.models import ScenarioAttempt, ScenarioChoice
-from learning.scenario_scoring import Profile, profile_build, profile_from_totals
+from learning.scoring import Profile, profile_build, profile_from_totals
 from modules.models import LessonPage, Scenario
 from modules.scenario_graph import Graph, graph_from_stream
 from modules.selectors import ContentUnavailable, lesson_viewable_get
@@ -113,7 +114,9 @@ def scenario_live_get(*, slug: str) -> Scenario | None:
     return Scenario.objects.filter(slug=slug, live=True).first()
 
 
-def scenario_lesson_block_resolve(*, user, scenario: Scenario, lesson_id, block_id: str) -> LessonPage | None:
+def scenario_lesson_block_resolve(
+    *, user: User, scenario: Scenario, lesson_id, block_id: str
+) -> LessonPage | None:
     """The live lesson whose `mi_scenario` block `block_id` launches this scenario, else None.
 
     Read from the body's raw JSON: the block must exist in that live lesson, be an MI
@@ -140,7 +143,7 @@ def scenario_lesson_block_resolve(*, user, scenario: Scenario, lesson_id, block_
 # --- a learner's own runs ------------------------------------------------------------------
 
 
-def scenario_attempt_for_user(*, user, attempt_id: int) -> ScenarioAttempt | None:
+def scenario_attempt_for_user(*, user: User, attempt_id: int) -> ScenarioAttempt | None:
     """The attempt if it is this user's own; None otherwise (nobody else may open a run)."""
     if not getattr(user, "is_authenticated", False):
         return None
@@ -151,7 +154,7 @@ def scenario_attempt_for_user(*, user, attempt_id: int) -> ScenarioAttempt | Non
     )
 
 
-def scenario_attempt_in_progress(*, user, scenario: Scenario) -> ScenarioAttempt | None:
+def scenario_attempt_in_progress(*, user: User, scenario: Scenario) -> ScenarioAttempt | None:
     return (
         ScenarioAttempt.objects.filter(
             user=user, scenario=scenario, status=ScenarioAttempt.Status.IN_PROGRESS
@@ -161,7 +164,7 @@ def scenario_attempt_in_progress(*, user, scenario: Scenario) -> ScenarioAttempt
     )
 
 
-def scenario_attempts_finished(*, user, scenario: Scenario) -> list[ScenarioAttempt]:
+def scenario_attempts_finished(*, user: User, scenario: Scenario) -> list[ScenarioAttempt]:
     """The learner's finished runs of a scenario, oldest first (for the chart over attempts)."""
     return list(
         ScenarioAttempt.objects.filter(

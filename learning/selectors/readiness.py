@@ -11,7 +11,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from learning.models import Enrolment, ModuleProgress, Programme
-from learning.selectors_assignments import STATUS_LABELS, enrolment_status
+from learning.selectors.assignments import STATUS_LABELS, enrolment_status
 
 BY_FIELDS = {
     "team": ("user__profile__team__name", "Team"),
@@ -280,7 +280,7 @@ def readiness_figures_cached(*, programme: Programme | None, today: date) -> Rea
 
     Grouping every required enrolment takes about a second at 150,000 of them, so the
     figures are kept in the shared cache and refreshed by Celery beat
-    (learning.tasks_reminders.readiness_figures_refresh_task) before they expire; the page
+    (learning.tasks.readiness_figures_refresh_task) before they expire; the page
     says how old they are. A person's own record is always read live.
     """
     seconds = settings.READINESS_CACHE_SECONDS

@@ -1,14 +1,12 @@
-"""Wagtail admin for assignments and readiness (registered from LearningConfig.ready)."""
+"""Wagtail admin for programmes, assignments and the readiness menu item (registered in wagtail_hooks)."""
 
-from django.urls import path, reverse
-from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from cms.core.admin_views import ProtectedDeleteView
 from learning.models import Assignment, Programme
-from learning.services.assignments import enrolments_sync
+from learning.services import enrolments_sync
 from learning.views import readiness as readiness_views
 
 
@@ -76,38 +74,6 @@ class LearningViewSetGroup(ModelViewSetGroup):
     items = (ProgrammeViewSet, AssignmentViewSet)
 
 
-@hooks.register("register_admin_viewset")
-def register_learning_viewsets():
-    return LearningViewSetGroup()
-
-
-@hooks.register("register_admin_urls")
-def register_readiness_urls():
-    return [
-        path("readiness/", readiness_views.ReadinessView.as_view(), name="learning_readiness"),
-        path(
-            "readiness/people/<int:user_id>/",
-            readiness_views.PersonRecordView.as_view(),
-            name="learning_person_record",
-        ),
-        path(
-            "readiness/people/<int:user_id>/record.<str:fmt>",
-            readiness_views.person_export_view,
-            name="learning_person_export",
-        ),
-        path(
-            "readiness/export/<str:kind>.<str:fmt>",
-            readiness_views.export_view,
-            name="learning_readiness_export",
-        ),
-    ]
-
-
 class ReadinessMenuItem(MenuItem):
     def is_shown(self, request):
         return readiness_views.can_view_readiness(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def register_readiness_menu_item():
-    return ReadinessMenuItem("Readiness", reverse("learning_readiness"), icon_name="view", order=240)

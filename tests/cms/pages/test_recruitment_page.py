@@ -20,12 +20,12 @@ from cms.pages.models import ExpressionOfInterestPage, HomePage, RecruitmentPage
 from cms.pages.seed_recruitment import seed_recruitment
 from cms.pages.selectors import events_upcoming, public_cache_timeout
 from cms.pages.services import public_cache_purge
-from tests.cms.people.factories import StandardPageFactory
-from tests.cms.recruitment_factories import (
+from tests.cms.pages.factories import (
     ExpressionOfInterestPageFactory,
     RecruitmentPageFactory,
     VacancyFactory,
 )
+from tests.cms.people.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

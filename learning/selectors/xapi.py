@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cms.people.models import User
 from learning.models import H5PAttempt, H5PPlayerState
 from modules.h5p.selectors import h5p_package_ready_versions
 from modules.models import LessonPage
@@ -27,14 +28,14 @@ class H5PActivity:
     required: bool
 
 
-def _lesson_for(*, user, lesson_id: int) -> LessonPage:
+def _lesson_for(*, user: User, lesson_id: int) -> LessonPage:
     try:
         return lesson_viewable_get(user=user, lesson_id=lesson_id)
     except ContentUnavailable as error:
         raise ActivityUnavailable(str(error)) from error
 
 
-def h5p_activity_get(*, user, lesson_id: int, block_id: str) -> H5PActivity:
+def h5p_activity_get(*, user: User, lesson_id: int, block_id: str) -> H5PActivity:
     """The live lesson's H5P block with that id, if this person may see it."""
     lesson = _lesson_for(user=user, lesson_id=lesson_id)
     for block in lesson.body.raw_data:
@@ -64,7 +65,7 @@ def h5p_version_for_activity(*, activity: H5PActivity, version_id: int | None) -
     return current
 
 
-def player_state_get(*, user, lesson_id: int, block_id: str) -> str | None:
+def player_state_get(*, user: User, lesson_id: int, block_id: str) -> str | None:
     """The saved player state, for a lesson this person may still view (else ActivityUnavailable)."""
     _lesson_for(user=user, lesson_id=lesson_id)
     return (
@@ -74,7 +75,7 @@ def player_state_get(*, user, lesson_id: int, block_id: str) -> str | None:
     )
 
 
-def h5p_attempts_for(*, user, lesson_id: int, block_id: str) -> list[H5PAttempt]:
+def h5p_attempts_for(*, user: User, lesson_id: int, block_id: str) -> list[H5PAttempt]:
     """Every attempt a person made at one activity, newest first."""
     return list(
         H5PAttempt.objects.filter(user=user, lesson_id=lesson_id, block_id=block_id).select_related(

@@ -1,5 +1,5 @@
 """The site with no learning or practice-week sections installed yet."""
 
-from tests.cms.layout_urls import site_patterns
+from tests.cms.core.layout_urls import site_patterns
 
 urlpatterns = list(site_patterns)

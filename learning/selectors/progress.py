@@ -12,23 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from cms.people.models import User
 from cms.people.selectors import is_learning_and_development
 from learning.models import Certificate, ModuleCompletion, ModuleProgress, Reflection
+from learning.selectors.status import COMPLETED, NOT_STARTED, STATUS_LABELS
 from modules.models import LessonPage, ModulePage
 from modules.selectors import lesson_block_types, lesson_required_block_ids, module_lessons_for_outline
 
-NOT_STARTED = "not_started"
-IN_PROGRESS = "in_progress"
-COMPLETED = "completed"
-STATUS_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETED: "Completed"}
 
-
-def module_completed(*, user, module_id: int) -> bool:
+def module_completed(*, user: User, module_id: int) -> bool:
     """Whether the person has completed the module in any cycle."""
     return ModuleCompletion.objects.filter(user=user, module_id=module_id).exists()
 
 
-def modules_completed(*, user, module_ids: Iterable[int]) -> set[int]:
+def modules_completed(*, user: User, module_ids: Iterable[int]) -> set[int]:
     """The subset of module ids the person has completed in any cycle."""
     return set(
         ModuleCompletion.objects.filter(user=user, module_id__in=list(module_ids)).values_list(
@@ -37,7 +34,7 @@ def modules_completed(*, user, module_ids: Iterable[int]) -> set[int]:
     )
 
 
-def module_progress_by_module(*, user, module_ids: Iterable[int]) -> dict[int, ModuleProgress]:
+def module_progress_by_module(*, user: User, module_ids: Iterable[int]) -> dict[int, ModuleProgress]:
     """The person's progress rows for the modules, keyed by module id (one query)."""
     return {p.module_id: p for p in ModuleProgress.objects.filter(user=user, module_id__in=list(module_ids))}
 
@@ -117,7 +114,9 @@ class ModuleOutline:
         return previous, following
 
 
-def _missing_prerequisites(*, user, module: ModulePage, progress: ModuleProgress | None) -> list[ModulePage]:
+def _missing_prerequisites(
+    *, user: User, module: ModulePage, progress: ModuleProgress | None
+) -> list[ModulePage]:
     """Prerequisite modules the person has not completed (no query once they were met)."""
     if progress is not None and progress.prerequisites_met:
         return []
@@ -130,7 +129,7 @@ def _missing_prerequisites(*, user, module: ModulePage, progress: ModuleProgress
     return [p for p in prerequisites if p.pk not in done]
 
 
-def module_outline(*, user, module: ModulePage) -> ModuleOutline:
+def module_outline(*, user: User, module: ModulePage) -> ModuleOutline:
     """The module's live lessons with the person's status in each (two queries; the lessons are
     usually cached, see ``module_lessons_for_outline``)."""
     lessons = module_lessons_for_outline(module=module)
@@ -189,7 +188,7 @@ class LessonState:
         return KnowledgeCheckState(completed=block_id in self.done_ids, attempt=self.attempts.get(block_id))
 
 
-def lesson_state(*, user, lesson: LessonPage, module: ModulePage) -> LessonState:
+def lesson_state(*, user: User, lesson: LessonPage, module: ModulePage) -> LessonState:
     """The person's state in a lesson: status, neighbours, done activities, answers, reflections."""
     outline = module_outline(user=user, module=module)
     progress = outline.progress
@@ -211,7 +210,7 @@ def lesson_state(*, user, lesson: LessonPage, module: ModulePage) -> LessonState
     )
 
 
-def module_completion_latest(*, user, module_id: int) -> ModuleCompletion | None:
+def module_completion_latest(*, user: User, module_id: int) -> ModuleCompletion | None:
     """The person's latest completion of the module, with its certificate if any."""
     return (
         ModuleCompletion.objects.filter(user=user, module_id=module_id)
@@ -221,7 +220,7 @@ def module_completion_latest(*, user, module_id: int) -> ModuleCompletion | None
     )
 
 
-def certificate_for_download(*, user, code: str) -> Certificate | None:
+def certificate_for_download(*, user: User, code: str) -> Certificate | None:
     """A certificate its owner (or L&D) may download; None for anyone else or an unknown code."""
     certificate = Certificate.objects.filter(code=code).first()
     if certificate is None:
@@ -239,5 +238,5 @@ def certificate_verify(*, code: str) -> Certificate | None:
     return Certificate.objects.filter(code=normalised).first()
 
 
-def certificates_of(*, user) -> list[Certificate]:
+def certificates_of(*, user: User) -> list[Certificate]:
     return list(Certificate.objects.filter(user=user).order_by("-completed_on", "-id"))

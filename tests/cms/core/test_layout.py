@@ -1,7 +1,7 @@
 """The site's frame: header navigation by role, the home page's next steps, error pages, components.
 
 Sections other apps build (My learning, My team, Practice week, readiness) are
-stood in for by tests/cms/layout_urls.py under their real URL names.
+stood in for by tests/cms/core/layout_urls.py under their real URL names.
 """
 
 import re
@@ -23,7 +23,7 @@ SECTION_LINKS = ["My learning", "Practice week", "My team", "Admin"]
 
 @pytest.fixture(autouse=True)
 def stand_in_sections(settings):
-    settings.ROOT_URLCONF = "tests.cms.layout_urls"
+    settings.ROOT_URLCONF = "tests.cms.core.layout_urls"
 
 
 def admin_group(name: str) -> str:
@@ -140,7 +140,7 @@ def test_home_page_tells_each_person_where_to_go_next(client, home_page):
 
 def test_sections_not_built_yet_are_left_out(client, home_page, settings):
     """Before the learning app has its pages, nobody is sent to a missing page."""
-    settings.ROOT_URLCONF = "tests.cms.layout_urls_bare"
+    settings.ROOT_URLCONF = "tests.cms.core.layout_urls_bare"
     learner = UserFactory(groups=["Staff"])
     assert navigation_for(user=learner) == []
     client.force_login(learner)

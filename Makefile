@@ -47,13 +47,14 @@ run: seed ## Install, migrate, seed and serve web, worker and beat on http://127
 	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C stops web, worker and beat)"
 	$(BIN)/honcho start -f Procfile.dev
 
-lint: install ## ruff (lint and format check) and djLint
+lint: install ## ruff (lint and format check), djLint, and the architecture checks (make arch)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint --lint cms modules learning practiceweek
+	@$(MAKE) --no-print-directory arch
 
-arch: install ## The architecture checks: import-linter's layer and cycle contracts, mypy over services and selectors
-	$(BIN)/lint-imports
+arch: install ## import-linter's layer and cycle contracts, and strict mypy over every services and selectors module
+	$(BIN)/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/mypy
 
 format: install ## Format Python and templates

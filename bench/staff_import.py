@@ -261,7 +261,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from cms.people.models import StaffImportJob, StaffProfile
-    from cms.people.staff_import import staff_import, staff_import_job_run
+    from cms.people.services import staff_import, staff_import_job_run
 
     teams = organisation_build()
     folder = bench.VAR_DIR / "staff-import"

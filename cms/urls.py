@@ -7,20 +7,18 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.core import views as core_views
 from cms.pages.sitemaps import PublicPagesSitemap
-from cms.people import views_accounts as people_account_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     # Every password form these includes bring (Wagtail's, Django's) is redirected to
     # allauth or closed by cms.core.middleware.SignInDoorMiddleware (cms/core/sign_in.py).
-    path("admin/logout/", people_account_views.admin_logout),
+    # People's paths refine the admin's and allauth's (admin/logout/, accounts/invitation/...).
+    path("", include("cms.people.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("accounts/invitation/", include("cms.people.urls_invitations")),
     path("accounts/", include("allauth.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicPagesSitemap}}, name="sitemap"),
     # Each app names its own paths in full (e.g. "learning/...", "certificates/...").
-    path("", include("cms.people.urls")),
     path("", include("cms.pages.urls")),
     path("", include("modules.urls")),
     path("", include("learning.urls")),

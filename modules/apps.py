@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_save
 
 
 class ModulesConfig(AppConfig):
@@ -7,9 +7,6 @@ class ModulesConfig(AppConfig):
     verbose_name = "Training modules"
 
     def ready(self) -> None:
-        from modules.h5p.permissions import h5p_permissions_grant
-
-        post_migrate.connect(h5p_permissions_grant, sender=self, dispatch_uid="modules_h5p_permissions")
         # Lesson pages read packages from the cache (modules.h5p.blocks) until one changes.
         from modules.h5p.cache import h5p_packages_forget
 

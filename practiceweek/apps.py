@@ -24,7 +24,7 @@ def _ld_permissions_grant(sender, using="default", **kwargs) -> None:
     from cms.people import roles
     from cms.people.services import group_permissions_grant
 
-    for group_name in (roles.GROUP_LD_EDITORS, roles.GROUP_LD_LEADS):
+    for group_name in roles.LD_GROUPS:
         group_permissions_grant(group_name=group_name, permissions=LD_PERMISSIONS)
 
 

@@ -45,7 +45,7 @@ from django.utils import timezone
 
 from cms.pages.demo.seed import home_page_ensure
 from cms.people import roles
-from cms.people.invitations import invitation_send
+from cms.people.services import invitation_send
 from learning.models import ModuleCompletion
 from learning.services import (
     certificate_create,
@@ -58,7 +58,7 @@ from learning.views.assignments import calendar_token
 from practiceweek import notifications as practiceweek_notifications
 from practiceweek.models import Booking, BookingEvent
 from practiceweek.models import Reflection as VisitReflection
-from tests.cms.factories import TeamFactory, UserFactory, staff_member
+from tests.cms.people.factories import TeamFactory, UserFactory, staff_member
 from tests.learning.factories import AssignmentFactory
 from tests.modules.factories import (
     h5p_activity_block,

@@ -1,8 +1,9 @@
 """Reads for the site's frame: branding, and the sections a person may go to.
 
-Navigation knows the other apps only by URL name and permission-group name
-(cms.core imports no domain app). A section whose URL is not installed yet is
-left out, so the header never links to a page that does not exist.
+Navigation knows the other apps only by URL name, and the groups that open each audience
+only as cms.people registers them (cms.core.audiences): cms.core imports no domain app.
+A section whose URL is not installed yet is left out, so the header never links to a
+page that does not exist.
 
 The frame is on every page, so what it reads is cached (cms.core.signals clears
 it): a person's groups, whether they line-manage anyone and whether they may use
@@ -16,25 +17,24 @@ import secrets
 from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from cms.core.audiences import audience_groups, audience_groups_of
 from cms.core.branding import font_stack, safe_brand_colour
 from cms.core.middleware import user_can_access_admin
 from cms.core.models import BrandingSettings
+
+# Whoever a request is for (the user model is cms.people's; cms.core names only Django's base).
+SiteUser = AbstractUser | AnonymousUser
 
 
 def frame_cache_seconds() -> int:
     """How long the frame's reads are cached (setting FRAME_CACHE_SECONDS; 0 turns caching off)."""
     return int(getattr(settings, "FRAME_CACHE_SECONDS", 300))
-
-
-# Permission groups (names as in cms.people.roles) that open each audience.
-MANAGER_GROUPS = {"Team managers", "L&D editors", "L&D leads"}
-SENIOR_MANAGER_GROUPS = {"Senior managers", "L&D editors", "L&D leads"}
-LD_GROUPS = {"L&D editors", "L&D leads"}
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class NavItem:
     in_header: bool
 
 
-def audiences_for(*, user) -> frozenset[str]:
+def audiences_for(*, user: SiteUser) -> frozenset[str]:
     """Which sections `user` may use: staff, manager, senior_manager, ld, admin."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
@@ -99,12 +99,9 @@ def audiences_for(*, user) -> frozenset[str]:
         return frozenset({"staff", "manager", "senior_manager", "ld", "admin"})
     groups, has_reports, can_access_admin = _people_facts(user)
     audiences = {"staff"}
-    if groups & MANAGER_GROUPS or has_reports:
+    audiences.update(audience for audience, opening in audience_groups().items() if groups & opening)
+    if has_reports:
         audiences.add("manager")
-    if groups & SENIOR_MANAGER_GROUPS:
-        audiences.add("senior_manager")
-    if groups & LD_GROUPS:
-        audiences.add("ld")
     if can_access_admin:
         audiences.add("admin")
     return frozenset(audiences)
@@ -113,7 +110,7 @@ def audiences_for(*, user) -> frozenset[str]:
 GROUP_NAMES_ATTRIBUTE = "_core_group_names"
 
 
-def group_names_of(user) -> frozenset[str]:
+def group_names_of(user: SiteUser) -> frozenset[str]:
     """The names of `user`'s permission groups: one query per user object (a request's user).
 
     Remembered on the instance, as Django remembers permissions; cms.core.signals forgets
@@ -128,11 +125,11 @@ def group_names_of(user) -> frozenset[str]:
     return names
 
 
-def people_facts_cache_key(user_id) -> str:
+def people_facts_cache_key(user_id: int | None) -> str:
     return f"core:frame:people:{user_id}"
 
 
-def _people_facts(user) -> tuple[frozenset[str], bool, bool]:
+def _people_facts(user: SiteUser) -> tuple[frozenset[str], bool, bool]:
     """(group names, line-manages an active person, may use the admin), cached per person.
 
     Admin access only decides whether the frame links to the admin (and shows
@@ -146,7 +143,7 @@ def _people_facts(user) -> tuple[frozenset[str], bool, bool]:
     groups = group_names_of(user)
     # A line manager with active reports manages people even outside the managers' group.
     reports = getattr(user, "direct_reports", None)
-    has_reports = bool(groups & MANAGER_GROUPS) or (
+    has_reports = bool(groups & audience_groups_of("manager")) or (
         reports is not None and reports.filter(active=True).exists()
     )
     facts = (groups, has_reports, user_can_access_admin(user))
@@ -155,7 +152,9 @@ def _people_facts(user) -> tuple[frozenset[str], bool, bool]:
     return facts
 
 
-def navigation_for(*, user, path: str = "/", audiences: frozenset[str] | None = None) -> list[NavItem]:
+def navigation_for(
+    *, user: SiteUser, path: str = "/", audiences: frozenset[str] | None = None
+) -> list[NavItem]:
     """The sections `user` may open that are installed, in header order."""
     if audiences is None:
         audiences = audiences_for(user=user)

@@ -2,7 +2,7 @@
 
 Sign-up is open to the council's and partners' email domains
 (settings.ALLOWED_SIGNUP_DOMAINS). Anyone else needs an L&D invitation for
-their exact address (cms.people.invitations): following the invitation link
+their exact address (cms.people.services.invitations): following the invitation link
 puts the invitation in the session, and the address it was sent to is then
 accepted here and treated as verified. Single sign-on (Entra ID) follows the
 same rule: the tenant restriction says who Microsoft vouches for, this adapter
@@ -13,12 +13,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
-from django.conf import settings
 from django.db import transaction
 from django.shortcuts import render
 
 from cms.core.sign_in import user_has_mfa
-from cms.people import invitations
+from cms.people import services
+from cms.people.selectors import signup_domain_allowed
 from cms.people.services import staff_profile_ensure
 
 DOMAIN_REFUSED_MESSAGE = (
@@ -31,23 +31,14 @@ DOMAIN_REFUSED_MESSAGE = (
 ACCEPTED_INVITATION_EMAIL = "_people_accepted_invitation_email"
 
 
-def email_domain(email: str) -> str:
-    return email.rsplit("@", 1)[-1].strip().lower() if "@" in email else ""
-
-
-def domain_is_allowed(email: str) -> bool:
-    allowed = {d.lower() for d in settings.ALLOWED_SIGNUP_DOMAINS}
-    return email_domain(email) in allowed
-
-
 def session_invitation(request, email: str):
     """The open invitation the person followed a link for, if it is for `email`."""
     if request is None or not hasattr(request, "session"):
         return None
-    invitation_id = request.session.get(invitations.SESSION_KEY)
+    invitation_id = request.session.get(services.INVITATION_SESSION_KEY)
     if not invitation_id:
         return None
-    return invitations.invitation_pending_for(email=email, invitation_id=invitation_id)
+    return services.invitation_pending_for(email=email, invitation_id=invitation_id)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -55,7 +46,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)
-        if domain_is_allowed(email) or session_invitation(self.request, email) is not None:
+        if signup_domain_allowed(email=email) or session_invitation(self.request, email) is not None:
             return email
         if email == getattr(self.request, ACCEPTED_INVITATION_EMAIL, None):
             # allauth cleans the address again after save_user has consumed the invitation.
@@ -69,8 +60,8 @@ class AccountAdapter(DefaultAccountAdapter):
                 return user
             invitation = session_invitation(request, user.email)
             if invitation is not None:
-                invitations.invitation_accept(invitation=invitation, user=user)
-                request.session.pop(invitations.SESSION_KEY, None)
+                services.invitation_accept(invitation=invitation, user=user)
+                request.session.pop(services.INVITATION_SESSION_KEY, None)
                 setattr(request, ACCEPTED_INVITATION_EMAIL, user.email.lower())
             else:
                 # The invitation proves one address only; never let it verify another.
@@ -104,18 +95,18 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         email = self._email_of(sociallogin)
         if not email:
             return False
-        if domain_is_allowed(email) or invitations.invitation_pending_for(email=email) is not None:
+        if signup_domain_allowed(email=email) or services.invitation_pending_for(email=email) is not None:
             return super().is_open_for_signup(request, sociallogin)
         return False
 
     def save_user(self, request, sociallogin, form=None):
         with transaction.atomic():
             user = super().save_user(request, sociallogin, form=form)
-            if not domain_is_allowed(user.email):
-                invitation = invitations.invitation_pending_for(email=user.email)
+            if not signup_domain_allowed(email=user.email):
+                invitation = services.invitation_pending_for(email=user.email)
                 if invitation is None:  # the invitation expired or was used since the check
                     raise ImmediateHttpResponse(render(request, "account/signup_closed.html", status=403))
-                invitations.invitation_accept(invitation=invitation, user=user)
+                services.invitation_accept(invitation=invitation, user=user)
             staff_profile_ensure(user=user)
         return user
 

@@ -27,6 +27,12 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from cms.core.audiences import audience_groups_register
+        from cms.people import roles
+
+        # The frame's sections follow the roles (cms.core.selectors asks, naming no group).
+        for audience, groups in roles.AUDIENCE_GROUPS.items():
+            audience_groups_register(audience=audience, groups=groups)
         post_migrate.connect(_groups_ensure_after_migrate, sender=self, dispatch_uid="people_groups_ensure")
         # The signed-in person's row is cached between requests (cms.people.middleware).
         user_model = self.get_model("User")

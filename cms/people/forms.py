@@ -1,4 +1,8 @@
-"""Forms for the people admin: the staff import upload, and editing a staff profile."""
+"""Forms for people: the staff import upload, editing a staff profile, and invitations.
+
+allauth's sign-up and sign-in forms are in forms_accounts.py: allauth imports the sign-up class
+while it builds its own forms, so that module must be loaded by allauth, never by our admin.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,9 @@ from django.core import signing
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from cms.people import conf
-from cms.people.models import StaffProfile, User
+from cms.people.models import Invitation, StaffProfile, User
 from cms.people.selectors import manager_chain_reaches
-from cms.people.services import staff_member_create, staff_member_update
+from cms.people.services import invitation_refusal, staff_member_create, staff_member_update
 
 IMPORT_SIGNING_SALT = "people.staff-import"
 IMPORT_CONFIRM_MAX_AGE = 60 * 60  # the checked file may be applied within the hour
@@ -126,3 +130,21 @@ class StaffProfileAdminForm(WagtailAdminModelForm):
             email=data["email"], first_name=data["first_name"], last_name=data["last_name"], **placement
         )
         return self.instance
+
+
+class InvitationForm(WagtailAdminModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email"]
+        help_texts = {
+            "email": (
+                "Their work email address. They will be emailed a link that works once and lasts 14 days."
+            )
+        }
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        reason = invitation_refusal(email=email)
+        if reason:
+            raise forms.ValidationError(reason)
+        return email

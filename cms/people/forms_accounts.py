@@ -1,4 +1,8 @@
-"""Extra fields for allauth's sign-up form (settings.ACCOUNT_SIGNUP_FORM_CLASS)."""
+"""Extra fields for allauth's sign-up form (settings.ACCOUNT_SIGNUP_FORM_CLASS), and its sign-in form.
+
+Apart from cms.people.forms because allauth.account.forms imports the sign-up class as it loads:
+this module is only ever imported by allauth (through settings), after its own forms.
+"""
 
 from allauth.account import forms as allauth_forms
 from django import forms

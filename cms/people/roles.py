@@ -58,7 +58,16 @@ ROLE_MANAGED_GROUPS = [
     GROUP_LD_LEADS,
     GROUP_RECRUITMENT,
 ]
+# Who is L&D (cms.people.selectors.is_learning_and_development), and the groups that open the
+# frame's audiences (registered with cms.core.audiences at start-up: cms.core names no roles).
 LD_GROUPS = [GROUP_LD_EDITORS, GROUP_LD_LEADS]
+MANAGER_GROUPS = [GROUP_TEAM_MANAGERS, *LD_GROUPS]
+SENIOR_MANAGER_GROUPS = [GROUP_SENIOR_MANAGERS, *LD_GROUPS]
+AUDIENCE_GROUPS: dict[str, list[str]] = {
+    "manager": MANAGER_GROUPS,
+    "senior_manager": SENIOR_MANAGER_GROUPS,
+    "ld": LD_GROUPS,
+}
 
 # The Recruitment group's model permissions, as "app_label.codename": the admin, and
 # keeping vacancies up to date. Reading form submissions comes from "change_page" on
@@ -84,6 +93,7 @@ PRACTITIONER_ROLES = {
     PROBATION_OFFICER,
 }
 
-# The moderation workflow for learning content; L&D leads approve.
+# The moderation workflow for learning content; L&D leads approve. cms.people creates it
+# (services.roles.groups_ensure); modules assigns it to the module tree, finding it by name.
 LD_APPROVAL_WORKFLOW = "L&D approval"
 LD_APPROVAL_TASK = "L&D lead approval"

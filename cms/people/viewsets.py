@@ -6,22 +6,29 @@ Team and Agency, and people.import_staff), which only the L&D groups hold
 superuser may delete: leavers are marked inactive and keep their records.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.urls import path
 from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn, UserColumn
+from wagtail.admin.views import generic
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from cms.core.admin_views import ProtectedDeleteView
 from cms.core.spreadsheets import SafeSpreadsheetExportMixin
-from cms.people.forms import StaffProfileAdminForm
-from cms.people.models import Agency, StaffProfile, Team
-from cms.people.views import (
+from cms.people import roles, services
+from cms.people.forms import InvitationForm, StaffProfileAdminForm
+from cms.people.models import Agency, Invitation, StaffProfile, Team
+from cms.people.selectors import is_learning_and_development
+from cms.people.views.staff_import import (
     StaffImportJobProgressView,
     StaffImportJobView,
     StaffImportView,
@@ -209,3 +216,75 @@ class PeopleViewSetGroup(ViewSetGroup):
     menu_icon = "group"
     menu_order = 250
     items = (StaffProfileViewSet, TeamViewSet, AgencyViewSet, StaffImportViewSet)
+
+
+# Invitations are sent, listed and withdrawn (deleted); never edited, since the
+# address is what the emailed token was issued for.
+INVITATION_ACTIONS = {"add", "view", "delete"}
+
+
+class InvitationPermissionPolicy(BasePermissionPolicy):
+    """L&D (editors and leads) and superusers manage invitations; nobody else."""
+
+    def user_has_permission(self, user, action):
+        if action not in INVITATION_ACTIONS or not (user.is_authenticated and user.is_active):
+            return False
+        return is_learning_and_development(user=user)
+
+    def users_with_any_permission(self, actions):
+        if not INVITATION_ACTIONS.intersection(actions):
+            return get_user_model().objects.none()
+        return (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(Q(is_superuser=True) | Q(groups__name__in=roles.LD_GROUPS))
+            .distinct()
+        )
+
+
+register_permission_policy(Invitation, InvitationPermissionPolicy(Invitation))
+
+
+class InvitationCreateView(generic.CreateView):
+    page_title = "Invite someone"
+    success_message = "Invitation sent to %(object)s. The link works once and lasts 14 days."
+
+    def save_instance(self):
+        sent = services.invitation_send(email=self.form.cleaned_data["email"], invited_by=self.request.user)
+        log(instance=sent.invitation, action="wagtail.create", user=self.request.user)
+        return sent.invitation
+
+
+class InvitationIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("invited_by")
+
+
+class InvitationViewSet(ModelViewSet):
+    model = Invitation
+    icon = "mail"
+    menu_label = "Invitations"
+    add_to_admin_menu = True
+    menu_order = 850
+    form_fields = ["email"]
+
+    def get_form_class(self, for_update=False):
+        return InvitationForm
+
+    search_fields = ["email"]
+    add_view_class = InvitationCreateView
+    index_view_class = InvitationIndexView
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    list_display = [
+        "email",
+        Column("status", label="Status", accessor="status"),
+        UserColumn("invited_by", label="Invited by"),
+        DateColumn("created_at", label="Sent"),
+        DateColumn("expires_at", label="Expires"),
+        DateColumn("accepted_at", label="Accepted"),
+    ]
+    ordering = ["-created_at"]
+
+
+invitation_viewset = InvitationViewSet("invitations")

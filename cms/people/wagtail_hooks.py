@@ -5,7 +5,7 @@ Each registration is its own hook function, so others can be appended below.
 
 from wagtail import hooks
 
-from cms.people.viewsets import PeopleViewSetGroup
+from cms.people.viewsets import PeopleViewSetGroup, invitation_viewset
 
 
 @hooks.register("register_admin_viewset")
@@ -16,8 +16,6 @@ def register_people_viewsets():
 @hooks.register("register_admin_viewset")
 def register_invitation_viewset():
     """Invitations for people outside the allowed email domains (docs/accounts-and-security.md)."""
-    from cms.people.viewsets_invitations import invitation_viewset
-
     return invitation_viewset
 
 

@@ -15,23 +15,20 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
-from wagtail.models import GroupApprovalTask, Site, Workflow, WorkflowContentType
+from wagtail.models import Site, Workflow, WorkflowContentType
 
 from cms.core.seeding import SeedContext, register
 from modules.h5p.demo import demo_package_bytes
-from modules.h5p.permissions import h5p_permissions_grant
 from modules.h5p.services import h5p_package_create, h5p_version_extract
 from modules.models import H5PPackage, H5PStatus, LessonPage, ModuleIndexPage, ModulePage, Scenario
 from modules.scenarios.exchange import scenario_import
-from modules.services import GROUP_LD_LEADS, ld_approval_workflow_assign, module_index_ensure
+from modules.services import LD_APPROVAL_WORKFLOW, ld_approval_workflow_assign, module_index_ensure
 
 DEMO_DIR = Path(__file__).resolve().parent
 SCENARIO_FILES = sorted((DEMO_DIR / "scenarios").glob("*.json"))
-SCENARIO_WORKFLOW_NAME = "L&D review"
 
 
 def _demo_data(name: str) -> Any:
@@ -166,7 +163,6 @@ def h5p_lesson_ensure(*, package: H5PPackage) -> bool:
 
 @register(order=31)
 def seed_h5p(context: SeedContext) -> None:
-    h5p_permissions_grant()
     package = demo_package_ensure()
     created = h5p_lesson_ensure(package=package)
     module_slug = _demo_data("h5p_lesson.json")["module"]["slug"]
@@ -184,15 +180,8 @@ def _scenario_workflow_ensure(context: SeedContext) -> None:
     content_type = ContentType.objects.get_for_model(Scenario)
     if WorkflowContentType.objects.filter(content_type=content_type).exists():
         return
-    # The modules' L&D workflow when it exists (not Wagtail's default "Moderators approval").
-    workflow = Workflow.objects.filter(active=True, name__icontains="L&D").order_by("pk").first()
-    if workflow is None:
-        workflow = Workflow.objects.create(name=SCENARIO_WORKFLOW_NAME)
-        task = GroupApprovalTask.objects.create(name="L&D lead approval")
-        leads = Group.objects.filter(name=GROUP_LD_LEADS).first()
-        if leads is not None:
-            task.groups.add(leads)
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+    # cms.people's role setup creates the L&D workflow after every migrate (groups_ensure).
+    workflow = Workflow.objects.get(name=LD_APPROVAL_WORKFLOW)
     WorkflowContentType.objects.create(content_type=content_type, workflow=workflow)
     context.say(f"MI scenarios: drafts go through the '{workflow.name}' workflow")
 

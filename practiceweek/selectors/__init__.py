@@ -1,7 +1,6 @@
 """Reads for practice week: who may do what, what there is to book, and the L&D figures."""
 
 from practiceweek.selectors.access import (
-    LD_GROUPS,
     hosted_slots,
     user_agency_id,
     user_can_book,
@@ -39,7 +38,6 @@ from practiceweek.selectors.slots import (
 from practiceweek.selectors.weeks import signup_state, week_current, week_days
 
 __all__ = [
-    "LD_GROUPS",
     "THEMES_MIN_GROUP",
     "Grid",
     "GridCell",

@@ -16,10 +16,8 @@ from django.db.models import Q, QuerySet
 from cms.core.selectors import group_names_of
 from cms.people import roles
 from cms.people.models import StaffProfile, Team, User
+from cms.people.selectors import is_learning_and_development
 from practiceweek.models import Slot
-
-LD_GROUPS = [roles.GROUP_LD_EDITORS, roles.GROUP_LD_LEADS]
-
 
 # The person's staff profile, read once per request and kept on the user object.
 _PROFILE_CACHE = "_practiceweek_profile"
@@ -48,15 +46,12 @@ def _group_names(user: User) -> frozenset[str]:
 
 
 def user_is_ld(*, user: User | AnonymousUser) -> bool:
-    """L&D run the week: superusers, L&D groups, or the run_practice_week permission."""
+    """Who runs the week: L&D (cms.people's one answer: superusers and the L&D groups), and anyone
+    else given the run_practice_week permission."""
     person = _signed_in(user)
     if person is None:
         return False
-    return (
-        person.is_superuser
-        or bool(_group_names(person) & set(LD_GROUPS))
-        or person.has_perm("practiceweek.run_practice_week")
-    )
+    return is_learning_and_development(user=person) or person.has_perm("practiceweek.run_practice_week")
 
 
 def user_can_book(*, user: User | AnonymousUser) -> bool:

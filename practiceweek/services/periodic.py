@@ -11,6 +11,7 @@ from django.utils.dateformat import format as date_format
 
 from cms.core.email import absolute_url
 from cms.core.ledger import message_claim
+from cms.people import roles
 from cms.people.models import User
 from practiceweek import conf, notifications
 from practiceweek.models import (
@@ -19,10 +20,7 @@ from practiceweek.models import (
     PracticeWeek,
     Slot,
 )
-from practiceweek.selectors import (
-    LD_GROUPS,
-    grid_by_day_and_team,
-)
+from practiceweek.selectors import grid_by_day_and_team
 
 # --- periodic messages ----------------------------------------------------------------------
 
@@ -56,7 +54,7 @@ def ld_digest_send(*, now: dt.datetime | None = None) -> int:
     today = timezone.localdate(now)
     recipients = sorted(
         set(
-            User.objects.filter(is_active=True, groups__name__in=LD_GROUPS)
+            User.objects.filter(is_active=True, groups__name__in=roles.LD_GROUPS)
             .exclude(email="")
             .values_list("email", flat=True)
         )

@@ -11,12 +11,12 @@ from cms.pages.models import Vacancy
 from cms.people import roles
 from cms.people.models import Agency, Role, StaffProfile, Team, User
 from cms.people.roles import GROUP_RECRUITMENT
-from tests.cms.factories import UserFactory, mfa_enrol, staff_member
 from tests.cms.pages.factories import (
     ExpressionOfInterestPageFactory,
     RecruitmentPageFactory,
     recruitment_access_grant,
 )
+from tests.cms.people.factories import UserFactory, mfa_enrol, staff_member
 from tests.spreadsheet_reading import (
     assert_every_cell_neutralised,
     csv_rows,

@@ -16,9 +16,9 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from playwright.sync_api import expect
 
-from cms.people import invitations
+from cms.people import services
 from cms.people.models import User
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.e2e.axe import assert_accessible
 
 # serialized_rollback: the flush after each test would otherwise take the Wagtail root page with it.
@@ -115,7 +115,7 @@ def test_sign_up_from_another_domain_is_refused_with_a_clear_message(live_server
 
 def test_invited_partner_signs_up_through_the_invitation_link(live_server, page, home_page):
     """A worker at a partner charity, invited by L&D, creates an account with the invited address."""
-    sent = invitations.invitation_send(email="pat@charity.org.uk", invited_by=None)
+    sent = services.invitation_send(email="pat@charity.org.uk", invited_by=None)
     page.goto(live_server.url + sent.url.replace("http://testserver", ""))
     expect(page.get_by_role("heading", level=1)).to_have_text("Create an account")
     expect(page.locator(".govuk-inset-text")).to_contain_text("pat@charity.org.uk")

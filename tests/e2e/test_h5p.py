@@ -9,7 +9,7 @@ from wagtail.models import Site
 
 from cms.pages.demo.seed import home_page_ensure
 from learning.models import ActivityCompletion, H5PAttempt, H5PPlayerState, XAPIStatement
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.conftest import wait_for
 from tests.e2e.axe import assert_accessible
 from tests.modules.factories import h5p_activity_block, h5p_package_ready, module_with_lessons, text_block

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from cms.core.seeding import SeedContext
 from cms.pages.demo.seed import home_page_ensure, seed_pages
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.e2e.axe import assert_accessible
 
 # serialized_rollback: the flush after each test would otherwise take the Wagtail root

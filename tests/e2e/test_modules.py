@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from learning.models import Certificate
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.conftest import wait_for
 from tests.e2e.axe import assert_accessible
 from tests.modules.factories import knowledge_check_block, module_with_lessons, text_block

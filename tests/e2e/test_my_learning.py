@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from cms.people.roles import GROUP_TEAM_MANAGERS
 from learning.services import enrolments_sync
 from modules.models import ModuleIndexPage, ModulePage
-from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
+from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.e2e.axe import assert_accessible
 from tests.learning.factories import AssignmentFactory
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from practiceweek.models import Booking
 from practiceweek.services import booking_cancel, booking_create
-from tests.cms.factories import TeamFactory
+from tests.cms.people.factories import TeamFactory
 from tests.e2e.axe import assert_accessible
 from tests.practiceweek.factories import PracticeWeekFactory, host_of, ld_user, senior_manager, slot_at
 

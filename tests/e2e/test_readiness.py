@@ -12,7 +12,7 @@ from cms.people import roles
 from learning.models import ModuleCompletion
 from learning.services import enrolments_sync
 from modules.models import ModuleIndexPage, ModulePage
-from tests.cms.factories import StaffProfileFactory, TeamFactory, staff_member
+from tests.cms.people.factories import StaffProfileFactory, TeamFactory, staff_member
 from tests.e2e.axe import assert_accessible
 from tests.learning.factories import AssignmentFactory, ProgrammeFactory
 

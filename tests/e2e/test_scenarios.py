@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.e2e.axe import assert_accessible
 from tests.modules.factories import scenario_create
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from cms.people import roles
 from cms.people.models import User
-from tests.cms.factories import AgencyFactory, TeamFactory, role_ensure, staff_member
+from tests.cms.people.factories import AgencyFactory, TeamFactory, role_ensure, staff_member
 from tests.e2e.axe import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from learning.models import Assignment, ModuleCompletion, Programme
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 
 
 class ModuleCompletionFactory(factory.django.DjangoModelFactory):

@@ -13,7 +13,7 @@ from cms.people.roles import GROUP_LD_EDITORS, GROUP_TEAM_MANAGERS
 from learning.models import Enrolment
 from learning.services import enrolments_sync
 from learning.views.assignments import calendar_token
-from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
+from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.learning.factories import AssignmentFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from learning.services import (
     enrolments_sync,
     offline_completion_record,
 )
-from tests.cms.factories import RoleFactory, StaffProfileFactory, TeamFactory, UserFactory
+from tests.cms.people.factories import RoleFactory, StaffProfileFactory, TeamFactory, UserFactory
 from tests.learning.factories import AssignmentFactory
 
 pytestmark = pytest.mark.django_db

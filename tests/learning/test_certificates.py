@@ -8,7 +8,7 @@ from PIL import Image
 
 from learning.models import Certificate
 from learning.services import activity_complete, certificate_render
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.conftest import wait_for
 from tests.modules.factories import knowledge_check_block, module_with_lessons
 

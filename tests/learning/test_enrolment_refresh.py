@@ -14,7 +14,7 @@ from cms.people.services import people_changed_announce, staff_member_create, st
 from cms.people.signals import people_changed
 from learning.models import Enrolment
 from learning.services import enrolments_refresh, enrolments_sync
-from tests.cms.factories import (
+from tests.cms.people.factories import (
     AgencyFactory,
     RoleFactory,
     StaffProfileFactory,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cms.people.models import Agency, Role, StaffProfile, Team, User
 from cms.people.roles import GROUP_LD_EDITORS
 from learning.models import Enrolment
-from tests.cms.factories import StaffProfileFactory, UserFactory
+from tests.cms.people.factories import StaffProfileFactory, UserFactory
 from tests.learning.factories import AssignmentFactory
 from tests.spreadsheet_reading import assert_every_cell_neutralised, csv_rows, response_bytes, xlsx_rows
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from learning.models import H5PPlayerState, KnowledgeCheckAttempt, Reflection, ScenarioChoice, XAPIStatement
 from learning.services import MAX_VERB_IRI, StatementInvalid, scenario_attempt_start, statement_parse
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.hostile import FORM, as_received, form_body, hostile_settings, hostile_text, huge_numbers
 from tests.learning.xapi_statements import statement
 from tests.modules.factories import (

@@ -18,7 +18,7 @@ from cms.people.roles import GROUP_LD_EDITORS, GROUP_LD_LEADS
 from learning.models import CompletionChange, Enrolment, ModuleCompletion
 from learning.selectors import readiness_totals
 from learning.services import enrolments_sync, learning_record_export, person_erase, retention_apply
-from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory, staff_member
+from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory, staff_member
 from tests.learning.factories import AssignmentFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from learning.services import (
     lesson_mark_done,
     module_cycle_open,
 )
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.modules.factories import knowledge_check_block, module_with_lessons, text_block
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from learning.models import (
     ModuleCompletion,
     Reflection,
 )
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.modules.factories import knowledge_check_block, module_with_lessons, reflection_block, text_block
 
 pytestmark = pytest.mark.django_db

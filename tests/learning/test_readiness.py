@@ -15,7 +15,7 @@ from cms.people.roles import GROUP_LD_EDITORS, GROUP_SENIOR_MANAGERS, GROUP_TEAM
 from learning.models import CompletionChange, Enrolment, ModuleCompletion
 from learning.selectors import burn_up, readiness_by, readiness_totals
 from learning.services import enrolments_sync
-from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
+from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.learning.factories import AssignmentFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from cms.core.tasks import send_templated_email
 from learning.models import Enrolment, ModuleCompletion
 from learning.services import enrolments_sync, reminder_send, reminders_scan
 from learning.tasks import reminders_scan_task
-from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
+from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.conftest import wait_for
 from tests.learning.factories import AssignmentFactory
 

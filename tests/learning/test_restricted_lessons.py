@@ -21,7 +21,7 @@ from learning.models import (
     XAPIStatement,
 )
 from learning.selectors import scenario_playable
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.learning.xapi_statements import statement
 from tests.modules.factories import (
     h5p_activity_block,

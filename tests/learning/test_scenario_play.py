@@ -6,7 +6,7 @@ from django.urls import reverse
 from learning.models import ActivityCompletion, LessonProgress, ScenarioAttempt, ScenarioChoice
 from learning.selectors import scenario_playable
 from modules.models import Scenario
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.modules.factories import module_with_lessons, scenario_block, scenario_create, scenario_document
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from learning.models import ScenarioAttempt
-from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
+from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.learning.factories import ScenarioAttemptFactory
 from tests.modules.factories import scenario_create
 

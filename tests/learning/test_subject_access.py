@@ -42,8 +42,8 @@ from learning.services import enrolments_sync, learning_record_csv, learning_rec
 from modules.models import H5PPackage, H5PPackageVersion
 from practiceweek.models import Booking, BookingEvent
 from practiceweek.models import Reflection as VisitReflection
-from tests.cms.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.cms.pages.factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
+from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.learning.factories import AssignmentFactory, ScenarioAttemptFactory
 from tests.modules.factories import module_with_lessons, text_block
 from tests.practiceweek.factories import SlotFactory

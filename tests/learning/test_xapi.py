@@ -19,7 +19,7 @@ from learning.models import (
     XAPIStatement,
 )
 from learning.services import StatementInvalid, completion_rule_met, statement_parse
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.learning.xapi_statements import statement
 from tests.modules.factories import h5p_activity_block, h5p_package_ready, module_with_lessons, text_block
 

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from learning.services import StatementInvalid, statement_parse
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.learning.xapi_statements import statement
 from tests.modules.factories import h5p_activity_block, h5p_package_ready, module_with_lessons
 

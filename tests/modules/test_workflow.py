@@ -4,7 +4,7 @@ import pytest
 from wagtail.models import Workflow
 
 from modules.services import ld_approval_workflow_assign
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.modules.factories import ModulePageFactory, module_index_ensure
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cms.people import roles
 from practiceweek.models import Activity, Booking, PracticeWeek, Slot
-from tests.cms.factories import AgencyFactory, TeamFactory, UserFactory, staff_member
+from tests.cms.people.factories import AgencyFactory, TeamFactory, UserFactory, staff_member
 
 
 def _local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from practiceweek.models import Booking, BookingEvent, Slot
 from practiceweek.services import booking_create
-from tests.cms.factories import TeamFactory
+from tests.cms.people.factories import TeamFactory
 from tests.practiceweek.factories import (
     PracticeWeekFactory,
     booking_direct,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from practiceweek.models import AgencyQuota, Booking, PracticeWeek
 from practiceweek.services import BallotRequest, BookingRefused, ballot_allocate, ballot_draw, booking_create
-from tests.cms.factories import AgencyFactory
+from tests.cms.people.factories import AgencyFactory
 from tests.practiceweek.factories import PracticeWeekFactory, senior_manager, slot_at
 
 T0 = dt.datetime(2026, 12, 7, 9, tzinfo=dt.UTC)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from learning.models import ModuleCompletion
 from practiceweek.models import AgencyQuota, Booking, BookingEvent, Slot
 from practiceweek.services import BookingRefused, booking_cancel, booking_create
-from tests.cms.factories import AgencyFactory, TeamFactory, staff_member
+from tests.cms.people.factories import AgencyFactory, TeamFactory, staff_member
 from tests.modules.factories import ModulePageFactory, module_index_ensure
 from tests.practiceweek.factories import (
     PracticeWeekFactory,

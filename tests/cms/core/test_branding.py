@@ -11,7 +11,7 @@ from wagtail.models import Site
 
 from cms.core.branding import contrast_with_white, safe_brand_colour, validate_brand_colour
 from cms.core.models import BrandingSettings
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from cms.pages.models import HomePage, StandardPage
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def test_seed_demo_is_idempotent():
 def test_an_admin_form_post_missing_its_formset_counts_is_a_400_and_changes_nothing(client, home_page):
     """An editor's hand-made or truncated lesson form (no `body-count`) gets a clear 400, not a 500."""
     from modules.models import LessonPage
-    from tests.cms.factories import mfa_enrol
+    from tests.cms.people.factories import mfa_enrol
     from tests.modules.factories import ModulePageFactory, module_index_ensure
 
     module = ModulePageFactory(parent=module_index_ensure(home_page), title="Foundations")

@@ -14,7 +14,7 @@ from django.template.loader import get_template
 from django.test import RequestFactory
 
 from cms.core.selectors import audiences_for, navigation_for
-from tests.cms.factories import StaffProfileFactory, StandardPageFactory, UserFactory
+from tests.cms.people.factories import StaffProfileFactory, StandardPageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

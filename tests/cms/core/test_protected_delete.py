@@ -9,7 +9,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib.messages import get_messages
 
 from practiceweek.models import Slot
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.practiceweek.factories import SlotFactory, booking_direct, learner
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from learning.models import Certificate, ModuleCompletion, XAPIStatement
-from tests.cms.factories import StandardPageFactory, UserFactory
+from tests.cms.people.factories import StandardPageFactory, UserFactory
 from tests.conftest import wait_for
 from tests.learning.xapi_statements import statement
 from tests.modules.factories import h5p_activity_block, h5p_package_ready, module_with_lessons, text_block
@@ -39,7 +39,7 @@ pytestmark = [
 ]
 
 LOGIN = "/accounts/login/"
-PASSWORD = "correct-horse-battery-staple"  # tests.cms.factories.UserFactory's
+PASSWORD = "correct-horse-battery-staple"  # tests.cms.people.factories.UserFactory's
 
 
 def _free_port() -> int:

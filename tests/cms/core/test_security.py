@@ -15,7 +15,7 @@ from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
 
 from cms.core.middleware import is_admin_path
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

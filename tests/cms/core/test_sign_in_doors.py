@@ -15,9 +15,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
-from cms.people import invitations, roles
+from cms.people import roles, services
 from cms.people.models import User
-from tests.cms.factories import StandardPageFactory, staff_member
+from tests.cms.people.factories import StandardPageFactory, staff_member
 from tests.practiceweek.factories import SlotFactory, host_of
 
 pytestmark = pytest.mark.django_db
@@ -435,7 +435,7 @@ def test_an_unverified_self_sign_up_cannot_sign_in_through_a_closed_door(client,
 def test_an_unverified_self_sign_up_cannot_get_in_through_an_invitation_link(client, home_page):
     """An invitation followed after a self sign-up neither signs the person in nor takes the account over."""
     email = f"invited-{uuid.uuid4().hex[:8]}@oxfordshire.gov.uk"
-    sent = invitations.invitation_send(email=email, invited_by=None)
+    sent = services.invitation_send(email=email, invited_by=None)
     client.post(
         "/accounts/signup/",
         {

@@ -9,12 +9,12 @@ from wagtail.models import PageViewRestriction, Site
 
 from cms.pages import public_cache
 from cms.pages.services import public_cache_purge
-from tests.cms.factories import StandardPageFactory, UserFactory
 from tests.cms.pages.factories import (
     ExpressionOfInterestPageFactory,
     RecruitmentPageFactory,
     VacancyFactory,
 )
+from tests.cms.people.factories import StandardPageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,12 +11,12 @@ from wagtail.models import Site
 from cms.celery import app as celery_app
 from cms.pages.models import ExpressionOfInterestPage
 from cms.people.roles import GROUP_RECRUITMENT, GROUP_STAFF
-from tests.cms.factories import UserFactory
 from tests.cms.pages.factories import (
     ExpressionOfInterestPageFactory,
     RecruitmentPageFactory,
     recruitment_access_grant,
 )
+from tests.cms.people.factories import UserFactory
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.django_db

@@ -20,12 +20,12 @@ from cms.pages.demo.seed import seed_recruitment
 from cms.pages.models import ExpressionOfInterestPage, HomePage, RecruitmentPage, Vacancy
 from cms.pages.selectors import events_upcoming, public_cache_timeout
 from cms.pages.services import public_cache_purge
-from tests.cms.factories import StandardPageFactory
 from tests.cms.pages.factories import (
     ExpressionOfInterestPageFactory,
     RecruitmentPageFactory,
     VacancyFactory,
 )
+from tests.cms.people.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -347,7 +347,7 @@ def test_editors_can_open_the_admin_screens_for_pages_and_vacancies(client, home
     """An administrator lists vacancies, opens the add forms and edits both pages."""
     from allauth.mfa.models import Authenticator
 
-    from tests.cms.factories import UserFactory
+    from tests.cms.people.factories import UserFactory
 
     admin = UserFactory(is_superuser=True, is_staff=True)
     Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={"secret": "x"})

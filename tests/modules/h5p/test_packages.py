@@ -16,7 +16,7 @@ from modules.h5p.csp import H5P_FRAME_BOOTSTRAP, H5P_FRAME_BOOTSTRAP_HASH
 from modules.h5p.demo import demo_package_bytes
 from modules.h5p.services import h5p_package_create, h5p_version_add, h5p_version_extract
 from modules.models import H5PPackage, H5PPackageVersion, H5PStatus
-from tests.cms.factories import UserFactory, mfa_enrol
+from tests.cms.people.factories import UserFactory, mfa_enrol
 from tests.modules.factories import h5p_activity_block, h5p_package_ready, module_with_lessons
 from tests.modules.h5p.corpus import hostile_cases, package
 
@@ -309,9 +309,9 @@ def test_the_block_accepts_a_ready_package_and_renders_its_preview():
 def ld_editor():
     user = UserFactory()
     group, _ = Group.objects.get_or_create(name="L&D editors")
-    from modules.h5p.permissions import h5p_permissions_grant
+    from cms.people.services import groups_ensure
 
-    h5p_permissions_grant()
+    groups_ensure()
     user.groups.add(group)
     return mfa_enrol(user)
 

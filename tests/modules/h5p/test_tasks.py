@@ -4,10 +4,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
+from cms.people.services import groups_ensure
 from modules.h5p.demo import demo_package_bytes
-from modules.h5p.permissions import h5p_permissions_grant
 from modules.models import H5PPackage, H5PStatus
-from tests.cms.factories import UserFactory, mfa_enrol
+from tests.cms.people.factories import UserFactory, mfa_enrol
 from tests.conftest import wait_for
 from tests.modules.h5p.corpus import hostile_cases
 
@@ -16,7 +16,7 @@ from tests.modules.h5p.corpus import hostile_cases
 def ld_editor(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     Group.objects.get_or_create(name="L&D editors")
-    h5p_permissions_grant()
+    groups_ensure()
     user = UserFactory()
     user.groups.add(Group.objects.get(name="L&D editors"))
     return mfa_enrol(user)

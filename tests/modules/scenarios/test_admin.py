@@ -9,7 +9,7 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from cms.people.services import groups_ensure
 from modules.models import Scenario
-from tests.cms.factories import staff_member
+from tests.cms.people.factories import staff_member
 from tests.modules.factories import scenario_create, scenario_document
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,7 @@ def test_change_talk_without_a_kind_is_refused_on_the_field(client, editor):
 
 def test_publishing_a_broken_graph_is_refused_too(client, editor):
     """Publishing validates exactly like saving (here as a superuser, who may publish)."""
-    from tests.cms.factories import UserFactory, mfa_enrol
+    from tests.cms.people.factories import UserFactory, mfa_enrol
 
     admin = mfa_enrol(UserFactory(is_superuser=True, is_staff=True))
     client.force_login(admin)

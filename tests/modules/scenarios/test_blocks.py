@@ -4,7 +4,7 @@ import pytest
 
 from modules.blocks import LessonStreamBlock
 from modules.scenarios.blocks import ScenarioBlock
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.modules.factories import module_with_lessons, scenario_block, scenario_create
 
 pytestmark = pytest.mark.django_db

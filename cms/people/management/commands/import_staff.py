@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.people import conf
-from cms.people.staff_import import staff_import
+from cms.people.services import staff_import
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from cms.core.context_processors import navigation
 from cms.people.models import StaffProfile, User
 from cms.people.roles import GROUP_SENIOR_MANAGERS, GROUP_TEAM_MANAGERS
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -298,9 +298,9 @@ def test_sso_creates_accounts_only_for_allowed_domains(rf, email, open_for_signu
 
 
 def test_sso_admits_an_invited_address_from_another_domain(rf):
-    from cms.people import invitations
+    from cms.people import services
     from cms.people.adapters import SocialAccountAdapter
 
-    invitations.invitation_send(email="pat@charity.org.uk", invited_by=None)
+    services.invitation_send(email="pat@charity.org.uk", invited_by=None)
     request = rf.get("/")
     assert SocialAccountAdapter(request).is_open_for_signup(request, _sociallogin("pat@charity.org.uk"))

@@ -1,4 +1,4 @@
-"""Writes for people and organisation: roles, permission groups, staff profiles.
+"""Writes for roles: the role rows, the permission groups, their permissions and memberships.
 
 Groups and their permissions are set up by `groups_ensure()`, which is idempotent
 and runs after every `migrate` (a post_migrate handler, see apps.py) and from
@@ -11,7 +11,7 @@ none of which a migration in this app can rely on.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
@@ -19,9 +19,10 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from cms.people import roles
-from cms.people.models import Agency, Role, StaffProfile, Team, User
-from cms.people.selectors import agency_for_email, manager_chain_reaches
-from cms.people.signals import people_changed
+from cms.people.models import Role, StaffProfile, User
+
+if TYPE_CHECKING:
+    from wagtail.models import Page, Workflow
 
 # Model permissions per group, as "app_label.codename". Apps that are not
 # installed (or models not yet built) are skipped.
@@ -38,12 +39,19 @@ PEOPLE_ADMIN_PERMISSIONS = [
     "people.add_agency",
     "people.change_agency",
 ]
+# Uploading H5P packages is for L&D only (modules names no role: the grant is made here).
+H5P_PERMISSIONS = [
+    "modules.view_h5ppackage",
+    "modules.add_h5ppackage",
+    "modules.change_h5ppackage",
+    "modules.delete_h5ppackage",
+]
 GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
     roles.GROUP_STAFF: [],
     roles.GROUP_TEAM_MANAGERS: [],
     roles.GROUP_SENIOR_MANAGERS: [],
-    roles.GROUP_LD_EDITORS: PEOPLE_ADMIN_PERMISSIONS,
-    roles.GROUP_LD_LEADS: PEOPLE_ADMIN_PERMISSIONS,
+    roles.GROUP_LD_EDITORS: [*PEOPLE_ADMIN_PERMISSIONS, *H5P_PERMISSIONS],
+    roles.GROUP_LD_LEADS: [*PEOPLE_ADMIN_PERMISSIONS, *H5P_PERMISSIONS],
     roles.GROUP_RECRUITMENT: roles.RECRUITMENT_PERMISSIONS,
 }
 # Page permissions on the tree's root, so they reach every page.
@@ -100,7 +108,7 @@ def group_permissions_grant(*, group_name: str, permissions: Iterable[str]) -> G
     return group
 
 
-def page_permissions_grant(*, group_name: str, page, codenames: Iterable[str]) -> None:
+def page_permissions_grant(*, group_name: str, page: Page, codenames: Iterable[str]) -> None:
     """Give a group page permissions (e.g. "change_page") on a page and its descendants."""
     from wagtail.models import GroupPagePermission
 
@@ -135,7 +143,7 @@ def _media_permissions_grant(*, group: Group) -> None:
             )
 
 
-def ld_approval_workflow_ensure():
+def ld_approval_workflow_ensure() -> Workflow:
     """The "L&D approval" workflow: one task, approved by the L&D leads group.
 
     It is not attached to any page here; the modules app assigns it to the module tree.
@@ -275,129 +283,3 @@ def role_groups_sync_many(*, user_ids: Iterable[int]) -> None:
     if touched:
         keys = [people_facts_cache_key(user_id) for user_id in touched]
         transaction.on_commit(lambda: cache.delete_many(keys))
-
-
-class _PeopleChangedBatch:
-    """The people changed in one transaction, announced once when it commits."""
-
-    def __init__(self, user_ids: set[int]) -> None:
-        self.user_ids = user_ids
-
-    def __call__(self) -> None:
-        people_changed.send(sender=StaffProfile, user_ids=sorted(self.user_ids))
-
-
-def people_changed_announce(*, user_ids: Iterable[int | None]) -> None:
-    """Tell other apps, after commit, that these people's placement or active state changed.
-
-    Calls in one transaction share one announcement (a service that saves a person
-    twice, or a batch of edits, sends one signal); nothing is sent if it rolls back.
-    Robust: a failing receiver (a broker outage, say) never undoes the saved change,
-    and learning's nightly sync catches up anything missed.
-    """
-    ids = {int(user_id) for user_id in user_ids if user_id is not None}
-    if not ids:
-        return
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        for _savepoints, callback, _robust in connection.run_on_commit:
-            if isinstance(callback, _PeopleChangedBatch):
-                callback.user_ids |= ids
-                return
-    transaction.on_commit(_PeopleChangedBatch(ids), robust=True)
-
-
-@transaction.atomic
-def staff_profile_ensure(*, user: User) -> StaffProfile:
-    """The user's staff profile, created if missing. Idempotent.
-
-    A new profile is placed in the agency whose email domain matches the user's
-    (when exactly one does); role, team and line manager are left for L&D or
-    the HR import to fill in. The user's groups are synced to the profile.
-    """
-    profile = StaffProfile.objects.filter(user=user).first()
-    if profile is not None:
-        return profile
-    profile = StaffProfile.objects.create(user=user, agency=agency_for_email(email=user.email))
-    role_groups_sync(user=user)
-    people_changed_announce(user_ids=[user.pk])
-    return profile
-
-
-@transaction.atomic
-def staff_member_update(
-    *,
-    profile: StaffProfile,
-    first_name: str,
-    last_name: str,
-    job_title: str,
-    role: Role | None,
-    team: Team | None,
-    agency: Agency | None,
-    line_manager: User | None,
-    start_date: date | None,
-    active: bool,
-) -> StaffProfile:
-    """Save a person's name and place in the organisation, then sync their groups and sign-in.
-
-    A leaver (active false) keeps every record but can no longer sign in; a
-    returner can again. Used by the admin's edit form.
-    """
-    user = profile.user
-    if line_manager is not None and manager_chain_reaches(manager=line_manager, user=user):
-        raise ValueError("A person cannot be their own line manager, directly or through others.")
-    placed_before = _placement(profile=profile)
-    user.first_name, user.last_name = first_name, last_name
-    if not user.is_superuser:
-        user.is_active = active
-    user.save(update_fields=["first_name", "last_name", "is_active"])
-    profile.job_title = job_title
-    profile.role, profile.team, profile.agency = role, team, agency
-    profile.line_manager, profile.start_date, profile.active = line_manager, start_date, active
-    profile.save()
-    role_groups_sync(user=user)
-    if _placement(profile=profile) != placed_before:
-        people_changed_announce(user_ids=[user.pk])
-    return profile
-
-
-def _placement(*, profile: StaffProfile) -> tuple:
-    """What decides which assignments reach a person (see learning's assignment audiences)."""
-    return (
-        profile.role_id,
-        profile.team_id,
-        profile.agency_id,
-        profile.line_manager_id,
-        profile.start_date,
-        profile.active,
-        profile.user.is_active,
-    )
-
-
-@transaction.atomic
-def staff_member_create(*, email: str, first_name: str, last_name: str, **placement) -> StaffProfile:
-    """Create a person (no usable password: they sign in by resetting it, or by SSO) and their profile."""
-    user = User.objects.create_user(email=email, password=None, first_name=first_name, last_name=last_name)
-    email_address_verify(user=user)
-    profile = StaffProfile.objects.create(user=user)
-    people_changed_announce(user_ids=[user.pk])
-    return staff_member_update(profile=profile, first_name=first_name, last_name=last_name, **placement)
-
-
-def email_address_verify(*, user: User) -> None:
-    """Record the user's email as verified and primary for allauth.
-
-    Used for addresses the council vouches for (the HR export, L&D entry, demo
-    logins), so these people can reset a password and sign in without a
-    confirmation email.
-    """
-    from allauth.account.models import EmailAddress
-
-    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
-    if address is None:
-        EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    elif not (address.verified and address.primary):
-        EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).update(primary=False)
-        address.verified, address.primary = True, True
-        address.save(update_fields=["verified", "primary"])

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 
 from cms.people import conf, roles
 from cms.people.models import StaffProfile, User
-from cms.people.staff_import import staff_import
-from tests.cms.factories import AgencyFactory, TeamFactory, UserFactory, role_ensure, staff_member
+from cms.people.services import staff_import
+from tests.cms.people.factories import AgencyFactory, TeamFactory, UserFactory, role_ensure, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -348,7 +348,7 @@ def test_too_many_bytes_is_refused(organisation, monkeypatch):
 
 def test_import_is_one_transaction(organisation, monkeypatch):
     """A failure while writing (say, the database going away) leaves nobody half-imported."""
-    from cms.people import staff_import as module
+    from cms.people.services import staff_import_writes as module
 
     def failing_sync(*, user_ids):
         raise RuntimeError("database went away")
@@ -511,7 +511,7 @@ def test_confirmed_self_sign_up_is_updated_and_keeps_their_password(client, home
 
 def test_invited_account_outside_the_domains_is_updated_and_keeps_their_password(organisation):
     """A charity worker who joined by invitation is placed by the import; their sign-in is untouched."""
-    from cms.people.invitations import invitation_accept, invitation_send
+    from cms.people.services import invitation_accept, invitation_send
 
     sent = invitation_send(email="kim@charity.org.uk", invited_by=None)
     kim = UserFactory(email="kim@charity.org.uk")
@@ -527,7 +527,7 @@ def test_invited_account_outside_the_domains_is_updated_and_keeps_their_password
 
 def test_an_invited_account_that_never_confirmed_is_not_taken_over(organisation):
     """An invitation proves the address, so an account made from one is HR's person even unconfirmed."""
-    from cms.people.invitations import invitation_accept, invitation_send
+    from cms.people.services import invitation_accept, invitation_send
 
     sent = invitation_send(email="kim@oxfordshire.gov.uk", invited_by=None)
     kim = UserFactory(email="kim@oxfordshire.gov.uk")
@@ -689,8 +689,10 @@ def test_import_uses_the_same_few_queries_for_50_or_500_people(
 
 def test_progress_is_reported_while_checking_and_at_the_end(organisation, monkeypatch):
     """A long import says how far it has got: every PROGRESS_EVERY rows checked, then done."""
-    from cms.people import staff_import as module
+    from importlib import import_module
 
+    # The module, not the function of the same name that cms.people.services exports.
+    module = import_module("cms.people.services.staff_import")
     monkeypatch.setattr(module, "PROGRESS_EVERY", 20)
     seen = []
     staff_import(data=big_file(50), progress=lambda done, total: seen.append((done, total)))
@@ -764,7 +766,7 @@ def test_a_leaver_imported_is_signed_out_of_the_cached_sign_in_at_once(
 def test_a_confirmed_import_runs_in_the_celery_worker_and_keeps_its_outcome(organisation, celery_worker):
     """L&D confirm a 500-person export: a worker imports it, counting rows, and the outcome is kept."""
     from cms.people.models import StaffImportJob
-    from cms.people.staff_import import staff_import_job_create
+    from cms.people.services import staff_import_job_create
     from tests.conftest import wait_for
 
     ld = staff_member(role=roles.LEARNING_AND_DEVELOPMENT)
@@ -783,7 +785,7 @@ def test_a_confirmed_import_runs_in_the_celery_worker_and_keeps_its_outcome(orga
 def test_a_bad_file_through_the_worker_ends_as_not_imported_with_every_line(organisation, celery_worker):
     """A file the worker refuses is kept as an outcome naming each bad line; nothing is written."""
     from cms.people.models import StaffImportJob
-    from cms.people.staff_import import staff_import_job_create
+    from cms.people.services import staff_import_job_create
     from tests.conftest import wait_for
 
     data = csv_bytes(
@@ -799,11 +801,11 @@ def test_a_bad_file_through_the_worker_ends_as_not_imported_with_every_line(orga
 def test_big_imports_read_whole_tables_and_touch_only_the_people_in_the_file(organisation, monkeypatch):
     """Above a size the import reads everyone at once instead of listing addresses: people outside
     the file keep their groups and profile exactly."""
-    from cms.people import services
-    from cms.people import staff_import as module
+    from cms.people.services import roles as role_services
+    from cms.people.services import staff_import_people
 
-    monkeypatch.setattr(module, "WHOLE_TABLE_FROM", 1)
-    monkeypatch.setattr(services, "BULK_READ_ALL_FROM", 1)
+    monkeypatch.setattr(staff_import_people, "WHOLE_TABLE_FROM", 1)
+    monkeypatch.setattr(role_services, "BULK_READ_ALL_FROM", 1)
     bystander = staff_member(
         email="tom@oxfordshire.gov.uk", role=roles.TEAM_MANAGER, team=organisation["witney"]
     )

@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cms.people import roles
 from cms.people.models import StaffImportJob, StaffProfile, User
-from cms.people.staff_import import staff_import_job_run
-from tests.cms.factories import (
+from cms.people.services import staff_import_job_run
+from tests.cms.people.factories import (
     AgencyFactory,
     TeamFactory,
     UserFactory,

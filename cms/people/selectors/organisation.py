@@ -13,15 +13,22 @@ wherever those sit; never themselves. L&D and superusers see everyone
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from cms.core.selectors import group_names_of
 from cms.people import roles
 from cms.people.models import Agency, StaffProfile, Team, User
+from cms.people.selectors.roles import AnyUser, is_learning_and_development
 
 
 def email_domain_of(*, email: str) -> str:
     return email.rsplit("@", 1)[-1].strip().lower() if "@" in email else ""
+
+
+def signup_domain_allowed(*, email: str) -> bool:
+    """Whether an account may be made for `email` without an invitation (settings.ALLOWED_SIGNUP_DOMAINS)."""
+    allowed = {domain.lower() for domain in settings.ALLOWED_SIGNUP_DOMAINS}
+    return email_domain_of(email=email) in allowed
 
 
 def agency_for_email(*, email: str) -> Agency | None:
@@ -33,39 +40,7 @@ def agency_for_email(*, email: str) -> Agency | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def user_in_groups(*, user, group_names: list[str]) -> bool:
-    """Whether `user` is in any of these groups (their group names are read once per request)."""
-    return bool(group_names_of(user) & set(group_names))
-
-
-def is_learning_and_development(*, user) -> bool:
-    """True for L&D editors and leads, and for superusers (who can do all L&D can)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.is_superuser or user_in_groups(user=user, group_names=roles.LD_GROUPS)
-
-
-def is_ld_lead(*, user) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.is_superuser or user_in_groups(user=user, group_names=[roles.GROUP_LD_LEADS])
-
-
-def is_team_manager(*, user) -> bool:
-    """Anyone who manages people: in the Team managers group, or line manager of an active person."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return (
-        user_in_groups(user=user, group_names=[roles.GROUP_TEAM_MANAGERS])
-        or StaffProfile.objects.filter(line_manager=user, active=True).exists()
-    )
-
-
-def is_senior_manager(*, user) -> bool:
-    return user_in_groups(user=user, group_names=[roles.GROUP_SENIOR_MANAGERS])
-
-
-def managed_team_ids(*, user) -> list[int]:
+def managed_team_ids(*, user: AnyUser) -> list[int]:
     """Ids of the teams `user` manages: their active direct reports' teams, plus their own if a
     team manager (one query on two indexes: line manager, and person)."""
     if not getattr(user, "is_authenticated", False):
@@ -81,18 +56,18 @@ def managed_team_ids(*, user) -> list[int]:
     )
 
 
-def managed_teams(*, user) -> QuerySet[Team]:
+def managed_teams(*, user: AnyUser) -> QuerySet[Team]:
     """The teams `user` manages (see managed_team_ids)."""
     return Team.objects.filter(pk__in=managed_team_ids(user=user)).select_related("agency")
 
 
-def team_members(*, manager) -> QuerySet[StaffProfile]:
+def team_members(*, manager: AnyUser) -> QuerySet[StaffProfile]:
     """Active people in the teams `manager` manages, plus their active direct reports; not the manager.
 
     The team ids are read first (managed_team_ids) and given to this query as a list:
     as one nested query, PostgreSQL could not estimate it and scanned all staff twice.
     """
-    if not getattr(manager, "is_authenticated", False):
+    if not isinstance(manager, User) or not manager.is_authenticated:
         return StaffProfile.objects.none()
     team_ids = managed_team_ids(user=manager)
     return (
@@ -103,12 +78,12 @@ def team_members(*, manager) -> QuerySet[StaffProfile]:
     )
 
 
-def managed_users(*, user) -> QuerySet[User]:
+def managed_users(*, user: AnyUser) -> QuerySet[User]:
     """The users whose learning `user` may follow as their manager (see team_members)."""
     return User.objects.filter(profile__in=team_members(manager=user).values("pk")).select_related("profile")
 
 
-def staff_visible_to(*, user) -> QuerySet[StaffProfile]:
+def staff_visible_to(*, user: AnyUser) -> QuerySet[StaffProfile]:
     """Everyone active for L&D and superusers; a manager's team members otherwise."""
     if is_learning_and_development(user=user):
         return StaffProfile.objects.filter(active=True).select_related("user", "role", "team", "agency")

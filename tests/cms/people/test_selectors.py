@@ -15,7 +15,7 @@ from cms.people.selectors import (
     staff_visible_to,
     team_members,
 )
-from tests.cms.factories import AgencyFactory, TeamFactory, UserFactory, staff_member
+from tests.cms.people.factories import AgencyFactory, TeamFactory, UserFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.utils import timezone
 
-from cms.people import invitations
+from cms.people import services
 from cms.people.models import Invitation, StaffProfile, User
 from cms.people.roles import GROUP_LD_EDITORS, GROUP_LD_LEADS, GROUP_TEAM_MANAGERS
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.django_db
@@ -41,12 +41,12 @@ def _accept_path(sent) -> str:
 
 
 def test_an_invitation_stores_only_a_hash_of_its_unguessable_token():
-    sent = invitations.invitation_send(email="Pat@Charity.org.uk", invited_by=None)
+    sent = services.invitation_send(email="Pat@Charity.org.uk", invited_by=None)
     invitation = sent.invitation
     assert invitation.email == "pat@charity.org.uk"
     assert len(sent.token) >= 40
     assert sent.token not in invitation.token_hash
-    assert invitation.token_hash == invitations.token_hash(sent.token)
+    assert invitation.token_hash == services.invitation_token_hash(sent.token)
     assert invitation.expires_at - invitation.created_at == pytest.approx(
         timedelta(days=14), abs=timedelta(seconds=5)
     )
@@ -56,7 +56,7 @@ def test_an_invitation_stores_only_a_hash_of_its_unguessable_token():
 def test_invited_person_from_another_domain_signs_up_with_that_address(client, home_page):
     """A worker at a partner charity follows the link and creates an account, no further email check."""
     inviter = UserFactory(groups=[GROUP_LD_EDITORS])
-    sent = invitations.invitation_send(email="pat@charity.org.uk", invited_by=inviter)
+    sent = services.invitation_send(email="pat@charity.org.uk", invited_by=inviter)
 
     response = client.get(_accept_path(sent))
     assert response.status_code == 302
@@ -77,7 +77,7 @@ def test_invited_person_from_another_domain_signs_up_with_that_address(client, h
 
 
 def test_an_invitation_admits_only_the_address_it_was_sent_to(client, home_page):
-    sent = invitations.invitation_send(email="pat@charity.org.uk", invited_by=None)
+    sent = services.invitation_send(email="pat@charity.org.uk", invited_by=None)
     client.get(_accept_path(sent))
     response = _signup(client, "someone.else@charity.org.uk")
     assert response.status_code == 200
@@ -88,7 +88,7 @@ def test_an_invitation_admits_only_the_address_it_was_sent_to(client, home_page)
 
 def test_an_invited_person_who_signs_up_with_an_allowed_address_must_still_verify_it(client, home_page):
     """The invitation proves one address only; a different council address gets the usual check."""
-    sent = invitations.invitation_send(email="pat@charity.org.uk", invited_by=None)
+    sent = services.invitation_send(email="pat@charity.org.uk", invited_by=None)
     client.get(_accept_path(sent))
     _signup(client, "pat@oxfordshire.gov.uk")
     user = User.objects.get(email="pat@oxfordshire.gov.uk")
@@ -99,14 +99,14 @@ def test_an_invited_person_who_signs_up_with_an_allowed_address_must_still_verif
 
 
 def test_without_following_the_link_an_invited_address_cannot_sign_up(client, home_page):
-    invitations.invitation_send(email="pat@charity.org.uk", invited_by=None)
+    services.invitation_send(email="pat@charity.org.uk", invited_by=None)
     response = _signup(client, "pat@charity.org.uk")
     assert response.status_code == 200
     assert not User.objects.filter(email="pat@charity.org.uk").exists()
 
 
 def test_a_used_invitation_cannot_be_used_again(client, home_page):
-    sent = invitations.invitation_send(email="pat@charity.org.uk", invited_by=None)
+    sent = services.invitation_send(email="pat@charity.org.uk", invited_by=None)
     client.get(_accept_path(sent))
     _signup(client, "pat@charity.org.uk")
     client.logout()
@@ -116,7 +116,7 @@ def test_a_used_invitation_cannot_be_used_again(client, home_page):
 
 
 def test_an_expired_invitation_is_refused_with_a_clear_message(client, home_page):
-    sent = invitations.invitation_send(email="pat@charity.org.uk", invited_by=None)
+    sent = services.invitation_send(email="pat@charity.org.uk", invited_by=None)
     with time_machine.travel(timezone.now() + timedelta(days=14, minutes=1)):
         response = client.get(_accept_path(sent))
     assert response.status_code == 410
@@ -124,7 +124,7 @@ def test_an_expired_invitation_is_refused_with_a_clear_message(client, home_page
 
 
 def test_an_invitation_that_expires_between_the_link_and_the_form_admits_nobody(client, home_page):
-    sent = invitations.invitation_send(email="pat@charity.org.uk", invited_by=None)
+    sent = services.invitation_send(email="pat@charity.org.uk", invited_by=None)
     client.get(_accept_path(sent))
     with time_machine.travel(timezone.now() + timedelta(days=15)):
         response = _signup(client, "pat@charity.org.uk")
@@ -134,7 +134,7 @@ def test_an_invitation_that_expires_between_the_link_and_the_form_admits_nobody(
 
 @pytest.mark.parametrize("token", ["forged-token", "x" * 43, "%00", "a" * 500])
 def test_forged_or_mangled_tokens_are_refused_with_a_clear_message(client, home_page, token):
-    invitations.invitation_send(email="pat@charity.org.uk", invited_by=None)
+    services.invitation_send(email="pat@charity.org.uk", invited_by=None)
     response = client.get(f"/accounts/invitation/{token}/")
     assert response.status_code == 404
     assert "This invitation link is not valid" in response.text
@@ -142,7 +142,7 @@ def test_forged_or_mangled_tokens_are_refused_with_a_clear_message(client, home_
 
 
 def test_a_signed_in_person_following_an_invitation_is_told_to_sign_out_first(client, home_page):
-    sent = invitations.invitation_send(email="pat@charity.org.uk", invited_by=None)
+    sent = services.invitation_send(email="pat@charity.org.uk", invited_by=None)
     client.force_login(UserFactory(email="someone@oxfordshire.gov.uk"))
     response = client.get(_accept_path(sent))
     assert response.status_code == 409
@@ -150,34 +150,34 @@ def test_a_signed_in_person_following_an_invitation_is_told_to_sign_out_first(cl
 
 
 def test_sending_again_replaces_the_earlier_link():
-    first = invitations.invitation_send(email="pat@charity.org.uk", invited_by=None)
-    second = invitations.invitation_send(email="pat@charity.org.uk", invited_by=None)
+    first = services.invitation_send(email="pat@charity.org.uk", invited_by=None)
+    second = services.invitation_send(email="pat@charity.org.uk", invited_by=None)
     assert first.invitation.pk == second.invitation.pk
-    with pytest.raises(invitations.InvitationInvalid):
-        invitations.invitation_check(token=first.token)
-    assert invitations.invitation_check(token=second.token) == second.invitation
+    with pytest.raises(services.InvitationInvalid):
+        services.invitation_check(token=first.token)
+    assert services.invitation_check(token=second.token) == second.invitation
 
 
 def test_people_who_already_have_an_account_are_not_invited():
     UserFactory(email="existing@charity.org.uk")
-    with pytest.raises(invitations.InvitationError, match="already has an account"):
-        invitations.invitation_send(email="Existing@charity.org.uk", invited_by=None)
+    with pytest.raises(services.InvitationError, match="already has an account"):
+        services.invitation_send(email="Existing@charity.org.uk", invited_by=None)
 
 
 def test_accepting_is_single_use_even_when_two_requests_race():
-    sent = invitations.invitation_send(email="pat@charity.org.uk", invited_by=None)
+    sent = services.invitation_send(email="pat@charity.org.uk", invited_by=None)
     user = UserFactory(email="pat@charity.org.uk")
     stale_copy = Invitation.objects.get(pk=sent.invitation.pk)
-    invitations.invitation_accept(invitation=sent.invitation, user=user)
-    with pytest.raises(invitations.InvitationUsed):
-        invitations.invitation_accept(invitation=stale_copy, user=user)
+    services.invitation_accept(invitation=sent.invitation, user=user)
+    with pytest.raises(services.InvitationUsed):
+        services.invitation_accept(invitation=stale_copy, user=user)
 
 
 @pytest.mark.celery
 def test_the_invitation_email_has_text_and_html_parts_with_the_link(celery_worker):
     """The invited person receives a message (sent by the worker after commit) naming who invited them."""
     inviter = UserFactory(first_name="Lena", last_name="Lead", groups=[GROUP_LD_LEADS])
-    sent = invitations.invitation_send(email="pat@charity.org.uk", invited_by=inviter)
+    sent = services.invitation_send(email="pat@charity.org.uk", invited_by=inviter)
     (message,) = wait_for(lambda: list(mail.outbox))
     assert message.to == ["pat@charity.org.uk"]
     assert message.subject == "You are invited to Family Safeguarding Learning"
@@ -244,7 +244,7 @@ def test_other_admin_users_cannot_see_or_send_invitations(client, home_page):
     """A team manager with admin access (say, for reports) has no say over who joins."""
     _grant_admin_access(GROUP_TEAM_MANAGERS)
     client.force_login(_admin_user(groups=[GROUP_TEAM_MANAGERS]))
-    invitations.invitation_send(email="secret@charity.org.uk", invited_by=None)
+    services.invitation_send(email="secret@charity.org.uk", invited_by=None)
     listing = client.get(ADMIN_INVITATIONS)
     assert listing.status_code in (302, 403)
     assert "secret@charity.org.uk" not in listing.text
@@ -256,21 +256,21 @@ def test_other_admin_users_cannot_see_or_send_invitations(client, home_page):
 def test_invitations_cannot_be_edited_only_withdrawn(client, home_page):
     """The emailed token belongs to one address, so L&D withdraw and resend rather than edit."""
     client.force_login(_admin_user(is_superuser=True))
-    sent = invitations.invitation_send(email="pat@charity.org.uk", invited_by=None)
+    sent = services.invitation_send(email="pat@charity.org.uk", invited_by=None)
     edit = client.post(f"{ADMIN_INVITATIONS}edit/{sent.invitation.pk}/", {"email": "other@charity.org.uk"})
     assert edit.status_code in (302, 403)
     assert Invitation.objects.get().email == "pat@charity.org.uk"
     client.post(f"{ADMIN_INVITATIONS}delete/{sent.invitation.pk}/")
     assert not Invitation.objects.exists()
-    with pytest.raises(invitations.InvitationInvalid):
-        invitations.invitation_check(token=sent.token)
+    with pytest.raises(services.InvitationInvalid):
+        services.invitation_check(token=sent.token)
 
 
 def test_the_invitation_list_has_a_fixed_number_of_queries(client, home_page, django_assert_max_num_queries):
     client.force_login(_admin_user(is_superuser=True))
     inviter = UserFactory()
     for n in range(15):
-        invitations.invitation_send(email=f"p{n}@charity.org.uk", invited_by=inviter)
+        services.invitation_send(email=f"p{n}@charity.org.uk", invited_by=inviter)
     with django_assert_max_num_queries(30):
         response = client.get(ADMIN_INVITATIONS)
     assert response.status_code == 200

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cms.core.selectors import audiences_for
 from learning.services import person_erase
-from tests.cms.factories import UserFactory
+from tests.cms.people.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from cms.people.models import Invitation, User
 
 INVITATION_LIFETIME = timedelta(days=14)
 INVITATION_EMAIL_TEMPLATE = "people/invitation_email"
-SESSION_KEY = "people_invitation_id"
+INVITATION_SESSION_KEY = "people_invitation_id"
 
 
 class InvitationError(Exception):
@@ -48,7 +48,8 @@ class SentInvitation:
     url: str
 
 
-def token_hash(token: str) -> str:
+def invitation_token_hash(token: str) -> str:
+    """Only the hash of a token is stored, so a database leak yields no working link."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -85,7 +86,7 @@ def invitation_send(*, email: str, invited_by: User | None) -> SentInvitation:
         )
         if invitation is None:
             invitation = Invitation(email=email)
-        invitation.token_hash = token_hash(token)
+        invitation.token_hash = invitation_token_hash(token)
         invitation.invited_by = invited_by
         invitation.expires_at = now + INVITATION_LIFETIME
         invitation.save()
@@ -104,7 +105,7 @@ def invitation_send(*, email: str, invited_by: User | None) -> SentInvitation:
 
 def invitation_check(*, token: str) -> Invitation:
     """The open invitation a link's token belongs to, or an InvitationError saying why not."""
-    invitation = Invitation.objects.filter(token_hash=token_hash(token)).first()
+    invitation = Invitation.objects.filter(token_hash=invitation_token_hash(token)).first()
     if invitation is None:
         raise InvitationInvalid(
             "This invitation link is not valid. Check that you copied the whole link from "

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from cms.people import invitations
+from cms.people import services
 
 INVALID_TEMPLATE = "people/invitation_invalid.html"
 
@@ -16,9 +16,9 @@ INVALID_TEMPLATE = "people/invitation_invalid.html"
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Remember the invitation in the session and send the person to sign up with its address."""
     try:
-        invitation = invitations.invitation_check(token=token)
-    except invitations.InvitationError as error:
-        status = 404 if isinstance(error, invitations.InvitationInvalid) else 410
+        invitation = services.invitation_check(token=token)
+    except services.InvitationError as error:
+        status = 404 if isinstance(error, services.InvitationInvalid) else 410
         return render(request, INVALID_TEMPLATE, {"message": str(error)}, status=status)
     if request.user.is_authenticated:
         return render(
@@ -31,6 +31,6 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             },
             status=409,
         )
-    request.session[invitations.SESSION_KEY] = invitation.pk
+    request.session[services.INVITATION_SESSION_KEY] = invitation.pk
     get_adapter(request).stash_verified_email(request, invitation.email)
     return redirect("account_signup")

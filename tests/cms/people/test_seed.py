@@ -7,8 +7,8 @@ from allauth.account.models import EmailAddress
 
 from cms.core.seeding import SeedContext
 from cms.people import roles
+from cms.people.demo.seed import demo_organisation, seed_people
 from cms.people.models import Agency, StaffProfile, Team, User
-from cms.people.seed import DEMO_LOGIN_ORDER, seed_people
 from cms.people.selectors import managed_users
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_demo_organisation_is_complete_and_seeding_twice_creates_nothing_new():
 def test_every_demo_login_can_sign_in_with_the_demo_password(client):
     """Each kind of user has a memorable login with a verified email, so allauth lets them in."""
     context = seed()
-    assert [login.email for login in context.logins] == DEMO_LOGIN_ORDER
+    assert [login.email for login in context.logins] == demo_organisation()["demo_login_order"]
     for login in context.logins:
         user = User.objects.get(email=login.email)
         assert user.check_password("demo-password-for-tests")

@@ -18,7 +18,7 @@ from cms.people.services import (
     staff_member_update,
     staff_profile_ensure,
 )
-from tests.cms.factories import AgencyFactory, TeamFactory, UserFactory, role_ensure, staff_member
+from tests.cms.people.factories import AgencyFactory, TeamFactory, UserFactory, role_ensure, staff_member
 
 pytestmark = pytest.mark.django_db
 

@@ -11,14 +11,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.people.forms import StaffImportConfirmForm, StaffImportUploadForm, import_token_make
 from cms.people.models import StaffImportJob
-from cms.people.staff_import import (
-    COLUMNS,
-    REQUIRED_COLUMNS,
-    staff_import,
-    staff_import_job_create,
-    staff_import_job_stalled,
-    staff_import_jobs_recent,
-)
+from cms.people.selectors import staff_import_job_stalled, staff_import_jobs_recent
+from cms.people.services import COLUMNS, REQUIRED_COLUMNS, staff_import, staff_import_job_create
 
 IMPORT_PERMISSION = "people.import_staff"
 # The check page lists this many changed lines; the rest are counted.

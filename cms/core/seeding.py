@@ -47,5 +47,5 @@ def register(*, order: int) -> Callable[[Seeder], Seeder]:
 def seeders() -> list[tuple[int, str, Seeder]]:
     from django.utils.module_loading import autodiscover_modules
 
-    autodiscover_modules("demo.seed", "seed")  # "seed": apps not yet moved to demo/ (issue 14)
+    autodiscover_modules("demo.seed")
     return sorted(_SEEDERS, key=lambda item: (item[0], item[1]))

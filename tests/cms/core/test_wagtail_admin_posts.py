@@ -32,7 +32,8 @@ ADMIN_ROLES = {
     "superuser": lambda: mfa_enrol(UserFactory(is_superuser=True, is_staff=True)),
 }
 # Who each view lets in; everyone else keeps Wagtail's refusal (a redirect to the admin home).
-MAY_CREATE_VACANCIES = {"ld_editor", "ld_lead", "superuser"}
+# Recruitment advisers add and publish vacancies (cms.people.roles.RECRUITMENT_PERMISSIONS).
+MAY_CREATE_VACANCIES = {"ld_editor", "ld_lead", "recruitment", "superuser"}
 MAY_COPY_CONTENT_PAGES = {"ld_editor", "ld_lead", "superuser"}
 MAY_IMPORT_REDIRECTS = {"superuser"}
 MAY_ADD_DOCUMENTS = {"ld_editor", "ld_lead", "superuser"}

@@ -90,19 +90,22 @@ class StoredFile:
 
     @property
     def local_path(self) -> str | None:
-        try:
-            return self.storage.path(self.name)
-        except NotImplementedError:
-            return None
+        return _local_path(self.storage, self.name)
+
+
+def _local_path(storage: Storage, name: str) -> str | None:
+    try:
+        return storage.path(name)
+    except NotImplementedError:
+        return None
 
 
 def stored_file_look(*, storage: Storage, name: str) -> StoredFile:
     """Size and modification time, raising FileNotFoundError (or OSError) when there is no such file."""
-    try:
-        path = storage.path(name)
-    except NotImplementedError:
+    path = _local_path(storage, name)
+    if path is None:
         if not storage.exists(name):
-            raise FileNotFoundError(name) from None
+            raise FileNotFoundError(name)
         modified = storage.get_modified_time(name)
         return StoredFile(storage=storage, name=name, size=storage.size(name), modified=modified)
     stat = os.stat(path)
@@ -159,14 +162,16 @@ def stored_file_response(
     attachment_filename: str | None = None,
 ) -> HttpResponse:
     """The response for one authorised file. Raises FileNotFoundError/OSError when it is missing."""
-    stored = stored_file_look(storage=storage, name=name)
-    response = _front_server_response(stored)
-    if response is None and offload and stored.local_path is None:
+    if offload and _local_path(storage, name) is None:
+        if not storage.exists(name):
+            raise FileNotFoundError(name)
         seconds = int(getattr(settings, "PROTECTED_MEDIA_URL_SECONDS", 300))
         redirect = HttpResponseRedirect(storage.url(name, expire=seconds))  # type: ignore[call-arg]
         # Never kept longer than the signed address lives.
-        redirect["Cache-Control"] = f"private, max-age={max(seconds // 5, 0)}"
+        redirect["Cache-Control"] = f"private, max-age={seconds // 5}"
         return redirect
+    stored = stored_file_look(storage=storage, name=name)
+    response = _front_server_response(stored)
     if response is None:
         response = _django_response(request, stored)
     response["Accept-Ranges"] = "bytes"

@@ -135,7 +135,7 @@ def cluster(transactional_db, tmp_path) -> Iterator[Cluster]:
             env = {**node_env, "TEST_MEDIA_ROOT": str(root)}
             if port is None:
                 command = [str(BIN / "celery"), "-A", "cms", "worker", "--pool", "solo"]
-                command += ["-Q", f"test-{queue}", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+                command += ["-Q", f"test-{queue}", "--without-gossip", "--without-mingle"]
             else:
                 command = [str(BIN / "gunicorn"), "cms.wsgi:application", "-c", "gunicorn.conf.py"]
                 command += ["-b", f"127.0.0.1:{port}"]

@@ -138,7 +138,7 @@ def cluster(transactional_db, tmp_path) -> Iterator[Cluster]:
                 command += ["-Q", f"test-{queue}", "--without-gossip", "--without-mingle"]
             else:
                 command = [str(BIN / "gunicorn"), "cms.wsgi:application", "-c", "gunicorn.conf.py"]
-                command += ["-b", f"127.0.0.1:{port}"]
+                command += ["-b", f"127.0.0.1:{port}", "--no-control-socket"]
             processes.append(_start(command, env=env, log=tmp_path / f"{name}.log"))
         node_a, node_b = f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_b}"
         wait_for(lambda: _answers(node_a + "/healthz") and _answers(node_b + "/healthz"), timeout=30)

@@ -273,8 +273,8 @@ STATICFILES_FINDERS = [
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
-# Media storage: S3-compatible object storage when a bucket is configured (docs/operations.md,
-# "Media and object storage"): private files through signed addresses, image renditions under a
+# Media storage: S3-compatible object storage when a bucket is configured (docs/media.md:
+# private files through signed addresses, image renditions under a
 # public prefix with addresses that never expire, and the bucket's origins in the CSP below.
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 MEDIA_PUBLIC_DOMAIN = os.environ.get("MEDIA_PUBLIC_DOMAIN", "")

@@ -1,7 +1,7 @@
 """Media on object storage: the storages and the origins the Content-Security-Policy must allow.
 
 Kept apart from base.py so the rules are plain functions with tests (tests/cms/test_storage_settings.py).
-The choice is documented in docs/operations.md ("Media and object storage").
+The choice is documented in docs/media.md.
 """
 
 from urllib.parse import urlsplit

@@ -4,7 +4,8 @@ A real S3 server (moto's standalone server), two gunicorn processes and a Celery
 with its own empty MEDIA_ROOT: an image and an H5P package uploaded through node A's admin are
 extracted by the worker and shown by node B: the public image at a stable, unsigned address on
 the bucket that node B's CSP allows, a package file as a byte range, a package video handed to
-the bucket through a short-lived signed address. No process writes media to its own disk.
+the bucket through a short-lived signed address; a certificate the worker renders downloads
+from node A. No process writes media to its own disk.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import io
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -31,10 +33,14 @@ from django.test import Client
 from PIL import Image as PILImage
 
 from cms.pages.demo.seed import home_page_ensure
+from learning.models import Certificate
+from learning.services import activity_complete
+from learning.tasks import certificate_render
 from modules.models import H5PPackage, H5PStatus
 from tests.cms.pages.factories import RecruitmentPageFactory
 from tests.cms.people.factories import UserFactory, mfa_enrol
 from tests.conftest import wait_for
+from tests.modules.factories import knowledge_check_block, module_with_lessons
 from tests.modules.h5p.corpus import LIB, package
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +74,7 @@ class Cluster:
     node_a: str
     node_b: str
     media_roots: list[Path]
-    logs: Path
+    queue: str
 
 
 def _database_url() -> str:
@@ -84,8 +90,10 @@ def _start(command: list[str], *, env: dict[str, str], log: Path) -> subprocess.
 
 
 def _stop(processes: list[subprocess.Popen]) -> None:
+    # SIGINT: gunicorn's quick shutdown (SIGTERM waits out its graceful timeout), Celery's and
+    # moto's ordinary stop; none of them is serving anything by now.
     for process in processes:
-        process.terminate()
+        process.send_signal(signal.SIGINT)
     for process in processes:
         try:
             process.wait(timeout=10)
@@ -142,7 +150,7 @@ def cluster(transactional_db, tmp_path) -> Iterator[Cluster]:
             processes.append(_start(command, env=env, log=tmp_path / f"{name}.log"))
         node_a, node_b = f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_b}"
         wait_for(lambda: _answers(node_a + "/healthz") and _answers(node_b + "/healthz"), timeout=30)
-        yield Cluster(s3_url=s3_url, node_a=node_a, node_b=node_b, media_roots=roots, logs=tmp_path)
+        yield Cluster(s3_url=s3_url, node_a=node_a, node_b=node_b, media_roots=roots, queue=f"test-{queue}")
     finally:
         _stop(processes)
 
@@ -258,6 +266,17 @@ def test_media_uploaded_on_one_node_is_served_by_the_other_from_the_bucket(clust
     # Nobody may fetch the package through either node without signing in.
     assert requests.get(script, timeout=10).status_code == 403
 
+    # A certificate rendered by the worker into the bucket downloads from node A.
+    learner = UserFactory()
+    _module, (lesson,) = module_with_lessons(home_page_ensure(), bodies=[[knowledge_check_block(id="kc")]])
+    activity_complete(user=learner, lesson=lesson, block_id="kc")
+    certificate = Certificate.objects.get(user=learner)
+    certificate_render.apply_async(kwargs={"certificate_id": certificate.pk}, queue=cluster.queue)
+    wait_for(lambda: Certificate.objects.filter(pk=certificate.pk, rendered_at__isnull=False).exists())
+    pdf = _signed_in_session(learner).get(f"{cluster.node_a}/learning/certificates/{certificate.code}.pdf")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF-")
+
     # Nothing was written to any process's own disk.
     assert [list(root.rglob("*")) for root in cluster.media_roots] == [[], [], []]
-    assert time.monotonic() - started < 45
+    assert time.monotonic() - started < 50

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.files.storage import Storage
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
 
 CHUNK_BYTES = 64 * 1024
 # Longer headers are not a single range; they are ignored rather than parsed.
@@ -180,7 +180,7 @@ def stored_file_response(
         response["ETag"] = stored.etag
         response["Last-Modified"] = http_date(stored.modified.timestamp())
         if attachment_filename:
-            response["Content-Disposition"] = f'attachment; filename="{attachment_filename}"'
+            response["Content-Disposition"] = content_disposition_header(True, attachment_filename)
     return response
 
 

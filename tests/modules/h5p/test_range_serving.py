@@ -8,6 +8,7 @@ import pytest
 from tests.cms.people.factories import UserFactory
 from tests.hostile import SPECIALS
 from tests.modules.factories import h5p_package_ready
+from tests.modules.h5p.corpus import package
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +130,16 @@ def test_the_front_server_is_not_told_about_files_a_person_may_not_fetch(client,
     response = client.get(url)
     assert response.status_code == 403
     assert "X-Accel-Redirect" not in response
+
+
+def test_documents_inside_a_package_still_download_as_attachments_and_answer_ranges(signed_in):
+    pdf = b"%PDF-1.4\n" + b"x" * 500 + b"\n%%EOF\n"
+    version = h5p_package_ready(data=package({"content/files/guide.pdf": pdf})).current_version
+    url = f"/h5p/{version.pk}/content/files/guide.pdf"
+
+    response = signed_in.get(url, headers={"Range": "bytes=0-7"})
+
+    assert response.status_code == 206
+    assert response["Content-Disposition"] == 'attachment; filename="guide.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == pdf[:8]

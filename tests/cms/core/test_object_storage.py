@@ -43,7 +43,7 @@ from tests.conftest import wait_for
 from tests.modules.factories import knowledge_check_block, module_with_lessons
 from tests.modules.h5p.corpus import LIB, package
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
 BUCKET = "fsm-media-test"
 VIDEO = os.urandom(4096)

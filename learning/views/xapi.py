@@ -17,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from learning.selectors import ActivityUnavailable, lesson_progress_summary, player_state_get
-from modules.selectors import ContentUnavailable, lesson_viewable_get
 from learning.services import (
     MAX_STATE_CHARS,
     StatementConflict,
@@ -25,6 +24,7 @@ from learning.services import (
     player_state_save,
     statement_record,
 )
+from modules.selectors import ContentUnavailable, lesson_viewable_get
 
 logger = logging.getLogger(__name__)
 

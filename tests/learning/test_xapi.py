@@ -89,14 +89,17 @@ def test_an_answered_statement_completes_the_activity_and_the_module(signed_in, 
     assert attempt.package_version_id == package.current_version_id
 
 
-def test_a_completion_tells_the_page_what_is_left_in_the_lesson_and_module(signed_in, learner, home_page, package):
+def test_a_completion_tells_the_page_what_is_left_in_the_lesson_and_module(signed_in, home_page, package):
     """Sam finishes the first of two required activities in the first of two lessons: the page
     learns the lesson is in progress with one left and the module is still at 0%; a statement
     that completes nothing carries no progress."""
     _module, (lesson, _second) = module_with_lessons(
         home_page,
         bodies=[
-            [h5p_activity_block(package=package, id="h5p-1"), h5p_activity_block(package=package, id="h5p-2")],
+            [
+                h5p_activity_block(package=package, id="h5p-1"),
+                h5p_activity_block(package=package, id="h5p-2"),
+            ],
             [text_block()],
         ],
     )

@@ -112,3 +112,15 @@ def test_the_matrix_export_has_one_row_per_person_and_module(client, overlap):
     assert row[0] == "Lee Ward"
     assert (row[5], row[6], row[7]) == ("Motivational interviewing foundations", "Yes", "2027-02-01")
     assert row[-1] == "Family Safeguarding rollout"
+
+
+def test_a_module_assigned_twice_is_chased_once(overlap):
+    """Three days before the rollout's date Lee is already past the induction's: one overdue
+    reminder for the module, not an overdue one and a due-soon one."""
+    from learning.services import reminder_keys_for
+
+    plans = reminder_keys_for(today=date(2027, 3, 28))
+    mine = [plan.key for plan in plans if plan.user_id == overlap["lee"].pk]
+    assert len(mine) == 1, mine
+    assert mine[0].startswith("overdue:")
+    assert ":2027-02-15:" in mine[0]

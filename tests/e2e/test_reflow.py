@@ -6,6 +6,7 @@ and search; Priya, a senior manager, walks practice week and her bookings. Each 
 wide: the document is no wider than the window, axe passes, and a screenshot is kept.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -118,7 +119,10 @@ def test_every_learner_page_reflows_at_320_pixels(live_server, page, sign_in, le
 
     page.goto(visit + "/learning/scenarios/")
     assert_reflows(page, "06-scenarios")
-    page.goto(visit + f"/learning/scenarios/{learning['scenario'].slug}/")
+    # The scenario is opened from the lesson, so finishing it counts for the lesson.
+    page.goto(visit + learning["lesson"].url)
+    page.get_by_role("link", name=re.compile(r"Open the scenario")).click()
+    page.wait_for_url(f"**/learning/scenarios/{learning['scenario'].slug}/?lesson=*")
     assert_reflows(page, "07-scenario-detail")
     page.get_by_role("button", name="Start the conversation").click()
     page.wait_for_url("**/learning/scenarios/attempts/*/")
@@ -131,6 +135,12 @@ def test_every_learner_page_reflows_at_320_pixels(live_server, page, sign_in, le
         page.wait_for_load_state()
     expect(page.get_by_role("table", name="Your MI skills profile, against MITI thresholds")).to_be_visible()
     assert_reflows(page, "09-scenario-profile")
+    # Back on the lesson, the finished scenario is marked done.
+    page.goto(visit + learning["lesson"].url)
+    scenario_block = page.locator(".lesson-block--mi_scenario")
+    expect(scenario_block.get_by_text("You have completed this activity.")).to_be_visible()
+    expect(page.locator(".lesson-block--h5p_activity [data-activity-done]")).to_be_hidden()
+    assert_reflows(page, "09b-lesson-scenario-done")
 
     page.goto(visit + f"/learning/modules/{learning['finished'].pk}/complete/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Module complete")

@@ -15,7 +15,9 @@ from modules.h5p.services import h5p_package_create, h5p_version_extract
 from tests.cms.people.factories import staff_member
 from tests.e2e.axe import assert_accessible
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after each test would otherwise take the root collection and
+# page that migrations create, which later tests (image uploads) rely on.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SHOTS = Path("/tmp/jlearn-shots")  # noqa: S108 - screenshots for the reviewer
 

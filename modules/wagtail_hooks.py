@@ -1,6 +1,9 @@
 """Wagtail admin hooks for training content: the H5P package and MI scenario snippet viewsets
 (the scenarios' one adds import and export as JSON files)."""
 
+from django.templatetags.static import static
+from django.utils.html import format_html
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from modules.h5p.viewsets import H5PPackageViewSet
@@ -8,3 +11,9 @@ from modules.scenarios.admin import ScenarioViewSet
 
 register_snippet(H5PPackageViewSet)
 register_snippet(ScenarioViewSet)
+
+
+@hooks.register("insert_global_admin_js")
+def h5p_status_script():
+    """Keeps a processing H5P package's status up to date (does nothing on other screens)."""
+    return format_html('<script type="module" src="{}"></script>', static("js/h5p-status.js"))

@@ -264,3 +264,12 @@ def _branding_from(settings: BrandingSettings) -> Branding:
             branding, logo_url=rendition.url, logo_width=rendition.width, logo_height=rendition.height
         )
     return branding
+
+
+def branding_settings_default() -> BrandingSettings:
+    """The default site's branding settings (with its logo), for what is made away from a request:
+    certificates drawn by the worker, for one. Unsaved defaults when there is no default site."""
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first()
+    return BrandingSettings.for_site(site) if site is not None else BrandingSettings()

@@ -1,9 +1,13 @@
 """Reads of records of learning. Each module holds one family of selectors; callers import from here."""
 
 from learning.selectors.assignments import (
+    AssignmentShare,
+    EnrolmentTerms,
     LearningItem,
     active_enrolments,
     enrolment_status,
+    enrolment_terms,
+    enrolments_by_module,
     my_learning,
 )
 from learning.selectors.progress import (
@@ -14,6 +18,7 @@ from learning.selectors.progress import (
     certificate_for_download,
     certificate_verify,
     certificates_of,
+    lesson_progress_summary,
     lesson_state,
     module_completed,
     module_completion_latest,
@@ -88,7 +93,9 @@ __all__ = [
     "STATUS_LABELS",
     "TEAM_MINIMUM_LEARNERS",
     "ActivityUnavailable",
+    "AssignmentShare",
     "BurnUp",
+    "EnrolmentTerms",
     "GrainRow",
     "H5PActivity",
     "Heatmap",
@@ -109,9 +116,12 @@ __all__ = [
     "certificate_verify",
     "certificates_of",
     "enrolment_status",
+    "enrolment_terms",
+    "enrolments_by_module",
     "h5p_activity_get",
     "h5p_attempts_for",
     "h5p_version_for_activity",
+    "lesson_progress_summary",
     "lesson_state",
     "module_completed",
     "module_completion_latest",

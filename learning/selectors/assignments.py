@@ -25,6 +25,62 @@ def enrolment_status(*, due_date: date, completed: bool, started: bool, today: d
 
 
 @dataclass(frozen=True)
+class AssignmentShare:
+    """One assignment's part in a person's module: whether it requires it, by when, and why."""
+
+    required: bool
+    due_date: date
+    programme: str
+
+
+@dataclass(frozen=True)
+class EnrolmentTerms:
+    """The terms a person holds a module on when assignments overlap: required if any assignment
+    requires it, due by the earliest date among those that do (or among all, if none does), and
+    every programme that gave it, as the reasons."""
+
+    required: bool
+    due_date: date
+    reasons: tuple[str, ...]
+
+
+def enrolment_terms(shares: Iterable[AssignmentShare]) -> EnrolmentTerms:
+    shares = list(shares)
+    required = any(share.required for share in shares)
+    counting = [share for share in shares if share.required] or shares
+    reasons = tuple(
+        dict.fromkeys(
+            share.programme if share.required else f"{share.programme} (optional)"
+            for share in sorted(shares, key=lambda share: (not share.required, share.due_date))
+        )
+    )
+    return EnrolmentTerms(
+        required=required, due_date=min(share.due_date for share in counting), reasons=reasons
+    )
+
+
+def enrolments_by_module(enrolments: Iterable[Enrolment]) -> list[tuple[Enrolment, EnrolmentTerms]]:
+    """One entry per person and module, in first-seen order: the enrolment that counts (required,
+    earliest due) and the merged terms. The enrolments need `assignment__programme` loaded."""
+    groups: dict[tuple[int, int], list[Enrolment]] = {}
+    for enrolment in enrolments:
+        groups.setdefault((enrolment.user_id, enrolment.module_id), []).append(enrolment)
+    merged = []
+    for group in groups.values():
+        terms = enrolment_terms(
+            AssignmentShare(
+                required=enrolment.assignment.required,
+                due_date=enrolment.due_date,
+                programme=enrolment.assignment.programme.name,
+            )
+            for enrolment in group
+        )
+        counting = min(group, key=lambda enrolment: (not enrolment.assignment.required, enrolment.due_date))
+        merged.append((counting, terms))
+    return merged
+
+
+@dataclass(frozen=True)
 class LearningItem:
     """One module assigned to one person, with everything a list row shows."""
 
@@ -42,6 +98,8 @@ class LearningItem:
     # For lists of several people (My team): their name, and their staff profile.
     person: str = ""
     profile: StaffProfile | None = None
+    # Every programme that assigned the module (two overlapping assignments give one item).
+    reasons: tuple[str, ...] = ()
 
     @property
     def status_label(self) -> str:
@@ -59,20 +117,11 @@ def _items(
     today: date,
     request: HttpRequest | None = None,
 ) -> list[LearningItem]:
-    """One item per person and module: when two assignments give the same module, the
-    required one with the earliest due date is the one that counts."""
-    chosen: dict[tuple[int, int], Enrolment] = {}
-    for enrolment in enrolments:
-        key = (enrolment.user_id, enrolment.module_id)
-        current = chosen.get(key)
-        better = current is None or (
-            (enrolment.assignment.required, -enrolment.due_date.toordinal())
-            > (current.assignment.required, -current.due_date.toordinal())
-        )
-        if better:
-            chosen[key] = enrolment
+    """One item per person and module: when two assignments give the same module, it is
+    required if either requires it, due by the earliest required date, and both are reasons."""
     items = []
-    for (user_id, module_id), enrolment in chosen.items():
+    for enrolment, terms in enrolments_by_module(enrolments):
+        user_id, module_id = enrolment.user_id, enrolment.module_id
         module_progress = progress.get((user_id, module_id))
         items.append(
             LearningItem(
@@ -83,10 +132,10 @@ def _items(
                 # With the request, Wagtail reads the site's root paths once per page.
                 module_url=enrolment.module.get_url(request),
                 programme=enrolment.assignment.programme.name,
-                required=enrolment.assignment.required,
-                due_date=enrolment.due_date,
+                required=terms.required,
+                due_date=terms.due_date,
                 status=enrolment_status(
-                    due_date=enrolment.due_date,
+                    due_date=terms.due_date,
                     completed=enrolment.completed_at is not None,
                     started=module_progress is not None,
                     today=today,
@@ -95,6 +144,7 @@ def _items(
                 if enrolment.completed_at
                 else (module_progress.percent if module_progress else 0),
                 completed_at=enrolment.completed_at,
+                reasons=terms.reasons,
             )
         )
     return items

@@ -210,6 +210,28 @@ def lesson_state(*, user: User, lesson: LessonPage, module: ModulePage) -> Lesso
     )
 
 
+def lesson_progress_summary(*, user: User, lesson: LessonPage) -> dict[str, object]:
+    """What a lesson page shows of the person's progress, for updating it in place.
+
+    Sent back to the player when an activity completes, so the page's status, the
+    remaining count, the module's progress bar and the done marks change without a reload.
+    """
+    state = lesson_state(user=user, lesson=lesson, module=lesson.get_parent().specific)
+    outline = state.outline
+    status = state.entry.status if state.entry else NOT_STARTED
+    return {
+        "lesson_status": status,
+        "lesson_status_label": STATUS_LABELS[status],
+        "lesson_completed": state.completed,
+        "required_remaining": state.required_remaining,
+        "done_block_ids": sorted(state.done_ids),
+        "module_completed_lessons": outline.completed,
+        "module_total_lessons": outline.total,
+        "module_percent": outline.percent,
+        "module_completed": outline.is_complete,
+    }
+
+
 def module_completion_latest(*, user: User, module_id: int) -> ModuleCompletion | None:
     """The person's latest completion of the module, with its certificate if any."""
     return (

@@ -63,7 +63,13 @@ def reminder_keys_for(*, today: date) -> list[MessagePlan]:
     """The reminders today's scan should hold in the send-once ledger (not yet recorded)."""
     rows: list[MessagePlan] = []
     digest: dict[int, bool] = defaultdict(bool)
-    for enrolment in _open_enrolments().filter(due_date__lte=today + timedelta(days=DUE_SOON_DAYS)):
+    reminded: set[tuple[int, int]] = set()
+    due_by_then = _open_enrolments().filter(due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
+    for enrolment in due_by_then.order_by("due_date", "pk"):
+        # Overlapping assignments of one module: only the earliest due one is chased.
+        if (enrolment.user_id, enrolment.module_id) in reminded:
+            continue
+        reminded.add((enrolment.user_id, enrolment.module_id))
         days_left = (enrolment.due_date - today).days
         if 2 <= days_left <= DUE_SOON_DAYS:
             key = f"{KIND_DUE_SOON}:{enrolment.pk}:{enrolment.due_date}"

@@ -83,6 +83,16 @@ def knowledge_check_state(context, block_id):
 
 
 @register.simple_tag(takes_context=True)
+def activity_done(context, block_id):
+    """Whether the person has completed the activity (H5P, scenario) with this id on the
+    current lesson page; None in previews and for anonymous visitors (no mark shown)."""
+    state = getattr(context.get("request"), "_learning_lesson_state", None)
+    if state is None or not block_id:
+        return None
+    return block_id in state.done_ids
+
+
+@register.simple_tag(takes_context=True)
 def reflection_for(context, block_id):
     """The person's own saved reflection for a prompt on the current lesson page."""
     state = getattr(context.get("request"), "_learning_lesson_state", None)

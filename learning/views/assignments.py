@@ -19,7 +19,7 @@ from wagtail import hooks
 from cms.core.email import absolute_url
 from cms.people.selectors import is_learning_and_development, is_team_manager, staff_visible_to
 from learning.models import Enrolment
-from learning.selectors import STATUS_LABELS, my_learning, team_learning
+from learning.selectors import STATUS_LABELS, enrolments_by_module, my_learning, team_learning
 from learning.services import TeamReminderOutcome, team_reminder_send
 
 CALENDAR_SALT = "learning.calendar-feed"
@@ -76,23 +76,26 @@ def calendar_feed(request, token: str):
         Enrolment.objects.filter(
             user_id=user_id, user__is_active=True, removed_on__isnull=True, assignment__active=True
         )
-        .select_related("module")
+        .select_related("module", "assignment__programme")
         .order_by("due_date")
     )
     calendar = Calendar()
     calendar.add("prodid", "-//Family Safeguarding Learning//Due dates//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Learning due dates")
-    for enrolment in enrolments:
+    # One event per module, however many assignments give it (selectors.enrolments_by_module).
+    for enrolment, terms in enrolments_by_module(enrolments):
         event = Event()
-        event.add("uid", f"enrolment-{enrolment.pk}@fsm-learning")
+        event.add("uid", f"learning-{enrolment.user_id}-{enrolment.module_id}@fsm-learning")
         event.add("summary", f"Due: {enrolment.module.title}")
-        event.add("dtstart", enrolment.due_date)
-        event.add("dtend", enrolment.due_date + timedelta(days=1))
+        event.add("dtstart", terms.due_date)
+        event.add("dtend", terms.due_date + timedelta(days=1))
         event.add("dtstamp", timezone.now())
         event.add("url", absolute_url(enrolment.module.url or "/learning/"))
+        description = f"Assigned through {', '.join(terms.reasons)}."
         if enrolment.completed_at:
-            event.add("description", "Completed.")
+            description = f"Completed. {description}"
+        event.add("description", description)
         calendar.add_component(event)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="learning-due-dates.ics"'

@@ -16,7 +16,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from learning.selectors import ActivityUnavailable, player_state_get
+from learning.selectors import ActivityUnavailable, lesson_progress_summary, player_state_get
 from learning.services import (
     MAX_STATE_CHARS,
     StatementConflict,
@@ -24,6 +24,7 @@ from learning.services import (
     player_state_save,
     statement_record,
 )
+from modules.selectors import ContentUnavailable, lesson_viewable_get
 
 logger = logging.getLogger(__name__)
 
@@ -113,16 +114,22 @@ def xapi_statement(request: HttpRequest) -> JsonResponse:
         return _error(str(error), 404)
     except StatementConflict as error:
         return _error(str(error), 409)
-    return JsonResponse(
-        {
-            "id": outcome.statement_id,
-            "stored": not outcome.duplicate,
-            "duplicate": outcome.duplicate,
-            "activity_completed": outcome.activity_completed,
-            "newly_completed": outcome.newly_completed,
-        },
-        status=200 if outcome.duplicate else 201,
-    )
+    answer: dict[str, Any] = {
+        "id": outcome.statement_id,
+        "stored": not outcome.duplicate,
+        "duplicate": outcome.duplicate,
+        "activity_completed": outcome.activity_completed,
+        "newly_completed": outcome.newly_completed,
+    }
+    if outcome.newly_completed:
+        # The page updates its status, remaining count and progress bar from this.
+        try:
+            lesson = lesson_viewable_get(user=request.user, lesson_id=lesson_id)
+        except ContentUnavailable:
+            pass  # withdrawn since the statement was stored: the page is stale anyway
+        else:
+            answer["progress"] = lesson_progress_summary(user=request.user, lesson=lesson)
+    return JsonResponse(answer, status=200 if outcome.duplicate else 201)
 
 
 @never_cache

@@ -4,7 +4,7 @@ from cms.core.page_cache import tree_cache_get, tree_cache_set
 from cms.core.selectors import frame_cache_seconds
 from modules.h5p.cache import h5p_packages_generation
 from modules.h5p.metadata import CONTENT_EXTENSIONS, LIBRARY_EXTENSIONS
-from modules.h5p.models import H5PPackageVersion, H5PStatus
+from modules.h5p.models import H5PPackage, H5PPackageVersion, H5PStatus
 
 
 def h5p_asset_path_valid(*, path: str) -> bool:
@@ -50,3 +50,29 @@ def h5p_package_ready_versions(*, package_id: int) -> tuple[frozenset[int], int 
         if key:
             tree_cache_set(key, answer, seconds)
     return answer
+
+
+def h5p_packages_status(*, package_ids: list[int]) -> list[dict[str, object]]:
+    """Each package's status for the admin's live status line: one query for the packages and
+    one for the progress of their newest uploads."""
+    packages = list(
+        H5PPackage.objects.filter(pk__in=package_ids).order_by("pk").values_list("pk", "title", "status")
+    )
+    progress: dict[int, int] = {}
+    for package_id, percent in (
+        H5PPackageVersion.objects.filter(package_id__in=[pk for pk, _title, _status in packages])
+        .order_by("package_id", "-number")
+        .values_list("package_id", "progress")
+    ):
+        progress.setdefault(package_id, percent)
+    labels = dict(H5PStatus.choices)
+    return [
+        {
+            "id": pk,
+            "title": title,
+            "status": status,
+            "label": labels.get(status, status),
+            "progress": progress.get(pk, 0),
+        }
+        for pk, title, status in packages
+    ]

@@ -167,7 +167,14 @@ class LessonPage(SignedInOnlyMixin, Page):
     template = "modules/lesson_page.html"
 
     def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
+        return self._with_player_policy(super().serve(request, *args, **kwargs))
+
+    def serve_preview(self, request, mode_name):
+        # The editor's preview panel, "View draft" and the workflow's review preview all come
+        # here: they get the learner's policy, so reviewers see the activity as learners will.
+        return self._with_player_policy(super().serve_preview(request, mode_name))
+
+    def _with_player_policy(self, response):
         if any(block.get("type") == "h5p_activity" for block in self.body.raw_data):
             # The H5P player's narrow CSP additions, on lessons that play H5P only (docs/h5p.md).
             h5p_lesson_csp_apply(response)

@@ -7,18 +7,21 @@ Registered from modules/wagtail_hooks.py with ``register_snippet(ScenarioViewSet
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages as django_messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, UpdatedAtColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
+from modules.scenarios import graph as scenario_graph
 from modules.scenarios.exchange import (
     MAX_IMPORT_BYTES,
     ScenarioImportError,
@@ -26,6 +29,33 @@ from modules.scenarios.exchange import (
     scenario_import,
 )
 from modules.scenarios.models import Scenario
+
+
+def _graph_warnings_show(request, *, lead: str, problems: list[str]) -> None:
+    """List a draft's graph problems as one warning (Wagtail's message, with a list)."""
+    items = format_html_join("\n", "<li>{}</li>", ((problem,) for problem in problems))
+    detail = format_html('<ul class="errorlist">{}</ul>', items)
+    django_messages.warning(request, messages.render(lead, None, detail=detail))
+
+
+def _draft_lead(count: int) -> str:
+    return (
+        f"This draft has {count} problem{'s' if count != 1 else ''} to fix before it can be "
+        "submitted for approval or published:"
+    )
+
+
+class ScenarioEditView(EditView):
+    """Saving a draft keeps an unfinished conversation (ScenarioAdminForm); the editor then
+    lists what is left to fix, each time it opens on such a draft. Submit and publish refuse it."""
+
+    def get(self, request, *args, **kwargs):
+        problems = scenario_graph.graph_problems(self.object.graph)
+        if problems:
+            _graph_warnings_show(
+                request, lead=_draft_lead(len(problems)), problems=[problem.message for problem in problems]
+            )
+        return super().get(request, *args, **kwargs)
 
 
 class ScenarioImportForm(forms.Form):
@@ -123,6 +153,7 @@ class ScenarioViewSet(SnippetViewSet):
     menu_order = 260
     add_to_admin_menu = True
     index_view_class = ScenarioIndexView
+    edit_view_class = ScenarioEditView
     list_display = ["title", "slug", BooleanColumn("live", label="Published"), UpdatedAtColumn()]
     search_fields = ["title", "summary", "persona_name"]
 

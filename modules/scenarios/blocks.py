@@ -66,6 +66,8 @@ class ScenarioResponseBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
+        if self.is_deferred_validation:
+            return value  # a draft: the form lists this among the graph's warnings instead
         if value.get("mi_override") and not (value.get("override_reason") or "").strip():
             raise blocks.StructBlockValidationError(
                 block_errors={
@@ -123,6 +125,8 @@ class ParentStatementBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
+        if self.is_deferred_validation:
+            return value  # a draft: the form lists this among the graph's warnings instead
         kind = value.get("change_talk_kind")
         if value.get("talk_type") == "change" and not kind:
             raise blocks.StructBlockValidationError(
@@ -168,6 +172,8 @@ class ScenarioNodesBlock(blocks.StreamBlock):
 
     def clean(self, value):
         value = super().clean(value)
+        if self.is_deferred_validation:
+            return value  # a draft: duplicate keys are among the graph's warnings instead
         seen: dict[str, int] = {}
         errors = {}
         for index, child in enumerate(value):

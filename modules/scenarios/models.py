@@ -26,11 +26,18 @@ from modules.scenarios.blocks import ScenarioNodesBlock
 
 
 class ScenarioAdminForm(WagtailAdminModelForm):
-    """Checks the whole conversation graph on every save, publish and preview.
+    """Checks the whole conversation graph.
 
-    Errors about one node are shown on that node's block in the editor; errors about
-    the scenario as a whole (start node, node count) above the conversation.
+    Saving a draft (Wagtail's deferred validation) keeps an unfinished conversation: its
+    problems become ``graph_warnings``, which the editor lists as warnings. Submitting for
+    approval and publishing need the whole graph valid: errors about one node are shown on
+    that node's block in the editor; errors about the scenario as a whole (start node, node
+    count) above the conversation.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.graph_warnings: list[str] = []
 
     def clean(self):
         cleaned_data = super().clean()
@@ -41,6 +48,9 @@ class ScenarioAdminForm(WagtailAdminModelForm):
             raw_nodes=nodes.get_prep_value(), start=(cleaned_data.get("start_node") or "").strip()
         )
         problems = scenario_graph.graph_problems(graph)
+        if self.is_deferred_validation:
+            self.graph_warnings = [problem.message for problem in problems]
+            return cleaned_data
         block_errors: dict[int, list[str]] = {}
         general: list[str] = []
         for problem in problems:

@@ -18,7 +18,7 @@ from tests.modules.factories import h5p_activity_block, h5p_package_ready, modul
 # page and locale that migrations create.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-SHOTS = Path("/tmp/shots/h4a")  # noqa: S108 - screenshots for the reviewer
+SHOTS = Path("/tmp/jlearn-shots")  # noqa: S108 - screenshots for the reviewer
 # The demo content: statements 1, 3 and 5 are true; 2 and 4 are false.
 CORRECT = [True, False, True, False, True]
 
@@ -83,7 +83,7 @@ def test_a_learner_plays_the_h5p_activity_and_the_module_progress_moves(
     expect(player_frame(page).get_by_role("button", name="Check my answers")).to_be_visible()
     assert_accessible(page)
     assert_player_accessible(page)
-    page.screenshot(path=str(SHOTS / "01-lesson-with-player.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "h5p-01-lesson-with-player.png"), full_page=True)
 
     answer_with_keyboard(page, CORRECT)
     check = player_frame(page).get_by_role("button", name="Check my answers")
@@ -94,7 +94,7 @@ def test_a_learner_plays_the_h5p_activity_and_the_module_progress_moves(
         "Your result has been saved. This activity is complete.", timeout=10_000
     )
     assert_player_accessible(page)
-    page.screenshot(path=str(SHOTS / "02-checked-and-saved.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "h5p-02-checked-and-saved.png"), full_page=True)
 
     completion = wait_for(lambda: ActivityCompletion.objects.filter(user=learner, lesson=lesson).first())
     assert completion.score == 5
@@ -103,11 +103,30 @@ def test_a_learner_plays_the_h5p_activity_and_the_module_progress_moves(
     assert attempt.package_version_id is not None
     assert XAPIStatement.objects.filter(user=learner, top_level=True).exists()
 
+    # The page catches up at once: no reload.
+    expect(page.locator("#module-progress-bar")).to_have_attribute("value", "1")
+    expect(page.locator("#module-progress-bar-label")).to_have_text("Module progress: 50% complete")
+    expect(page.locator("[data-lesson-status-tag]")).to_have_text("Complete")
+    expect(page.locator("[data-lesson-done]")).to_have_text("You have completed this lesson.")
+    expect(page.get_by_text(re.compile("remaining activit"))).to_have_count(0)
+    expect(page.locator("#block-3f0d6c1e-8f5a-4c57-9d0e-2b8a7c1d4e01").get_by_text("Done")).to_be_visible()
+    expect(page.locator("[data-lesson-progress-announcer]")).to_have_text(
+        "Activity complete. You have completed this lesson. Module progress: 50% complete."
+    )
+    assert_accessible(page)
+    page.screenshot(path=str(SHOTS / "h5p-03-progress-live.png"), full_page=True)
+
+    # After a reload the activity is marked done and the player shows the answers given.
+    wait_for(lambda: H5PPlayerState.objects.filter(user=learner).exists(), timeout=25)
     page.reload()
     expect(page.locator("#module-progress-bar")).to_have_attribute("value", "1")
-    expect(page.get_by_text(re.compile(r"Module progress: 50% complete"))).to_be_visible()
+    expect(page.locator("#block-3f0d6c1e-8f5a-4c57-9d0e-2b8a7c1d4e01").get_by_text("Done")).to_be_visible()
+    fieldsets = player_frame(page).locator("fieldset")
+    for index, value in enumerate(CORRECT):
+        radio = fieldsets.nth(index).get_by_role("radio", name="True" if value else "False")
+        expect(radio).to_be_checked(timeout=15_000)
     assert_accessible(page)
-    page.screenshot(path=str(SHOTS / "03-progress-moved.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "h5p-04-reloaded-done.png"), full_page=True)
 
 
 def test_the_player_resumes_where_the_learner_left_off(live_server, page, sign_in, h5p_module):
@@ -124,4 +143,4 @@ def test_the_player_resumes_where_the_learner_left_off(live_server, page, sign_i
     expect(fieldsets.nth(1).get_by_role("radio", name="False")).to_be_checked()
     expect(fieldsets.nth(2).get_by_role("radio", name="True")).not_to_be_checked()
     assert_accessible(page)
-    page.screenshot(path=str(SHOTS / "04-resumed.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "h5p-05-resumed.png"), full_page=True)

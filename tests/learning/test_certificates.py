@@ -138,3 +138,61 @@ def test_verification_codes_are_unique_and_unambiguous(home_page):
     assert len(codes) == 500
     assert all(set(code) <= set(CODE_ALPHABET) for code in codes)
     assert not set("IO01") & set(CODE_ALPHABET)
+
+
+@pytest.mark.django_db
+def test_the_certificate_carries_the_councils_name_logo_and_colour(home_page, settings, tmp_path):
+    """The council set its name, a logo and a purple brand colour in site settings: the certificate
+    is drawn under a band of that colour holding the logo, and the PDF names the council as author."""
+    from wagtail.images import get_image_model
+    from wagtail.models import Site
+
+    from cms.core.models import BrandingSettings
+    from learning.services import certificate_files, certificate_image
+
+    settings.MEDIA_ROOT = tmp_path
+    logo_bytes = io.BytesIO()
+    Image.new("RGB", (200, 100), (230, 20, 20)).save(logo_bytes, format="PNG")
+    from django.core.files.images import ImageFile
+
+    logo = get_image_model().objects.create(
+        title="Crest", file=ImageFile(io.BytesIO(logo_bytes.getvalue()), name="crest.png")
+    )
+    branding = BrandingSettings.for_site(Site.objects.get(is_default_site=True))
+    branding.organisation_name = "Example Borough Council"
+    branding.brand_colour = "#4c2c92"
+    branding.logo = logo
+    branding.save()
+    _module, certificate = _complete_module(home_page, UserFactory(first_name="Asha", last_name="Patel"))
+
+    image = certificate_image(certificate=certificate)
+    band = image.crop((60, 60, 2420, 310))
+    colours = {colour for _count, colour in band.getcolors(maxcolors=1_000_000)}
+    assert (0x4C, 0x2C, 0x92) in colours, "the band is the brand colour"
+    assert (230, 20, 20) in colours, "the logo is drawn in the band"
+    assert (255, 255, 255) in colours, "the council's name is written in white"
+    assert image.getpixel((70, 1000)) == (0x4C, 0x2C, 0x92), "the border is the brand colour"
+    _png, pdf = certificate_files(certificate=certificate)
+    author = "Example Borough Council".encode("utf_16_be")
+    assert author in pdf or author.hex().upper().encode() in pdf
+
+
+@pytest.mark.django_db
+def test_a_certificate_is_drawn_with_defaults_when_the_logo_cannot_be_read(home_page, settings, tmp_path):
+    """A logo whose file has gone does not stop the certificate: it is drawn without it."""
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+    from wagtail.models import Site
+
+    from cms.core.models import BrandingSettings
+    from learning.services import certificate_image
+
+    settings.MEDIA_ROOT = tmp_path
+    logo = get_image_model().objects.create(title="Crest", file=get_test_image_file())
+    logo.file.storage.delete(logo.file.name)
+    branding = BrandingSettings.for_site(Site.objects.get(is_default_site=True))
+    branding.logo = logo
+    branding.save()
+    _module, certificate = _complete_module(home_page, UserFactory())
+    image = certificate_image(certificate=certificate)
+    assert image.size == (2480, 1754)

@@ -170,3 +170,40 @@ def test_completion_page_before_completing_goes_back_to_the_module(client, learn
     response = client.get(reverse("learning:module_complete", kwargs={"module_id": module.pk}))
     assert response.status_code == 302
     assert response["Location"] == module.url
+
+
+def test_completed_h5p_and_scenario_activities_are_marked_done_on_the_lesson(
+    client, learner, home_page, settings, tmp_path
+):
+    """Sam finished the H5P check and the MI scenario of a lesson but not its second H5P activity:
+    after a reload, the two finished ones say "Done" and the third does not."""
+    from learning.services import activity_complete
+    from tests.modules.factories import h5p_activity_block, h5p_package_ready, scenario_block, scenario_create
+
+    settings.MEDIA_ROOT = tmp_path
+    package = h5p_package_ready()
+    scenario = scenario_create()
+    _module, (lesson,) = module_with_lessons(
+        home_page,
+        bodies=[
+            [
+                h5p_activity_block(package=package, id="h5p-done", heading="First check"),
+                scenario_block(scenario, id="scenario-done"),
+                h5p_activity_block(package=package, id="h5p-open", heading="Second check"),
+            ]
+        ],
+    )
+    activity_complete(user=learner, lesson=lesson, block_id="h5p-done")
+    activity_complete(user=learner, lesson=lesson, block_id="scenario-done")
+
+    html = client.get(lesson.url).content.decode()
+
+    def block_html(block_id):
+        start = html.index(f'id="block-{block_id}"')
+        return html[start : html.find('class="lesson-block ', start + 1)]
+
+    done_mark = "You have completed this activity."
+    assert done_mark in block_html("h5p-done")
+    assert done_mark in block_html("scenario-done")
+    assert "data-activity-done hidden" in block_html("h5p-open")
+    assert "Complete the 1 remaining activity above" in html

@@ -6,6 +6,8 @@
 // data-state-endpoint, data-lesson-id and data-csrf-token (learning's
 // {% lesson_tracking_attrs %}); without it (previews) players run untracked.
 
+import { lessonProgressShow } from "./lesson-progress.js";
+
 const STATE_SAVE_SECONDS = 10;
 const CONTENT_ID_EXTENSION = "http://h5p.org/x-api/h5p-local-content-id";
 const players = new Map();
@@ -90,8 +92,9 @@ function sendStatement(player, statement) {
       }
       if (result.activity_completed) {
         announce(player, "Your result has been saved. This activity is complete.");
+        lessonProgressShow(result.progress);
         player.container.dispatchEvent(
-          new CustomEvent("learning:activity-completed", { bubbles: true, detail: { blockId: player.blockId } }),
+          new CustomEvent("learning:activity-completed", { bubbles: true, detail: { blockId: player.blockId, progress: result.progress } }),
         );
       } else if (statement.result) {
         announce(player, "Your result has been saved.");

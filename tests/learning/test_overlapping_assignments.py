@@ -1,0 +1,126 @@
+"""The same module assigned twice to one person (audiences that overlap) is one piece of learning:
+one row in My learning, one calendar event and one export row, required if either assignment
+requires it, due by the earliest required date, with every assigning programme as the reason."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from icalendar import Calendar
+
+from cms.people.roles import GROUP_LD_EDITORS
+from learning.selectors import AssignmentShare, enrolment_terms
+from learning.services import enrolments_sync
+from learning.views.assignments import calendar_token
+from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
+from tests.learning.factories import AssignmentFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLLOUT_DUE = date(2027, 3, 31)
+INDUCTION_DUE = date(2027, 2, 15)
+
+
+def test_terms_take_any_requirement_and_the_earliest_required_date():
+    terms = enrolment_terms(
+        [
+            AssignmentShare(required=False, due_date=date(2027, 1, 1), programme="Refresher"),
+            AssignmentShare(required=True, due_date=date(2027, 3, 31), programme="Rollout"),
+            AssignmentShare(required=True, due_date=date(2027, 2, 15), programme="Induction"),
+            AssignmentShare(required=True, due_date=date(2027, 4, 1), programme="Rollout"),
+        ]
+    )
+    assert terms.required is True
+    assert terms.due_date == date(2027, 2, 15), "an optional assignment's earlier date does not bind"
+    assert terms.reasons == ("Induction", "Rollout", "Refresher (optional)")
+
+
+def test_optional_only_learning_stays_optional_with_its_earliest_date():
+    terms = enrolment_terms(
+        [
+            AssignmentShare(required=False, due_date=date(2027, 5, 1), programme="Refresher"),
+            AssignmentShare(required=False, due_date=date(2027, 4, 1), programme="Wellbeing"),
+        ]
+    )
+    assert (terms.required, terms.due_date) == (False, date(2027, 4, 1))
+
+
+@pytest.fixture
+def overlap(make_module):
+    """Lee is in the Banbury team (the rollout assigns the module to the team, required, due
+    31 March) and is a new starter named on the induction (required, due 15 February)."""
+    module = make_module("Motivational interviewing foundations")
+    team = TeamFactory(name="Banbury Family Safeguarding")
+    lee = StaffProfileFactory(team=team, user__first_name="Lee", user__last_name="Ward").user
+    rollout = ProgrammeFactory(name="Family Safeguarding rollout", slug="rollout")
+    induction = ProgrammeFactory(name="Induction", slug="induction")
+    AssignmentFactory(programme=rollout, module=module, teams=[team], due_date=ROLLOUT_DUE)
+    AssignmentFactory(programme=induction, module=module, people=[lee], due_date=INDUCTION_DUE)
+    enrolments_sync(today=date(2026, 11, 1))
+    assert lee.enrolments.count() == 2
+    return {"lee": lee, "module": module, "rollout": rollout}
+
+
+def test_my_learning_shows_one_row_with_the_earliest_date_and_both_reasons(
+    client, overlap, django_assert_max_num_queries
+):
+    client.force_login(overlap["lee"])
+    client.get(reverse("learning:my_learning"))  # first request creates site settings rows
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("learning:my_learning"))
+    (item,) = response.context["to_do"]
+    assert item.due_date == INDUCTION_DUE
+    assert item.required is True
+    assert item.reasons == ("Induction", "Family Safeguarding rollout")
+    assert response.text.count("Motivational interviewing foundations</a>") == 1
+    assert "Assigned through Induction, Family Safeguarding rollout" in response.text
+    assert response.context["required_count"] == 1
+
+
+def test_the_calendar_has_one_event_on_the_earliest_date(client, overlap):
+    response = client.get(reverse("learning:calendar_feed", args=[calendar_token(overlap["lee"])]))
+    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+    assert event["dtstart"].dt == INDUCTION_DUE
+    assert str(event["summary"]) == "Due: Motivational interviewing foundations"
+    assert "Induction, Family Safeguarding rollout" in str(event["description"])
+    assert str(event["uid"]) == f"learning-{overlap['lee'].pk}-{overlap['module'].pk}@fsm-learning"
+
+
+def test_the_matrix_export_has_one_row_per_person_and_module(client, overlap):
+    """Exports are per programme: the rollout also names Lee on a second, earlier assignment of
+    the same module; the rollout's export has one row for Lee, due by the earlier date."""
+    AssignmentFactory(
+        programme=overlap["rollout"],
+        module=overlap["module"],
+        people=[overlap["lee"]],
+        due_date=date(2027, 2, 1),
+    )
+    enrolments_sync(today=date(2026, 11, 1))
+    l_and_d = UserFactory(groups=[GROUP_LD_EDITORS])
+    Authenticator.objects.create(user=l_and_d, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    l_and_d.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(l_and_d)
+    url = reverse("learning_readiness_export", args=["matrix", "csv"])
+    response = client.get(url, {"programme": overlap["rollout"].pk})
+    header, *body = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert header[-1] == "Assigned through"
+    (row,) = body
+    assert row[0] == "Lee Ward"
+    assert (row[5], row[6], row[7]) == ("Motivational interviewing foundations", "Yes", "2027-02-01")
+    assert row[-1] == "Family Safeguarding rollout"
+
+
+def test_a_module_assigned_twice_is_chased_once(overlap):
+    """Three days before the rollout's date Lee is already past the induction's: one overdue
+    reminder for the module, not an overdue one and a due-soon one."""
+    from learning.services import reminder_keys_for
+
+    plans = reminder_keys_for(today=date(2027, 3, 28))
+    mine = [plan.key for plan in plans if plan.user_id == overlap["lee"].pk]
+    assert len(mine) == 1, mine
+    assert mine[0].startswith("overdue:")
+    assert ":2027-02-15:" in mine[0]

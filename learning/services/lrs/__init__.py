@@ -1,0 +1,71 @@
+"""The xAPI learning record store's writes: statements, documents, credentials (callers import from here)."""
+
+from learning.services.lrs.agents import IFI_KEYS, agent_key, platform_account_home, platform_agent
+from learning.services.lrs.credentials import (
+    SCOPES,
+    CredentialInvalid,
+    credential_secret_hash,
+    credential_secret_matches,
+    lrs_credential_issue,
+)
+from learning.services.lrs.documents import (
+    DocumentKey,
+    DocumentPrecondition,
+    DocumentRefused,
+    document_delete,
+    document_etag,
+    document_scope_hash,
+    document_write,
+)
+from learning.services.lrs.indexing import StatementIndex, statement_index, timestamp_utc, utc_iso
+from learning.services.lrs.signature import signature_verify
+from learning.services.lrs.statements import (
+    AttachmentPart,
+    StatementConflict409,
+    credential_authority,
+    lrs_statements_store,
+)
+from learning.services.lrs.validation import statement_validate
+from learning.services.lrs.validation_parts import (
+    StatementRejected,
+    actor_check,
+    agent_check,
+    iri_check,
+    timestamp_parse,
+    uuid_check,
+)
+
+__all__ = [
+    "IFI_KEYS",
+    "SCOPES",
+    "AttachmentPart",
+    "CredentialInvalid",
+    "DocumentKey",
+    "DocumentPrecondition",
+    "DocumentRefused",
+    "StatementConflict409",
+    "StatementIndex",
+    "StatementRejected",
+    "actor_check",
+    "agent_check",
+    "agent_key",
+    "credential_authority",
+    "credential_secret_hash",
+    "credential_secret_matches",
+    "document_delete",
+    "document_etag",
+    "document_scope_hash",
+    "document_write",
+    "iri_check",
+    "lrs_credential_issue",
+    "lrs_statements_store",
+    "platform_account_home",
+    "platform_agent",
+    "signature_verify",
+    "statement_index",
+    "statement_validate",
+    "timestamp_parse",
+    "timestamp_utc",
+    "utc_iso",
+    "uuid_check",
+]

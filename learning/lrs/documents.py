@@ -25,7 +25,7 @@ from learning.lrs.http import (
 )
 from learning.lrs.statements import MAX_BODY
 from learning.models import LrsDocument
-from learning.selectors.lrs import lrs_activity_get, lrs_document_get, lrs_document_ids
+from learning.selectors import lrs_activity_get, lrs_document_get, lrs_document_ids
 from learning.services.lrs import (
     IFI_KEYS,
     DocumentKey,
@@ -37,10 +37,12 @@ from learning.services.lrs import (
     document_delete,
     document_write,
     iri_check,
+    storable_check,
     timestamp_parse,
     uuid_check,
 )
 
+MAX_KEY_CHARS = 2048
 KINDS = {
     "state": (LrsDocument.Kind.STATE, "stateId", True, True),
     "activity_profile": (LrsDocument.Kind.ACTIVITY_PROFILE, "profileId", True, False),
@@ -91,6 +93,13 @@ def _key(request: HttpRequest, client: Client, resource: str, with_id: bool) -> 
         fields["document_id"] = _param(request, id_name)
     elif id_name in request.GET:
         fields["document_id"] = request.GET[id_name]
+    for name, value in fields.items():
+        if len(value) > MAX_KEY_CHARS:
+            raise LrsError(f"{name} is longer than {MAX_KEY_CHARS} characters.")
+        try:
+            storable_check(value, name)
+        except StatementRejected as bad:
+            raise LrsError(str(bad)) from bad
     return DocumentKey(**fields)
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from learning.models import LrsCredential
-from learning.selectors.lrs import lrs_credential_authenticate
+from learning.selectors import lrs_credential_authenticate
 from learning.services.lrs import credential_authority, platform_agent, utc_iso
 
 VERSION_HEADER = "X-Experience-API-Version"

@@ -26,7 +26,7 @@ from learning.lrs.http import (
     refuse_unless,
 )
 from learning.lrs.multipart import multipart_read, multipart_write
-from learning.selectors.lrs import (
+from learning.selectors import (
     StatementQuery,
     lrs_attachments_get,
     lrs_statement_get,
@@ -259,8 +259,9 @@ def _get_many(
     if after is not None:
         query = StatementQuery(**{**query.__dict__, "after": after})
     format_name, languages = _format(request)
-    if client.credential is None and not client.may(SCOPE_READ_ALL):
-        query = StatementQuery(**{**query.__dict__, "agent_key": next(iter(sorted(client.own_agent_keys)))})
+    if client.credential is None:
+        # On the session, a person reads only their own statements.
+        query = StatementQuery(**{**query.__dict__, "user_id": client.user_id})
     page = lrs_statements_query(query=query)
     statements = [statement_formatted(s, format_name, languages) for s in page.statements]
     body = {"statements": statements, "more": _more_url(request, page.cursor) if page.cursor else ""}

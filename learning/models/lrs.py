@@ -27,7 +27,7 @@ class LrsCredential(models.Model):
     authority = models.JSONField(
         null=True,
         blank=True,
-        help_text="A fixed xAPI agent recorded as every statement's authority (otherwise the credential's own).",
+        help_text="A fixed xAPI agent recorded as every statement's authority (else the credential's own).",
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,4 +1,4 @@
-"""xAPI records: the one statement store (H5P players and LRS clients), H5P attempts and saved player state."""
+"""xAPI records: the one statement store (H5P players and LRS clients), H5P attempts, player state."""
 
 from django.conf import settings
 from django.db import models

@@ -9,13 +9,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from learning.models import LrsAttachment, LrsCredential, LrsDocument, XAPIStatement
-from learning.services.lrs import (
+from learning.selectors.lrs_keys import (
+    DocumentKey,
     credential_secret_matches,
     document_scope_hash,
     platform_agent,
     utc_iso,
 )
-from learning.services.lrs.documents import DocumentKey
 
 MAX_PAGE = 200
 PLATFORM_VERSION = "1.0.0"
@@ -48,6 +48,7 @@ class StatementQuery:
     limit: int = 0
     ascending: bool = False
     credential_id: int | None = None
+    user_id: int | None = None
     after: tuple[datetime, int] | None = None
 
 
@@ -120,6 +121,8 @@ def _filtered(query: StatementQuery) -> QuerySet[XAPIStatement]:
     rows = XAPIStatement.objects.filter(voided=False)
     if query.credential_id is not None:
         rows = rows.filter(credential_id=query.credential_id)
+    if query.user_id is not None:
+        rows = rows.filter(user_id=query.user_id)
     if (match := _matching(query)) is not None:
         # A statement that references a match (a voiding statement, a StatementRef) is returned too.
         targets = XAPIStatement.objects.filter(match).values("statement_id")

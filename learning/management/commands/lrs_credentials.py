@@ -22,7 +22,7 @@ class Command(BaseCommand):
             action="append",
             dest="scopes",
             metavar="SCOPE",
-            help=f"Repeat for each scope: {', '.join(sorted(SCOPES))} (default: {', '.join(DEFAULT_SCOPES)}).",
+            help=f"Repeat for each scope: {', '.join(sorted(SCOPES))} (default: {' '.join(DEFAULT_SCOPES)}).",
         )
         parser.add_argument("--authority", help="A fixed authority for its statements, as xAPI agent JSON.")
 

@@ -1,23 +1,30 @@
 """The xAPI learning record store's writes: statements, documents, credentials (callers import from here)."""
 
-from learning.services.lrs.agents import IFI_KEYS, agent_key, platform_account_home, platform_agent
+from learning.selectors.lrs_keys import (
+    IFI_KEYS,
+    DocumentKey,
+    agent_key,
+    credential_secret_hash,
+    credential_secret_matches,
+    document_scope_hash,
+    platform_account_home,
+    platform_agent,
+    utc_iso,
+)
 from learning.services.lrs.credentials import (
     SCOPES,
     CredentialInvalid,
-    credential_secret_hash,
-    credential_secret_matches,
     lrs_credential_issue,
+    lrs_credential_update,
 )
 from learning.services.lrs.documents import (
-    DocumentKey,
     DocumentPrecondition,
     DocumentRefused,
     document_delete,
     document_etag,
-    document_scope_hash,
     document_write,
 )
-from learning.services.lrs.indexing import StatementIndex, statement_index, timestamp_utc, utc_iso
+from learning.services.lrs.indexing import StatementIndex, statement_index, timestamp_utc
 from learning.services.lrs.signature import signature_verify
 from learning.services.lrs.statements import (
     AttachmentPart,
@@ -25,7 +32,7 @@ from learning.services.lrs.statements import (
     credential_authority,
     lrs_statements_store,
 )
-from learning.services.lrs.validation import statement_validate
+from learning.services.lrs.validation import statement_validate, storable_check
 from learning.services.lrs.validation_parts import (
     StatementRejected,
     actor_check,
@@ -58,12 +65,14 @@ __all__ = [
     "document_write",
     "iri_check",
     "lrs_credential_issue",
+    "lrs_credential_update",
     "lrs_statements_store",
     "platform_account_home",
     "platform_agent",
     "signature_verify",
     "statement_index",
     "statement_validate",
+    "storable_check",
     "timestamp_parse",
     "timestamp_utc",
     "utc_iso",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from typing import Any
 
@@ -11,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from learning.models import LrsCredential
+from learning.selectors.lrs_keys import credential_secret_hash
 from learning.services.lrs.validation import StatementRejected
 from learning.services.lrs.validation_parts import actor_check
 
@@ -19,22 +18,13 @@ SCOPES = frozenset(LrsCredential.Scope.values)
 __all__ = [
     "SCOPES",
     "CredentialInvalid",
-    "credential_secret_hash",
-    "credential_secret_matches",
     "lrs_credential_issue",
+    "lrs_credential_update",
 ]
 
 
 class CredentialInvalid(ValueError):
     """The name, scopes or authority given for a credential are not acceptable."""
-
-
-def credential_secret_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def credential_secret_matches(*, credential: LrsCredential, secret: str) -> bool:
-    return hmac.compare_digest(credential.secret_hash, credential_secret_hash(secret))
 
 
 def _checked(name: str, scopes: list[str], authority: dict[str, Any] | None) -> str:
@@ -79,3 +69,15 @@ def lrs_credential_issue(
     credential.is_active = True
     credential.save()
     return credential, secret
+
+
+def lrs_credential_update(
+    *, credential: LrsCredential, scopes: list[str], authority: dict[str, Any] | None, is_active: bool
+) -> LrsCredential:
+    """Change what a credential may do (its key and secret stay)."""
+    _checked(credential.name, scopes, authority)
+    credential.scopes = sorted(set(scopes))
+    credential.authority = authority
+    credential.is_active = is_active
+    credential.save(update_fields=["scopes", "authority", "is_active"])
+    return credential

@@ -10,23 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from learning.models import LrsDocument
+from learning.selectors.lrs_keys import DocumentKey, document_scope_hash
 
 JSON_TYPE = "application/json"
 
 __all__ = [
-    "DocumentKey",
     "DocumentPrecondition",
     "DocumentRefused",
     "document_delete",
     "document_etag",
-    "document_scope_hash",
     "document_write",
 ]
 
@@ -41,20 +39,6 @@ class DocumentPrecondition(ValueError):
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.status = status
-
-
-@dataclass(frozen=True)
-class DocumentKey:
-    kind: str
-    activity_id: str = ""
-    agent_key: str = ""
-    registration: str = ""
-    document_id: str = ""
-
-
-def document_scope_hash(key: DocumentKey) -> str:
-    raw = json.dumps([key.kind, key.activity_id, key.agent_key, key.registration, key.document_id])
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def document_etag(content: bytes) -> str:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
-from learning.services.lrs.agents import agent_key
-from learning.services.lrs.validation_parts import VOIDED_VERB, timestamp_parse
+from learning.selectors.lrs_keys import agent_key, utc_iso
+from learning.services.lrs.validation_parts import UUID_FORM, VOIDED_VERB, timestamp_parse
 
-__all__ = ["StatementIndex", "statement_index", "timestamp_utc", "utc_iso"]
+__all__ = ["StatementIndex", "statement_index", "timestamp_utc"]
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,6 @@ class StatementIndex:
     references: str | None
 
 
-def utc_iso(moment: datetime) -> str:
-    """A datetime as ISO 8601 in UTC with microseconds and a Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def timestamp_utc(value: str) -> str:
     """A statement's timestamp normalised to UTC (one without an offset is taken as UTC)."""
     moment = timestamp_parse(value, "timestamp")
@@ -44,9 +39,14 @@ def _agents_in(value: Any) -> Iterator[dict[str, Any]]:
     if not isinstance(value, dict):
         return
     yield value
-    for member in value.get("member") or []:
+    members = value.get("member")
+    for member in members if isinstance(members, list) else []:
         if isinstance(member, dict):
             yield member
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _activity_list(value: Any) -> list[Any]:
@@ -54,9 +54,10 @@ def _activity_list(value: Any) -> list[Any]:
 
 
 def _related(statement: dict[str, Any], agents: set[str], activities: set[str]) -> None:
+    """Every agent and activity a statement names (defensive: H5P payloads are free in shape)."""
     for actor in _agents_in(statement.get("actor")):
         agents.add(agent_key(actor))
-    target = statement.get("object") or {}
+    target = _dict(statement.get("object"))
     kind = target.get("objectType", "Activity")
     if kind == "Activity":
         activities.add(str(target.get("id")))
@@ -64,14 +65,14 @@ def _related(statement: dict[str, Any], agents: set[str], activities: set[str]) 
         agents.update(agent_key(agent) for agent in _agents_in(target))
     elif kind == "SubStatement":
         _related(target, agents, activities)
-    context = statement.get("context") or {}
+    context = _dict(statement.get("context"))
     for key in ("instructor", "team"):
         agents.update(agent_key(agent) for agent in _agents_in(context.get(key)))
-    for entry in context.get("contextAgents") or []:
-        agents.update(agent_key(agent) for agent in _agents_in(entry.get("agent")))
-    for entry in context.get("contextGroups") or []:
-        agents.update(agent_key(agent) for agent in _agents_in(entry.get("group")))
-    for value in (context.get("contextActivities") or {}).values():
+    for key, member in (("contextAgents", "agent"), ("contextGroups", "group")):
+        entries = context.get(key)
+        for entry in entries if isinstance(entries, list) else []:
+            agents.update(agent_key(agent) for agent in _agents_in(_dict(entry).get(member)))
+    for value in _dict(context.get("contextActivities")).values():
         activities.update(str(item.get("id")) for item in _activity_list(value) if isinstance(item, dict))
     for agent in _agents_in(statement.get("authority")):
         agents.add(agent_key(agent))
@@ -83,17 +84,19 @@ def statement_index(statement: dict[str, Any]) -> StatementIndex:
     activities: set[str] = set()
     _related(statement, agents, activities)
     agents.discard("")
-    target = statement.get("object") or {}
+    target = _dict(statement.get("object"))
     kind = target.get("objectType", "Activity")
     ref = str(target["id"]).lower() if kind == "StatementRef" else None
-    voids = ref if (statement.get("verb") or {}).get("id") == VOIDED_VERB else None
-    actor = statement.get("actor") or {}
-    registration = (statement.get("context") or {}).get("registration")
+    voids = ref if _dict(statement.get("verb")).get("id") == VOIDED_VERB else None
+    actor = _dict(statement.get("actor"))
+    registration = _dict(statement.get("context")).get("registration")
     return StatementIndex(
         actor_key=agent_key(actor)[:600],
         activity_id=str(target.get("id")) if kind == "Activity" else "",
         object_agent_key=agent_key(target)[:600] if kind in {"Agent", "Group"} else "",
-        registration=str(registration).lower() if registration else None,
+        registration=registration.lower()
+        if isinstance(registration, str) and UUID_FORM.match(registration)
+        else None,
         related_agents="|" + "|".join(sorted(agents)) + "|" if agents else "",
         related_activities="|" + "|".join(sorted(activities)) + "|" if activities else "",
         voids=voids,

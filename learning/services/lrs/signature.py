@@ -18,7 +18,11 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from learning.services.lrs.validation_parts import StatementRejected
 
-ALGORITHMS = {"RS256": hashes.SHA256, "RS384": hashes.SHA384, "RS512": hashes.SHA512}
+ALGORITHMS: dict[str, type[hashes.SHA256 | hashes.SHA384 | hashes.SHA512]] = {
+    "RS256": hashes.SHA256,
+    "RS384": hashes.SHA384,
+    "RS512": hashes.SHA512,
+}
 SECONDS_FRACTION = re.compile(r"(\.\d{1,2})\d*(?=S$)")
 COMPARE_IGNORED = frozenset({"id", "stored", "authority", "version", "attachments", "timestamp"})
 

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from cms.people.models import User
 from learning.models import LrsAttachment, LrsCredential, XAPIStatement
-from learning.services.lrs.agents import platform_account_home
-from learning.services.lrs.indexing import statement_index, timestamp_utc, utc_iso
+from learning.selectors.lrs_keys import platform_account_home, utc_iso
+from learning.services.lrs.indexing import statement_index, timestamp_utc
 from learning.services.lrs.signature import signature_verify
 from learning.services.lrs.validation import statement_validate
 from learning.services.lrs.validation_parts import SIGNATURE_USAGE, VOIDED_VERB, StatementRejected
@@ -59,8 +59,10 @@ def credential_authority(credential: LrsCredential) -> dict[str, Any]:
     }
 
 
-def _comparable(statement: dict[str, Any]) -> str:
-    return json.dumps({k: v for k, v in statement.items() if k not in COMPARE_IGNORED}, sort_keys=True)
+def _comparable(statement: dict[str, Any], *, timestamp: bool = True) -> str:
+    """A statement as compared with a stored one of the same id (what the LRS added left out)."""
+    ignored = COMPARE_IGNORED if timestamp else COMPARE_IGNORED | {"timestamp"}
+    return json.dumps({k: v for k, v in statement.items() if k not in ignored}, sort_keys=True)
 
 
 def _attachments_check(statements: list[dict[str, Any]], parts: dict[str, AttachmentPart]) -> None:
@@ -167,6 +169,12 @@ def lrs_statements_store(
     prepared = _prepared(statements, authority=authority, version=version, stored=stored_at)
     _attachments_check(original, parts)
     ids = [statement["id"] for statement in prepared]
+    # A statement sent without a timestamp got the moment it was stored: a resend is still the same.
+    stamped = {
+        str(uuid.UUID(item["id"]))
+        for item in original
+        if isinstance(item, dict) and "timestamp" in item and "id" in item
+    }
     void_targets = {
         statement["object"]["id"].lower() for statement in prepared if statement["verb"]["id"] == VOIDED_VERB
     }
@@ -179,9 +187,10 @@ def lrs_statements_store(
                 )
             }
             for statement in prepared:
-                if statement["id"] in existing and _comparable(existing[statement["id"]]) != _comparable(
-                    statement
-                ):
+                timed = statement["id"] in stamped
+                if statement["id"] in existing and _comparable(
+                    existing[statement["id"]], timestamp=timed
+                ) != _comparable(statement, timestamp=timed):
                     raise StatementConflict409(f"Statement {statement['id']} is stored already, differently.")
             if void_targets:
                 voiding = XAPIStatement.objects.filter(

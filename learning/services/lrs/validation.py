@@ -8,6 +8,8 @@ results, context) live in ``validation_parts``; this module walks a whole statem
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 from learning.services.lrs.validation_parts import (
@@ -47,8 +49,9 @@ SUBSTATEMENT_KEYS = frozenset(
     {"objectType", "actor", "verb", "object", "result", "context", "timestamp", "attachments"}
 )
 VERB_KEYS = frozenset({"id", "display"})
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
-__all__ = ["StatementRejected", "statement_validate"]
+__all__ = ["StatementRejected", "statement_validate", "storable_check"]
 
 
 def _verb_check(verb: Any, where: str) -> str:
@@ -88,6 +91,24 @@ def substatement_check(value: Any, where: str, *, version: str) -> None:
     _core_check(sub, f"{where}.", version=version, sub=True)
 
 
+def storable_check(value: Any, where: str = "statement") -> None:
+    """Every string (keys too) storable in PostgreSQL's JSON (no NUL, no lone surrogate) and every
+    number finite; walked without recursion, so no nesting depth can break it."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            if UNSTORABLE.search(item):
+                raise StatementRejected(f"The {where} holds a NUL character or a lone surrogate.")
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise StatementRejected(f"The {where} holds a number too large to keep.")
+
+
 def statement_validate(value: Any, *, version: str) -> dict[str, Any]:
     """Check a decoded statement; answer it (unchanged) or raise StatementRejected.
 
@@ -95,6 +116,7 @@ def statement_validate(value: Any, *, version: str) -> dict[str, Any]:
     context agents and groups, which 1.0.3 refuses as unknown.
     """
     statement = keys_check(value, "statement", STATEMENT_KEYS, required=("actor", "verb", "object"))
+    storable_check(statement)
     if "id" in statement:
         uuid_check(statement["id"], "id")
     _core_check(statement, "", version=version, sub=False)

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from learning.services.lrs.agents import IFI_KEYS
+from learning.selectors.lrs_keys import IFI_KEYS
 
+MAX_NUMBER = 10**300
 VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$")
@@ -321,8 +322,12 @@ def object_check(
 
 
 def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(float(value)):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise StatementRejected(f"{where} must be a number.")
+    if isinstance(value, int) and abs(value) > MAX_NUMBER:
+        raise StatementRejected(f"{where} is out of range.")
+    if not math.isfinite(float(value)):
+        raise StatementRejected(f"{where} must be a finite number.")
     return float(value)
 
 

@@ -15,7 +15,12 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from learning.models import LrsCredential
-from learning.services.lrs import CredentialInvalid, lrs_credential_issue, lrs_credential_update
+from learning.services.lrs import (
+    CredentialInvalid,
+    credential_check,
+    lrs_credential_issue,
+    lrs_credential_update,
+)
 
 
 class LrsCredentialForm(WagtailAdminModelForm):
@@ -59,12 +64,25 @@ class LrsCredentialForm(WagtailAdminModelForm):
             raise ValidationError("Give the authority as a JSON object (an xAPI agent).")
         return value
 
+    def clean(self):
+        cleaned = super().clean()
+        if "scopes" in cleaned and "authority" in cleaned:
+            try:
+                credential_check(
+                    name=cleaned.get("name") or self.instance.name,
+                    scopes=list(cleaned["scopes"]),
+                    authority=cleaned["authority"],
+                )
+            except CredentialInvalid as error:
+                raise ValidationError(str(error)) from error
+        return cleaned
+
 
 class _IssuingMixin:
     secret_shown: tuple[str, str] | None = None
 
-    def get_success_message(self, instance=None):
-        message = super().get_success_message(instance)
+    def get_success_message(self, *args):
+        message = super().get_success_message(*args)
         if self.secret_shown:
             key, secret = self.secret_shown
             message = f"{message} Key: {key} Secret: {secret} (copy it now: it is not shown again)."
@@ -74,24 +92,14 @@ class _IssuingMixin:
 class LrsCredentialCreateView(_IssuingMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
-        try:
-            credential, secret = lrs_credential_issue(
-                name=data["name"],
-                scopes=list(data["scopes"]),
-                authority=data["authority"],
-                created_by_id=self.request.user.pk,
-            )
-        except CredentialInvalid as error:
-            self.form.add_error(None, str(error))
-            raise
+        credential, secret = lrs_credential_issue(
+            name=data["name"],
+            scopes=list(data["scopes"]),
+            authority=data["authority"],
+            created_by_id=self.request.user.pk,
+        )
         self.secret_shown = (credential.key, secret)
         return credential
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except CredentialInvalid:
-            return self.form_invalid(form)
 
 
 class LrsCredentialEditView(_IssuingMixin, generic.EditView):
@@ -109,13 +117,6 @@ class LrsCredentialEditView(_IssuingMixin, generic.EditView):
             )
             self.secret_shown = (credential.key, secret)
         return credential
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except CredentialInvalid as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
 
 
 class LrsCredentialViewSet(ModelViewSet):

@@ -14,6 +14,7 @@ from learning.selectors.lrs_keys import (
 from learning.services.lrs.credentials import (
     SCOPES,
     CredentialInvalid,
+    credential_check,
     lrs_credential_issue,
     lrs_credential_update,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "agent_check",
     "agent_key",
     "credential_authority",
+    "credential_check",
     "credential_secret_hash",
     "credential_secret_matches",
     "document_delete",

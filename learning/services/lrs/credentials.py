@@ -18,6 +18,7 @@ SCOPES = frozenset(LrsCredential.Scope.values)
 __all__ = [
     "SCOPES",
     "CredentialInvalid",
+    "credential_check",
     "lrs_credential_issue",
     "lrs_credential_update",
 ]
@@ -27,7 +28,8 @@ class CredentialInvalid(ValueError):
     """The name, scopes or authority given for a credential are not acceptable."""
 
 
-def _checked(name: str, scopes: list[str], authority: dict[str, Any] | None) -> str:
+def credential_check(*, name: str, scopes: list[str], authority: dict[str, Any] | None) -> str:
+    """The cleaned name, or CredentialInvalid saying what is wrong with name, scopes or authority."""
     name = name.strip() if isinstance(name, str) else ""
     if not name or len(name) > 100 or any(ord(char) < 32 for char in name):
         raise CredentialInvalid("Give the credential a name of 1 to 100 printable characters.")
@@ -56,7 +58,7 @@ def lrs_credential_issue(
 
     The secret is returned once and only its hash is kept.
     """
-    name = _checked(name, scopes, authority)
+    name = credential_check(name=name, scopes=scopes, authority=authority)
     secret = secrets.token_urlsafe(32)
     credential = LrsCredential.objects.select_for_update().filter(name=name).first()
     if credential is None:
@@ -75,7 +77,7 @@ def lrs_credential_update(
     *, credential: LrsCredential, scopes: list[str], authority: dict[str, Any] | None, is_active: bool
 ) -> LrsCredential:
     """Change what a credential may do (its key and secret stay)."""
-    _checked(credential.name, scopes, authority)
+    credential_check(name=credential.name, scopes=scopes, authority=authority)
     credential.scopes = sorted(set(scopes))
     credential.authority = authority
     credential.is_active = is_active

@@ -82,6 +82,76 @@ def pytest_collection_modifyitems(config, items):
     return result
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's setup, with each PostgreSQL test database copied from a migrated template.
+
+    See tests/database_template.py. Django's setup then keeps the copy (nothing is left to
+    migrate) and serialises it for serialized rollback; teardown drops it as before. SQLite,
+    --reuse-db and --no-migrations behave as pytest-django's own fixture does.
+    """
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    from tests.database_template import clone_test_database
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keepdb = django_db_keepdb and not django_db_createdb
+    default = connections["default"]
+    from_template = default.vendor == "postgresql" and django_db_use_migrations and not keepdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        if from_template:
+            clone_test_database(default)
+        db_cfg = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=keepdb or from_template,
+        )
+    shared = _serialized_contents_for_every_context(aliases)
+    yield
+    for wrapper_class in shared:
+        del wrapper_class._test_serialized_contents
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+
+
+def _serialized_contents_for_every_context(aliases) -> list[type]:
+    """Let every connection object see the serialised data, not only this context's.
+
+    Django keeps the data for serialized rollback on the connection object, and connection
+    objects are per context (asgiref's Local). Playwright's sync API runs each browser test
+    in a greenlet with a context of its own, so a browser test gets a fresh connection
+    without the data: Django then skips the restore, and the test meets the empty database
+    the previous test's flush left (no root page, content type rows gone while Django's
+    cache still holds their ids). Putting the data on the wrapper class makes every
+    connection of that backend find it, so browser tests start from the migrated data too.
+    """
+    from django.db import connections
+
+    shared = []
+    for alias in aliases:
+        connection_ = connections[alias]
+        contents = connection_.__dict__.get("_test_serialized_contents")
+        if contents is not None:
+            type(connection_)._test_serialized_contents = contents
+            shared.append(type(connection_))
+    return shared
+
+
 @pytest.fixture
 def home_page(db):
     """The seeded home page as the default site's root."""

@@ -16,12 +16,9 @@ from learning.services.lrs.validation_parts import (
     VOIDED_VERB,
     StatementRejected,
     actor_check,
-    attachments_check,
-    context_check,
     keys_check,
     language_map_check,
     object_check,
-    result_check,
     timestamp_check,
     uuid_check,
     version_check,
@@ -29,6 +26,7 @@ from learning.services.lrs.validation_parts import (
 from learning.services.lrs.validation_parts import (
     iri_check as _iri,
 )
+from learning.services.lrs.validation_results import attachments_check, context_check, result_check
 
 STATEMENT_KEYS = frozenset(
     {

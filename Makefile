@@ -13,7 +13,7 @@ MANAGE := $(BIN)/python manage.py
 FRONTEND_SOURCES := $(shell find static/src -type f 2>/dev/null) static/build.mjs
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install run test lint arch format check seed migrate bench bench-pages bench-lessons bench-scenarios bench-readiness bench-booking bench-public bench-import clean
+.PHONY: help install run test lint arch format check seed migrate bench bench-pages bench-lessons bench-scenarios bench-readiness bench-booking bench-public bench-import bench-lrs lrs-conformance clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -75,7 +75,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/fsm_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/2
 BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL)
 
-bench: bench-pages bench-lessons bench-scenarios bench-readiness bench-booking bench-public bench-import ## Run every benchmark (PostgreSQL; see README)
+bench: bench-pages bench-lessons bench-scenarios bench-readiness bench-booking bench-public bench-import bench-lrs ## Run every benchmark (PostgreSQL; see README)
 
 bench-pages: install ## Home and login pages under gunicorn: req/s, p50, p95
 	$(BENCH_ENV) $(BIN)/python bench/pages.py
@@ -94,6 +94,12 @@ bench-booking: install ## 200 senior managers racing for 20 practice-week slots
 
 bench-public: install ## Recruitment landing page and home page for anonymous visitors
 	$(BENCH_ENV) $(BIN)/python bench/public_pages.py
+
+bench-lrs: install ## xAPI statement POSTs to /xapi: 8 clients, batches of 1 and 50
+	$(BENCH_ENV) $(BIN)/python bench/lrs.py
+
+lrs-conformance: install ## ADL's xAPI conformance suite (2.0.0 and 1.0.3) against /xapi on a throwaway PostgreSQL database
+	scripts/lrs_conformance.sh
 
 bench-import: install ## Staff import of a 10,000-person HR export: command line, admin check, Celery job
 	$(BENCH_ENV) $(BIN)/python bench/staff_import.py

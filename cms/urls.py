@@ -17,6 +17,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    # The xAPI learning record store (learning/lrs/): basic-auth clients and the players' session.
+    path("xapi/", include("learning.lrs.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicPagesSitemap}}, name="sitemap"),
     # Each app names its own paths in full (e.g. "learning/...", "certificates/...").
     path("", include("cms.pages.urls")),

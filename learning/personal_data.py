@@ -21,12 +21,15 @@ from learning.models import (
     H5PPlayerState,
     KnowledgeCheckAttempt,
     LessonProgress,
+    LrsCredential,
+    LrsDocument,
     ModuleCompletion,
     ModuleProgress,
     Reflection,
     ScenarioAttempt,
     XAPIStatement,
 )
+from learning.selectors import agent_key, platform_agent
 
 FACTS_OF_LEARNING = (
     "Facts of learning (what, when, how well) stay so historic completion figures remain true; "
@@ -189,10 +192,16 @@ register(
 
 
 def _statements_anonymise(rows: QuerySet, user) -> None:
-    """Remove the person's own words (an answer typed into an activity) from each statement."""
+    """Remove the person's own words (an answer typed into an activity) from each statement, and
+    the name and address an LRS client's statement gave its actor (an erased account stands in)."""
     for statement in rows.filter(payload__result__has_key="response"):
         statement.payload["result"].pop("response", None)
         statement.save(update_fields=["payload"])
+    erased = platform_agent(user_id=user.pk)
+    for statement in rows.filter(source=XAPIStatement.Source.LRS):
+        statement.payload["actor"] = erased
+        statement.actor_key = agent_key(erased)
+        statement.save(update_fields=["payload", "actor_key"])
 
 
 register(
@@ -201,8 +210,8 @@ register(
     rows=lambda user: XAPIStatement.objects.filter(user=user).select_related("lesson"),
     export=lambda s: {
         "statement_id": s.statement_id,
-        "lesson": s.lesson.title,
-        "activity": s.block_id,
+        "lesson": s.lesson.title if s.lesson else None,
+        "activity": s.block_id or s.activity_id,
         "verb": s.verb,
         "stored_at": s.stored_at,
         "statement": s.payload,
@@ -240,6 +249,26 @@ register(
         "updated_at": s.updated_at,
     },
     erasure=Erasure.DELETE,
+)
+
+
+register(
+    LrsDocument,
+    section="xapi_documents",
+    rows=lambda user: LrsDocument.objects.filter(user=user),
+    export=lambda d: {
+        "kind": d.kind,
+        "activity": d.activity_id,
+        "document_id": d.document_id,
+        "content_type": d.content_type,
+        "content": bytes(d.content).decode("utf-8", "replace")[:10_000],
+        "updated_at": d.updated_at,
+    },
+    erasure=Erasure.DELETE,
+)
+exempt(
+    LrsCredential,
+    reason="created_by is the L&D lead or admin who issued an LRS client credential (an admin record).",
 )
 
 

@@ -5,6 +5,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from cms.core.admin_views import ProtectedDeleteView
+from learning.lrs.viewsets import LrsCredentialViewSet
 from learning.models import Assignment, Programme
 from learning.services import enrolments_sync
 from learning.views import readiness as readiness_views
@@ -71,7 +72,7 @@ class LearningViewSetGroup(ModelViewSetGroup):
     menu_label = "Learning"
     menu_icon = "tasks"
     menu_order = 250
-    items = (ProgrammeViewSet, AssignmentViewSet)
+    items = (ProgrammeViewSet, AssignmentViewSet, LrsCredentialViewSet)
 
 
 class ReadinessMenuItem(MenuItem):

@@ -80,6 +80,16 @@ RECRUITMENT_PERMISSIONS = [
     "pages.publish_vacancy",
 ]
 
+# LRS client credentials (learning's /xapi): they can read every learner's statements, so only
+# L&D leads (and superusers) issue, rotate and withdraw them.
+LRS_CREDENTIAL_PERMISSIONS = [
+    "wagtailadmin.access_admin",
+    "learning.view_lrscredential",
+    "learning.add_lrscredential",
+    "learning.change_lrscredential",
+    "learning.delete_lrscredential",
+]
+
 # Roles whose holders manage a team: their own team counts among the teams they see.
 TEAM_MANAGING_ROLES = {TEAM_MANAGER}
 

@@ -1,6 +1,7 @@
 """Records of learning. Each file holds one family of models; all are re-exported here."""
 
 from learning.models.assignments import Assignment, CompletionChange, Enrolment, Programme
+from learning.models.lrs import LrsAttachment, LrsCredential, LrsDocument
 from learning.models.progress import (
     ActivityCompletion,
     Certificate,
@@ -23,6 +24,9 @@ __all__ = [
     "H5PPlayerState",
     "KnowledgeCheckAttempt",
     "LessonProgress",
+    "LrsAttachment",
+    "LrsCredential",
+    "LrsDocument",
     "ModuleCompletion",
     "ModuleProgress",
     "Programme",

@@ -1,26 +1,61 @@
-"""xAPI records from H5P players: the statement log, attempts and saved player state."""
+"""xAPI records: the one statement store (H5P players and LRS clients), H5P attempts, player state."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class XAPIStatement(models.Model):
-    """Every accepted statement, once (by its id), with the actor taken from the session."""
+    """Every stored statement, once (by its id), whichever way it came.
+
+    H5P players post through the session (``source`` h5p: the actor is the signed-in person,
+    ``payload`` is the statement without an actor, lesson and block are known); LRS clients
+    post standard statements to ``/xapi`` (``source`` lrs: ``payload`` is the statement as
+    stored, with ``stored``, ``authority`` and ``version``). ``user`` links either kind to the
+    platform person the actor names. The index columns serve the LRS's queries.
+    """
+
+    class Source(models.TextChoices):
+        H5P = "h5p", "H5P player"
+        LRS = "lrs", "xAPI client"
 
     statement_id = models.UUIDField(unique=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.H5P)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="xapi_statements"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="xapi_statements",
     )
-    lesson = models.ForeignKey("modules.LessonPage", on_delete=models.CASCADE, related_name="xapi_statements")
-    block_id = models.CharField(max_length=64)
+    lesson = models.ForeignKey(
+        "modules.LessonPage",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="xapi_statements",
+    )
+    block_id = models.CharField(max_length=64, blank=True, default="")
     package_version = models.ForeignKey(
         "modules.H5PPackageVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    verb = models.CharField(max_length=255, help_text="The verb IRI.")
+    verb = models.CharField(max_length=2048, help_text="The verb IRI.")
     top_level = models.BooleanField(default=True, help_text="False for statements about a sub-activity.")
-    payload = models.JSONField(help_text="The statement as received (any actor in it is ignored).")
-    stored_at = models.DateTimeField(auto_now_add=True)
+    payload = models.JSONField(help_text="The statement as stored (H5P's without its actor).")
+    stored_at = models.DateTimeField(default=timezone.now, db_index=True)
     completed_activity = models.BooleanField(default=False)
+    actor_key = models.CharField(max_length=600, blank=True, default="", db_index=True)
+    activity_id = models.CharField(max_length=2048, blank=True, default="", db_index=True)
+    object_agent_key = models.CharField(max_length=600, blank=True, default="", db_index=True)
+    registration = models.UUIDField(null=True, blank=True, db_index=True)
+    related_agents = models.TextField(blank=True, default="", help_text="|key|key| of every agent in it.")
+    related_activities = models.TextField(blank=True, default="", help_text="|id|id| of every activity.")
+    voided = models.BooleanField(default=False)
+    voids = models.UUIDField(null=True, blank=True, help_text="The statement this one voids.")
+    references = models.UUIDField(null=True, blank=True, help_text="The statement its StatementRef names.")
+    credential = models.ForeignKey(
+        "learning.LrsCredential", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-stored_at"]
@@ -28,7 +63,7 @@ class XAPIStatement(models.Model):
         verbose_name = "xAPI statement"
 
     def __str__(self) -> str:
-        return f"{self.verb} by {self.user_id} ({self.statement_id})"
+        return f"{self.verb} by {self.user_id or self.actor_key} ({self.statement_id})"
 
 
 class H5PAttempt(models.Model):

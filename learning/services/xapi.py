@@ -1,5 +1,9 @@
 """Writes for H5P tracking: recording xAPI statements, attempts, completion and player state.
 
+H5P statements go into the one statement store (``XAPIStatement``) beside those LRS clients
+post to /xapi, with the same index columns, so the LRS returns them too (their actor is the
+platform account of the signed-in person).
+
 ``statement_record`` is the one path a statement takes: it finds the activity (live
 lesson, H5P block, visible to the person), stores the statement once by its id with
 the actor taken from the session, keeps an attempt for every result, applies the
@@ -25,6 +29,7 @@ from learning.selectors import (
     h5p_activity_get,
     h5p_version_for_activity,
 )
+from learning.services.lrs import platform_agent, statement_index
 from learning.services.progress import activity_complete
 from learning.services.xapi_schema import Statement, StatementInvalid, statement_parse
 
@@ -152,8 +157,15 @@ def _statement_store(
     completes = statement.top_level and completion_rule_met(
         rule=activity.completion_rule, pass_mark=activity.pass_mark, statement=statement
     )
+    index = statement_index({**statement.payload, "actor": platform_agent(user_id=user.pk)})
     stored = XAPIStatement.objects.create(
         statement_id=statement.id,
+        source=XAPIStatement.Source.H5P,
+        actor_key=index.actor_key,
+        activity_id=index.activity_id[:2048],
+        registration=index.registration,
+        related_agents=index.related_agents,
+        related_activities=index.related_activities,
         user=user,
         lesson=activity.lesson,
         block_id=block_id,

@@ -27,7 +27,7 @@ MAX_NODES = 4000
 MAX_STRING = 10_000
 MAX_IRI = 2048
 # XAPIStatement.verb holds the verb IRI (a test pins this to the model field).
-MAX_VERB_IRI = 255
+MAX_VERB_IRI = 2048
 MAX_SCORE = 1e9
 # The largest whole number JavaScript (so H5P) holds exactly; bigger numbers are refused.
 MAX_INTEGER = 2**53

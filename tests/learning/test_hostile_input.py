@@ -220,7 +220,7 @@ def test_a_verb_iri_longer_than_its_column_is_refused_not_cut():
     assert XAPIStatement._meta.get_field("verb").max_length == MAX_VERB_IRI
     data = statement()
     data["verb"]["id"] = "http://example.org/verbs/" + "v" * MAX_VERB_IRI
-    with pytest.raises(StatementInvalid, match="the most that can be stored is 255"):
+    with pytest.raises(StatementInvalid, match="the most that can be stored is"):
         statement_parse(data)
 
 

@@ -32,6 +32,7 @@ from learning.models import (
     H5PPlayerState,
     KnowledgeCheckAttempt,
     LessonProgress,
+    LrsDocument,
     ModuleCompletion,
     ModuleProgress,
     Reflection,
@@ -181,6 +182,18 @@ def _one_of_everything(places, *, first_name: str, last_name: str, secret: str):
     )
     H5PPlayerState.objects.create(
         user=user, lesson=lesson, block_id="h5p-1", data=json.dumps({"note": secret})
+    )
+    LrsDocument.objects.create(
+        kind=LrsDocument.Kind.STATE,
+        scope_hash=f"state-of-{user.pk}",
+        activity_id="http://example.org/course",
+        agent_key=f"mbox:mailto:{user.email}",
+        document_id="bookmark",
+        user=user,
+        content=json.dumps({"note": secret}).encode(),
+        content_type="application/json",
+        etag="0" * 40,
+        updated_at=now,
     )
     MessageSent.objects.create(key=f"due-soon:{user.pk}", kind="due-soon", user=user)
     CompletionChange.objects.create(

@@ -65,8 +65,9 @@ check: install ## Django system checks and the migrations check
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
 
-test: lint check ## Lint, checks, the whole suite with coverage (floor 85%), then check --deploy
+test: lint check ## Lint, checks, the whole suite with coverage (floor 85%), ADL's LRS conformance suite, then check --deploy
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest -n $(PYTEST_WORKERS) --cov --cov-report=term:skip-covered --cov-fail-under=85
+	scripts/lrs_conformance.sh
 	DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') ALLOWED_HOSTS=learning.example.org SMTP_HOST=smtp.example.org \
 		$(MANAGE) check --deploy --fail-level WARNING
 

@@ -10,7 +10,7 @@
 # Environment (all optional):
 #   LRS_CONF_PG       PostgreSQL server URL without a database   postgres://postgres@127.0.0.1:5432
 #   LRS_CONF_DB       the throwaway database (dropped first!)     fsm_lrs_conf
-#   LRS_CONF_PORT     the port gunicorn listens on                8300
+#   LRS_CONF_PORT     the port gunicorn listens on                a free one
 #   LRS_CONF_SUITE    ADL's suite source                          ../shared/tools/lrs-conformance-test-suite
 #   LRS_SUITE_HOME    where its npm dependencies are installed    ~/.cache/lrs-conformance-suite
 #   LRS_CONF_VERSIONS which versions to run                       "2.0.0 1.0.3"
@@ -23,7 +23,7 @@ python=${PYTHON:-$root/.venv/bin/python}
 gunicorn=${GUNICORN:-$root/.venv/bin/gunicorn}
 pg=${LRS_CONF_PG:-postgres://postgres@127.0.0.1:5432}
 db=${LRS_CONF_DB:-fsm_lrs_conf}
-port=${LRS_CONF_PORT:-8300}
+port=${LRS_CONF_PORT:-$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 versions=${LRS_CONF_VERSIONS:-2.0.0 1.0.3}
 home=${LRS_SUITE_HOME:-$HOME/.cache/lrs-conformance-suite}
 logs=$(mktemp -d)
@@ -35,6 +35,10 @@ if [[ -z $suite ]]; then
   done
 fi
 [[ -n $suite && -f $suite/bin/console_runner.js ]] || {
+  if [[ ${LRS_CONFORMANCE_REQUIRED:-0} != 1 ]]; then
+    echo "lrs-conformance: not run: ADL's suite is not at ../shared/tools (set LRS_CONF_SUITE; CI requires it)."
+    exit 0
+  fi
   echo "ADL's conformance suite was not found: set LRS_CONF_SUITE to its directory." >&2
   exit 2
 }
@@ -86,12 +90,16 @@ echo "Starting gunicorn on 127.0.0.1:$port ..."
 "$gunicorn" cms.wsgi:application --bind "127.0.0.1:$port" --workers 2 \
   --env DJANGO_SETTINGS_MODULE=cms.settings.dev >"$logs/server.log" 2>&1 &
 server_pid=$!
+about() {
+  "$python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' \
+    "http://127.0.0.1:$port/xapi/about" >/dev/null 2>&1
+}
 for _ in $(seq 1 60); do
-  curl -fsS "http://127.0.0.1:$port/xapi/about" >/dev/null 2>&1 && break
+  about && break
   kill -0 "$server_pid" 2>/dev/null || { cat "$logs/server.log" >&2; echo "The server did not start." >&2; exit 1; }
   sleep 1
 done
-curl -fsS "http://127.0.0.1:$port/xapi/about" >/dev/null || { echo "The server did not answer." >&2; exit 1; }
+about || { echo "The server did not answer." >&2; exit 1; }
 
 failed=0
 for version in $versions; do

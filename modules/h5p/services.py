@@ -21,11 +21,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cms.core.queue import task_queue_after_commit
-from modules.h5p.archive import PackageRefused
 from modules.h5p.cache import h5p_packages_forget
 from modules.h5p.conf import h5p_limits, h5p_storage
 from modules.h5p.models import H5PPackage, H5PPackageVersion, H5PStatus
 from modules.h5p.validation import Manifest, package_extract, package_validate
+from modules.packages.archive import PackageRefused
 
 logger = logging.getLogger(__name__)
 

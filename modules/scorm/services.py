@@ -71,7 +71,9 @@ def scorm_version_add(
     upload.seek(0)
     version.upload.save("package.zip", upload, save=False)
     version.save()
-    ScormPackage.objects.filter(pk=package.pk).update(status=ScormStatus.PROCESSING, updated_at=timezone.now())
+    ScormPackage.objects.filter(pk=package.pk).update(
+        status=ScormStatus.PROCESSING, updated_at=timezone.now()
+    )
     tree_forget()
     package.status = ScormStatus.PROCESSING
     return version

@@ -13,6 +13,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
 
 from modules.h5p.blocks import H5PActivityBlock
+from modules.scorm.blocks import ScormActivityBlock
 from modules.scenarios.blocks import ScenarioBlock
 
 VIDEO_EXTENSIONS = (".mp4", ".webm")
@@ -303,4 +304,5 @@ class LessonStreamBlock(blocks.StreamBlock):
     knowledge_check = KnowledgeCheckBlock()
     reflection = ReflectionBlock()
     h5p_activity = H5PActivityBlock()
+    scorm_activity = ScormActivityBlock()
     mi_scenario = ScenarioBlock()

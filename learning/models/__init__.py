@@ -11,6 +11,7 @@ from learning.models.progress import (
     Reflection,
 )
 from learning.models.scenarios import ScenarioAttempt, ScenarioChoice
+from learning.models.scorm import ScormAttempt
 from learning.models.xapi import H5PAttempt, H5PPlayerState, XAPIStatement
 
 __all__ = [
@@ -29,5 +30,6 @@ __all__ = [
     "Reflection",
     "ScenarioAttempt",
     "ScenarioChoice",
+    "ScormAttempt",
     "XAPIStatement",
 ]

@@ -60,6 +60,13 @@ from learning.selectors.scenarios import (
     scenario_team_figures,
     scenarios_live,
 )
+from learning.selectors.scorm import (
+    ScormActivity,
+    scorm_activity_get,
+    scorm_attempts_for,
+    scorm_resume_get,
+    scorm_version_for,
+)
 from learning.selectors.status import (
     COMPLETED,
     IN_PROGRESS,
@@ -99,6 +106,7 @@ __all__ = [
     "ModuleOutline",
     "PlayableScenario",
     "ReadinessFigures",
+    "ScormActivity",
     "ShareRow",
     "TeamLearning",
     "TeamScenarioFigures",
@@ -142,6 +150,10 @@ __all__ = [
     "scenario_playable_for_attempt",
     "scenario_team_figures",
     "scenarios_live",
+    "scorm_activity_get",
+    "scorm_attempts_for",
+    "scorm_resume_get",
+    "scorm_version_for",
     "team_learning",
     "team_module_heatmap",
 ]

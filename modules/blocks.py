@@ -13,8 +13,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
 
 from modules.h5p.blocks import H5PActivityBlock
-from modules.scorm.blocks import ScormActivityBlock
 from modules.scenarios.blocks import ScenarioBlock
+from modules.scorm.blocks import ScormActivityBlock
 
 VIDEO_EXTENSIONS = (".mp4", ".webm")
 CAPTION_EXTENSIONS = (".vtt",)

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from learning.selectors import ActivityUnavailable, scorm_resume_get
-from learning.services import CmiInvalid, scorm_commit
+from learning.services import ActivityNotFound, CmiInvalid, scorm_commit
 from learning.views.xapi import BadRequest, _error, _ids, _json_body, _signed_in
 
 MAX_COMMIT_BODY = 512 * 1024
@@ -66,7 +66,7 @@ def scorm_commit_view(request: HttpRequest) -> JsonResponse:
         return _error(error.message, error.status)
     except CmiInvalid as error:
         return _error(str(error), 400)
-    except ActivityUnavailable as error:
+    except (ActivityUnavailable, ActivityNotFound) as error:
         return _error(str(error), 404)
     return JsonResponse(
         {

@@ -29,14 +29,14 @@ def scorm_version_ready(*, version_id: int) -> dict[str, Any] | None:
     """
     seconds = frame_cache_seconds()
     key = f"modules:scorm:version:{tree_generation()}:{version_id}" if seconds else ""
-    found = tree_cache_get(key, seconds=seconds) if key else None
+    found: dict[str, Any] | None = tree_cache_get(key, seconds=seconds) if key else None
     if found is None:
         row = (
             ScormPackageVersion.objects.filter(pk=version_id, status=ScormStatus.READY)
             .values("pk", "package_id", "content_prefix", "scorm_version", "scos", "package__current_version")
             .first()
         )
-        found = row or {}
+        found = dict(row) if row else {}
         if key:
             tree_cache_set(key, found, seconds)
     return found or None

@@ -136,7 +136,7 @@ RULES_12: list[tuple[re.Pattern[str], Check]] = [
     (re.compile(rf"cmi\.interactions{N}\.latency"), _matches(TIMESPAN_12)),
 ]
 READ_ONLY_12 = re.compile(
-    r"cmi\.(core\.(student_id|student_name|credit|entry|total_time|lesson_mode|_children)|launch_data|"
+    r"cmi\.(core\.(student_id|student_name|credit|entry|total_time|lesson_mode|_children)|launch_data|comments_from_lms|"
     r"student_data\..*|_version|_children|.*\._children|.*\._count|interactions\.\d+\.objectives\._count|"
     r"objectives\._count|interactions\._count)"
 )

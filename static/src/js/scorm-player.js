@@ -204,7 +204,7 @@ async function resumeState(player, sco) {
 }
 
 async function runtimeClass(player) {
-  const url = player.is12 ? player.container.dataset.scormRuntime12 : player.container.dataset.scormRuntime2004;
+  const url = player.is12 ? player.container.dataset.scormRuntimeScorm12 : player.container.dataset.scormRuntimeScorm2004;
   if (!runtimes.has(url)) {
     runtimes.set(url, import(url));
   }
@@ -345,7 +345,11 @@ function setUp(container) {
     unsaved: false,
     pending: null,
   };
-  const start = (sco) => launch(player, sco).catch(() => announce(player, "This course could not be loaded. Please reload the page."));
+  const start = (sco) =>
+    launch(player, sco).catch((error) => {
+      console.error(error);
+      announce(player, "This course could not be loaded. Please reload the page.");
+    });
   for (const button of container.querySelectorAll("[data-scorm-item]")) {
     button.addEventListener("click", () => start(button.dataset.scormItem));
   }

@@ -1,5 +1,5 @@
-
 """Browser journeys: a learner plays a SCORM 1.2 and a multi-SCO SCORM 2004 course to completion."""
+
 # ruff: noqa: RUF001 - the demo course's answers use typographic quotes
 from pathlib import Path
 

@@ -62,8 +62,11 @@ from learning.selectors.scenarios import (
 )
 from learning.selectors.scorm import (
     ScormActivity,
+    ScormPackageResults,
     scorm_activity_get,
     scorm_attempts_for,
+    scorm_attempts_of,
+    scorm_package_results,
     scorm_resume_get,
     scorm_version_for,
 )
@@ -107,6 +110,7 @@ __all__ = [
     "PlayableScenario",
     "ReadinessFigures",
     "ScormActivity",
+    "ScormPackageResults",
     "ShareRow",
     "TeamLearning",
     "TeamScenarioFigures",
@@ -152,6 +156,8 @@ __all__ = [
     "scenarios_live",
     "scorm_activity_get",
     "scorm_attempts_for",
+    "scorm_attempts_of",
+    "scorm_package_results",
     "scorm_resume_get",
     "scorm_version_for",
     "team_learning",

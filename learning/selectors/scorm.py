@@ -95,3 +95,90 @@ def scorm_attempts_for(*, user: User, lesson_id: int, block_id: str) -> list[Sco
     return list(
         ScormAttempt.objects.filter(user=user, lesson_id=lesson_id, block_id=block_id).order_by("-updated_at")
     )
+
+
+MISSED_RESULTS = frozenset({"wrong", "incorrect"})
+
+
+@dataclass(frozen=True)
+class ScormPackageResults:
+    """L&D's view of one package: how many took it, completed, passed, scored, and what they missed."""
+
+    learners: int
+    attempts: int
+    completed: int
+    passed: int
+    average_score: float | None
+    missed: list[tuple[str, int, int]]  # (interaction id, times missed, times answered), most missed first
+
+    @property
+    def completion_rate(self) -> float:
+        return self.completed / self.attempts if self.attempts else 0.0
+
+    @property
+    def pass_rate(self) -> float:
+        return self.passed / self.attempts if self.attempts else 0.0
+
+
+def _percent(raw: float | None, low: float | None, high: float | None, scaled: float | None) -> float | None:
+    if scaled is not None:
+        return scaled * 100
+    if raw is None:
+        return None
+    if high is not None and high > (low or 0):
+        return (raw - (low or 0)) / (high - (low or 0)) * 100
+    return raw
+
+
+def scorm_package_results(*, package_id: int) -> ScormPackageResults:
+    """Every version's attempts at a package, per SCO (one query, however many learners)."""
+    rows = list(
+        ScormAttempt.objects.filter(package_version__package_id=package_id).values_list(
+            "user_id",
+            "completed_activity",
+            "success_status",
+            "score_raw",
+            "score_min",
+            "score_max",
+            "score_scaled",
+            "cmi",
+        )
+    )
+    scores = [
+        percent
+        for *_rest, raw, low, high, scaled, _cmi in rows
+        if (percent := _percent(raw, low, high, scaled)) is not None
+    ]
+    answered: dict[str, int] = {}
+    missed: dict[str, int] = {}
+    for *_rest, cmi in rows:
+        for element, value in (cmi or {}).items():
+            if not element.endswith(".result") or element.count(".") != 3:
+                continue
+            interaction = cmi.get(element.removesuffix("result") + "id")
+            if not interaction:
+                continue
+            answered[interaction] = answered.get(interaction, 0) + 1
+            if value in MISSED_RESULTS:
+                missed[interaction] = missed.get(interaction, 0) + 1
+    most_missed = sorted(
+        ((interaction, count, answered[interaction]) for interaction, count in missed.items()),
+        key=lambda row: (-row[1], row[0]),
+    )[:10]
+    return ScormPackageResults(
+        learners=len({row[0] for row in rows}),
+        attempts=len(rows),
+        completed=sum(1 for row in rows if row[1]),
+        passed=sum(1 for row in rows if row[2] == "passed"),
+        average_score=sum(scores) / len(scores) if scores else None,
+        missed=most_missed,
+    )
+
+
+def scorm_attempts_of(*, user: User) -> list[ScormAttempt]:
+    """A person's SCORM attempts for their record, newest first, with lesson and package."""
+    return list(
+        ScormAttempt.objects.filter(user=user)
+        .select_related("lesson", "package_version__package")
+        .order_by("-updated_at")
+    )

@@ -317,3 +317,59 @@ def test_commits_need_the_csrf_token(home_page, learner):
         content_type="application/json",
     )
     assert response.status_code == 403
+
+
+# Reporting: the person's record and per-package results for L&D
+
+
+@pytest.fixture
+def ld_user():
+    from cms.people.services import groups_ensure
+    from tests.cms.people.factories import mfa_enrol
+
+    groups_ensure()
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name="L&D editors"))
+    return mfa_enrol(user)
+
+
+def test_ld_see_per_package_results_and_the_most_missed_questions(client, home_page, learner, ld_user):
+    _module, lesson, version = course(home_page)
+    client.force_login(learner)
+    wrong = {
+        "cmi.core.lesson_status": "failed",
+        "cmi.core.score.raw": "0",
+        "cmi.interactions.0.id": "recording-words",
+        "cmi.interactions.0.result": "wrong",
+    }
+    post(client, body(lesson, version, "recording-sco", wrong))
+    other = UserFactory()
+    client.force_login(other)
+    post(client, body(lesson, version, "recording-sco", PASSED_12))
+
+    from learning.selectors import scorm_package_results
+
+    results = scorm_package_results(package_id=version.package_id)
+    assert (results.learners, results.attempts, results.completed, results.passed) == (2, 2, 1, 1)
+    assert results.average_score == 45
+    assert results.missed == [("recording-words", 1, 1)]
+
+    client.force_login(ld_user)
+    page = client.get(f"/admin/readiness/scorm/{version.package_id}/").content.decode()
+    assert "recording-words" in page and "50%" in page
+    assert version.package.title in client.get("/admin/readiness/scorm/").content.decode()
+    record = client.get(f"/admin/readiness/people/{learner.pk}/").content.decode()
+    assert "data-scorm-attempts" in record and "failed" in record
+
+
+@pytest.mark.parametrize("role_group", [None, "Team managers", "Staff"])
+def test_learners_and_managers_cannot_see_scorm_results(client, home_page, role_group):
+    from tests.cms.people.factories import mfa_enrol
+
+    _module, _lesson, version = course(home_page)
+    user = UserFactory()
+    if role_group:
+        user.groups.add(Group.objects.get_or_create(name=role_group)[0])
+    client.force_login(mfa_enrol(user))
+    for url in ("/admin/readiness/scorm/", f"/admin/readiness/scorm/{version.package_id}/"):
+        assert client.get(url).status_code in {302, 403}

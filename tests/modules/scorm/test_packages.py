@@ -326,3 +326,26 @@ def test_learners_and_managers_cannot_upload(client, role_group):
     )
     assert response.status_code in {302, 403}
     assert not ScormPackage.objects.exists()
+
+
+def test_admin_users_without_the_scorm_permission_cannot_upload(client):
+    """Recruitment can reach the admin but not SCORM packages."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory()
+    group, _ = Group.objects.get_or_create(name="Recruitment")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    user.groups.add(group)
+    client.force_login(mfa_enrol(user))
+    response = client.get("/admin/snippets/modules/scormpackage/add/")
+    assert response.status_code == 302
+    assert not ScormPackage.objects.exists()
+
+
+def test_ld_groups_are_given_the_scorm_permissions():
+    from cms.people.services import groups_ensure
+
+    groups_ensure()
+    for name in ("L&D editors", "L&D leads"):
+        codenames = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+        assert {"add_scormpackage", "change_scormpackage", "view_scormpackage"} <= codenames

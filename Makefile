@@ -13,7 +13,7 @@ MANAGE := $(BIN)/python manage.py
 FRONTEND_SOURCES := $(shell find static/src -type f 2>/dev/null) static/build.mjs
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install run test lint arch format check seed migrate bench bench-pages bench-lessons bench-scenarios bench-readiness bench-booking bench-public bench-import bench-lrs lrs-conformance clean
+.PHONY: help install run test lint arch format check seed migrate bench bench-pages bench-lessons bench-scorm bench-scenarios bench-readiness bench-booking bench-public bench-import bench-lrs lrs-conformance clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -76,13 +76,16 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/fsm_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/2
 BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL)
 
-bench: bench-pages bench-lessons bench-scenarios bench-readiness bench-booking bench-public bench-import bench-lrs ## Run every benchmark (PostgreSQL; see README)
+bench: bench-pages bench-lessons bench-scorm bench-scenarios bench-readiness bench-booking bench-public bench-import bench-lrs ## Run every benchmark (PostgreSQL; see README)
 
 bench-pages: install ## Home and login pages under gunicorn: req/s, p50, p95
 	$(BENCH_ENV) $(BIN)/python bench/pages.py
 
 bench-lessons: install ## Lesson page and xAPI statements under load
 	$(BENCH_ENV) $(BIN)/python bench/lessons.py
+
+bench-scorm: install ## SCORM commits under load: commits per second, p95, queries per commit
+	$(BENCH_ENV) $(BIN)/python bench/scorm.py
 
 bench-scenarios: install ## MI scenario steps under load
 	$(BENCH_ENV) $(BIN)/python bench/scenarios.py

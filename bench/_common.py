@@ -224,6 +224,9 @@ SITE_WSGI = "cms.wsgi:application"
 
 
 def free_port() -> int:
+    """A free loopback port, or BENCH_PORT when set (to keep a run inside an agreed range)."""
+    if os.environ.get("BENCH_PORT"):
+        return int(os.environ["BENCH_PORT"])
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]

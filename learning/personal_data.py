@@ -27,6 +27,7 @@ from learning.models import (
     ModuleProgress,
     Reflection,
     ScenarioAttempt,
+    ScormAttempt,
     XAPIStatement,
 )
 from learning.selectors import agent_key, platform_agent
@@ -269,6 +270,50 @@ register(
 exempt(
     LrsCredential,
     reason="created_by is the L&D lead or admin who issued an LRS client credential (an admin record).",
+)
+
+
+# What a SCO stores that a person wrote or that describes where they were: free text goes on
+# erasure; statuses, scores, times and interaction results stay as facts of learning.
+SCORM_OWN_WORDS = ("response", "comment", "suspend_data", "location")
+
+
+def _scorm_attempts_anonymise(rows: QuerySet, user) -> None:
+    for attempt in rows:
+        attempt.cmi = {
+            element: value
+            for element, value in attempt.cmi.items()
+            if not any(word in element for word in SCORM_OWN_WORDS)
+        }
+        attempt.suspend_data = ""
+        attempt.location = ""
+        attempt.save(update_fields=["cmi", "suspend_data", "location"])
+
+
+register(
+    ScormAttempt,
+    section="scorm_attempts",
+    rows=lambda user: ScormAttempt.objects.filter(user=user).select_related("lesson", "package_version"),
+    export=lambda a: {
+        "lesson": a.lesson.title,
+        "activity": a.block_id,
+        "package_version": a.package_version_id,
+        "sco": a.sco,
+        "completion_status": a.completion_status,
+        "success_status": a.success_status,
+        "score_raw": a.score_raw,
+        "score_max": a.score_max,
+        "score_scaled": a.score_scaled,
+        "total_seconds": a.total_seconds,
+        "location": a.location,
+        "suspend_data": a.suspend_data,
+        "data": a.cmi,
+        "started_at": a.started_at,
+        "updated_at": a.updated_at,
+    },
+    erasure=Erasure.ANONYMISE,
+    erase=_scorm_attempts_anonymise,
+    reason="Statuses, scores and times are facts of learning; answers, comments and saved places go.",
 )
 
 

@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from learning.views import assignments as assignment_views
 from learning.views import progress as progress_views
 from learning.views import scenarios as scenario_views
+from learning.views import scorm as scorm_views
 from learning.views import xapi as xapi_views
 
 app_name = "learning"
@@ -14,6 +15,8 @@ urlpatterns: list = [
     path("learning/team/remind/", assignment_views.team_remind_view, name="team_remind"),
     path("learning/xapi/statements/", xapi_views.xapi_statement, name="xapi_statement"),
     path("learning/xapi/state/", xapi_views.xapi_state, name="xapi_state"),
+    path("learning/scorm/commit/", scorm_views.scorm_commit_view, name="scorm_commit"),
+    path("learning/scorm/resume/", scorm_views.scorm_resume_view, name="scorm_resume"),
     path(
         "learning/lessons/<int:lesson_id>/checks/<str:block_id>/",
         progress_views.knowledge_check_answer_view,

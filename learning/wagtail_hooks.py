@@ -13,6 +13,7 @@ from wagtail import hooks
 
 from learning import selectors, services
 from learning.views import readiness as readiness_views
+from learning.views import scorm_reports
 from learning.viewsets import LearningViewSetGroup, ReadinessMenuItem
 from modules.models import LessonPage
 
@@ -56,6 +57,14 @@ def register_readiness_urls():
             "readiness/people/<int:user_id>/record.<str:fmt>",
             readiness_views.person_export_view,
             name="learning_person_export",
+        ),
+        path(
+            "readiness/scorm/", scorm_reports.ScormResultsIndexView.as_view(), name="learning_scorm_packages"
+        ),
+        path(
+            "readiness/scorm/<int:package_id>/",
+            scorm_reports.ScormPackageResultsView.as_view(),
+            name="learning_scorm_results",
         ),
         path(
             "readiness/export/<str:kind>.<str:fmt>",

@@ -10,7 +10,7 @@ class ModulesConfig(AppConfig):
         # Lesson pages read packages from the cache (modules.h5p.blocks) until one changes.
         from modules.h5p.cache import h5p_packages_forget
 
-        for model_name in ("H5PPackage", "H5PPackageVersion"):
+        for model_name in ("H5PPackage", "H5PPackageVersion", "ScormPackage", "ScormPackageVersion"):
             for signal in (post_save, post_delete):
                 signal.connect(
                     h5p_packages_forget,

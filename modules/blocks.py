@@ -14,6 +14,7 @@ from wagtail.images.blocks import ImageBlock
 
 from modules.h5p.blocks import H5PActivityBlock
 from modules.scenarios.blocks import ScenarioBlock
+from modules.scorm.blocks import ScormActivityBlock
 
 VIDEO_EXTENSIONS = (".mp4", ".webm")
 CAPTION_EXTENSIONS = (".vtt",)
@@ -303,4 +304,5 @@ class LessonStreamBlock(blocks.StreamBlock):
     knowledge_check = KnowledgeCheckBlock()
     reflection = ReflectionBlock()
     h5p_activity = H5PActivityBlock()
+    scorm_activity = ScormActivityBlock()
     mi_scenario = ScenarioBlock()

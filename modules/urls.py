@@ -6,4 +6,9 @@ app_name = "modules"
 
 urlpatterns: list = [
     path("h5p/<int:version_id>/<path:path>", views.h5p_content, name="h5p_content"),
+    path(
+        "scorm/<int:lesson_id>/<slug:block_id>/<int:version_id>/<path:path>",
+        views.scorm_content,
+        name="scorm_content",
+    ),
 ]

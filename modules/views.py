@@ -1,10 +1,11 @@
-"""Serving extracted H5P files to signed-in people, from whichever storage holds them.
+"""Serving extracted H5P and SCORM files to signed-in people, from whichever storage holds them.
 
-The view authorises; cms.core.file_serving sends the body (ranges, front server, object storage)."""
+The views authorise; cms.core.file_serving sends the body (ranges, front server, object storage)."""
 
 import mimetypes
 
 from django.http import Http404, HttpResponseForbidden
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
@@ -12,6 +13,10 @@ from cms.core.file_serving import stored_file_response
 from modules.h5p.conf import h5p_storage
 from modules.h5p.csp import H5P_ASSET_CSP
 from modules.h5p.selectors import h5p_asset_path_valid, h5p_version_ready_prefix
+from modules.scorm.conf import scorm_storage
+from modules.scorm.csp import SCORM_ASSET_CSP
+from modules.scorm.selectors import scorm_asset_path_valid, scorm_version_ready
+from modules.selectors import ContentUnavailable, lesson_viewable_get
 
 # Types browsers must get exactly right for H5P to run (and for nosniff to allow them).
 CONTENT_TYPES = {
@@ -33,6 +38,14 @@ CONTENT_TYPES = {
     "m4a": "audio/mp4",
     "wav": "audio/wav",
     "txt": "text/plain; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "htm": "text/html; charset=utf-8",
+    "mjs": "text/javascript; charset=utf-8",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
     "md": "text/plain; charset=utf-8",
     "xml": "text/plain; charset=utf-8",
     "glb": "model/gltf-binary",
@@ -59,13 +72,18 @@ def h5p_content(request, version_id: int, path: str):
     prefix = h5p_version_ready_prefix(version_id=version_id)
     if prefix is None:
         raise Http404("No such package version.")
-    extension = path.rsplit(".", 1)[-1].lower()
+    return _package_file_response(request, storage=h5p_storage(), name=prefix + path, path=path)
+
+
+def _package_file_response(request, *, storage, name: str, path: str):
+    """A package's file with the type browsers need, ranges and the package-file headers."""
+    extension = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
     content_type = CONTENT_TYPES.get(extension) or mimetypes.guess_type(path)[0] or "application/octet-stream"
     try:
         response = stored_file_response(
             request=request,
-            storage=h5p_storage(),
-            name=prefix + path,
+            storage=storage,
+            name=name,
             content_type=content_type,
             offload=extension in OFFLOADED_EXTENSIONS,
             attachment_filename=path.rsplit("/", 1)[-1] if extension in ATTACHMENT_EXTENSIONS else None,
@@ -76,3 +94,34 @@ def h5p_content(request, version_id: int, path: str):
     response.setdefault("Cache-Control", "private, max-age=3600")
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
+
+
+def _scorm_block_package(lesson, block_id: str) -> int | None:
+    """The package id of the lesson's SCORM block with that id (read from raw data, no query)."""
+    for block in lesson.body.raw_data:
+        if block.get("id") == block_id and block.get("type") == "scorm_activity":
+            package = (block.get("value") or {}).get("package")
+            return package if isinstance(package, int) else None
+    return None
+
+
+@require_safe
+@xframe_options_sameorigin
+@csp_override(SCORM_ASSET_CSP)
+def scorm_content(request, lesson_id: int, block_id: str, version_id: int, path: str):
+    """One file of a ready SCORM package version, to a signed-in person who may view a lesson
+    playing it (that lesson's SCORM block must use the version's package)."""
+    if not request.user.is_authenticated:
+        return HttpResponseForbidden("Sign in to see this activity.", content_type="text/plain")
+    if not scorm_asset_path_valid(path=path):
+        raise Http404("No such file.")
+    try:
+        lesson = lesson_viewable_get(user=request.user, lesson_id=lesson_id)
+    except ContentUnavailable as error:
+        raise Http404("No such activity.") from error
+    version = scorm_version_ready(version_id=version_id)
+    if version is None or _scorm_block_package(lesson, block_id) != version["package_id"]:
+        raise Http404("No such activity.")
+    return _package_file_response(
+        request, storage=scorm_storage(), name=version["content_prefix"] + path, path=path
+    )

@@ -33,4 +33,12 @@ cpSync(join(here, "src", "js"), join(out, "js"), { recursive: true });
 const h5p = join(modules, "h5p-standalone");
 cpSync(join(h5p, "dist"), join(out, "vendor", "h5p-standalone"), { recursive: true });
 cpSync(join(h5p, "LICENSE"), join(out, "vendor", "h5p-standalone", "LICENSE"));
+// The SCORM runtime (scorm-again, MIT): its ES module builds for SCORM 1.2 and 2004.
+const scormAgain = join(modules, "scorm-again");
+const scormVendor = join(out, "vendor", "scorm-again");
+mkdirSync(scormVendor, { recursive: true });
+for (const name of ["scorm12.min.js", "scorm12.min.js.map", "scorm2004.min.js", "scorm2004.min.js.map"]) {
+  cpSync(join(scormAgain, "dist", "esm", name), join(scormVendor, name));
+}
+cpSync(join(scormAgain, "LICENSE"), join(scormVendor, "LICENSE"));
 console.log("front end built in static/build/");

@@ -12,6 +12,7 @@ from learning.models.progress import (
     Reflection,
 )
 from learning.models.scenarios import ScenarioAttempt, ScenarioChoice
+from learning.models.scorm import ScormAttempt
 from learning.models.xapi import H5PAttempt, H5PPlayerState, XAPIStatement
 
 __all__ = [
@@ -33,5 +34,6 @@ __all__ = [
     "Reflection",
     "ScenarioAttempt",
     "ScenarioChoice",
+    "ScormAttempt",
     "XAPIStatement",
 ]

@@ -89,6 +89,16 @@ from learning.selectors.scenarios import (
     scenario_team_figures,
     scenarios_live,
 )
+from learning.selectors.scorm import (
+    ScormActivity,
+    ScormPackageResults,
+    scorm_activity_get,
+    scorm_attempts_for,
+    scorm_attempts_of,
+    scorm_package_results,
+    scorm_resume_get,
+    scorm_version_for,
+)
 from learning.selectors.status import (
     COMPLETED,
     IN_PROGRESS,
@@ -133,6 +143,8 @@ __all__ = [
     "ModuleOutline",
     "PlayableScenario",
     "ReadinessFigures",
+    "ScormActivity",
+    "ScormPackageResults",
     "ShareRow",
     "StatementQuery",
     "StatementsPage",
@@ -195,6 +207,12 @@ __all__ = [
     "scenario_playable_for_attempt",
     "scenario_team_figures",
     "scenarios_live",
+    "scorm_activity_get",
+    "scorm_attempts_for",
+    "scorm_attempts_of",
+    "scorm_package_results",
+    "scorm_resume_get",
+    "scorm_version_for",
     "team_learning",
     "team_module_heatmap",
     "utc_iso",

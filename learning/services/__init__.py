@@ -67,6 +67,8 @@ from learning.services.scenarios import (
     scenario_attempt_respond,
     scenario_attempt_start,
 )
+from learning.services.scorm import ScormCommitOutcome, scorm_commit, scorm_rule_met
+from learning.services.scorm_cmi import Cmi, CmiInvalid, cmi_validate
 from learning.services.xapi import (
     MAX_STATE_CHARS,
     StatementConflict,
@@ -95,11 +97,14 @@ __all__ = [
     "TEMPLATES",
     "ActivityNotFound",
     "AnswerRefused",
+    "Cmi",
+    "CmiInvalid",
     "LessonHasRequiredActivities",
     "ScenarioChoiceInvalid",
     "ScenarioStepStale",
     "ScenarioUnavailable",
     "Score",
+    "ScormCommitOutcome",
     "Statement",
     "StatementConflict",
     "StatementInvalid",
@@ -115,6 +120,7 @@ __all__ = [
     "certificate_files",
     "certificate_image",
     "certificate_render",
+    "cmi_validate",
     "completion_is_current",
     "completion_rule_met",
     "current_completion",
@@ -143,6 +149,8 @@ __all__ = [
     "retention_apply",
     "scenario_attempt_respond",
     "scenario_attempt_start",
+    "scorm_commit",
+    "scorm_rule_met",
     "statement_parse",
     "statement_record",
     "team_reminder_send",

@@ -1,4 +1,4 @@
-"""Template tags that connect a lesson page to H5P tracking."""
+"""Template tags that connect a lesson page to H5P and SCORM tracking."""
 
 from django import template
 from django.middleware.csrf import get_token
@@ -21,9 +21,12 @@ def lesson_tracking_attrs(context, page) -> str:
     if getattr(request, "is_preview", False):
         return ""
     return format_html(
-        'data-xapi-endpoint="{}" data-state-endpoint="{}" data-lesson-id="{}" data-csrf-token="{}"',
+        'data-xapi-endpoint="{}" data-state-endpoint="{}" data-scorm-commit-endpoint="{}" '
+        'data-scorm-resume-endpoint="{}" data-lesson-id="{}" data-csrf-token="{}"',
         reverse("learning:xapi_statement"),
         reverse("learning:xapi_state"),
+        reverse("learning:scorm_commit"),
+        reverse("learning:scorm_resume"),
         page.pk,
         get_token(request),
     )

@@ -28,6 +28,7 @@ from learning.selectors import (
     readiness_by,
     readiness_figures_cached,
     readiness_grain,
+    scorm_attempts_of,
 )
 from learning.services import (
     enrolment_due_date_change,
@@ -144,6 +145,7 @@ class PersonRecordView(ReadinessAccessMixin, WagtailAdminTemplateMixin, Template
                 "changes": CompletionChange.objects.filter(learner=self.person).select_related(
                     "changed_by", "module"
                 ),
+                "scorm_attempts": scorm_attempts_of(user=self.person),
                 "may_change": can_change_records(self.request.user),
                 "may_erase": is_ld_lead(user=self.request.user),
                 "offline_form": kwargs.get("offline_form")

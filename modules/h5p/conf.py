@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.files.storage import Storage, storages
 
-from modules.h5p.archive import Limits
+from modules.packages.archive import Limits
 
 
 def h5p_limits() -> Limits:

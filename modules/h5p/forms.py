@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from modules.h5p.archive import PackageRefused
 from modules.h5p.services import h5p_package_check, h5p_version_add, h5p_version_extract_later
+from modules.packages.archive import PackageRefused
 
 
 class H5PPackageForm(WagtailAdminModelForm):

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import shutil
-import tempfile
 from typing import IO
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -21,15 +19,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cms.core.queue import task_queue_after_commit
-from modules.h5p.archive import PackageRefused
 from modules.h5p.cache import h5p_packages_forget
 from modules.h5p.conf import h5p_limits, h5p_storage
 from modules.h5p.models import H5PPackage, H5PPackageVersion, H5PStatus
 from modules.h5p.validation import Manifest, package_extract, package_validate
+from modules.packages.archive import PackageRefused
+from modules.packages.storage import StorageSink, stored_local_copy
 
 logger = logging.getLogger(__name__)
-
-SPOOL_BYTES = 1024 * 1024
 
 
 def h5p_package_check(*, upload: IO[bytes]) -> Manifest:
@@ -92,48 +89,6 @@ def h5p_version_extract_later(*, version: H5PPackageVersion) -> None:
     task_queue_after_commit("modules.tasks.h5p_version_extract_task", version_id=version.pk)
 
 
-def _local_copy(name: str, limit: int) -> IO[bytes]:
-    """The stored upload as a local seekable file (zip reading needs random access)."""
-    local = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - returned to the caller
-    with h5p_storage().open(name, "rb") as stored:
-        copied = 0
-        while chunk := stored.read(64 * 1024):
-            copied += len(chunk)
-            if copied > limit:
-                raise PackageRefused(
-                    "upload-too-large", "The stored package is larger than the upload limit."
-                )
-            local.write(chunk)
-    local.seek(0)
-    return local
-
-
-class _StorageSink:
-    """Writes each extracted file to storage under the version's prefix, remembering what it wrote."""
-
-    def __init__(self, prefix: str):
-        self.prefix = prefix
-        self.storage = h5p_storage()
-        self.written: list[str] = []
-
-    def __call__(self, path: str, stream: IO[bytes]) -> None:
-        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
-            shutil.copyfileobj(stream, spool, 64 * 1024)
-            spool.seek(0)
-            name = self.storage.save(self.prefix + path, File(spool, name=path.rsplit("/", 1)[-1]))
-        self.written.append(name)
-        if name != self.prefix + path:
-            raise PackageRefused("storage-name", f"Storage could not keep the name of {path!r}.")
-
-    def discard(self) -> None:
-        for name in self.written:
-            try:
-                self.storage.delete(name)
-            except OSError:
-                logger.warning("could not delete extracted H5P file %s", name)
-        self.written.clear()
-
-
 def _version_refuse(version: H5PPackageVersion, refused: PackageRefused) -> None:
     if version.upload:
         version.upload.delete(save=False)
@@ -164,7 +119,7 @@ def h5p_version_extract(*, version_id: int) -> H5PPackageVersion:
         return version
     limits = h5p_limits()
     prefix = f"h5p/content/{version.package_id}/{version.number}-{secrets.token_hex(6)}/"
-    sink = _StorageSink(prefix)
+    sink = StorageSink(h5p_storage(), prefix)
     last_reported = [0]
 
     def report(done: int, total: int) -> None:
@@ -177,7 +132,7 @@ def h5p_version_extract(*, version_id: int) -> H5PPackageVersion:
         upload_name = version.upload.name if version.upload else None
         if not upload_name:
             raise PackageRefused("missing-upload", "The uploaded file is missing.")
-        with _local_copy(upload_name, limits.max_upload_bytes) as local:
+        with stored_local_copy(h5p_storage(), upload_name, limits.max_upload_bytes) as local:
             manifest = package_validate(local, limits=limits)
             extracted = package_extract(local, manifest, sink=sink, limits=limits, progress=report)
     except PackageRefused as refused:

@@ -9,7 +9,7 @@ and can discard them if a later entry is refused.
 
 Limits are enforced twice: first on what the zip's central directory declares, then
 again while extracting, by counting the bytes that actually come out of each entry
-(`modules.h5p.archive`), because headers can lie.
+(`modules.packages.archive`), because headers can lie.
 """
 
 from __future__ import annotations
@@ -20,22 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from modules.h5p.archive import (
-    DEFAULT_LIMITS,
-    MIB,
-    Entry,
-    EntryReader,
-    EntryStream,
-    Limits,
-    entry_name_check,
-    entry_sizes_check,
-    extension_of,
-    json_read,
-    path_ignored,
-    path_segments,
-    refuse,
-    zip_open,
-)
 from modules.h5p.metadata import (
     CONTENT_EXTENSIONS,
     H5P_JSON_OPTIONAL,
@@ -46,7 +30,21 @@ from modules.h5p.metadata import (
     MetadataInvalid,
     metadata_check,
 )
+from modules.packages.archive import (
+    DEFAULT_LIMITS,
+    Entry,
+    Limits,
+    Sink,
+    directory_scan,
+    entries_extract,
+    extension_of,
+    json_read,
+    path_segments,
+    refuse,
+    zip_open,
+)
 
+NOT_A_ZIP = "The file is not a valid .h5p package (an .h5p file is a zip archive)."
 EMBED_TYPES = frozenset({"div", "iframe"})
 LIBRARY_FOLDER = re.compile(
     r"\A(?P<name>[\w.\-]{1,255})-(?P<major>[0-9]{1,5})\.(?P<minor>[0-9]{1,5})\Z", re.ASCII
@@ -102,6 +100,11 @@ class Manifest:
     @property
     def total_declared_bytes(self) -> int:
         return sum(entry.declared_size for entry in self.entries)
+
+
+def path_ignored(name: str) -> bool:
+    """H5P skips any file or folder whose name starts with `.` or `_` (e.g. `__MACOSX`)."""
+    return any(segment[0] in "._" for segment in path_segments(name))
 
 
 def _metadata(data: Any, where: str, required: dict, optional: dict) -> dict[str, Any]:
@@ -208,38 +211,9 @@ def package_validate(source: IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> M
     Reads the zip's central directory and the small JSON files it needs
     (h5p.json, content/content.json and each library.json), with caps.
     """
-    archive = zip_open(source, limits)
+    archive = zip_open(source, limits, not_a_zip=NOT_A_ZIP)
     with archive:
-        try:
-            infos = archive.infolist()
-        except (zipfile.BadZipFile, OSError) as error:
-            raise refuse("not-a-zip", "The zip archive's directory is damaged.") from error
-        if len(infos) > limits.max_entries:
-            raise refuse(
-                "too-many-entries",
-                f"The package has {len(infos)} entries; the limit is {limits.max_entries}.",
-            )
-        seen: set[str] = set()
-        kept: dict[str, zipfile.ZipInfo] = {}
-        total = 0
-        for info in infos:
-            entry_name_check(info, limits)
-            folded = info.orig_filename.rstrip("/").casefold()
-            if folded in seen:
-                raise refuse(
-                    "duplicate-entry", f"{info.orig_filename!r} appears more than once in the package."
-                )
-            seen.add(folded)
-            if info.is_dir() or path_ignored(info.filename):
-                continue
-            entry_sizes_check(info, limits)
-            total += info.file_size
-            if total > limits.max_total_bytes:
-                raise refuse(
-                    "total-too-large",
-                    f"The package unpacks to more than {limits.max_total_bytes // MIB} MB.",
-                )
-            kept[info.filename] = info
+        kept = directory_scan(archive, limits, ignored=path_ignored)
 
         h5p_info = next((info for name, info in kept.items() if name.lower() == "h5p.json"), None)
         if h5p_info is None:
@@ -341,9 +315,6 @@ def _check_dependencies_present(roots: tuple[Dependency, ...], libraries: dict[s
         pending.extend(library.other_dependencies)
 
 
-Sink = Callable[[str, IO[bytes]], None]
-
-
 def package_extract(
     source: IO[bytes],
     manifest: Manifest,
@@ -352,26 +323,6 @@ def package_extract(
     limits: Limits = DEFAULT_LIMITS,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Stream each accepted entry of a validated package to `sink(path, file)`.
-
-    Byte counts are enforced as the data comes out, so a header that understates a
-    file's size is caught here. Raises PackageRefused part-way if so; the caller must
-    then discard what the sink has written. Returns the number of bytes extracted.
-    """
-    archive = zip_open(source, limits)
-    budget = [limits.max_total_bytes]
-    done = 0
-    with archive:
-        for index, entry in enumerate(manifest.entries, start=1):
-            try:
-                info = archive.getinfo(entry.path)
-            except KeyError as error:
-                raise refuse("changed", "The package changed while it was being unpacked.") from error
-            reader = EntryReader(source, info, limits, budget)
-            sink(entry.path, EntryStream(reader))
-            # Drain anything the sink did not read, so the counts and checksum are checked.
-            reader.finish()
-            done += reader.count
-            if progress:
-                progress(index, len(manifest.entries))
-    return done
+    """Stream each accepted entry of a validated package to `sink(path, file)` (see
+    `entries_extract`). Returns the number of bytes extracted."""
+    return entries_extract(source, manifest.entries, sink=sink, limits=limits, progress=progress)

@@ -3,6 +3,7 @@
 from modules.h5p.models import H5PPackage, H5PPackageVersion, H5PStatus
 from modules.models.pages import LessonPage, ModuleIndexPage, ModulePage
 from modules.scenarios.models import Scenario
+from modules.scorm.models import ScormPackage, ScormPackageVersion, ScormStatus, ScormVersion
 
 __all__ = [
     "H5PPackage",
@@ -12,4 +13,8 @@ __all__ = [
     "ModuleIndexPage",
     "ModulePage",
     "Scenario",
+    "ScormPackage",
+    "ScormPackageVersion",
+    "ScormStatus",
+    "ScormVersion",
 ]

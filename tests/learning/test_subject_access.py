@@ -37,10 +37,11 @@ from learning.models import (
     ModuleProgress,
     Reflection,
     ScenarioChoice,
+    ScormAttempt,
     XAPIStatement,
 )
 from learning.services import enrolments_sync, learning_record_csv, learning_record_export, person_erase
-from modules.models import H5PPackage, H5PPackageVersion
+from modules.models import H5PPackage, H5PPackageVersion, ScormPackage, ScormPackageVersion
 from practiceweek.models import Booking, BookingEvent
 from practiceweek.models import Reflection as VisitReflection
 from tests.cms.pages.factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
@@ -59,6 +60,9 @@ def places(home_page):
     module, (lesson,) = module_with_lessons(home_page, bodies=[[text_block()]])
     package = H5PPackage.objects.create(title="Check your understanding")
     version = H5PPackageVersion.objects.create(package=package, number=1)
+    scorm_version = ScormPackageVersion.objects.create(
+        package=ScormPackage.objects.create(title="Recording what families tell us"), number=1
+    )
     form = ExpressionOfInterestPageFactory(parent=RecruitmentPageFactory(parent=home_page))
     team = TeamFactory()
     AssignmentFactory(module=module, teams=[team])
@@ -67,6 +71,7 @@ def places(home_page):
         "module": module,
         "lesson": lesson,
         "version": version,
+        "scorm_version": scorm_version,
         "form": form,
         "team": team,
     }
@@ -194,6 +199,16 @@ def _one_of_everything(places, *, first_name: str, last_name: str, secret: str):
         content_type="application/json",
         etag="0" * 40,
         updated_at=now,
+    )
+    ScormAttempt.objects.create(
+        user=user,
+        lesson=lesson,
+        block_id="scorm-1",
+        package_version=places["scorm_version"],
+        sco="recording-sco",
+        completion_status="passed",
+        suspend_data=f"page=3;note={secret}",
+        cmi={"cmi.interactions.0.id": "q1", "cmi.interactions.0.student_response": f"My words {secret}"},
     )
     MessageSent.objects.create(key=f"due-soon:{user.pk}", kind="due-soon", user=user)
     CompletionChange.objects.create(

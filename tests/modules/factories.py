@@ -256,3 +256,43 @@ def scenario_block(scenario, *, id: str | None = None, required: bool = True) ->
         "id": id or block_id(),
         "value": {"scenario": scenario.pk, "introduction": "", "required": required},
     }
+
+
+# SCORM packages and the SCORM activity block.
+
+
+def scorm_package_ready(*, title: str = "Recording what families tell us", data: bytes | None = None):
+    """A ready SCORM package, uploaded and extracted through the real services (default: the 1.2 demo)."""
+    from django.core.files.base import ContentFile
+
+    from modules.scorm.demo import demo_package_bytes
+    from modules.scorm.services import scorm_package_create, scorm_version_extract
+
+    upload = ContentFile(data if data is not None else demo_package_bytes(), name="package.zip")
+    version = scorm_package_create(title=title, upload=upload)
+    version = scorm_version_extract(version_id=version.pk)
+    version.package.refresh_from_db()
+    return version.package
+
+
+def scorm_activity_block(
+    *,
+    package,
+    id: str | None = None,
+    completion_rule: str = "completed",
+    pass_mark: int | None = None,
+    required: bool = True,
+    heading: str = "",
+) -> dict:
+    """A SCORM activity block in StreamField raw form."""
+    return {
+        "type": "scorm_activity",
+        "id": id or block_id(),
+        "value": {
+            "package": package.pk,
+            "heading": heading,
+            "completion_rule": completion_rule,
+            "pass_mark": pass_mark,
+            "required": required,
+        },
+    }

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modules.h5p.archive import PackageRefused
 from modules.h5p.validation import package_validate
 from modules.models import Scenario
+from modules.packages.archive import PackageRefused
 from modules.scenarios.exchange import ScenarioImportError, scenario_import
 from tests.hostile import hostile_settings, hostile_text
 from tests.modules.factories import scenario_document

@@ -46,12 +46,24 @@ H5P_PERMISSIONS = [
     "modules.change_h5ppackage",
     "modules.delete_h5ppackage",
 ]
+# Uploading SCORM packages likewise: a package's code runs on our origin (docs/scorm.md).
+SCORM_PERMISSIONS = [
+    "modules.view_scormpackage",
+    "modules.add_scormpackage",
+    "modules.change_scormpackage",
+    "modules.delete_scormpackage",
+]
 GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
     roles.GROUP_STAFF: [],
     roles.GROUP_TEAM_MANAGERS: [],
     roles.GROUP_SENIOR_MANAGERS: [],
-    roles.GROUP_LD_EDITORS: [*PEOPLE_ADMIN_PERMISSIONS, *H5P_PERMISSIONS],
-    roles.GROUP_LD_LEADS: [*PEOPLE_ADMIN_PERMISSIONS, *H5P_PERMISSIONS, *roles.LRS_CREDENTIAL_PERMISSIONS],
+    roles.GROUP_LD_EDITORS: [*PEOPLE_ADMIN_PERMISSIONS, *H5P_PERMISSIONS, *SCORM_PERMISSIONS],
+    roles.GROUP_LD_LEADS: [
+        *PEOPLE_ADMIN_PERMISSIONS,
+        *H5P_PERMISSIONS,
+        *SCORM_PERMISSIONS,
+        *roles.LRS_CREDENTIAL_PERMISSIONS,
+    ],
     roles.GROUP_RECRUITMENT: roles.RECRUITMENT_PERMISSIONS,
 }
 # Page permissions on the tree's root, so they reach every page.

@@ -6,8 +6,8 @@ and exits 0 when accepted; prints the reason and exits 1 when refused (nothing i
 
 from django.core.management.base import BaseCommand, CommandError
 
-from modules.h5p.archive import PackageRefused
 from modules.h5p.services import h5p_package_import
+from modules.packages.archive import PackageRefused
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
-from modules.h5p.archive import Limits
+from modules.packages.archive import Limits
 
 LIB = "H5P.Corpus-1.0"
 MIB = 1024 * 1024

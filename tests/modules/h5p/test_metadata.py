@@ -10,7 +10,6 @@ import json
 
 import pytest
 
-from modules.h5p.archive import PackageRefused
 from modules.h5p.metadata import (
     H5P_JSON_OPTIONAL,
     H5P_JSON_REQUIRED,
@@ -19,6 +18,7 @@ from modules.h5p.metadata import (
     PLAYER_CORE_API,
 )
 from modules.h5p.validation import package_validate
+from modules.packages.archive import PackageRefused
 from tests.modules.h5p.corpus import LIB, h5p_json, library_json, package
 
 LIBRARY_FILE = f"{LIB}/library.json"

@@ -10,12 +10,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.blocks import StructBlockValidationError
 
-from modules.h5p.archive import PackageRefused
 from modules.h5p.blocks import H5PActivityBlock
 from modules.h5p.csp import H5P_FRAME_BOOTSTRAP, H5P_FRAME_BOOTSTRAP_HASH
 from modules.h5p.demo import demo_package_bytes
 from modules.h5p.services import h5p_package_create, h5p_version_add, h5p_version_extract
 from modules.models import H5PPackage, H5PPackageVersion, H5PStatus
+from modules.packages.archive import PackageRefused
 from tests.cms.people.factories import UserFactory, mfa_enrol
 from tests.modules.factories import h5p_activity_block, h5p_package_ready, module_with_lessons
 from tests.modules.h5p.corpus import hostile_cases, package

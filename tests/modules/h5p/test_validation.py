@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modules.h5p.archive import PackageRefused
 from modules.h5p.metadata import CONTENT_EXTENSIONS, LIBRARY_EXTENSIONS
 from modules.h5p.validation import package_extract, package_validate
+from modules.packages.archive import PackageRefused
 from tests.modules.h5p.corpus import Case, hostile_cases, package, well_formed_cases
 
 HOSTILE = hostile_cases()

@@ -1,9 +1,11 @@
-"""Reading an H5P package's zip archive without trusting it.
+"""Reading an uploaded content package's zip archive without trusting it.
 
-Pure Python (no Django). Names, sizes, compression and checksums are checked entry by
-entry; `EntryReader` inflates each entry itself and counts the bytes that really come
-out, because headers can lie. Every refusal is a `PackageRefused` with a stable `code`
-and a plain-English `reason`. `modules.h5p.validation` applies H5P's package rules on top.
+Pure Python (no Django), shared by every kind of package (H5P, SCORM). Names, sizes,
+compression and checksums are checked entry by entry (`directory_scan`); `EntryReader`
+inflates each entry itself and counts the bytes that really come out, because headers
+can lie (`entries_extract`). Every refusal is a `PackageRefused` with a stable `code`
+and a plain-English `reason`. `modules.h5p.validation` and `modules.scorm.validation`
+apply their own package rules on top.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO, Any
@@ -41,7 +43,8 @@ ZIP_ERRORS = (
 @dataclass(frozen=True)
 class Limits:
     """Caps on what a package may contain. The defaults suit real H5P exports
-    (an Interactive Video with its libraries is typically 2 to 20 MB)."""
+    (an Interactive Video with its libraries is typically 2 to 20 MB) and most SCORM
+    courses; each kind of package can be given its own (H5P_LIMITS, SCORM_LIMITS)."""
 
     max_upload_bytes: int = 100 * MIB
     max_entries: int = 5000
@@ -84,11 +87,6 @@ def path_segments(name: str) -> list[str]:
     return [segment for segment in name.split("/") if segment]
 
 
-def path_ignored(name: str) -> bool:
-    """H5P skips any file or folder whose name starts with `.` or `_` (e.g. `__MACOSX`)."""
-    return any(segment[0] in "._" for segment in path_segments(name))
-
-
 def extension_of(name: str) -> str:
     suffix = PurePosixPath(name).suffix
     return suffix[1:].lower() if suffix else ""
@@ -103,7 +101,7 @@ def entry_name_check(info: zipfile.ZipInfo, limits: Limits) -> None:
     if "\\" in raw:
         raise refuse(
             "backslash",
-            f"The path {raw!r} uses a backslash. H5P packages must use forward slashes only.",
+            f"The path {raw!r} uses a backslash. Packages must use forward slashes only.",
         )
     if raw.startswith("/") or DRIVE_LETTER.match(raw):
         raise refuse("absolute-path", f"The path {raw!r} is absolute. Paths must be relative.")
@@ -132,7 +130,7 @@ def entry_sizes_check(info: zipfile.ZipInfo, limits: Limits) -> None:
     if info.compress_type not in ALLOWED_COMPRESSION:
         raise refuse(
             "compression-method",
-            f"{info.filename!r} uses a compression method H5P does not use (only stored or deflated).",
+            f"{info.filename!r} uses an unusual compression method (only stored or deflated are accepted).",
         )
     if info.file_size > limits.max_file_bytes:
         raise refuse(
@@ -271,7 +269,10 @@ def json_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, l
         raise refuse("invalid-json", f"{label} is not valid JSON ({error}).") from error
 
 
-def zip_open(source: IO[bytes], limits: Limits) -> zipfile.ZipFile:
+NOT_A_ZIP = "The file is not a valid package (a package is a zip archive)."
+
+
+def zip_open(source: IO[bytes], limits: Limits, *, not_a_zip: str = NOT_A_ZIP) -> zipfile.ZipFile:
     source.seek(0, io.SEEK_END)
     size = source.tell()
     source.seek(0)
@@ -283,9 +284,7 @@ def zip_open(source: IO[bytes], limits: Limits) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(source)
     except ZIP_ERRORS as error:
-        raise refuse(
-            "not-a-zip", "The file is not a valid .h5p package (an .h5p file is a zip archive)."
-        ) from error
+        raise refuse("not-a-zip", not_a_zip) from error
 
 
 class EntryStream(io.BufferedReader):
@@ -294,3 +293,92 @@ class EntryStream(io.BufferedReader):
     def __iter__(self) -> Iterator[bytes]:
         while chunk := self.read(CHUNK):
             yield chunk
+
+
+def directory_scan(
+    archive: zipfile.ZipFile, limits: Limits, *, ignored: Callable[[str], bool]
+) -> dict[str, zipfile.ZipInfo]:
+    """Check every entry of the central directory; return the files to keep, by name.
+
+    Refuses too many entries, unsafe names (absolute, traversal, backslash, NUL, too
+    long), symbolic links, duplicates (also differing only in case, which collide on
+    case-insensitive storage), encryption, unusual compression, files or a total over
+    the caps, and ratios that look like a zip bomb. Folders and `ignored` names are
+    checked for safety but not kept.
+    """
+    try:
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise refuse("not-a-zip", "The zip archive's directory is damaged.") from error
+    if len(infos) > limits.max_entries:
+        raise refuse(
+            "too-many-entries",
+            f"The package has {len(infos)} entries; the limit is {limits.max_entries}.",
+        )
+    seen: set[str] = set()
+    kept: dict[str, zipfile.ZipInfo] = {}
+    total = 0
+    for info in infos:
+        entry_name_check(info, limits)
+        folded = info.orig_filename.rstrip("/").casefold()
+        if folded in seen:
+            raise refuse("duplicate-entry", f"{info.orig_filename!r} appears more than once in the package.")
+        seen.add(folded)
+        if info.is_dir() or ignored(info.filename):
+            continue
+        entry_sizes_check(info, limits)
+        total += info.file_size
+        if total > limits.max_total_bytes:
+            raise refuse(
+                "total-too-large",
+                f"The package unpacks to more than {limits.max_total_bytes // MIB} MB.",
+            )
+        kept[info.filename] = info
+    return kept
+
+
+def bytes_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, label: str) -> bytes:
+    """One small entry's bytes (a manifest), capped at max_json_bytes and counted as it inflates."""
+    if info.file_size > limits.max_json_bytes:
+        raise refuse("manifest-too-large", f"{label} is larger than {limits.max_json_bytes // MIB} MB.")
+    reader = EntryReader(archive.fp, info, limits, [limits.max_json_bytes])  # type: ignore[arg-type]
+    data = io.BufferedReader(reader).read()
+    reader.finish()
+    return data
+
+
+Sink = Callable[[str, IO[bytes]], None]
+
+
+def entries_extract(
+    source: IO[bytes],
+    entries: Iterable[Entry],
+    *,
+    sink: Sink,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Stream each accepted entry of a validated package to `sink(path, file)`.
+
+    Byte counts are enforced as the data comes out, so a header that understates a
+    file's size is caught here. Raises PackageRefused part-way if so; the caller must
+    then discard what the sink has written. Returns the number of bytes extracted.
+    """
+    wanted = list(entries)
+    archive = zip_open(source, limits)
+    budget = [limits.max_total_bytes]
+    done = 0
+    with archive:
+        for index, entry in enumerate(wanted, start=1):
+            try:
+                info = archive.getinfo(entry.path)
+            except KeyError as error:
+                raise refuse("changed", "The package changed while it was being unpacked.") from error
+            reader = EntryReader(source, info, limits, budget)
+            sink(entry.path, EntryStream(reader))
+            # Drain anything the sink did not read, so the counts and checksum are checked.
+            reader.finish()
+            done += reader.count
+            if progress:
+                progress(index, len(wanted))
+    return done

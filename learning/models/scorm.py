@@ -1,0 +1,56 @@
+"""SCORM records: one attempt per person, lesson block, package version and SCO, with its CMI data."""
+
+from django.conf import settings
+from django.db import models
+
+
+class ScormAttempt(models.Model):
+    """Where a learner is in one SCO and what it reported (the SCORM run-time data model).
+
+    The columns hold what reports and completion read; ``cmi`` keeps every validated
+    element the SCO set (interactions, objectives, preferences, comments) as sent.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scorm_attempts"
+    )
+    lesson = models.ForeignKey("modules.LessonPage", on_delete=models.CASCADE, related_name="scorm_attempts")
+    block_id = models.CharField(max_length=64)
+    package_version = models.ForeignKey(
+        "modules.ScormPackageVersion", on_delete=models.PROTECT, related_name="attempts"
+    )
+    sco = models.CharField(max_length=255, help_text="The item's identifier in the manifest.")
+    completion_status = models.CharField(
+        max_length=20, blank=True, help_text="1.2: cmi.core.lesson_status; 2004: cmi.completion_status."
+    )
+    success_status = models.CharField(max_length=10, blank=True, help_text="passed, failed or unknown.")
+    score_raw = models.FloatField(null=True, blank=True)
+    score_min = models.FloatField(null=True, blank=True)
+    score_max = models.FloatField(null=True, blank=True)
+    score_scaled = models.FloatField(null=True, blank=True)
+    location = models.CharField(max_length=1000, blank=True)
+    suspend_data = models.TextField(blank=True)
+    exit = models.CharField(max_length=20, blank=True)
+    session_seconds = models.FloatField(default=0)
+    total_seconds = models.FloatField(default=0)
+    total_before_session = models.FloatField(default=0)
+    session_key = models.CharField(
+        max_length=64, blank=True, help_text="The page session of the last commit."
+    )
+    commit_seq = models.PositiveIntegerField(default=0, help_text="The last commit's number in that session.")
+    cmi = models.JSONField(default=dict, blank=True)
+    completed_activity = models.BooleanField(default=False, help_text="This SCO met the block's rule.")
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lesson", "block_id", "package_version", "sco"],
+                name="learning_scorm_attempt_once",
+            )
+        ]
+        verbose_name = "SCORM attempt"
+
+    def __str__(self) -> str:
+        return f"{self.sco} by {self.user_id}: {self.completion_status or 'not attempted'}"

@@ -1,0 +1,184 @@
+"""Reads for SCORM tracking: the activity a commit is about, and what a SCO resumes with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cms.people.models import User
+from learning.models import ScormAttempt
+from learning.selectors.xapi import ActivityUnavailable, _lesson_for
+from modules.models import LessonPage
+from modules.scorm.selectors import scorm_version_ready
+
+__all__ = [
+    "ScormActivity",
+    "scorm_activity_get",
+    "scorm_attempts_for",
+    "scorm_resume_get",
+    "scorm_version_for",
+]
+
+SCORM_BLOCK_TYPE = "scorm_activity"
+
+
+@dataclass(frozen=True)
+class ScormActivity:
+    lesson: LessonPage
+    block_id: str
+    package_id: int
+    completion_rule: str
+    pass_mark: int | None
+    required: bool
+
+
+def scorm_activity_get(*, user: User, lesson_id: int, block_id: str) -> ScormActivity:
+    """The live lesson's SCORM block with that id, if this person may see it."""
+    lesson = _lesson_for(user=user, lesson_id=lesson_id)
+    for block in lesson.body.raw_data:
+        if block.get("id") == block_id and block.get("type") == SCORM_BLOCK_TYPE:
+            value: dict[str, Any] = block.get("value") or {}
+            package_id = value.get("package")
+            if not isinstance(package_id, int):
+                break
+            pass_mark = value.get("pass_mark")
+            return ScormActivity(
+                lesson=lesson,
+                block_id=block_id,
+                package_id=package_id,
+                completion_rule=value.get("completion_rule") or "completed",
+                pass_mark=pass_mark if isinstance(pass_mark, int) and 0 < pass_mark <= 100 else None,
+                required=value.get("required", True) is not False,
+            )
+    raise ActivityUnavailable("That lesson has no such SCORM course.")
+
+
+def scorm_version_for(*, activity: ScormActivity, version_id: int, sco: str) -> dict[str, Any]:
+    """The ready version the learner plays and the manifest item `sco`, if both belong to the block."""
+    version = scorm_version_ready(version_id=version_id)
+    if version is None or version["package_id"] != activity.package_id:
+        raise ActivityUnavailable("That course version is not available.")
+    item = next((item for item in version["scos"] if item.get("identifier") == sco), None)
+    if item is None or not item.get("sco"):
+        raise ActivityUnavailable("That course has no such part.")
+    return {**version, "item": item}
+
+
+def scorm_resume_get(
+    *, user: User, lesson_id: int, block_id: str, version_id: int, sco: str
+) -> dict[str, Any]:
+    """What the runtime starts a SCO with: the learner, the manifest's data and any saved attempt."""
+    activity = scorm_activity_get(user=user, lesson_id=lesson_id, block_id=block_id)
+    version = scorm_version_for(activity=activity, version_id=version_id, sco=sco)
+    attempt = ScormAttempt.objects.filter(
+        user=user, lesson_id=lesson_id, block_id=block_id, package_version_id=version_id, sco=sco
+    ).first()
+    item = version["item"]
+    return {
+        "version": version["scorm_version"],
+        "learner_id": str(user.pk),
+        "learner_name": user.get_full_name() or user.get_username(),
+        "item": item,
+        "resume": attempt is not None and attempt.exit == "suspend",
+        "completion_status": attempt.completion_status if attempt else "",
+        "success_status": attempt.success_status if attempt else "",
+        "location": attempt.location if attempt else "",
+        "suspend_data": attempt.suspend_data if attempt else "",
+        "total_seconds": attempt.total_seconds if attempt else 0.0,
+        "score_raw": attempt.score_raw if attempt else None,
+        "completed": bool(attempt and attempt.completed_activity),
+    }
+
+
+def scorm_attempts_for(*, user: User, lesson_id: int, block_id: str) -> list[ScormAttempt]:
+    """A person's attempts at one SCORM block, every version and SCO, newest first."""
+    return list(
+        ScormAttempt.objects.filter(user=user, lesson_id=lesson_id, block_id=block_id).order_by("-updated_at")
+    )
+
+
+MISSED_RESULTS = frozenset({"wrong", "incorrect"})
+
+
+@dataclass(frozen=True)
+class ScormPackageResults:
+    """L&D's view of one package: how many took it, completed, passed, scored, and what they missed."""
+
+    learners: int
+    attempts: int
+    completed: int
+    passed: int
+    average_score: float | None
+    missed: list[tuple[str, int, int]]  # (interaction id, times missed, times answered), most missed first
+
+    @property
+    def completion_rate(self) -> float:
+        return self.completed / self.attempts if self.attempts else 0.0
+
+    @property
+    def pass_rate(self) -> float:
+        return self.passed / self.attempts if self.attempts else 0.0
+
+
+def _percent(raw: float | None, low: float | None, high: float | None, scaled: float | None) -> float | None:
+    if scaled is not None:
+        return scaled * 100
+    if raw is None:
+        return None
+    if high is not None and high > (low or 0):
+        return (raw - (low or 0)) / (high - (low or 0)) * 100
+    return raw
+
+
+def scorm_package_results(*, package_id: int) -> ScormPackageResults:
+    """Every version's attempts at a package, per SCO (one query, however many learners)."""
+    rows = list(
+        ScormAttempt.objects.filter(package_version__package_id=package_id).values_list(
+            "user_id",
+            "completed_activity",
+            "success_status",
+            "score_raw",
+            "score_min",
+            "score_max",
+            "score_scaled",
+            "cmi",
+        )
+    )
+    scores = [
+        percent
+        for *_rest, raw, low, high, scaled, _cmi in rows
+        if (percent := _percent(raw, low, high, scaled)) is not None
+    ]
+    answered: dict[str, int] = {}
+    missed: dict[str, int] = {}
+    for *_rest, cmi in rows:
+        for element, value in (cmi or {}).items():
+            if not element.endswith(".result") or element.count(".") != 3:
+                continue
+            interaction = cmi.get(element.removesuffix("result") + "id")
+            if not interaction:
+                continue
+            answered[interaction] = answered.get(interaction, 0) + 1
+            if value in MISSED_RESULTS:
+                missed[interaction] = missed.get(interaction, 0) + 1
+    most_missed = sorted(
+        ((interaction, count, answered[interaction]) for interaction, count in missed.items()),
+        key=lambda row: (-row[1], row[0]),
+    )[:10]
+    return ScormPackageResults(
+        learners=len({row[0] for row in rows}),
+        attempts=len(rows),
+        completed=sum(1 for row in rows if row[1]),
+        passed=sum(1 for row in rows if row[2] == "passed"),
+        average_score=sum(scores) / len(scores) if scores else None,
+        missed=most_missed,
+    )
+
+
+def scorm_attempts_of(*, user: User) -> list[ScormAttempt]:
+    """A person's SCORM attempts for their record, newest first, with lesson and package."""
+    return list(
+        ScormAttempt.objects.filter(user=user)
+        .select_related("lesson", "package_version__package")
+        .order_by("-updated_at")
+    )

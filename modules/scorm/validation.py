@@ -1,0 +1,122 @@
+"""Validation and streamed extraction of SCORM packages (zip files with imsmanifest.xml).
+
+Pure Python (no Django). The zip is checked entry by entry with the same shared rules
+and limits as H5P (`modules.packages.archive`: zip slip, absolute paths, symbolic links,
+zip bombs, sizes, file count); then `imsmanifest.xml` must be at the package's top level
+(`modules.scorm.manifest`, `modules.scorm.organisation`). Packages of other kinds are
+refused with a reason naming what they are (AICC, xAPI / Tin Can, cmi5, H5P).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO
+
+from modules.packages.archive import (
+    DEFAULT_LIMITS,
+    Entry,
+    Limits,
+    Sink,
+    bytes_read,
+    directory_scan,
+    entries_extract,
+    path_segments,
+    refuse,
+    zip_open,
+)
+from modules.scorm.manifest import ScormManifest, manifest_parse_xml
+from modules.scorm.organisation import manifest_read
+
+MANIFEST = "imsmanifest.xml"
+NOT_A_ZIP = "The file is not a valid SCORM package (a SCORM package is a .zip file)."
+AICC_EXTENSIONS = (".au", ".crs", ".des", ".cst")
+
+
+@dataclass(frozen=True)
+class ScormPackageContents:
+    manifest: ScormManifest
+    entries: tuple[Entry, ...] = field(repr=False)
+
+    @property
+    def total_declared_bytes(self) -> int:
+        return sum(entry.declared_size for entry in self.entries)
+
+
+def path_ignored(name: str) -> bool:
+    """Skipped and never served: macOS resource forks (`__MACOSX/`) and hidden files (`.DS_Store`)."""
+    segments = path_segments(name)
+    return bool(segments) and (
+        segments[0] == "__MACOSX" or any(segment.startswith(".") for segment in segments)
+    )
+
+
+def _not_scorm(names: list[str]) -> None:
+    """Refuse a package without a top-level manifest, naming what it is where we can tell."""
+    lowered = [name.lower() for name in names]
+    nested = next((name for name in names if name.lower().endswith("/" + MANIFEST)), None)
+    if nested is not None:
+        folder = nested[: -len(MANIFEST)]
+        raise refuse(
+            "manifest-misplaced",
+            f"imsmanifest.xml is inside the folder {folder!r}, not at the top of the zip. Zip the "
+            "contents of that folder (not the folder itself), or export again from your authoring tool.",
+        )
+    if any(name.endswith(AICC_EXTENSIONS) for name in lowered):
+        raise refuse(
+            "aicc-package",
+            "This is an AICC package (it has .au, .crs, .des or .cst files), not SCORM. "
+            "Export the course as SCORM 1.2 or SCORM 2004 instead.",
+        )
+    if "tincan.xml" in lowered:
+        raise refuse(
+            "xapi-package",
+            "This is an xAPI (Tin Can) package (it has tincan.xml), not SCORM. Upload it as an xAPI "
+            "package, or export the course as SCORM.",
+        )
+    if "cmi5.xml" in lowered:
+        raise refuse(
+            "cmi5-package",
+            "This is a cmi5 package (it has cmi5.xml), not SCORM. Upload it as a cmi5 package, "
+            "or export the course as SCORM.",
+        )
+    if "h5p.json" in lowered:
+        raise refuse("h5p-package", "This is an H5P package (it has h5p.json). Upload it as an H5P package.")
+    raise refuse(
+        "missing-manifest",
+        "The zip has no imsmanifest.xml, so it is not a SCORM package. Export the course as "
+        "SCORM 1.2 or SCORM 2004 and upload the zip the tool makes.",
+    )
+
+
+def package_validate(source: IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> ScormPackageContents:
+    """Check a package without extracting it; return what it holds or raise PackageRefused."""
+    archive = zip_open(source, limits, not_a_zip=NOT_A_ZIP)
+    with archive:
+        kept = directory_scan(archive, limits, ignored=path_ignored)
+        info = kept.get(MANIFEST)
+        if info is None:
+            wrong_case = next((name for name in kept if name.lower() == MANIFEST), None)
+            if wrong_case is not None:
+                raise refuse(
+                    "manifest-misplaced",
+                    f"The manifest is named {wrong_case!r}; it must be imsmanifest.xml, in lower case.",
+                )
+            _not_scorm(list(kept))
+            raise AssertionError("unreachable")  # pragma: no cover
+        root = manifest_parse_xml(bytes_read(archive, info, limits, MANIFEST))
+        manifest = manifest_read(root, set(kept))
+    entries = tuple(Entry(name, found.file_size, found.compress_size) for name, found in kept.items())
+    return ScormPackageContents(manifest=manifest, entries=entries)
+
+
+def package_extract(
+    source: IO[bytes],
+    contents: ScormPackageContents,
+    *,
+    sink: Sink,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Stream every accepted file of a validated package to `sink(path, file)`; the bytes extracted."""
+    return entries_extract(source, contents.entries, sink=sink, limits=limits, progress=progress)

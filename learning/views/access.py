@@ -11,7 +11,19 @@ from functools import wraps
 
 from django.http import Http404
 
+from learning.selectors import lesson_progress_summary
 from modules.selectors import ContentUnavailable, lesson_viewable_get, module_viewable_get
+
+
+def lesson_progress_for_page(*, user, lesson_id: int) -> dict[str, object] | None:
+    """The lesson's progress for the page to show in place after an activity completes
+    (lesson-progress.js), or None when the lesson has been withdrawn meanwhile (the page is
+    stale anyway). Players' answers carry it; nothing else about the lesson is read."""
+    try:
+        lesson = lesson_viewable_get(user=user, lesson_id=lesson_id)
+    except ContentUnavailable:
+        return None
+    return lesson_progress_summary(user=user, lesson=lesson)
 
 
 def viewable_lesson(view):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from learning.selectors import ActivityUnavailable, scorm_resume_get
 from learning.services import ActivityNotFound, CmiInvalid, scorm_commit
+from learning.views.access import lesson_progress_for_page
 from learning.views.xapi import BadRequest, _error, _ids, _json_body, _signed_in
 
 MAX_COMMIT_BODY = 512 * 1024
@@ -68,15 +69,19 @@ def scorm_commit_view(request: HttpRequest) -> JsonResponse:
         return _error(str(error), 400)
     except (ActivityUnavailable, ActivityNotFound) as error:
         return _error(str(error), 404)
-    return JsonResponse(
-        {
-            "saved": True,
-            "duplicate": outcome.duplicate,
-            "sco_completed": outcome.sco_completed,
-            "activity_completed": outcome.activity_completed,
-            "newly_completed": outcome.newly_completed,
-        }
-    )
+    answer: dict[str, object] = {
+        "saved": True,
+        "duplicate": outcome.duplicate,
+        "sco_completed": outcome.sco_completed,
+        "activity_completed": outcome.activity_completed,
+        "newly_completed": outcome.newly_completed,
+    }
+    if outcome.newly_completed:
+        # The page updates its status, remaining count and progress bar from this.
+        progress = lesson_progress_for_page(user=request.user, lesson_id=lesson_id)
+        if progress is not None:
+            answer["progress"] = progress
+    return JsonResponse(answer)
 
 
 @never_cache

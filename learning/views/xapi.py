@@ -16,7 +16,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from learning.selectors import ActivityUnavailable, lesson_progress_summary, player_state_get
+from learning.selectors import ActivityUnavailable, player_state_get
 from learning.services import (
     MAX_STATE_CHARS,
     StatementConflict,
@@ -24,7 +24,7 @@ from learning.services import (
     player_state_save,
     statement_record,
 )
-from modules.selectors import ContentUnavailable, lesson_viewable_get
+from learning.views.access import lesson_progress_for_page
 
 logger = logging.getLogger(__name__)
 
@@ -123,12 +123,9 @@ def xapi_statement(request: HttpRequest) -> JsonResponse:
     }
     if outcome.newly_completed:
         # The page updates its status, remaining count and progress bar from this.
-        try:
-            lesson = lesson_viewable_get(user=request.user, lesson_id=lesson_id)
-        except ContentUnavailable:
-            pass  # withdrawn since the statement was stored: the page is stale anyway
-        else:
-            answer["progress"] = lesson_progress_summary(user=request.user, lesson=lesson)
+        progress = lesson_progress_for_page(user=request.user, lesson_id=lesson_id)
+        if progress is not None:
+            answer["progress"] = progress
     return JsonResponse(answer, status=200 if outcome.duplicate else 201)
 
 

@@ -9,6 +9,8 @@
 // data-scorm-resume-endpoint, data-lesson-id and data-csrf-token (learning's
 // {% lesson_tracking_attrs %}); without it (previews) nothing is launched.
 
+import { lessonProgressShow } from "./lesson-progress.js";
+
 const RETRY_DELAYS_MS = [1000, 3000, 8000];
 const AUTOCOMMIT_SECONDS = 30;
 const runtimes = new Map();
@@ -71,6 +73,10 @@ function scoStatus(player, sco, text) {
 
 function onSaved(player, sco, result) {
   player.container.dataset.scormLastSaved = String(Date.now());
+  if (result.progress) {
+    // The lesson's status, remaining count, progress bar and done marks, as for H5P.
+    lessonProgressShow(result.progress);
+  }
   if (result.sco_completed) {
     scoStatus(player, sco, "Completed");
   }
@@ -371,29 +377,6 @@ function setUp(container) {
     }
   }
 }
-
-// A lesson's status and progress (below the body, and in the aside) are re-read when
-// any activity completes, so the page shows the new progress without a reload.
-async function refreshProgress() {
-  try {
-    const response = await fetch(window.location.href, { credentials: "same-origin" });
-    if (!response.ok) {
-      return;
-    }
-    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
-    for (const selector of ["#lesson-status", ".lesson-aside"]) {
-      const current = document.querySelector(selector);
-      const replacement = fresh.querySelector(selector);
-      if (current && replacement) {
-        current.replaceWith(replacement);
-      }
-    }
-  } catch {
-    // The progress shown is refreshed on the next visit.
-  }
-}
-
-document.addEventListener("learning:activity-completed", () => refreshProgress());
 
 function onPageHide() {
   if (!active) {

@@ -65,7 +65,7 @@ def test_a_host_finds_hosting_from_the_header_and_its_breadcrumb_leads_home(
     crumbs = page.get_by_role("navigation", name="Breadcrumb")
     expect(crumbs.get_by_role("link", name="Practice week")).to_have_count(0)
     page.get_by_role("link", name="Offer a slot for Practice week January 2027").click()
-    expect(page.get_by_text("A day from Monday")).to_be_visible()
+    expect(page.get_by_text("A day from ")).to_be_visible()
     assert_accessible(page)
     shot(page, f"host-propose-{viewport['width']}")
     crumbs.get_by_role("link", name="Hosting").click()

@@ -82,6 +82,50 @@ def pytest_collection_modifyitems(config, items):
     return result
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's setup, with each PostgreSQL test database copied from a migrated template.
+
+    See tests/database_template.py. Django's setup then keeps the copy (nothing is left to
+    migrate) and serialises it for serialized rollback; teardown drops it as before. SQLite,
+    --reuse-db and --no-migrations behave as pytest-django's own fixture does.
+    """
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    from tests.database_template import clone_test_database
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keepdb = django_db_keepdb and not django_db_createdb
+    default = connections["default"]
+    from_template = default.vendor == "postgresql" and django_db_use_migrations and not keepdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        if from_template:
+            clone_test_database(default)
+        db_cfg = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=keepdb or from_template,
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+
+
 @pytest.fixture
 def home_page(db):
     """The seeded home page as the default site's root."""

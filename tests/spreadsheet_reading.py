@@ -74,3 +74,15 @@ def assert_every_cell_neutralised(rows: list[list]) -> None:
     for number, row in enumerate(rows, start=1):
         for value in row:
             assert not (isinstance(value, str) and value.startswith(FORMULA_PREFIXES)), (number, row)
+
+
+FORMATS = ["csv", "xlsx"]
+
+
+def export_rows(client, url: str, fmt: str) -> list[list]:
+    """The rows of an admin export in `fmt` (csv or xlsx), after checking it answered 200."""
+    response = client.get(f"{url}{'&' if '?' in url else '?'}export={fmt}")
+    assert response.status_code == 200, response.status_code
+    if fmt == "csv":
+        return csv_rows(response)
+    return xlsx_rows(response_bytes(response))

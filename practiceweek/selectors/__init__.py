@@ -12,6 +12,7 @@ from practiceweek.selectors.access import (
 from practiceweek.selectors.bookings import (
     booking_active_for,
     booking_of,
+    booking_on_slot,
     bookings_of,
     host_slots_with_visitors,
     learning_record_visits,
@@ -46,6 +47,7 @@ __all__ = [
     "attendance_summary",
     "booking_active_for",
     "booking_of",
+    "booking_on_slot",
     "bookings_of",
     "grid_by_day_and_team",
     "host_slots_with_visitors",

@@ -44,6 +44,11 @@ def booking_of(*, user: User, booking_id: int) -> Booking | None:
     )
 
 
+def booking_on_slot(*, slot: Slot, booking_id: int) -> Booking | None:
+    """A booking of this slot, with its person, or None (a booking of another slot reads as missing)."""
+    return Booking.objects.filter(pk=booking_id, slot=slot).select_related("user").first()
+
+
 def host_slots_with_visitors(*, user: User, week: PracticeWeek | None = None) -> list[Slot]:
     """The host's open slots with their confirmed visitors (name, role, agency, agreement)."""
     confirmed = Booking.objects.filter(status=Booking.Status.CONFIRMED).select_related(

@@ -8,7 +8,6 @@ from functools import wraps
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -18,8 +17,9 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
 from cms.core.spreadsheets import SafeSpreadsheetExportMixin
+from cms.people.selectors import person_by_email
 from practiceweek import conf, selectors, services
-from practiceweek.models import Booking, PracticeWeek, Slot
+from practiceweek.models import PracticeWeek, Slot
 
 app_name = "practiceweek_admin"
 
@@ -127,9 +127,7 @@ def roster(request, slot_id: int):
                 allocate_form = AllocateForm(request.POST, prefix="allocate")
                 if not allocate_form.is_valid():
                     raise services.BookingRefused("invalid", "Give the person's email address and a reason.")
-                person = (
-                    get_user_model().objects.filter(email__iexact=allocate_form.cleaned_data["email"]).first()
-                )
+                person = person_by_email(email=allocate_form.cleaned_data["email"])
                 if person is None:
                     raise services.BookingRefused("invalid", "Nobody has that email address.")
                 services.booking_allocate(
@@ -140,7 +138,7 @@ def roster(request, slot_id: int):
                 action_form = BookingActionForm(request.POST)
                 if not action_form.is_valid():
                     raise services.BookingRefused("invalid", "Choose an action and say why: it is recorded.")
-                booking = Booking.objects.filter(pk=action_form.cleaned_data["booking"], slot=slot).first()
+                booking = selectors.booking_on_slot(slot=slot, booking_id=action_form.cleaned_data["booking"])
                 if booking is None:
                     raise services.BookingRefused("invalid", "That booking is not on this slot.")
                 note = action_form.cleaned_data["note"]

@@ -191,13 +191,7 @@ def booking_cancel(request, booking_id: int):
 def offer_respond(request, token: str):
     """Accept or decline a waitlist offer from the signed link in the offer email."""
     read = notifications.offer_token_read(token=token)
-    booking = None
-    if read is not None:
-        booking = (
-            Booking.objects.filter(pk=read[0], user=request.user)
-            .select_related("slot", "slot__host_team")
-            .first()
-        )
+    booking = selectors.booking_of(user=request.user, booking_id=read[0]) if read is not None else None
     if read is None or booking is None:
         return _refuse(
             request,

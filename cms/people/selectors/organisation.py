@@ -31,6 +31,11 @@ def signup_domain_allowed(*, email: str) -> bool:
     return email_domain_of(email=email) in allowed
 
 
+def person_by_email(*, email: str) -> User | None:
+    """The account with this email address, compared without regard to case, or None."""
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
 def agency_for_email(*, email: str) -> Agency | None:
     """The agency whose email domain matches, when exactly one does."""
     domain = email_domain_of(email=email)

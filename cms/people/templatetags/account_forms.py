@@ -69,3 +69,16 @@ def first_field_id(form) -> str:
     for field in form.visible_fields():
         return field.auto_id
     return ""
+
+
+@register.filter
+def error_items(form) -> list[dict[str, str]]:
+    """The form's errors as the error summary lists them (components/error_summary.html):
+    errors about the whole form and hidden fields link to its first field, the rest to theirs."""
+    first = f"#{first_field_id(form)}"
+    items = [{"href": first, "text": error} for error in form.non_field_errors()]
+    items += [{"href": first, "text": error} for field in form.hidden_fields() for error in field.errors]
+    items += [
+        {"href": f"#{field.id_for_label}", "text": error} for field in form.visible_fields() for error in field.errors
+    ]
+    return items

@@ -14,7 +14,8 @@ from django.template.loader import get_template
 from django.test import RequestFactory
 
 from cms.core.selectors import audiences_for, navigation_for
-from tests.cms.people.factories import StaffProfileFactory, StandardPageFactory, UserFactory
+from tests.cms.pages.factories import StandardPageFactory
+from tests.cms.people.factories import StaffProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

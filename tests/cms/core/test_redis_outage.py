@@ -23,7 +23,8 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from learning.models import Certificate, ModuleCompletion, XAPIStatement
-from tests.cms.people.factories import StandardPageFactory, UserFactory
+from tests.cms.pages.factories import StandardPageFactory
+from tests.cms.people.factories import UserFactory
 from tests.conftest import wait_for
 from tests.learning.xapi_statements import statement
 from tests.modules.factories import h5p_activity_block, h5p_package_ready, module_with_lessons, text_block

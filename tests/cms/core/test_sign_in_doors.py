@@ -17,7 +17,8 @@ from wagtail.models import Collection, CollectionViewRestriction, PageViewRestri
 
 from cms.people import roles, services
 from cms.people.models import User
-from tests.cms.people.factories import StandardPageFactory, staff_member
+from tests.cms.pages.factories import StandardPageFactory
+from tests.cms.people.factories import staff_member
 from tests.practiceweek.factories import SlotFactory, host_of
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import pytest
 
 from cms.core.spreadsheets import csv_chunks, spreadsheet_lookup, spreadsheet_safe, xlsx_write
-from tests.spreadsheet_reading import assert_every_cell_neutralised, xlsx_rows
+from tests.cms.people.factories import UserFactory, mfa_enrol
+from tests.spreadsheet_reading import FORMATS, assert_every_cell_neutralised, export_rows, xlsx_rows
 
 
 @pytest.mark.parametrize(
@@ -82,3 +83,31 @@ def test_a_missing_relation_on_the_way_is_an_empty_cell():
     assert spreadsheet_lookup(person, "team.name") == "=Banbury"
     with pytest.raises(AttributeError):
         spreadsheet_lookup(person, "team.no_such_field")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_wagtails_own_reports_export_through_the_guard(client, home_page, fmt):
+    """Site history names people and pages as typed, and search terms are typed by anyone:
+    Wagtail's own report exports neutralise them like every other export."""
+    from django.urls import reverse
+    from wagtail.contrib.search_promotions.models import Query
+    from wagtail.log_actions import log
+
+    from cms.pages.models import StandardPage
+
+    editor = UserFactory(is_superuser=True, first_name="=Editor", last_name="+Name")
+    page = home_page.add_child(
+        instance=StandardPage(title='=HYPERLINK("http://x")', slug="formula-title", body="<p>Text</p>")
+    )
+    log(instance=page, action="wagtail.edit", user=editor)
+    Query.get("=cmd|' /C calc'!A0").add_hit()
+    client.force_login(mfa_enrol(editor))
+
+    history = export_rows(client, reverse("wagtailadmin_reports:site_history"), fmt)
+    terms = export_rows(client, reverse("wagtailsearchpromotions:search_terms"), fmt)
+
+    assert any('\'=HYPERLINK("http://x")' in row for row in history)
+    assert any("'=cmd|' /c calc'!a0" in row for row in terms)  # Wagtail stores terms lower-cased
+    assert_every_cell_neutralised(history)
+    assert_every_cell_neutralised(terms)

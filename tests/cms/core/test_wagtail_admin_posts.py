@@ -19,7 +19,8 @@ from cms.pages.models import Vacancy
 from cms.people import roles
 from cms.people.models import User
 from learning.services.progress import certificate_create
-from tests.cms.people.factories import StandardPageFactory, UserFactory, mfa_enrol, staff_member
+from tests.cms.pages.factories import StandardPageFactory
+from tests.cms.people.factories import UserFactory, mfa_enrol, staff_member
 from tests.learning.factories import ModuleCompletionFactory
 from tests.modules.factories import module_with_lessons
 

@@ -1,4 +1,4 @@
-"""Factories for the recruitment page, its form and vacancies (cms.pages)."""
+"""Factories for cms.pages: the home and standard pages, the recruitment page, its form and vacancies."""
 
 import datetime as dt
 import json
@@ -7,7 +7,14 @@ import factory
 import wagtail_factories
 
 from cms.pages.demo.seed import form_fields_spec
-from cms.pages.models import ExpressionOfInterestPage, InterestFormField, RecruitmentPage, Vacancy
+from cms.pages.models import (
+    ExpressionOfInterestPage,
+    HomePage,
+    InterestFormField,
+    RecruitmentPage,
+    StandardPage,
+    Vacancy,
+)
 from cms.pages.selectors import london_today
 from cms.people.services import groups_ensure, recruitment_form_access_ensure
 
@@ -116,3 +123,20 @@ def recruitment_access_grant() -> None:
     (vacancies, the admin) and "change_page" on every form page, so it reads submissions."""
     groups_ensure()
     recruitment_form_access_ensure()
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = HomePage
+
+    title = "Family Safeguarding Learning"
+    slug = "home"
+    introduction = "Training and practice for the Family Safeguarding Model."
+
+
+class StandardPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = StandardPage
+
+    title = "Accessibility statement"
+    body = "<p>About accessibility.</p>"

@@ -12,9 +12,10 @@ from cms.pages.services import public_cache_purge
 from tests.cms.pages.factories import (
     ExpressionOfInterestPageFactory,
     RecruitmentPageFactory,
+    StandardPageFactory,
     VacancyFactory,
 )
-from tests.cms.people.factories import StandardPageFactory, UserFactory
+from tests.cms.people.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

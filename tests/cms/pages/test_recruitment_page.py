@@ -23,9 +23,9 @@ from cms.pages.services import public_cache_purge
 from tests.cms.pages.factories import (
     ExpressionOfInterestPageFactory,
     RecruitmentPageFactory,
+    StandardPageFactory,
     VacancyFactory,
 )
-from tests.cms.people.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

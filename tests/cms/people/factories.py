@@ -1,10 +1,8 @@
 """Factories for people, organisation and pages (cms.people, cms.pages)."""
 
 import factory
-import wagtail_factories
 from django.contrib.auth.models import Group
 
-from cms.pages.models import HomePage, StandardPage
 from cms.people.models import Agency, Role, StaffProfile, Team, User
 
 
@@ -63,23 +61,6 @@ class StaffProfileFactory(factory.django.DjangoModelFactory):
     role = factory.SubFactory(RoleFactory, slug="social-worker", name="Social worker")
     team = factory.SubFactory(TeamFactory)
     agency = factory.SelfAttribute("team.agency")
-
-
-class HomePageFactory(wagtail_factories.PageFactory):
-    class Meta:
-        model = HomePage
-
-    title = "Family Safeguarding Learning"
-    slug = "home"
-    introduction = "Training and practice for the Family Safeguarding Model."
-
-
-class StandardPageFactory(wagtail_factories.PageFactory):
-    class Meta:
-        model = StandardPage
-
-    title = "Accessibility statement"
-    body = "<p>About accessibility.</p>"
 
 
 def role_ensure(slug: str) -> Role:

@@ -29,9 +29,9 @@ def _ld_permissions_grant(sender, using="default", **kwargs) -> None:
 
 
 def _hosts_a_slot(user) -> bool:
-    from practiceweek.selectors import hosted_slots
+    from practiceweek.selectors import user_hosts_any_slot
 
-    return hosted_slots(user=user).exists()
+    return user_hosts_any_slot(user=user)
 
 
 class PracticeWeekConfig(AppConfig):

@@ -12,8 +12,9 @@ ms against 512-540. Threads lost too: 2 workers of 4 threads gave lesson pages
 statements a second against 327-358 (GIL contention).
 
 The trade: a sync worker is held for the whole of a response, so a slow one (the
-full readiness CSV takes about 2 s; H5P files are streamed through Django, after
-the sign-in check) keeps one of the few workers from everyone else meanwhile.
+full readiness CSV takes about 2 s; H5P files, unless handed to nginx with
+PROTECTED_MEDIA_ACCEL_REDIRECT or, for video on a bucket, to the bucket) keeps one
+of the few workers from everyone else meanwhile.
 Serve behind a buffering proxy (slow clients then cost the proxy, not a worker),
 and on a host where exports or many H5P files meet heavy traffic raise
 WEB_CONCURRENCY, which overrides the count. Keep-alive is the proxy's job.

@@ -220,6 +220,9 @@ def query_count(path: str, *, user=None, method: str = "get", data=None, **extra
 # --- gunicorn -----------------------------------------------------------------------
 
 
+SITE_WSGI = "cms.wsgi:application"
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
@@ -264,7 +267,12 @@ def _stop(process: subprocess.Popen, *, timeout: float = 15.0) -> None:
 
 @contextlib.contextmanager
 def gunicorn_serve(
-    *, workers: int | None = None, threads: int | None = None, timeout: float = 60.0, collect: bool = True
+    *,
+    workers: int | None = None,
+    threads: int | None = None,
+    timeout: float = 60.0,
+    collect: bool = True,
+    bare: bool = False,
 ) -> Iterator[Server]:
     """Serve the site with gunicorn on a free loopback port until the block ends.
 
@@ -272,18 +280,21 @@ def gunicorn_serve(
     benchmark measures production's layout. For experiments, BENCH_WORKERS and
     BENCH_THREADS in the environment (or `workers` and `threads`) override it.
     Waits until /healthz answers 200 (fails with gunicorn's log otherwise), and
-    stops the master and workers cleanly afterwards, even on error.
+    stops the master and workers cleanly afterwards, even on error. `bare` serves the
+    ceiling instead (bench/bare_app.py: a bare Django view) under the same settings.
     """
-    django_setup()
-    if collect:
+    if not bare:
+        django_setup()
+    if collect and not bare:
         collect_static()
     workers = workers or int(os.environ.get("BENCH_WORKERS") or 0) or None
     threads = threads or int(os.environ.get("BENCH_THREADS") or 0) or None
     port = free_port()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     log_path = VAR_DIR / f"gunicorn-{port}.log"
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
-        "cms.wsgi:application",
+        *(["--pythonpath", str(ROOT / "bench"), "bare_app:application"] if bare else [SITE_WSGI]),
         "--config",
         str(ROOT / "gunicorn.conf.py"),
         "--bind",
@@ -552,11 +563,41 @@ def http_drive(
     return DriveResult(latencies_ms=latencies, statuses=statuses, elapsed_s=time.perf_counter() - started)
 
 
+# --- the ceiling -------------------------------------------------------------------
+
+
+def bare_ceiling(*, connections: int = 8, threads: int = 2, duration: float | None = None) -> WrkResult:
+    """Requests a second of a bare Django view returning 20 KB (bench/bare_app.py), under the
+    same gunicorn settings and wrk parameters as the pages measured beside it."""
+    with gunicorn_serve(bare=True) as server:
+        url = server.url("/")
+        http_expect_ok(url)
+        wrk_run(url, connections=connections, threads=threads, duration=2)  # warm every worker
+        return wrk_run(url, connections=connections, threads=threads, duration=duration)
+
+
+def vs_bare(figures: dict[str, float | int], ceiling: WrkResult, **rates: float) -> None:
+    """Add `<name>_vs_bare` for each rate: its share of the ceiling's requests a second.
+
+    Also adds `bare_rps` once, so a reader sees what the shares are of.
+    """
+    figures.setdefault("bare_rps", ceiling.requests_per_second)
+    for name, rate in rates.items():
+        figures[f"{name}_vs_bare"] = Share(rate / ceiling.requests_per_second)
+
+
+class Share(float):
+    """A fraction of 1, printed to three decimal places (`0.045`)."""
+
+
 # --- output -------------------------------------------------------------------------
 
 
 def print_figures(figures: Mapping[str, float | int]) -> None:
-    """Print one `name value` line per figure (floats to one decimal place)."""
+    """Print one `name value` line per figure (floats to one decimal place, shares to three)."""
     for name, value in figures.items():
-        text = f"{value:.1f}" if isinstance(value, float) else str(value)
+        if isinstance(value, Share):
+            text = f"{value:.3f}"
+        else:
+            text = f"{value:.1f}" if isinstance(value, float) else str(value)
         print(f"{name} {text}", flush=True)

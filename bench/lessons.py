@@ -266,15 +266,21 @@ def main() -> None:
     # stored, not a repeat answered from the duplicate path.
     if stored < statements.requests:
         raise SystemExit(f"{statements.requests} statements answered but only {stored} stored")
-    bench.print_figures(
-        {
-            "lesson_page_rps": page.requests_per_second,
-            "lesson_page_p95_ms": page.p95_ms,
-            "lesson_page_queries": lesson_queries,
-            "xapi_statements_per_s": statements.requests_per_second,
-            "xapi_queries_per_statement": statement_queries,
-        }
+    figures: dict[str, float | int] = {
+        "lesson_page_rps": page.requests_per_second,
+        "lesson_page_p95_ms": page.p95_ms,
+        "lesson_page_queries": lesson_queries,
+        "xapi_statements_per_s": statements.requests_per_second,
+        "xapi_queries_per_statement": statement_queries,
+    }
+    ceiling = bench.bare_ceiling(connections=8)
+    bench.vs_bare(
+        figures,
+        ceiling,
+        lesson_page=page.requests_per_second,
+        xapi_statements=statements.requests_per_second,
     )
+    bench.print_figures(figures)
 
 
 if __name__ == "__main__":

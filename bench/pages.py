@@ -4,7 +4,9 @@ Builds the demo on the bench database (PostgreSQL, DATABASE_URL), serves it
 with gunicorn as production does (gunicorn.conf.py) and loads each page with
 wrk over loopback, 8 connections. Run with `make bench-pages`.
 
-Prints: home_rps, home_p50_ms, home_p95_ms, login_rps, login_p50_ms, login_p95_ms.
+Prints: home_rps, home_p50_ms, home_p95_ms, login_rps, login_p50_ms, login_p95_ms, and
+each page's share of a bare Django view's rate under the same settings (home_vs_bare,
+login_vs_bare, bare_rps; see bench/bare_app.py).
 """
 
 import _common as bench
@@ -26,6 +28,8 @@ def main() -> None:
             figures[f"{name}_rps"] = result.requests_per_second
             figures[f"{name}_p50_ms"] = result.p50_ms
             figures[f"{name}_p95_ms"] = result.p95_ms
+    ceiling = bench.bare_ceiling(connections=CONNECTIONS, threads=2)
+    bench.vs_bare(figures, ceiling, home=figures["home_rps"], login=figures["login_rps"])
     bench.print_figures(figures)
 
 

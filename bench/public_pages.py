@@ -93,14 +93,19 @@ def main() -> None:
         for name, result in results.items():
             figures[f"{name}_rps"] = result.requests_per_second
             figures[f"{name}_p95_ms"] = result.p95_ms
+    ceiling = bench.bare_ceiling(connections=CONNECTIONS, threads=2)
+    bench.vs_bare(figures, ceiling, landing=figures["landing_rps"], home=figures["home_rps"])
     bench.print_figures(
         {
             key: figures[key]
             for key in (
                 "landing_rps",
                 "landing_p95_ms",
+                "landing_vs_bare",
                 "home_rps",
                 "home_p95_ms",
+                "home_vs_bare",
+                "bare_rps",
                 "landing_weight_kb",
                 "landing_cache",
             )

@@ -198,6 +198,8 @@ def main() -> None:
                 rows += block.count(b"\n")
         figures["csv_export_s"] = round(time.perf_counter() - started, 2)
         figures["csv_export_rows"] = rows - 1
+    ceiling = bench.bare_ceiling(connections=CONNECTIONS, threads=2)
+    bench.vs_bare(figures, ceiling, **{name: figures[f"{name}_rps"] for name in views})
     bench.print_figures(figures)
 
 

@@ -157,8 +157,17 @@ def main() -> None:
             "scenario_page_p95_ms": page.p95_ms,
             "scenario_page_queries": page_queries,
             "scenario_choices_recorded": recorded,
+            **_shares(page_rps=page.requests_per_second, steps_per_s=result.per_second),
         }
     )
+
+
+def _shares(*, page_rps: float, steps_per_s: float) -> dict[str, float | int]:
+    """The scenario page's and steps' rates as shares of the bare Django ceiling."""
+    figures: dict[str, float | int] = {}
+    ceiling = bench.bare_ceiling(connections=8)
+    bench.vs_bare(figures, ceiling, scenario_page=page_rps, scenario_steps=steps_per_s)
+    return figures
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
-"""Serving extracted H5P files to signed-in people, from whichever storage holds them."""
+"""Serving extracted H5P files to signed-in people, from whichever storage holds them.
+
+The view authorises; cms.core.file_serving sends the body (ranges, front server, object storage)."""
 
 import mimetypes
 
-from django.http import FileResponse, Http404, HttpResponseForbidden
+from django.http import Http404, HttpResponseForbidden
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
+from cms.core.file_serving import stored_file_response
 from modules.h5p.conf import h5p_storage
 from modules.h5p.csp import H5P_ASSET_CSP
 from modules.h5p.selectors import h5p_asset_path_valid, h5p_version_ready_prefix
@@ -40,6 +43,10 @@ ATTACHMENT_EXTENSIONS = frozenset(
     {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "rtf", "swf"}
 )
 
+# Played by <video>/<audio>, which ask for ranges: on object storage these are answered by the
+# bucket through a short-lived signed URL (media-src allows its origin), not streamed through Django.
+OFFLOADED_EXTENSIONS = frozenset({"mp4", "webm", "ogg", "mp3", "m4a", "wav"})
+
 
 @require_safe
 @csp_override(H5P_ASSET_CSP)
@@ -52,20 +59,20 @@ def h5p_content(request, version_id: int, path: str):
     prefix = h5p_version_ready_prefix(version_id=version_id)
     if prefix is None:
         raise Http404("No such package version.")
-    storage = h5p_storage()
-    try:
-        stored = storage.open(prefix + path, "rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404("No such file.") from error
     extension = path.rsplit(".", 1)[-1].lower()
     content_type = CONTENT_TYPES.get(extension) or mimetypes.guess_type(path)[0] or "application/octet-stream"
-    response = FileResponse(
-        stored,
-        content_type=content_type,
-        as_attachment=extension in ATTACHMENT_EXTENSIONS,
-        filename=path.rsplit("/", 1)[-1] if extension in ATTACHMENT_EXTENSIONS else None,
-    )
+    try:
+        response = stored_file_response(
+            request=request,
+            storage=h5p_storage(),
+            name=prefix + path,
+            content_type=content_type,
+            offload=extension in OFFLOADED_EXTENSIONS,
+            attachment_filename=path.rsplit("/", 1)[-1] if extension in ATTACHMENT_EXTENSIONS else None,
+        )
+    except (FileNotFoundError, OSError) as error:
+        raise Http404("No such file.") from error
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
+    response.setdefault("Cache-Control", "private, max-age=3600")
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response

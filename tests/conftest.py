@@ -120,10 +120,36 @@ def django_db_setup(
             serialized_aliases=serialized_aliases,
             keepdb=keepdb or from_template,
         )
+    shared = _serialized_contents_for_every_context(aliases)
     yield
+    for wrapper_class in shared:
+        del wrapper_class._test_serialized_contents
     if not django_db_keepdb:
         with django_db_blocker.unblock():
             teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+
+
+def _serialized_contents_for_every_context(aliases) -> list[type]:
+    """Let every connection object see the serialised data, not only this context's.
+
+    Django keeps the data for serialized rollback on the connection object, and connection
+    objects are per context (asgiref's Local). Playwright's sync API runs each browser test
+    in a greenlet with a context of its own, so a browser test gets a fresh connection
+    without the data: Django then skips the restore, and the test meets the empty database
+    the previous test's flush left (no root page, content type rows gone while Django's
+    cache still holds their ids). Putting the data on the wrapper class makes every
+    connection of that backend find it, so browser tests start from the migrated data too.
+    """
+    from django.db import connections
+
+    shared = []
+    for alias in aliases:
+        connection_ = connections[alias]
+        contents = connection_.__dict__.get("_test_serialized_contents")
+        if contents is not None:
+            type(connection_)._test_serialized_contents = contents
+            shared.append(type(connection_))
+    return shared
 
 
 @pytest.fixture

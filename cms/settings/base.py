@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
+from cms.settings.storage import object_storage_origins, object_storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "cms"
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -274,21 +276,44 @@ STATICFILES_FINDERS = [
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
-# Media storage: S3-compatible object storage when a bucket is configured.
+# Media storage: S3-compatible object storage when a bucket is configured (docs/media.md:
+# private files through signed addresses, image renditions under a
+# public prefix with addresses that never expire, and the bucket's origins in the CSP below.
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+MEDIA_PUBLIC_DOMAIN = os.environ.get("MEDIA_PUBLIC_DOMAIN", "")
+PROTECTED_MEDIA_URL_SECONDS = int(os.environ.get("PROTECTED_MEDIA_URL_SECONDS", "300"))
+# Front server hand-off for protected files (H5P packages): nginx's internal location prefix,
+# or the header Apache's mod_xsendfile / lighttpd read. Empty: Django sends the file itself.
+PROTECTED_MEDIA_ACCEL_REDIRECT = os.environ.get("PROTECTED_MEDIA_ACCEL_REDIRECT", "")
+PROTECTED_MEDIA_SENDFILE_HEADER = os.environ.get("PROTECTED_MEDIA_SENDFILE_HEADER", "")
+STORAGES: dict[str, dict] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ORIGINS: list[str] = []
 if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
     AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    # Path-style on a self-hosted endpoint (MinIO, Ceph): the origin is the endpoint's own.
+    AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE") or (
+        "path" if AWS_S3_ENDPOINT_URL else None
+    )
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
     AWS_S3_FILE_OVERWRITE = False
-    DEFAULT_FILE_STORAGE_BACKEND = "storages.backends.s3.S3Storage"
-else:
-    DEFAULT_FILE_STORAGE_BACKEND = "django.core.files.storage.FileSystemStorage"
-STORAGES = {
-    "default": {"BACKEND": DEFAULT_FILE_STORAGE_BACKEND},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+    STORAGES.update(
+        object_storages(
+            public_domain=MEDIA_PUBLIC_DOMAIN, public_acl=os.environ.get("AWS_PUBLIC_MEDIA_ACL") or None
+        )
+    )
+    WAGTAILIMAGES_RENDITION_STORAGE = "public_media"
+    MEDIA_ORIGINS = env_list("MEDIA_CSP_ORIGINS") or object_storage_origins(
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=AWS_S3_ENDPOINT_URL,
+        region=AWS_S3_REGION_NAME,
+        public_domain=MEDIA_PUBLIC_DOMAIN,
+        addressing_style=AWS_S3_ADDRESSING_STYLE,
+    )
 
 # Upload limits: requests over these are refused before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -359,9 +384,9 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
     "font-src": [CSP.SELF],
-    "media-src": [CSP.SELF],
+    "media-src": [CSP.SELF, *MEDIA_ORIGINS],
     "connect-src": [CSP.SELF],
     "frame-src": [CSP.SELF, "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
     "frame-ancestors": [CSP.SELF],
@@ -385,7 +410,7 @@ ADMIN_CSP = {
     **SECURE_CSP,
     "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:", "blob:", "https://i.ytimg.com", "https://i.vimeocdn.com"],
+    "img-src": [CSP.SELF, "data:", "blob:", *MEDIA_ORIGINS, "https://i.ytimg.com", "https://i.vimeocdn.com"],
     "frame-src": [CSP.SELF, *VIDEO_EMBED_FRAMES],
 }
 # Staff avatars are not fetched from Gravatar (no email hashes sent to a third party).

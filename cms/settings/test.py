@@ -1,19 +1,23 @@
 """The test suite: fast hashing, in-memory files where possible, debug off."""
 
 import os
+from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, CACHES, REDIS_URL
+from .base import AWS_STORAGE_BUCKET_NAME, BASE_DIR, CACHES, REDIS_URL, STORAGES
 
 SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-MEDIA_ROOT = BASE_DIR / "var" / "test-media" / os.environ.get("PYTEST_XDIST_WORKER", "main")
+# Files on disk, unless a bucket is configured (the object-storage test's web nodes and worker,
+# tests/integration/test_object_storage.py, run these settings against an S3-compatible server).
+if not AWS_STORAGE_BUCKET_NAME:
+    STORAGES = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT") or BASE_DIR / "var" / "test-media")
+if "TEST_MEDIA_ROOT" not in os.environ:
+    MEDIA_ROOT = MEDIA_ROOT / os.environ.get("PYTEST_XDIST_WORKER", "main")
 if REDIS_URL:
     # Each xdist worker gets its own key prefix so parallel tests never share counters.
     CACHES["default"]["KEY_PREFIX"] = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")

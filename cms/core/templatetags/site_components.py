@@ -160,13 +160,20 @@ def pagination(context, page_obj, label: str = "Pages"):
 
 
 @register.inclusion_tag("components/breadcrumbs.html")
-def breadcrumbs(items=None, page=None):
-    """Breadcrumbs from `items` (a list of `{"text", "href"}`) or a Wagtail page's ancestors.
+def breadcrumbs(*pairs, items=None, page=None, and_page=False):
+    """Breadcrumbs from text and link pairs, `items` (a list of `{"text", "href"}`) or a Wagtail
+    page's ancestors (`and_page=True` adds the page itself, for pages below it that are not pages).
+
+        {% breadcrumbs "MI practice" list_url scenario.title "" %}   (an empty link: plain text)
+        {% breadcrumbs page=page %}
 
     The current page is not a crumb (GOV.UK's pattern): the heading names it.
     """
-    if items is None and page is not None:
-        ancestors = page.get_ancestors().filter(depth__gt=1).live().specific(defer=True)
+    if pairs:
+        items = [{"text": text, "href": href} for text, href in zip(pairs[::2], pairs[1::2], strict=False)]
+    elif items is None and page is not None:
+        ancestors = page.get_ancestors(inclusive=bool(and_page)).filter(depth__gt=1)
+        ancestors = ancestors.live().specific(defer=True)
         items = [
             {"text": "Home" if ancestor.depth == 2 else ancestor.title, "href": ancestor.url}
             for ancestor in ancestors

@@ -78,7 +78,6 @@ def error_items(form) -> list[dict[str, str]]:
     first = f"#{first_field_id(form)}"
     items = [{"href": first, "text": error} for error in form.non_field_errors()]
     items += [{"href": first, "text": error} for field in form.hidden_fields() for error in field.errors]
-    items += [
-        {"href": f"#{field.id_for_label}", "text": error} for field in form.visible_fields() for error in field.errors
-    ]
+    for field in form.visible_fields():
+        items += [{"href": f"#{field.id_for_label}", "text": error} for error in field.errors]
     return items

@@ -45,7 +45,7 @@ seed: migrate ## Create or refresh the demo content and print the demo logins
 run: seed ## Install, migrate, seed and serve web, worker and beat on http://127.0.0.1:8000/
 	@echo ""
 	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C stops web, worker and beat)"
-	$(BIN)/honcho start -f Procfile.dev
+	$(MANAGE) run_dev -f Procfile.dev
 
 lint: install ## ruff (lint and format check), djLint, and the architecture checks (make arch)
 	$(BIN)/ruff check .

@@ -10,6 +10,7 @@ from cms.pages.sitemaps import PublicPagesSitemap
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     # Every password form these includes bring (Wagtail's, Django's) is redirected to
     # allauth or closed by cms.core.middleware.SignInDoorMiddleware (cms/core/sign_in.py).
     # People's paths refine the admin's and allauth's (admin/logout/, accounts/invitation/...).

@@ -274,7 +274,12 @@ class KnowledgeCheckBlock(blocks.StructBlock):
 class ReflectionBlock(blocks.StructBlock):
     prompt = blocks.CharBlock(max_length=500, help_text="The question the learner reflects on.")
     guidance = blocks.TextBlock(
-        required=False, max_length=1000, help_text="Optional hints to help them think."
+        required=False,
+        max_length=1000,
+        help_text=(
+            "Optional hints to help them think. The page already tells learners that only they "
+            "can see what they write, so there is no need to say it here."
+        ),
     )
 
     class Meta:
@@ -284,7 +289,7 @@ class ReflectionBlock(blocks.StructBlock):
         template = "modules/blocks/reflection.html"
         preview_value = {
             "prompt": "Think of a family you work with. What might they want to be different?",
-            "guidance": "Write a few sentences. Only you can see what you write.",
+            "guidance": "Write a few sentences.",
         }
 
 

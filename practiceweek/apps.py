@@ -28,10 +28,20 @@ def _ld_permissions_grant(sender, using="default", **kwargs) -> None:
         group_permissions_grant(group_name=group_name, permissions=LD_PERMISSIONS)
 
 
+def _hosts_a_slot(user) -> bool:
+    from practiceweek.selectors import user_hosts_any_slot
+
+    return user_hosts_any_slot(user=user)
+
+
 class PracticeWeekConfig(AppConfig):
     name = "practiceweek"
     verbose_name = "Practice week"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from cms.core.audiences import audience_test_register
+
+        # Hosting is a fact about slots, not a role: the frame shows it to whoever hosts one.
+        audience_test_register(audience="host", test=_hosts_a_slot)
         post_migrate.connect(_ld_permissions_grant, sender=self, dispatch_uid="practiceweek_ld_permissions")

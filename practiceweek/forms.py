@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from practiceweek.models import Activity, Booking, Reflection
+from practiceweek.models import Activity, Booking, PracticeWeek, Reflection
 
 
 class SlotFilterForm(forms.Form):
@@ -126,6 +126,18 @@ class SlotProposalForm(forms.Form):
     access_notes = forms.CharField(
         label="Access notes", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000, required=False
     )
+
+    def __init__(self, *args, week: PracticeWeek | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if week is not None:
+            # The hint names days of this week, not a fixed example (the template bounds the picker).
+            example = min(week.starts_on + dt.timedelta(days=1), week.ends_on)
+            field = self.fields["date"]
+            first, last = week.starts_on, week.ends_on
+            field.help_text = (
+                f"A day from {first:%A} {first.day} {first:%B} to {last:%A} {last.day} {last:%B %Y}, "
+                f"for example {example.isoformat()}"
+            )
 
     def clean(self):
         data = super().clean()

@@ -348,7 +348,8 @@ def ballot_result_send(*, user_id: int, confirmed: list[list[int]], waitlisted: 
         lines.append("The ballot did not give you a place this time.")
     if waiting:
         lines.append(
-            f"You are on the waitlist for {len(waiting)} other slot(s); we will email you if a place frees."
+            f"You are on the waitlist for {len(waiting)} other slot{'' if len(waiting) == 1 else 's'}; "
+            "we will email you if a place frees."
         )
     _send_to_user(
         user=user,
@@ -405,6 +406,23 @@ def _hosts_told(*, booking: Booking, joined: bool) -> None:
                 {"label": "Who is coming to your slots", "url": absolute_url(reverse("practiceweek:hosting"))}
             ],
         )
+
+
+def slot_changed_for_host(*, user, slot: Slot, changes: list[str]) -> None:
+    """A host's slot has a new time or place (practiceweek.services.slot_change_hosts_tell)."""
+    _send_to_user(
+        user=user,
+        subject=f"Changed: {slot.get_activity_display()} you host, "
+        f"{date_format(timezone.localtime(slot.starts_at), 'D j M')}",
+        lines=[
+            f"The Learning and Development team changed the {' and '.join(changes)} of a practice week "
+            "slot you host. Your visitors have been sent the change. The slot is now:"
+        ],
+        slot=slot_details(slot=slot, confirmed=True),
+        actions=[
+            {"label": "Your practice week visitors", "url": absolute_url(reverse("practiceweek:hosting"))}
+        ],
+    )
 
 
 def ld_digest(*, to: list[str], context: dict) -> None:

@@ -13,6 +13,12 @@ def send_booking_notice(*, kind: str, booking_id: int, details: dict) -> bool:
 
 
 @shared_task
+def tell_hosts_slot_changed(*, slot_id: int, changes: list[str]) -> int:
+    """A slot's time or place changed: its hosts are told (once per version of the slot)."""
+    return services.slot_change_hosts_tell(slot_id=slot_id, changes=changes)
+
+
+@shared_task
 def send_ballot_result(*, user_id: int, confirmed: list[list[int]], waitlisted: list[int]) -> None:
     notifications.ballot_result_send(user_id=user_id, confirmed=confirmed, waitlisted=waitlisted)
 

@@ -1,10 +1,11 @@
-"""Site-wide request rules: request size, one door to sign in, MFA before the admin, the admin's CSP."""
+"""Site-wide request rules: request size, one door to sign in, who may enter the admin (and MFA
+before it), the admin's CSP."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
 from django.utils.datastructures import MultiValueDictKeyError
 from django.utils.http import urlencode
@@ -26,6 +27,20 @@ def user_can_access_admin(user) -> bool:
     return bool(user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))
 
 
+def admin_refuses(request) -> bool:
+    """A signed-in person without admin access asking for an admin page (signing out aside).
+
+    Wagtail would send them to its login page, which the sign-in door sends to allauth's,
+    which sends a signed-in person back to the admin: a loop the browser gives up on.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not is_admin_path(request.path_info):
+        return False
+    if request.path_info == "/" + reverse("wagtailadmin_logout").removeprefix(get_script_prefix()):
+        return False
+    return not user_can_access_admin(user)
+
+
 class SignInDoorMiddleware:
     """Every way in that is not allauth's is redirected to allauth or closed (cms.core.sign_in).
 
@@ -45,7 +60,8 @@ class SignInDoorMiddleware:
 
 
 class AdminMFARequiredMiddleware:
-    """Anyone with Wagtail admin access reaches an admin URL only from a session that passed MFA.
+    """Anyone with Wagtail admin access reaches an admin URL only from a session that passed MFA;
+    a signed-in person without admin access is told so, with where to go instead (403).
 
     Sign-in goes through allauth (cms.core.sign_in closes every other door), whose
     MFA stage asks an enrolled person for a code. This middleware checks the
@@ -62,6 +78,8 @@ class AdminMFARequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if admin_refuses(request):
+            return render(request, "admin_no_access.html", status=403)
         if is_admin_path(request.path_info) and user_can_access_admin(request.user):
             if not user_has_mfa(request.user):
                 messages.warning(

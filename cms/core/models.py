@@ -49,6 +49,20 @@ class BrandingSettings(BaseSiteSetting):
         default=True,
         help_text="Tell people the service is new and their feedback will improve it.",
     )
+    feedback_url = models.URLField(
+        "feedback page",
+        blank=True,
+        help_text=(
+            "Where the beta banner's feedback link goes, such as a survey. "
+            "Leave blank to use the email address."
+        ),
+    )
+    feedback_email = models.EmailField(
+        "feedback email address",
+        blank=True,
+        default="learning.development@oxfordshire.gov.uk",
+        help_text="Used for the beta banner's feedback link when there is no feedback page.",
+    )
 
     select_related = ["logo"]
 
@@ -58,7 +72,10 @@ class BrandingSettings(BaseSiteSetting):
             heading="Identity",
         ),
         FieldPanel("font"),
-        FieldPanel("show_beta_banner"),
+        MultiFieldPanel(
+            [FieldPanel("show_beta_banner"), FieldPanel("feedback_url"), FieldPanel("feedback_email")],
+            heading="Beta banner and feedback",
+        ),
     ]
 
     class Meta:

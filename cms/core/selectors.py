@@ -23,7 +23,7 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from cms.core.audiences import audience_groups, audience_groups_of
+from cms.core.audiences import audience_groups, audience_groups_of, audience_tests
 from cms.core.branding import font_stack, safe_brand_colour
 from cms.core.middleware import user_can_access_admin
 from cms.core.models import BrandingSettings
@@ -61,15 +61,28 @@ SECTIONS = (
         "Book a frontline shadowing visit with a family safeguarding team, or change your booking.",
     ),
     Section(
+        "Hosting",
+        ("practiceweek:hosting",),
+        "host",
+        "Practice week visitors coming to your team: who, when, and marking attendance.",
+    ),
+    Section(
         "My team",
         ("learning:my_team",),
         "manager",
         "Who in your team has completed their learning, who is overdue, and reminders.",
     ),
     Section(
+        "Team MI practice",
+        ("learning:scenario_team",),
+        "manager",
+        "How your team is doing in the motivational interviewing practice scenarios.",
+        in_header=False,
+    ),
+    Section(
         "Readiness",
         ("learning_readiness", "learning:readiness", "learning_readiness:index"),
-        "ld",
+        "readiness",
         "How ready each team, role and agency is for go-live, with the overdue list.",
         in_header=False,
     ),
@@ -92,13 +105,14 @@ class NavItem:
 
 
 def audiences_for(*, user: SiteUser) -> frozenset[str]:
-    """Which sections `user` may use: staff, manager, senior_manager, ld, admin."""
+    """Which sections `user` may use: staff, manager, senior_manager, ld, readiness, host, admin."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
+    groups, has_reports, can_access_admin, passed = _people_facts(user)
     if user.is_superuser:
-        return frozenset({"staff", "manager", "senior_manager", "ld", "admin"})
-    groups, has_reports, can_access_admin = _people_facts(user)
-    audiences = {"staff"}
+        # Every role's section; a section that is a fact about them (hosting) only when it is.
+        return frozenset({"staff", "manager", "senior_manager", "ld", "readiness", "admin", *passed})
+    audiences = {"staff", *passed}
     audiences.update(audience for audience, opening in audience_groups().items() if groups & opening)
     if has_reports:
         audiences.add("manager")
@@ -126,11 +140,13 @@ def group_names_of(user: SiteUser) -> frozenset[str]:
 
 
 def people_facts_cache_key(user_id: int | None) -> str:
-    return f"core:frame:people:{user_id}"
+    # v2: the facts gained the audiences passed by registered tests.
+    return f"core:frame:people:v2:{user_id}"
 
 
-def _people_facts(user: SiteUser) -> tuple[frozenset[str], bool, bool]:
-    """(group names, line-manages an active person, may use the admin), cached per person.
+def _people_facts(user: SiteUser) -> tuple[frozenset[str], bool, bool, frozenset[str]]:
+    """(group names, line-manages an active person, may use the admin, the audiences whose
+    registered tests the person passes), cached per person.
 
     Admin access only decides whether the frame links to the admin (and shows
     Wagtail's user bar); the admin checks the permission itself on every request.
@@ -146,7 +162,8 @@ def _people_facts(user: SiteUser) -> tuple[frozenset[str], bool, bool]:
     has_reports = bool(groups & audience_groups_of("manager")) or (
         reports is not None and reports.filter(active=True).exists()
     )
-    facts = (groups, has_reports, user_can_access_admin(user))
+    passed = frozenset(audience for audience, test in audience_tests().items() if test(user))
+    facts = (groups, has_reports, user_can_access_admin(user), passed)
     if seconds:
         cache.set(key, facts, seconds)
     return facts
@@ -197,6 +214,7 @@ class Branding:
     brand_colour: str
     font_stack: str
     show_beta_banner: bool
+    feedback_href: str = ""
     logo_url: str = ""
     logo_width: int = 0
     logo_height: int = 0
@@ -257,6 +275,8 @@ def _branding_from(settings: BrandingSettings) -> Branding:
         brand_colour=safe_brand_colour(settings.brand_colour),
         font_stack=font_stack(settings.font),
         show_beta_banner=settings.show_beta_banner,
+        feedback_href=settings.feedback_url
+        or (f"mailto:{settings.feedback_email}" if settings.feedback_email else ""),
     )
     if settings.logo_id and settings.logo is not None:
         rendition = settings.logo.get_rendition(LOGO_FILTER)

@@ -163,9 +163,31 @@ def record_enrolment_as_second_factor(sender, request, user, authenticator, **kw
     record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type, enrolled=True)
 
 
+def record_sign_in_as_recent_proof(sender, request, user, **kwargs) -> None:
+    """Signing in counts as proving who you are, for allauth's "recently reauthenticated" check.
+
+    allauth asks for the password again before sensitive steps (setting up an authenticator)
+    unless the session reauthenticated in the last ACCOUNT_REAUTHENTICATION_TIMEOUT seconds,
+    and it counts only reauthentications, not the sign-in itself: someone sent from /admin/
+    to set up their authenticator straight after typing their password was asked for it
+    again. The record is marked `reauthenticated`, so `session_passed_second_factor` still
+    treats the sign-in before it as the one to pass MFA after; it is not an "mfa" record.
+    (allauth.account.signals.user_logged_in, sent once every login stage has passed.)
+    """
+    if request is None or getattr(request, "session", None) is None:
+        return
+    from allauth.account.internal.flows.login import record_authentication
+
+    record_authentication(request, user, "sign_in", reauthenticated=True)
+
+
 def connect() -> None:
+    from allauth.account import signals as account_signals
     from allauth.mfa import signals as mfa_signals
 
     mfa_signals.authenticator_added.connect(
         record_enrolment_as_second_factor, dispatch_uid="core-mfa-enrolment-counts"
+    )
+    account_signals.user_logged_in.connect(
+        record_sign_in_as_recent_proof, dispatch_uid="core-sign-in-counts-as-recent-proof"
     )

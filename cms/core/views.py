@@ -1,10 +1,12 @@
-"""Operational endpoints."""
+"""Operational endpoints, and the pages Django shows when it refuses a request."""
 
 import logging
 
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -71,3 +73,14 @@ def healthz(request):
     if not healthy:
         body["unavailable"] = sorted({_service_of(name) for name, value in results.items() if value != "ok"})
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form refused by the CSRF check, on the site's branded page (settings.CSRF_FAILURE_VIEW)."""
+    return render(request, "403_csrf.html", status=403)
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static icon."""
+    return redirect(static("core/favicon.ico"), permanent=True)

@@ -15,6 +15,8 @@ SENIOR_MANAGER = "senior-manager"
 LEARNING_AND_DEVELOPMENT = "learning-and-development"
 LEARNING_AND_DEVELOPMENT_LEAD = "learning-and-development-lead"
 RECRUITMENT = "recruitment"
+# Directors and heads of service: they answer for readiness and read it, and change nothing.
+LEADERSHIP = "leadership"
 
 ROLES: dict[str, str] = {
     SOCIAL_WORKER: "Social worker",
@@ -28,6 +30,7 @@ ROLES: dict[str, str] = {
     LEARNING_AND_DEVELOPMENT: "Learning and development",
     LEARNING_AND_DEVELOPMENT_LEAD: "Learning and development lead",
     RECRUITMENT: "Recruitment",
+    LEADERSHIP: "Leadership (director or head of service)",
 }
 
 # Permission groups. A person's groups follow their role (cms.people.services).
@@ -37,6 +40,7 @@ GROUP_SENIOR_MANAGERS = "Senior managers"
 GROUP_LD_EDITORS = "L&D editors"
 GROUP_LD_LEADS = "L&D leads"
 GROUP_RECRUITMENT = "Recruitment"
+GROUP_LEADERSHIP = "Leadership"
 
 ROLE_GROUPS: dict[str, list[str]] = {
     TEAM_MANAGER: [GROUP_STAFF, GROUP_TEAM_MANAGERS],
@@ -45,6 +49,8 @@ ROLE_GROUPS: dict[str, list[str]] = {
     # Leads edit like editors and also publish and approve (the "L&D approval" workflow).
     LEARNING_AND_DEVELOPMENT_LEAD: [GROUP_STAFF, GROUP_LD_EDITORS, GROUP_LD_LEADS],
     RECRUITMENT: [GROUP_STAFF, GROUP_RECRUITMENT],
+    # Leaders are senior managers too (they may shadow in practice week), and read readiness.
+    LEADERSHIP: [GROUP_STAFF, GROUP_SENIOR_MANAGERS, GROUP_LEADERSHIP],
 }
 DEFAULT_GROUPS = [GROUP_STAFF]
 
@@ -57,16 +63,20 @@ ROLE_MANAGED_GROUPS = [
     GROUP_LD_EDITORS,
     GROUP_LD_LEADS,
     GROUP_RECRUITMENT,
+    GROUP_LEADERSHIP,
 ]
 # Who is L&D (cms.people.selectors.is_learning_and_development), and the groups that open the
 # frame's audiences (registered with cms.core.audiences at start-up: cms.core names no roles).
 LD_GROUPS = [GROUP_LD_EDITORS, GROUP_LD_LEADS]
 MANAGER_GROUPS = [GROUP_TEAM_MANAGERS, *LD_GROUPS]
 SENIOR_MANAGER_GROUPS = [GROUP_SENIOR_MANAGERS, *LD_GROUPS]
+# Who reads the readiness reports (the `learning.view_readiness` permission comes with both).
+READINESS_GROUPS = [*LD_GROUPS, GROUP_LEADERSHIP]
 AUDIENCE_GROUPS: dict[str, list[str]] = {
     "manager": MANAGER_GROUPS,
     "senior_manager": SENIOR_MANAGER_GROUPS,
     "ld": LD_GROUPS,
+    "readiness": READINESS_GROUPS,
 }
 
 # The Recruitment group's model permissions, as "app_label.codename": the admin, and
@@ -88,6 +98,13 @@ LRS_CREDENTIAL_PERMISSIONS = [
     "learning.add_lrscredential",
     "learning.change_lrscredential",
     "learning.delete_lrscredential",
+]
+
+# The Leadership group's model permissions: into the admin, to the readiness reports and
+# exports, and nothing else there.
+LEADERSHIP_PERMISSIONS = [
+    "wagtailadmin.access_admin",
+    "learning.view_readiness",
 ]
 
 # Roles whose holders manage a team: their own team counts among the teams they see.

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
 ]
 
+# A refused form (expired page, no cookies) is explained on the site's own page, not Django's bare one.
+CSRF_FAILURE_VIEW = "cms.core.views.csrf_failure"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "cms.core.middleware.RequestSizeLimitMiddleware",
@@ -422,6 +425,7 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # Wagtail's background tasks (search index, references) log every run at INFO.
         "django.tasks": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },
 }

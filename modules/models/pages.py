@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.http import Http404
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -55,12 +55,22 @@ class SpecificChildRoutingMixin:
         return child.route(request, path_components[1:])
 
 
+# Wagtail's own help text says a title is "seen by the public"; modules and lessons are for signed-in staff.
+MODULE_TITLE_HELP = "The module's title as staff see it in My learning, the module list and on certificates."
+LESSON_TITLE_HELP = (
+    "The lesson's title as learners see it in the module's outline and at the top of the lesson."
+)
+
+
 class ModuleIndexPage(SignedInOnlyMixin, SpecificChildRoutingMixin, Page):
     """Lists the training modules."""
 
     introduction = models.TextField(blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    content_panels = [
+        TitleFieldPanel("title", help_text="The title signed-in staff see above the list of modules."),
+        FieldPanel("introduction"),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
     parent_page_types = ["pages.HomePage"]
     subpage_types = ["modules.ModulePage"]
@@ -113,7 +123,7 @@ class ModulePage(SignedInOnlyMixin, SpecificChildRoutingMixin, Page):
     )
 
     content_panels = [
-        *Page.content_panels,
+        TitleFieldPanel("title", help_text=MODULE_TITLE_HELP),
         FieldPanel("summary"),
         FieldPanel("learning_outcomes"),
         MultiFieldPanel(
@@ -150,7 +160,7 @@ class LessonPage(SignedInOnlyMixin, Page):
     body = StreamField(LessonStreamBlock(), blank=True)
 
     content_panels = [
-        *Page.content_panels,
+        TitleFieldPanel("title", help_text=LESSON_TITLE_HELP),
         FieldPanel("introduction"),
         FieldPanel("estimated_minutes"),
         FieldPanel("body"),

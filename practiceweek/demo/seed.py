@@ -24,6 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from cms.core.seeding import SeedContext, register
+from cms.core.working_days import working_week_on_or_after, working_week_on_or_before
 from cms.people import roles
 from cms.people.models import Agency, StaffProfile, Team
 from practiceweek.models import AgencyQuota, Booking, BookingEvent, PracticeWeek, Reflection, Slot
@@ -41,9 +42,9 @@ REFLECTIONS: list[dict[str, Any]] = DATA["reflections"]
 
 
 def demo_week_dates(today: dt.date) -> tuple[dt.date, dt.date]:
-    """The Monday two to three weeks ahead, through that Friday."""
-    monday = today + dt.timedelta(days=(7 - today.weekday()) % 7 + 14)
-    return monday, monday + dt.timedelta(days=4)
+    """The first whole working week (Monday to Friday, no bank holiday, not the Christmas
+    fortnight) starting two weeks or more from today."""
+    return working_week_on_or_after(today + dt.timedelta(days=14))
 
 
 def _teams(context: SeedContext) -> list[Team]:
@@ -230,9 +231,8 @@ def _demo_bookings(week: PracticeWeek, slots: list[Slot]) -> None:
 
 
 def past_week_dates(today: dt.date) -> tuple[dt.date, dt.date]:
-    """The Monday five to six weeks back, through that Friday."""
-    monday = today - dt.timedelta(days=today.weekday() + 35)
-    return monday, monday + dt.timedelta(days=4)
+    """The last whole working week starting five weeks or more before today."""
+    return working_week_on_or_before(today - dt.timedelta(days=35))
 
 
 @register(order=55)

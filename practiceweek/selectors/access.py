@@ -82,6 +82,16 @@ def hosted_slots(*, user: User | AnonymousUser) -> QuerySet[Slot]:
     return Slot.objects.filter(condition).distinct()
 
 
+def user_hosts_any_slot(*, user: User | AnonymousUser) -> bool:
+    """Whether the person hosts any slot (named on it, or an active member of its host team), in
+    one query: the frame asks it of everyone (cms.core.audiences, "host")."""
+    person = _signed_in(user)
+    if person is None:
+        return False
+    own_team = StaffProfile.objects.filter(user=person, active=True, team__isnull=False).values("team_id")
+    return Slot.objects.filter(Q(hosts=person) | Q(host_team_id__in=own_team)).exists()
+
+
 def user_hosts_slot(*, user: User | AnonymousUser, slot: Slot) -> bool:
     return hosted_slots(user=user).filter(pk=slot.pk).exists()
 

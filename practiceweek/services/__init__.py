@@ -28,7 +28,14 @@ from practiceweek.services.booking import (
     booking_waitlist_move_to_front,
     cancellation_deadline,
 )
-from practiceweek.services.hosting import attendance_record, reflection_save, slot_propose, slot_review
+from practiceweek.services.hosting import (
+    attendance_record,
+    reflection_save,
+    slot_change_hosts_tell,
+    slot_change_stamp,
+    slot_propose,
+    slot_review,
+)
 from practiceweek.services.periodic import ld_digest_send, reminders_send_due
 from practiceweek.services.rules import BookingRefused
 from practiceweek.services.slots import (
@@ -61,6 +68,8 @@ __all__ = [
     "offers_expire_due",
     "reflection_save",
     "reminders_send_due",
+    "slot_change_hosts_tell",
+    "slot_change_stamp",
     "slot_changed",
     "slot_propose",
     "slot_review",

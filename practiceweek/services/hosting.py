@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.db import transaction
 from django.utils import timezone
 
+from cms.core.ledger import message_claim
 from cms.people.models import Team, User
 from practiceweek import notifications
 from practiceweek.models import (
@@ -155,3 +157,42 @@ def reflection_save(
         defaults={"text": text.strip(), "themes": sorted(set(themes)), "share_themes": share_themes},
     )
     return reflection
+
+
+# --- telling hosts a slot moved --------------------------------------------------------
+
+
+def slot_change_stamp(*, slot: Slot) -> str:
+    """A short fingerprint of a slot's time and place: one message per host per version of them."""
+    facts = "|".join(
+        [slot.starts_at.isoformat(), slot.ends_at.isoformat(), slot.meeting_point, slot.locality]
+    )
+    return hashlib.sha256(facts.encode()).hexdigest()[:16]
+
+
+def slot_change_hosts_tell(*, slot_id: int, changes: list[str]) -> int:
+    """Email the slot's named hosts (and whoever proposed it) that its time or place changed.
+
+    Bookers get an updated invitation (services.slots.slot_changed); hosts need to know as
+    much. Each host is told once per version of the slot's time and place (a key in the
+    send-once ledger), so a retried task or a second worker sends nothing twice, and a later
+    change is told again. A slot withdrawn or moved again since the change is told as it now is.
+    """
+    slot = (
+        Slot.objects.select_related("host_team", "proposed_by")
+        .prefetch_related("hosts")
+        .filter(pk=slot_id, status=Slot.Status.APPROVED)
+        .first()
+    )
+    if slot is None:
+        return 0
+    stamp = slot_change_stamp(slot=slot)
+    recipients = {host.pk: host for host in slot.hosts.all() if host.is_active}
+    if slot.proposed_by is not None and slot.proposed_by.is_active:
+        recipients.setdefault(slot.proposed_by.pk, slot.proposed_by)
+    told = 0
+    for user in recipients.values():
+        if message_claim(key=f"slot-changed:{slot.pk}:{stamp}:{user.pk}", user_id=user.pk):
+            notifications.slot_changed_for_host(user=user, slot=slot, changes=changes)
+            told += 1
+    return told

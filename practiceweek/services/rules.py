@@ -201,7 +201,7 @@ def _person_refusal(
     if sum(1 for booking in held if booking.week_id == week.pk) >= week.max_bookings_per_person:
         return BookingRefused(
             "limit",
-            f"You already hold {week.max_bookings_per_person} place(s), the most one person may have in "
+            f"You already hold {_places(week.max_bookings_per_person)}, the most one person may have in "
             f"{week.name}. Cancel one to book another.",
         )
     if agency_id in quotas:
@@ -214,7 +214,7 @@ def _person_refusal(
             agency = AgencyQuota.objects.select_related("agency").get(week=week, agency_id=agency_id).agency
             return BookingRefused(
                 "quota",
-                f"{agency.name} has reached its quota of {quotas[agency_id]} place(s) for {week.name}.",
+                f"{agency.name} has reached its quota of {_places(quotas[agency_id])} for {week.name}.",
             )
     return None
 
@@ -236,3 +236,8 @@ def _signup_refusal(week: PracticeWeek, now: dt.datetime) -> BookingRefused | No
             "remaining places open for booking afterwards.",
         )
     return None
+
+
+def _places(count: int) -> str:
+    """A number of places as a person would say it ("1 place", "2 places")."""
+    return f"{count} place" if count == 1 else f"{count} places"

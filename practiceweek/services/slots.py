@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cms.core.csv_intake import CsvRefused, csv_date, csv_text
+from cms.core.queue import task_queue_after_commit
 from cms.people.models import Team, User
 from practiceweek import conf, notifications
 from practiceweek.models import (
@@ -47,7 +48,8 @@ def slot_changed(
     """After L&D edit a slot: updated invites for a new time or place, cancel if withdrawn, fill new places.
 
     A new time, meeting point or locality reaches every confirmed person as an .ics REQUEST
-    with the same UID and a higher SEQUENCE, so their calendar moves the event. The old
+    with the same UID and a higher SEQUENCE, so their calendar moves the event, and the
+    slot's hosts by email. The old
     place is optional (None: not compared) for callers that only know the old times.
     """
     now = now or timezone.now()
@@ -96,6 +98,10 @@ def slot_changed(
                     at=now,
                 )
                 notifications.booking_updated(booking=booking)
+            # The hosts are told too (services.hosting.slot_change_hosts_tell), after commit.
+            task_queue_after_commit(
+                "practiceweek.tasks.tell_hosts_slot_changed", slot_id=slot.pk, changes=changes
+            )
         _offer_free_places(slot=slot, now=now)
 
 

@@ -74,7 +74,9 @@ def hosting_propose(request):
         return _refuse(request, "You can propose a slot once you belong to a team.")
     if week is None:
         return render(request, "practiceweek/no_week.html", {})
-    form = SlotProposalForm(request.POST or None, initial={"date": week.starts_on, "locality": team.locality})
+    form = SlotProposalForm(
+        request.POST or None, week=week, initial={"date": week.starts_on, "locality": team.locality}
+    )
     errors = []
     if request.method == "POST":
         if form.is_valid():

@@ -321,3 +321,12 @@ def test_an_edit_that_moves_neither_time_nor_place_sends_no_update(ld_client, se
     assert response.status_code == 302
     assert not [m for m in outbox if m.to == [manager.email]]
     assert Booking.objects.get(slot=slot).ics_sequence == 0
+
+
+def test_approve_and_decline_say_which_slot_to_screen_readers_only(ld_client):
+    """The buttons showed the slot's whole title on screen; the context is now visually hidden text."""
+    proposed = slot_at(PracticeWeekFactory(), status=Slot.Status.PROPOSED)
+    html = ld_client.get(f"{MANAGE}/proposals/").content.decode()
+    assert f'Approve<span class="w-sr-only"> {proposed}</span>' in html
+    assert f'Decline<span class="w-sr-only"> {proposed}</span>' in html
+    assert "visuallyhidden" not in html

@@ -89,7 +89,18 @@ def test_the_per_person_limit_is_enforced():
     with pytest.raises(BookingRefused) as caught:
         booking_create(user=manager, slot_id=slots[2].pk, agreed=True)
     assert caught.value.code == "limit"
-    assert "2 place(s)" in caught.value.message
+    assert "You already hold 2 places," in caught.value.message
+
+
+def test_the_limit_of_one_place_is_said_in_the_singular():
+    week = PracticeWeekFactory(max_bookings_per_person=1)
+    slots = [slot_at(week, day=day) for day in range(2)]
+    manager = senior_manager()
+    booking_create(user=manager, slot_id=slots[0].pk, agreed=True)
+    with pytest.raises(BookingRefused) as caught:
+        booking_create(user=manager, slot_id=slots[1].pk, agreed=True)
+    assert "You already hold 1 place," in caught.value.message
+    assert "(s)" not in caught.value.message
 
 
 def test_the_agency_quota_stops_one_agency_but_not_another():

@@ -435,3 +435,15 @@ def test_l_and_d_actions_posted_by_anyone_else_change_nothing(client, scene, who
     assert proposed.status == Slot.Status.PROPOSED
     assert not Booking.objects.filter(slot=slot).exists()
     assert slot.week.__class__.objects.get(pk=slot.week_id).ballot_drawn_at is None
+
+
+def test_the_proposal_date_hint_names_days_of_the_week_itself(client, scene):
+    """The hint said "For example, 2026-12-08" whatever the week; it now names the week's own days."""
+    week = scene["slot"].week
+    client.force_login(scene["host"])
+    html = client.get("/practice-week/hosting/propose/").content.decode()
+    example = (week.starts_on + dt.timedelta(days=1)).isoformat()
+    assert f"for example {example}" in html
+    assert f'min="{week.starts_on.isoformat()}"' in html
+    assert f'max="{week.ends_on.isoformat()}"' in html
+    assert "2026-12-08" not in html or week.starts_on <= dt.date(2026, 12, 8) <= week.ends_on

@@ -195,3 +195,10 @@ def summary_card(*, title: str, rows, actions=None, heading_level: int = 2):
         "actions": actions or [],
         "heading_level": heading_level if heading_level in {2, 3, 4} else 2,
     }
+
+
+@register.filter
+def in_groups_of_four(value) -> str:
+    """A long code (an authenticator setup key) in groups of four, as people read and type it."""
+    text = str(value or "")
+    return " ".join(text[index : index + 4] for index in range(0, len(text), 4))

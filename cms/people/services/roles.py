@@ -65,6 +65,7 @@ GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
         *roles.LRS_CREDENTIAL_PERMISSIONS,
     ],
     roles.GROUP_RECRUITMENT: roles.RECRUITMENT_PERMISSIONS,
+    roles.GROUP_LEADERSHIP: roles.LEADERSHIP_PERMISSIONS,
 }
 # Page permissions on the tree's root, so they reach every page.
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "lock_page"]

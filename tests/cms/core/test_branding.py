@@ -95,6 +95,28 @@ def test_logo_is_decorative_beside_the_organisation_name(client, home_page):
     assert 'height="40"' in img
 
 
+def test_beta_banner_links_to_the_feedback_page_or_address_in_the_settings(client, home_page):
+    """The banner asked for feedback without saying how; it now links where site settings say."""
+    html = client.get("/").content.decode()
+    banner = html.split("govuk-phase-banner__text", 1)[1].split("</span>", 1)[0]
+    assert 'href="mailto:learning.development@oxfordshire.gov.uk"' in banner
+    branding = BrandingSettings.for_site(Site.objects.get(is_default_site=True))
+    branding.feedback_url = "https://forms.example.org/learning-feedback"
+    branding.save()
+    banner = client.get("/").content.decode().split("govuk-phase-banner__text", 1)[1].split("</span>", 1)[0]
+    assert 'href="https://forms.example.org/learning-feedback"' in banner
+    assert "Give your feedback" in banner
+
+
+def test_every_page_names_the_favicon_and_the_old_address_finds_it(client, home_page):
+    html = client.get("/").content.decode()
+    assert "core/favicon.svg" in html
+    assert "core/favicon.ico" in html
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert "core/favicon.ico" in response["Location"]
+
+
 def test_beta_banner_can_be_switched_off(client, home_page):
     assert "govuk-phase-banner" in client.get("/").content.decode()
     branding = BrandingSettings.for_site(Site.objects.get(is_default_site=True))

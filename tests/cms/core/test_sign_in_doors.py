@@ -391,7 +391,9 @@ def test_staff_without_the_admin_are_not_asked_for_a_code(client, home_page):
     client.post(LOGIN, {"login": user.email, "password": PASSWORD}, REMOTE_ADDR=_ip())
     _enrol(user)
     assert client.get("/learning/").status_code == 200
-    assert "/accounts/2fa/" not in client.get("/admin/")["Location"]
+    response = client.get("/admin/")
+    assert response.status_code == 403
+    assert "You do not have access to the admin" in response.content.decode()
 
 
 # Unverified accounts --------------------------------------------------------------

@@ -28,10 +28,12 @@ class Command(BaseCommand):
         context = SeedContext(
             stdout=self.stdout, password=os.environ.get(DEMO_PASSWORD_ENV, DEFAULT_DEMO_PASSWORD)
         )
+        # Each seeder says one line of what it made; which seeder ran is only worth a line at -v 2.
         for _order, name, seeder in seeders():
             with transaction.atomic():
                 seeder(context)
-            self.stdout.write(f"seeded: {name}")
+            if options["verbosity"] >= 2:
+                self.stdout.write(f"seeded: {name}")
         if context.logins:
             self.stdout.write(f"\nDemo logins (password: {context.password})")
             for login in context.logins:

@@ -309,9 +309,15 @@ def _admin_preferences_delete(rows: QuerySet, user: Any) -> None:
 
 
 def _core_register() -> None:
-    """cms.core's own models that name a person: the send-once message ledger."""
-    from cms.core.models import MessageSent
+    """cms.core's own models that name a person: the send-once message ledger (and the
+    branding settings, whose feedback address is the service's, not a person's)."""
+    from cms.core.models import BrandingSettings, MessageSent
 
+    exempt(
+        BrandingSettings,
+        reason="The feedback address is the service's shared inbox (the L&D team's), set by editors; "
+        "it is not about a person.",
+    )
     register(
         MessageSent,
         section="reminders",

@@ -69,13 +69,17 @@ def test_a_scorm_12_course_completes_the_lesson_and_module_when_passed(client, h
     client.force_login(learner)
     response = post(client, body(lesson, version, "recording-sco", PASSED_12))
     assert response.status_code == 200
-    assert response.json() == {
+    answer = response.json()
+    progress = answer.pop("progress")
+    assert answer == {
         "saved": True,
         "duplicate": False,
         "sco_completed": True,
         "activity_completed": True,
         "newly_completed": True,
     }
+    # The page shows the lesson complete without a reload, as for H5P.
+    assert (progress["lesson_completed"], progress["done_block_ids"]) == (True, ["scorm-1"])
     attempt = ScormAttempt.objects.get()
     assert (attempt.user, attempt.completion_status, attempt.score_raw) == (learner, "passed", 90)
     assert attempt.total_seconds == 300

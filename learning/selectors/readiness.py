@@ -62,11 +62,13 @@ class ShareRow:
 
 
 def _counts(today: date) -> dict:
-    """The three figures every readiness table shows, as aggregates."""
+    """The three figures every readiness table shows, as aggregates over a grouping that
+    includes the module: people are counted, not enrolments, so a module assigned to someone
+    twice (audiences that overlap) counts once, overdue by its earliest required date."""
     return {
-        "total": Count("id"),
-        "complete": Count("id", filter=Q(completed_at__isnull=False)),
-        "overdue": Count("id", filter=Q(completed_at__isnull=True, due_date__lt=today)),
+        "total": Count("user_id", distinct=True),
+        "complete": Count("user_id", distinct=True, filter=Q(completed_at__isnull=False)),
+        "overdue": Count("user_id", distinct=True, filter=Q(completed_at__isnull=True, due_date__lt=today)),
     }
 
 
@@ -169,22 +171,26 @@ def burn_up(
         grain = readiness_grain(programme=programme, today=today)
     total = sum(row.total for row in grain)
     start = min((row.first_enrolled for row in grain if row.first_enrolled), default=today)
-    per_day = (
+    # People completing each module per day (a module assigned twice is one completion).
+    per_day_and_module = (
         required_enrolments(programme=programme)
         .filter(completed_at__isnull=False)
         .annotate(day=TruncDate("completed_at"))
-        .values("day")
-        .annotate(n=Count("id"))
+        .values("day", "module_id")
+        .annotate(n=Count("user_id", distinct=True))
         .order_by("day")
     )
+    per_day: dict[date, int] = {}
+    for row in per_day_and_module:
+        per_day[row["day"]] = per_day.get(row["day"], 0) + row["n"]
     points: list[tuple[date, int]] = []
     running = 0
     recent = 0
-    for row in per_day:
-        running += row["n"]
-        points.append((row["day"], running))
-        if row["day"] > today - timedelta(days=pace_window_days):
-            recent += row["n"]
+    for day, completed in per_day.items():
+        running += completed
+        points.append((day, running))
+        if day > today - timedelta(days=pace_window_days):
+            recent += completed
     per_day_pace = recent / pace_window_days
     days_left = max(0, (programme.go_live_date - today).days)
     projected = min(total, round(running + per_day_pace * days_left))
@@ -234,9 +240,11 @@ def overdue_list(*, programme: Programme | None, today: date, limit: int = 200) 
             "user__last_name",
             "user__email",
             "user__profile__team__name",
+            "module_id",
             "module__title",
-            "due_date",
         )
+        # One row per person and module, at the earliest date it was due.
+        .annotate(due_date=Min("due_date"))
         .order_by("due_date", "user__last_name")[:limit]
     )
 

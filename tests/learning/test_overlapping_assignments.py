@@ -124,3 +124,38 @@ def test_a_module_assigned_twice_is_chased_once(overlap):
     assert len(mine) == 1, mine
     assert mine[0].startswith("overdue:")
     assert ":2027-02-15:" in mine[0]
+
+
+def test_readiness_counts_the_person_once_overdue_by_the_earliest_date(overlap):
+    """Across every programme, Lee's module is one piece of required learning: one in the totals,
+    the heatmap and the grouping by team, and one overdue row at the induction's date."""
+    from learning.selectors import readiness_figures
+
+    today = date(2027, 4, 2)  # past both due dates
+    figures = readiness_figures(programme=None, today=today)
+    assert (figures.totals.total, figures.totals.complete, figures.totals.overdue) == (1, 0, 1)
+    (team_row,) = figures.groupings["team"]
+    assert (team_row.total, team_row.overdue) == (1, 1)
+    cell = figures.heatmap.cells[("Banbury Family Safeguarding", "Motivational interviewing foundations")]
+    assert cell.total == 1
+    (row,) = figures.overdue
+    assert (row["user_id"], row["due_date"]) == (overlap["lee"].pk, INDUCTION_DUE)
+
+
+def test_the_rollout_burn_up_counts_one_completion_for_the_module_assigned_twice(overlap):
+    """The rollout itself names Lee again (their team and them by name): when Lee finishes the
+    module, both of the rollout's enrolments complete and its burn-up rises by one."""
+    from django.utils import timezone
+
+    from learning.models import Enrolment
+    from learning.selectors import burn_up
+
+    AssignmentFactory(
+        programme=overlap["rollout"], module=overlap["module"], people=[overlap["lee"]], due_date=INDUCTION_DUE
+    )
+    enrolments_sync(today=date(2026, 11, 1))
+    assert overlap["lee"].enrolments.filter(assignment__programme=overlap["rollout"]).count() == 2
+    Enrolment.objects.filter(user=overlap["lee"]).update(completed_at=timezone.now())
+    chart = burn_up(programme=overlap["rollout"], today=timezone.localdate())
+    assert chart.total == 1
+    assert chart.points[-1][1] == 1

@@ -19,7 +19,7 @@ import re
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
-__all__ = ["CONTROL_CHARACTERS", "LONE_SURROGATE", "text_displayable", "text_problem"]
+__all__ = ["CONTROL_CHARACTERS", "LONE_SURROGATE", "counted", "text_displayable", "text_problem"]
 
 
 def text_problem(value: str, *, label: str = "The text", max_length: int | None = None) -> str | None:
@@ -48,3 +48,8 @@ def text_problem(value: str, *, label: str = "The text", max_length: int | None 
 def text_displayable(value: str) -> str:
     """Refused text as far as it can be shown again: the same, less the characters refused."""
     return LONE_SURROGATE.sub("", CONTROL_CHARACTERS.sub("", value))
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """A number of things as a person would say it: "1 place", "2 places", "0 rows"."""
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"

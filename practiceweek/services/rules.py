@@ -10,6 +10,7 @@ from django.db.models import F, OuterRef, Subquery, Value
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from cms.core.text import counted
 from cms.people.models import User
 from practiceweek.models import (
     AgencyQuota,
@@ -240,4 +241,4 @@ def _signup_refusal(week: PracticeWeek, now: dt.datetime) -> BookingRefused | No
 
 def _places(count: int) -> str:
     """A number of places as a person would say it ("1 place", "2 places")."""
-    return f"{count} place" if count == 1 else f"{count} places"
+    return counted(count, "place")

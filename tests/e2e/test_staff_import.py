@@ -94,7 +94,7 @@ def test_ld_officer_uploads_a_bad_file_sees_every_bad_line_then_imports_a_good_o
     page.get_by_role("button", name="Import 2 changes").click()
     # The job page polls the worker's progress and, once the job ends, shows its outcome.
     expect(page.get_by_role("heading", name="Imported", level=2)).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("2 row(s): 2 were created, 0 were updated, 0 unchanged.")).to_be_visible()
+    expect(page.get_by_text("2 rows: 2 created, 0 updated, 0 unchanged.")).to_be_visible()
     shot(page, "04-imported")
     assert_accessible(page)
 

@@ -151,7 +151,10 @@ def test_the_rollout_burn_up_counts_one_completion_for_the_module_assigned_twice
     from learning.selectors import burn_up
 
     AssignmentFactory(
-        programme=overlap["rollout"], module=overlap["module"], people=[overlap["lee"]], due_date=INDUCTION_DUE
+        programme=overlap["rollout"],
+        module=overlap["module"],
+        people=[overlap["lee"]],
+        due_date=INDUCTION_DUE,
     )
     enrolments_sync(today=date(2026, 11, 1))
     assert overlap["lee"].enrolments.filter(assignment__programme=overlap["rollout"]).count() == 2

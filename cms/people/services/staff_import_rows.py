@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from cms.core.csv_intake import CsvRefused, csv_date, csv_text
+from cms.core.text import counted
 from cms.people import conf
 from cms.people.models import Agency, Role, Team
 
@@ -118,11 +119,15 @@ class ImportResult:
 
     def summary(self) -> str:
         if not self.ok:
-            return f"{len(self.errors)} problem(s) found; nothing was imported."
-        verb = "would be" if self.dry_run else "were"
+            return f"{counted(len(self.errors), 'problem')} found; nothing was imported."
+        if self.dry_run:
+            return (
+                f"{counted(self.rows, 'row')}: {self.created} would be created, {self.updated} would be "
+                f"updated, {self.unchanged} unchanged. Dry run: nothing was written."
+            )
         return (
-            f"{self.rows} row(s): {self.created} {verb} created, {self.updated} {verb} updated, "
-            f"{self.unchanged} unchanged." + (" Dry run: nothing was written." if self.dry_run else "")
+            f"{counted(self.rows, 'row')}: {self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged."
         )
 
 

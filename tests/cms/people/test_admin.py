@@ -287,7 +287,7 @@ def test_upload_good_file_is_checked_then_queued_as_a_job_on_confirmation(client
     assert "Refresh to see the latest progress" in page
     staff_import_job_run(job_id=job.pk)
     page = client.get(confirmed["Location"]).content.decode()
-    assert "1 row(s): 1 were created" in page
+    assert "1 row: 1 created" in page
     assert User.objects.filter(email="new@oxfordshire.gov.uk").exists()
     job.refresh_from_db()
     assert bytes(job.data) == b""  # the HR file is not kept once imported

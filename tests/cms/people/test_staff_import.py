@@ -371,7 +371,7 @@ def write(tmp_path, data: bytes):
 def test_command_imports_and_reports(organisation, tmp_path):
     out = io.StringIO()
     call_command("import_staff", write(tmp_path, GOOD), stdout=out)
-    assert "3 row(s): 3 were created, 0 were updated, 0 unchanged." in out.getvalue()
+    assert "3 rows: 3 created, 0 updated, 0 unchanged." in out.getvalue()
     assert "line 2: create ann.able@oxfordshire.gov.uk" in out.getvalue()
     assert User.objects.count() == 3
 
@@ -775,7 +775,7 @@ def test_a_confirmed_import_runs_in_the_celery_worker_and_keeps_its_outcome(orga
         lambda: StaffImportJob.objects.filter(pk=job.pk, status="succeeded").first(), timeout=60
     )
     assert (finished.rows_done, finished.rows_total) == (500, 500)
-    assert finished.summary == "500 row(s): 500 were created, 0 were updated, 0 unchanged."
+    assert finished.summary == "500 rows: 500 created, 0 updated, 0 unchanged."
     assert finished.outcome["created"] == 500
     assert finished.started_at <= finished.finished_at
     assert bytes(finished.data) == b""
@@ -793,7 +793,7 @@ def test_a_bad_file_through_the_worker_ends_as_not_imported_with_every_line(orga
     )
     job = staff_import_job_create(data=data, file_name="bad.csv", created_by=None)
     failed = wait_for(lambda: StaffImportJob.objects.filter(pk=job.pk, status="failed").first(), timeout=60)
-    assert failed.summary == "2 problem(s) found; nothing was imported."
+    assert failed.summary == "2 problems found; nothing was imported."
     assert [line for line, _ in failed.outcome["errors"]] == [2, 3]
     assert not User.objects.filter(email="a@oxfordshire.gov.uk").exists()
 

@@ -52,7 +52,6 @@ from learning.selectors.progress import (
 )
 from learning.selectors.readiness import (
     BY_FIELDS,
-    MATRIX_HEADER,
     BurnUp,
     GrainRow,
     Heatmap,
@@ -60,7 +59,6 @@ from learning.selectors.readiness import (
     ShareRow,
     burn_up,
     overdue_list,
-    person_module_matrix,
     readiness_by,
     readiness_figures,
     readiness_figures_cache_key,
@@ -71,6 +69,7 @@ from learning.selectors.readiness import (
     required_enrolments,
     team_module_heatmap,
 )
+from learning.selectors.readiness_export import MATRIX_HEADER, person_module_matrix
 from learning.selectors.scenarios import (
     TEAM_MINIMUM_LEARNERS,
     PlayableScenario,

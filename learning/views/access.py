@@ -15,15 +15,17 @@ from learning.selectors import lesson_progress_summary
 from modules.selectors import ContentUnavailable, lesson_viewable_get, module_viewable_get
 
 
-def lesson_progress_for_page(*, user, lesson_id: int) -> dict[str, object] | None:
-    """The lesson's progress for the page to show in place after an activity completes
-    (lesson-progress.js), or None when the lesson has been withdrawn meanwhile (the page is
-    stale anyway). Players' answers carry it; nothing else about the lesson is read."""
-    try:
-        lesson = lesson_viewable_get(user=user, lesson_id=lesson_id)
-    except ContentUnavailable:
-        return None
-    return lesson_progress_summary(user=user, lesson=lesson)
+def with_lesson_progress(answer: dict, *, user, lesson_id: int, newly_completed: bool) -> dict:
+    """A player's answer, with the lesson's progress when the activity has just completed, for
+    the page to show in place (lesson-progress.js: status, remaining count, bar, done marks).
+    Nothing is added when the lesson has been withdrawn meanwhile (the page is stale anyway)."""
+    if newly_completed:
+        try:
+            lesson = lesson_viewable_get(user=user, lesson_id=lesson_id)
+        except ContentUnavailable:
+            return answer
+        answer["progress"] = lesson_progress_summary(user=user, lesson=lesson)
+    return answer
 
 
 def viewable_lesson(view):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from learning.selectors import ActivityUnavailable, scorm_resume_get
 from learning.services import ActivityNotFound, CmiInvalid, scorm_commit
-from learning.views.access import lesson_progress_for_page
+from learning.views.access import with_lesson_progress
 from learning.views.xapi import BadRequest, _error, _ids, _json_body, _signed_in
 
 MAX_COMMIT_BODY = 512 * 1024
@@ -76,11 +76,9 @@ def scorm_commit_view(request: HttpRequest) -> JsonResponse:
         "activity_completed": outcome.activity_completed,
         "newly_completed": outcome.newly_completed,
     }
-    if outcome.newly_completed:
-        # The page updates its status, remaining count and progress bar from this.
-        progress = lesson_progress_for_page(user=request.user, lesson_id=lesson_id)
-        if progress is not None:
-            answer["progress"] = progress
+    with_lesson_progress(
+        answer, user=request.user, lesson_id=lesson_id, newly_completed=outcome.newly_completed
+    )
     return JsonResponse(answer)
 
 

@@ -24,7 +24,7 @@ from learning.services import (
     player_state_save,
     statement_record,
 )
-from learning.views.access import lesson_progress_for_page
+from learning.views.access import with_lesson_progress
 
 logger = logging.getLogger(__name__)
 
@@ -121,11 +121,9 @@ def xapi_statement(request: HttpRequest) -> JsonResponse:
         "activity_completed": outcome.activity_completed,
         "newly_completed": outcome.newly_completed,
     }
-    if outcome.newly_completed:
-        # The page updates its status, remaining count and progress bar from this.
-        progress = lesson_progress_for_page(user=request.user, lesson_id=lesson_id)
-        if progress is not None:
-            answer["progress"] = progress
+    with_lesson_progress(
+        answer, user=request.user, lesson_id=lesson_id, newly_completed=outcome.newly_completed
+    )
     return JsonResponse(answer, status=200 if outcome.duplicate else 201)
 
 

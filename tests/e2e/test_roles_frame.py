@@ -72,18 +72,25 @@ def test_a_host_finds_hosting_from_the_header_and_its_breadcrumb_leads_home(
     expect(page).to_have_url(live_server.url + "/practice-week/hosting/")
 
 
-def test_a_team_manager_sees_my_team_and_the_teams_mi_practice(live_server, page, sign_in, home_page):
+@pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["desktop", "320"])
+def test_a_team_manager_sees_my_team_and_the_teams_mi_practice(
+    live_server, page, sign_in, home_page, viewport
+):
     sign_in(staff_member(role=roles.TEAM_MANAGER))
-    page.set_viewport_size(DESKTOP)
+    page.set_viewport_size(viewport)
     page.goto(live_server.url + "/")
+    open_menu_if_folded(page)
     nav = page.get_by_role("navigation", name="Menu")
     expect(nav.get_by_role("link", name="My team")).to_be_visible()
     expect(nav.get_by_role("link", name="Practice week")).to_have_count(0)
     assert_accessible(page)
-    shot(page, "manager-home")
+    no_sideways_scroll(page)
+    shot(page, f"manager-home-{viewport['width']}")
     page.get_by_role("link", name="Team MI practice").click()
     expect(page).to_have_url(live_server.url + "/learning/team/scenarios/")
     assert_accessible(page)
+    no_sideways_scroll(page)
+    shot(page, f"manager-team-mi-{viewport['width']}")
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["desktop", "320"])
@@ -110,17 +117,21 @@ def test_a_learner_who_opens_the_admin_is_told_where_to_go_not_looped(
     shot(page, f"learner-my-team-refused-{viewport['width']}")
 
 
-def test_a_director_opens_readiness_and_nothing_else_of_the_admin(live_server, page, sign_in, home_page):
+@pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["desktop", "320"])
+def test_a_director_opens_readiness_and_nothing_else_of_the_admin(
+    live_server, page, sign_in, home_page, viewport
+):
     groups_ensure()
     sign_in(staff_member(role=roles.LEADERSHIP, mfa=True, first_name="Grace", last_name="Whitmore"))
-    page.set_viewport_size(DESKTOP)
+    page.set_viewport_size(viewport)
     page.goto(live_server.url + "/")
     assert_accessible(page)
-    shot(page, "director-home")
+    no_sideways_scroll(page)
+    shot(page, f"director-home-{viewport['width']}")
     page.get_by_role("main").get_by_role("link", name="Readiness").click()
     expect(page).to_have_url(live_server.url + "/admin/readiness/")
     expect(page.get_by_role("heading", name="Readiness", exact=False).first).to_be_visible()
-    shot(page, "director-readiness")
+    shot(page, f"director-readiness-{viewport['width']}")
     sidebar = page.locator("#wagtail-sidebar")
     for hidden in ("Pages", "Images", "Documents", "Snippets", "Settings"):
         expect(sidebar.get_by_role("link", name=hidden, exact=True)).to_have_count(0)

@@ -12,6 +12,7 @@
 #   LRS_CONF_DB       the throwaway database (dropped first!)     fsm_lrs_conf
 #   LRS_CONF_PORT     the port gunicorn listens on                a free one
 #   LRS_CONF_SUITE    ADL's suite source                          ../shared/tools/lrs-conformance-test-suite
+#                                                                 (or ../../shared/tools, /work/shared/tools)
 #   LRS_SUITE_HOME    where its npm dependencies are installed    ~/.cache/lrs-conformance-suite
 #   LRS_CONF_VERSIONS which versions to run                       "2.0.0 1.0.3"
 #   LRS_CONF_KEEP_DB  1 keeps the database afterwards (to look at what the suite stored)
@@ -30,7 +31,10 @@ logs=$(mktemp -d)
 
 suite=${LRS_CONF_SUITE:-}
 if [[ -z $suite ]]; then
-  for candidate in ../shared/tools/lrs-conformance-test-suite ../../shared/tools/lrs-conformance-test-suite; do
+  # Beside the checkout (../shared/tools, as the workplace lays it out), one level further up
+  # (a worktree), or the workplace's own copy.
+  for candidate in ../shared/tools/lrs-conformance-test-suite ../../shared/tools/lrs-conformance-test-suite \
+    /work/shared/tools/lrs-conformance-test-suite; do
     [[ -d $candidate ]] && suite=$(cd "$candidate" && pwd) && break
   done
 fi

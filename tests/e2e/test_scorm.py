@@ -18,6 +18,27 @@ from tests.modules.factories import module_with_lessons, scorm_activity_block, s
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SHOTS = Path("/tmp/shots/scorm")  # noqa: S108 - screenshots for the reviewer
+COMMIT_PATH = "/learning/scorm/commit/"
+
+
+@pytest.fixture(autouse=True)
+def last_commit_lands(page):
+    """The player commits once more when the page is hidden (keepalive). That commit must
+    have landed before the test's database is flushed: a flush meeting the commit's
+    transaction deadlocks in PostgreSQL. So the page is left here, and the commits it
+    started are waited for, before the flush."""
+    started, settled = [], []
+    page.on("request", lambda request: started.append(1) if COMMIT_PATH in request.url else None)
+    page.on("requestfinished", lambda request: settled.append(1) if COMMIT_PATH in request.url else None)
+    page.on("requestfailed", lambda request: settled.append(1) if COMMIT_PATH in request.url else None)
+    yield
+    page.goto("about:blank")
+    for _ in range(100):  # at most 5 s
+        if len(settled) >= len(started):
+            break
+        page.wait_for_timeout(50)
+    # A keepalive commit the page no longer reports on still reaches the server: give it time.
+    page.wait_for_timeout(300)
 
 
 @pytest.fixture

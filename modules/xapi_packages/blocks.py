@@ -62,7 +62,8 @@ class XapiActivityBlock(blocks.StructBlock):
                 non_block_errors=ErrorList(
                     [
                         ValidationError(
-                            f"“{package}” has no ready version yet. Wait until it is ready, or fix the upload."
+                            f"“{package}” has no ready version yet. "
+                            "Wait until it is ready, or fix the upload."
                         )
                     ]
                 )

@@ -40,7 +40,7 @@ def learner():
 @pytest.fixture
 def course(home_page):
     package = xapi_package_ready()
-    module, (lesson,) = module_with_lessons(
+    _module, (lesson,) = module_with_lessons(
         home_page, bodies=[[xapi_activity_block(package=package, id="xapi-1")]]
     )
     return lesson

@@ -302,7 +302,7 @@ def scorm_activity_block(
 
 
 def xapi_package_ready(*, title: str = "Family Safeguarding Model quiz", data: bytes | None = None):
-    """A ready xAPI / cmi5 package, uploaded and extracted through the real services (default: the cmi5 demo)."""
+    """A ready xAPI / cmi5 package, uploaded and extracted through the real services (default: cmi5 demo)."""
     from django.core.files.base import ContentFile
 
     from modules.xapi_packages.demo import cmi5_demo_package_bytes

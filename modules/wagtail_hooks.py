@@ -1,6 +1,5 @@
 """Wagtail admin hooks for training content: the H5P, SCORM and xAPI / cmi5 package and MI scenario
-snippet viewsets
-(the scenarios' one adds import and export as JSON files)."""
+snippet viewsets (the scenarios' one adds import and export as JSON files)."""
 
 from django.templatetags.static import static
 from django.utils.html import format_html

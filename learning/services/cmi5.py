@@ -482,6 +482,10 @@ def cmi5_fetch(*, session_id: str, secret: str, at: datetime | None = None) -> s
     return _token(session_uuid, token_secret)
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _ids_in(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
     return [item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)]
@@ -494,16 +498,14 @@ def _scope_check(statement: Any, *, grant: LaunchGrant) -> None:
     actor = statement.get("actor")
     if not isinstance(actor, dict) or agent_key(actor) != agent_key(platform_agent(user_id=grant.user_id)):
         raise LaunchRefused("This launch may record statements only for the learner it was launched for.")
-    context = statement.get("context") if isinstance(statement.get("context"), dict) else {}
+    context = _dict(statement.get("context"))
     if str(context.get("registration", "")).lower() != grant.registration:
         raise LaunchRefused("A statement from launched content must carry the launch's registration.")
     target = statement.get("object")
     if not isinstance(target, dict) or target.get("objectType", "Activity") != "Activity":
         raise LaunchRefused("Launched content may record statements about activities only.")
     object_id = target.get("id")
-    activities = (
-        context.get("contextActivities") if isinstance(context.get("contextActivities"), dict) else {}
-    )
+    activities = _dict(context.get("contextActivities"))
     related = set(_ids_in(activities.get("parent"))) | set(_ids_in(activities.get("grouping")))
     if not isinstance(object_id, str) or not (
         object_id == grant.activity_id
@@ -513,7 +515,7 @@ def _scope_check(statement: Any, *, grant: LaunchGrant) -> None:
         raise LaunchRefused(
             "A statement from launched content must be about the activity it was launched as."
         )
-    verb = statement.get("verb") if isinstance(statement.get("verb"), dict) else {}
+    verb = _dict(statement.get("verb"))
     if verb.get("id") == VOIDED:
         raise LaunchRefused("Launched content may not void statements.")
 
@@ -536,9 +538,7 @@ def _cmi5_rule_check(
     """The cmi5 ordering and result rules that decide completion (see docs/xapi.md)."""
     verb = statement["verb"]["id"] if isinstance(statement.get("verb"), dict) else ""
     context = statement.get("context") or {}
-    activities = (
-        context.get("contextActivities") if isinstance(context.get("contextActivities"), dict) else {}
-    )
+    activities = _dict(context.get("contextActivities"))
     defined = CMI5_CATEGORY in _ids_in(activities.get("category"))
     name = verb.rsplit("/", 1)[-1]
     if state.terminated:
@@ -556,14 +556,14 @@ def _cmi5_rule_check(
         raise LaunchRefused(f"'{verb[:100]}' is not a cmi5 defined verb; leave out the cmi5 category.")
     if statement["object"].get("id") != grant.activity_id:
         raise LaunchRefused("A cmi5 defined statement's object must be the launched activityId (cmi5 9.4).")
-    extensions = context.get("extensions") if isinstance(context.get("extensions"), dict) else {}
+    extensions = _dict(context.get("extensions"))
     if extensions.get(SESSION_ID) != grant.session_id:
         raise LaunchRefused("A cmi5 defined statement must carry this session's id (cmi5 9.6.3.1).")
     if verb in state.verbs:
         raise LaunchRefused(f"'{name}' was sent already in this session (cmi5 9.3).")
     if verb in (PASSED, FAILED) and state.verbs & {PASSED, FAILED}:
         raise LaunchRefused("A session may send only one of 'passed' and 'failed' (cmi5 9.3).")
-    result = statement.get("result") if isinstance(statement.get("result"), dict) else {}
+    result = _dict(statement.get("result"))
     score = result.get("score") if isinstance(result.get("score"), dict) else None
     scaled = score.get("scaled") if score else None
     if score is not None and verb not in (PASSED, FAILED):
@@ -603,7 +603,7 @@ def _tincan_rule(statement: dict[str, Any], *, grant: LaunchGrant, state: _Progr
     if statement["object"].get("id") != grant.activity_id:
         return
     verb = statement["verb"]["id"]
-    result = statement.get("result") if isinstance(statement.get("result"), dict) else {}
+    result = _dict(statement.get("result"))
     if (
         verb == COMPLETED
         or (verb == PASSED and result.get("success") is not False)

@@ -212,7 +212,8 @@ def _au_read(element: ET.Element, names: set[str], blocks: tuple[str, ...], numb
     label = f"AU {number} ({title or au_id[:60]})"
     if not title:
         raise refuse("structure-missing-title", f"{label} has no title.")
-    url = (_child(element, "url").text or "").strip() if _child(element, "url") is not None else ""
+    url_element = _child(element, "url")
+    url = (url_element.text or "").strip() if url_element is not None else ""
     parameters = _child(element, "launchParameters")
     parameters_text = (parameters.text or "").strip() if parameters is not None else ""
     if len(parameters_text) > MAX_PARAMETERS:

@@ -15,6 +15,7 @@ from learning.models import (
     ActivityCompletion,
     Assignment,
     Certificate,
+    Cmi5Registration,
     CompletionChange,
     Enrolment,
     H5PAttempt,
@@ -314,6 +315,37 @@ register(
     erasure=Erasure.ANONYMISE,
     erase=_scorm_attempts_anonymise,
     reason="Statuses, scores and times are facts of learning; answers, comments and saved places go.",
+)
+
+
+register(
+    Cmi5Registration,
+    section="xapi_launches",
+    rows=lambda user: (
+        Cmi5Registration.objects.filter(user=user).select_related("lesson").prefetch_related("sessions")
+    ),
+    export=lambda r: {
+        "lesson": r.lesson.title,
+        "activity": r.block_id,
+        "package_version": r.package_version_id,
+        "registration": r.registration,
+        "results": r.au_results,
+        "completed_activity": r.completed_activity,
+        "created_at": r.created_at,
+        "sessions": [
+            {
+                "session_id": s.session_id,
+                "au": s.au_id,
+                "launched_at": s.launched_at,
+                "initialized_at": s.initialized_at,
+                "terminated_at": s.terminated_at,
+                "abandoned_at": s.abandoned_at,
+            }
+            for s in r.sessions.all()
+        ],
+    },
+    erasure=Erasure.KEEP,
+    reason=FACTS_OF_LEARNING,
 )
 
 

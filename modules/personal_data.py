@@ -1,7 +1,7 @@
 """Personal data in training content: none; its links to people are authorship (cms.core.personal_data)."""
 
 from cms.core.personal_data import exempt
-from modules.models import H5PPackageVersion, Scenario, ScormPackageVersion
+from modules.models import H5PPackageVersion, Scenario, ScormPackageVersion, XapiPackageVersion
 
 exempt(
     H5PPackageVersion,
@@ -16,4 +16,9 @@ exempt(
     ScormPackageVersion,
     reason="Who uploaded a SCORM package version: the council's editorial record; after erasure "
     "it points at the anonymised account.",
+)
+exempt(
+    XapiPackageVersion,
+    reason="Who uploaded an xAPI or cmi5 package version: the council's editorial record; after "
+    "erasure it points at the anonymised account.",
 )

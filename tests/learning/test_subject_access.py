@@ -27,6 +27,8 @@ from cms.people.models import Invitation, StaffProfile
 from learning.models import (
     ActivityCompletion,
     Certificate,
+    Cmi5Registration,
+    Cmi5Session,
     CompletionChange,
     H5PAttempt,
     H5PPlayerState,
@@ -37,8 +39,6 @@ from learning.models import (
     ModuleProgress,
     Reflection,
     ScenarioChoice,
-    Cmi5Registration,
-    Cmi5Session,
     ScormAttempt,
     XAPIStatement,
 )

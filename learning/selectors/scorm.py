@@ -134,7 +134,8 @@ def scorm_resume_get(
     if attempt is not None and scorm_new_attempt_due(
         attempt=attempt, cycle=scorm_cycle_now(user=user, lesson=activity.lesson)
     ):
-        attempt, number = None, attempt.number + 1
+        number = attempt.number + 1
+        attempt = None
     item = version["item"]
     return {
         "version": version["scorm_version"],
@@ -263,5 +264,7 @@ def scorm_attempts_of(*, user: User) -> list[ScormAttempt]:
         .order_by("-updated_at", "-number")
     )
     for attempt in attempts:
-        attempt.interactions_answered, attempt.interactions_missed = scorm_interaction_counts(attempt.cmi)
+        answered, missed = scorm_interaction_counts(attempt.cmi)
+        attempt.interactions_answered = answered  # type: ignore[attr-defined]
+        attempt.interactions_missed = missed  # type: ignore[attr-defined]
     return attempts

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0005_scorm_attempts'),
+        ('learning', '0006_scorm_attempt_numbers'),
         ('modules', '0006_xapi_packages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

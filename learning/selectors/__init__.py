@@ -23,6 +23,12 @@ from learning.selectors.lrs import (
     lrs_statement_payload,
     lrs_statements_query,
 )
+from learning.selectors.lrs_forwarding import (
+    ForwardingStatus,
+    forwarding_overview,
+    forwarding_status,
+    outbox_dead_letters,
+)
 from learning.selectors.lrs_keys import (
     IFI_KEYS,
     DocumentKey,
@@ -132,6 +138,7 @@ __all__ = [
     "BurnUp",
     "DocumentKey",
     "EnrolmentTerms",
+    "ForwardingStatus",
     "GrainRow",
     "H5PActivity",
     "Heatmap",
@@ -162,6 +169,8 @@ __all__ = [
     "enrolment_status",
     "enrolment_terms",
     "enrolments_by_module",
+    "forwarding_overview",
+    "forwarding_status",
     "h5p_activity_get",
     "h5p_attempts_for",
     "h5p_version_for_activity",
@@ -181,6 +190,7 @@ __all__ = [
     "module_progress_by_module",
     "modules_completed",
     "my_learning",
+    "outbox_dead_letters",
     "overdue_list",
     "person_module_matrix",
     "platform_account_home",

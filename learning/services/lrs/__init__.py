@@ -26,6 +26,7 @@ from learning.services.lrs.documents import (
     document_write,
 )
 from learning.services.lrs.forwarding import (
+    BACKOFF_CAP,
     ForwardingCredentialsMissing,
     ForwardReport,
     forwarding_alerts_send,
@@ -55,6 +56,7 @@ from learning.services.lrs.validation_parts import (
 )
 
 __all__ = [
+    "BACKOFF_CAP",
     "IFI_KEYS",
     "SCOPES",
     "AttachmentPart",

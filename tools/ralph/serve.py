@@ -16,9 +16,9 @@ import os
 # Ralph reads its settings when first imported.
 os.environ["RALPH_RUNSERVER_BACKEND"] = "fs"
 
-import uvicorn  # noqa: E402
-from ralph.backends.data.base import BaseOperationType  # noqa: E402
-from ralph.backends.lrs.fs import FSLRSBackend  # noqa: E402
+import uvicorn
+from ralph.backends.data.base import BaseOperationType
+from ralph.backends.lrs.fs import FSLRSBackend
 
 
 def main() -> None:

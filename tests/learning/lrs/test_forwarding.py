@@ -57,7 +57,9 @@ def _target(url="http://127.0.0.1:9/xapi/", **fields):
 
 
 def _store(*statements, version="1.0.3"):
-    return lrs_statements_store(statements=list(statements), credential=None, authority=AUTHORITY, version=version)
+    return lrs_statements_store(
+        statements=list(statements), credential=None, authority=AUTHORITY, version=version
+    )
 
 
 def _rows(target, status=None):

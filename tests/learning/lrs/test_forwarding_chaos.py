@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -58,7 +57,7 @@ class Ralph:
         self.data.mkdir()
         self.port = _free_port()
         self.process: subprocess.Popen | None = None
-        digest = subprocess.run(
+        digest = subprocess.run(  # noqa: S603 (our own venv's python, fixed arguments)
             [
                 str(RALPH_VENV / "bin" / "python"),
                 "-c",

@@ -21,6 +21,7 @@ from typing import Any
 import requests
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -373,7 +374,7 @@ def forwarding_alerts_send(*, now: datetime | None = None) -> int:
                     "failing_since": timezone.localtime(target.failing_since).strftime("%-d %B %Y %H:%M"),
                     "last_error": target.last_error,
                     "pending": LrsOutbox.objects.filter(target=target, status=Status.PENDING).count(),
-                    "admin_url": absolute_url(f"/admin/learning/lrs-forwarding/{target.pk}/outbox/"),
+                    "admin_url": absolute_url(reverse("learning_lrs_forwarding_target", args=[target.pk])),
                 },
             )
         sent += 1

@@ -347,6 +347,7 @@ def test_ld_hear_once_per_outage_after_an_hour(settings):
     assert len(mail.outbox) == 1
     assert sorted(mail.outbox[0].to) == ["ld@example.org", "lead@example.org"]
     assert "Council LRS" in mail.outbox[0].subject and "HTTP 503" in mail.outbox[0].body
+    assert f"/admin/lrs-forwarding/{target.pk}/" in mail.outbox[0].body
     # It recovers, then fails again: a new outage, told again after its own hour.
     target.failing_since = later + timedelta(hours=1)
     target.save()

@@ -131,7 +131,9 @@ def test_hostile_resend_ids_are_refused_with_a_message(council, value):
 
 
 def test_resending_a_row_that_is_not_a_dead_letter_or_is_another_targets_does_nothing(council):
-    other = LrsForwardingTarget.objects.create(name="Other", endpoint="https://other.example.org/", username="k")
+    other = LrsForwardingTarget.objects.create(
+        name="Other", endpoint="https://other.example.org/", username="k"
+    )
     client = _client("ld_editor")
     delivered = council.rows[0]
     for target, row in ((council, delivered), (other, council.rows[3])):
@@ -225,6 +227,7 @@ def test_bad_target_settings_are_form_errors(fields, message):
 def test_only_ld_leads_and_superusers_set_targets_up(kind):
     client = _client(kind)
     assert client.get(TARGETS).status_code in {302, 403}
-    client.post(f"{TARGETS}new/", {"name": "sneaky", "endpoint": "https://evil.example.org/", "username": "x"})
+    sneaky = {"name": "sneaky", "endpoint": "https://evil.example.org/", "username": "x"}
+    client.post(f"{TARGETS}new/", sneaky)
     assert not LrsForwardingTarget.objects.exists()
     assert _client("superuser").get(TARGETS).status_code == 200

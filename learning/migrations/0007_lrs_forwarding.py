@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0005_scorm_attempts'),
+        ('learning', '0006_scorm_attempt_numbers'),
     ]
 
     operations = [

@@ -24,9 +24,11 @@ from learning.selectors.lrs import (
     lrs_statements_query,
 )
 from learning.selectors.lrs_forwarding import (
+    ActiveTarget,
     ForwardingStatus,
     forwarding_overview,
     forwarding_status,
+    forwarding_targets_active,
     outbox_dead_letters,
 )
 from learning.selectors.lrs_keys import (
@@ -145,6 +147,7 @@ __all__ = [
     "SCORM_HEADER",
     "STATUS_LABELS",
     "TEAM_MINIMUM_LEARNERS",
+    "ActiveTarget",
     "ActivityUnavailable",
     "AssignmentShare",
     "BurnUp",
@@ -183,6 +186,7 @@ __all__ = [
     "enrolments_by_module",
     "forwarding_overview",
     "forwarding_status",
+    "forwarding_targets_active",
     "h5p_activity_get",
     "h5p_attempts_for",
     "h5p_version_for_activity",

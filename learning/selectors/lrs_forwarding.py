@@ -1,4 +1,5 @@
-"""Reads for forwarding to other LRSs: each target's outbox counts, and its dead letters."""
+"""Reads for forwarding to other LRSs: the active targets' filters (cached), each target's outbox
+counts, and its dead letters."""
 
 from __future__ import annotations
 
@@ -7,16 +8,54 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from cms.core.page_cache import tree_cache_get_many, tree_cache_set, tree_generation
+from cms.core.selectors import frame_cache_seconds
 from learning.models import LrsForwardingTarget, LrsOutbox
 
 Status = LrsOutbox.Status
 
 __all__ = [
+    "ActiveTarget",
     "ForwardingStatus",
     "forwarding_overview",
     "forwarding_status",
+    "forwarding_targets_active",
     "outbox_dead_letters",
 ]
+
+
+@dataclass(frozen=True)
+class ActiveTarget:
+    """What deciding whether a statement goes to a target needs."""
+
+    pk: int
+    verbs: tuple[str, ...]
+    activity_prefix: str
+    programme_id: int | None
+
+
+def forwarding_targets_active() -> list[ActiveTarget]:
+    """The active targets' filters, read for every statement stored.
+
+    With the frame's caches on (FRAME_CACHE_SECONDS) they are kept under the page tree's
+    generation, which saving or deleting a target renews (learning.apps), so a statement
+    stored costs no query for them once a worker has read them.
+    """
+    seconds = frame_cache_seconds()
+    key = f"learning:lrs-forwarding:targets:{tree_generation()}" if seconds else ""
+    if key:
+        found = tree_cache_get_many([key], seconds=seconds)
+        if key in found:
+            return list(found[key])
+    targets = [
+        ActiveTarget(pk=pk, verbs=tuple(verbs or ()), activity_prefix=prefix, programme_id=programme_id)
+        for pk, verbs, prefix, programme_id in LrsForwardingTarget.objects.filter(is_active=True)
+        .order_by("pk")
+        .values_list("pk", "verbs", "activity_prefix", "programme_id")
+    ]
+    if key:
+        tree_cache_set(key, targets, seconds)
+    return targets
 
 
 @dataclass(frozen=True)

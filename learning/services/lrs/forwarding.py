@@ -1,8 +1,9 @@
 """Forwarding stored statements to other LRSs (the council's): the outbox and its sender.
 
 ``outbox_enqueue`` runs inside the transaction that stores statements (LRS POST/PUT and the H5P
-session path): one query for the active targets, at most two more when a target filters by
-programme, and one bulk insert, whatever the batch's size. ``lrs_forward_send`` sends a target's
+session path): one query for the active targets (none once cached, with the frame's caches on),
+at most two more when a target filters by programme, and one bulk insert when any matches,
+whatever the batch's size. ``lrs_forward_send`` sends a target's
 due rows in batches (a JSON array POSTed with the target's version header), locking them with
 ``SKIP LOCKED`` so two workers never send the same row; a failure leaves rows pending with an
 exponential backoff until ``max_attempts``, when they become dead letters, as does a permanent
@@ -32,6 +33,7 @@ from cms.people import roles
 from cms.people.models import User
 from learning.models import Assignment, LrsForwardingTarget, LrsOutbox, XAPIStatement
 from learning.selectors.lrs import lrs_statement_payload
+from learning.selectors.lrs_forwarding import ActiveTarget, forwarding_targets_active
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +99,7 @@ def _programme_lessons(*, programme_ids: set[int], lesson_ids: set[int]) -> dict
     return found
 
 
-def _matches(target: LrsForwardingTarget, row: XAPIStatement, programme_lessons: dict[int, set[int]]) -> bool:
+def _matches(target: ActiveTarget, row: XAPIStatement, programme_lessons: dict[int, set[int]]) -> bool:
     if target.verbs and row.verb not in target.verbs:
         return False
     if target.activity_prefix and not row.activity_id.startswith(target.activity_prefix):
@@ -117,7 +119,7 @@ def outbox_enqueue(*, statements: Sequence[XAPIStatement], at: datetime | None =
     """
     if not statements:
         return 0
-    targets = list(LrsForwardingTarget.objects.filter(is_active=True))
+    targets = forwarding_targets_active()
     if not targets:
         return 0
     programme_ids = {t.programme_id for t in targets if t.programme_id is not None}
@@ -129,7 +131,7 @@ def outbox_enqueue(*, statements: Sequence[XAPIStatement], at: datetime | None =
     )
     at = at or timezone.now()
     rows = [
-        LrsOutbox(target=target, statement=statement, next_attempt_at=at, created_at=at)
+        LrsOutbox(target_id=target.pk, statement=statement, next_attempt_at=at, created_at=at)
         for target in targets
         for statement in statements
         if _matches(target, statement, programme_lessons)

@@ -353,3 +353,18 @@ def test_ld_hear_once_per_outage_after_an_hour(settings):
     target.save()
     assert forwarding_alerts_send(now=later + timedelta(hours=2, minutes=1)) == 1
     assert len(mail.outbox) == 2
+
+
+def test_with_the_frame_caches_targets_are_read_once_and_forgotten_when_one_changes(site_caches):
+    """Production keeps the active targets cached: a new or paused target counts at once."""
+    _store(lrs_statement())  # warm: no target yet, and that is cached
+    target = _target()
+    _store(lrs_statement())
+    assert _rows(target).count() == 1
+    with CaptureQueriesContext(connection) as queries:
+        _store(lrs_statement())
+    assert not [q for q in queries if "learning_lrsforwardingtarget" in q["sql"]]
+    target.is_active = False
+    target.save()
+    _store(lrs_statement())
+    assert _rows(target).count() == 2

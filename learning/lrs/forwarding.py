@@ -21,10 +21,14 @@ from learning.selectors import forwarding_overview, forwarding_status, outbox_de
 from learning.services.lrs import outbox_resend
 
 
+def _refuse_unless_learning_and_development(user) -> None:
+    if not is_learning_and_development(user=user):
+        raise PermissionDenied("Forwarding is for L&D.")
+
+
 class _LearningAndDevelopmentOnly:
     def dispatch(self, request, *args, **kwargs):
-        if not is_learning_and_development(user=request.user):
-            raise PermissionDenied("Forwarding is for L&D.")
+        _refuse_unless_learning_and_development(request.user)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -55,6 +59,7 @@ class ForwardingTargetView(_LearningAndDevelopmentOnly, WagtailAdminTemplateMixi
         ]
 
     def dispatch(self, request, *args, **kwargs):
+        _refuse_unless_learning_and_development(request.user)  # before saying whether it exists
         status = forwarding_status(target_id=kwargs["target_id"])
         if status is None:
             raise Http404("No such forwarding target.")

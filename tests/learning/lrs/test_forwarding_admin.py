@@ -151,6 +151,8 @@ def test_resend_needs_post_with_the_csrf_token_and_a_real_target(council):
     assert LrsOutbox.objects.filter(status=Status.DEAD).count() == 2
     assert _client("ld_editor").post(f"{OVERVIEW}999999/resend/", {"all": "1"}).status_code == 404
     assert _client("ld_editor").get(f"{OVERVIEW}999999/").status_code == 404
+    # Someone refused is refused alike whether or not the target exists.
+    assert _client("manager").get(f"{OVERVIEW}999999/").status_code in {302, 403}
 
 
 def test_an_ld_lead_sets_up_a_target_and_its_password_is_never_shown_back():

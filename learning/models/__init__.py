@@ -2,6 +2,7 @@
 
 from learning.models.assignments import Assignment, CompletionChange, Enrolment, Programme
 from learning.models.cmi5 import Cmi5Registration, Cmi5Session
+from learning.models.forwarding import LrsForwardingTarget, LrsOutbox
 from learning.models.lrs import LrsAttachment, LrsCredential, LrsDocument
 from learning.models.progress import (
     ActivityCompletion,
@@ -31,6 +32,8 @@ __all__ = [
     "LrsAttachment",
     "LrsCredential",
     "LrsDocument",
+    "LrsForwardingTarget",
+    "LrsOutbox",
     "ModuleCompletion",
     "ModuleProgress",
     "Programme",

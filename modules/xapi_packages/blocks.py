@@ -1,10 +1,9 @@
 """The lesson block that launches an xAPI (Tin Can) or cmi5 package and says when it counts as complete."""
 
-from django.core.exceptions import ValidationError
-from django.forms.utils import ErrorList
 from wagtail import blocks
 
-from modules.scorm.blocks import ScormPackageChooserBlock
+from modules.packages.blocks import PackageActivityBlock, PackageChooserBlock
+from modules.xapi_packages.kind import XAPI_KIND
 
 
 class XapiCompletionRule:
@@ -19,8 +18,11 @@ class XapiCompletionRule:
     ]
 
 
-class XapiActivityBlock(blocks.StructBlock):
-    package = ScormPackageChooserBlock(
+class XapiActivityBlock(PackageActivityBlock):
+    kind = XAPI_KIND
+    noun = "course"
+
+    package = PackageChooserBlock(
         "modules.XapiPackage",
         help_text="The xAPI or cmi5 package to launch. Lessons always launch its latest ready version.",
     )
@@ -54,38 +56,12 @@ class XapiActivityBlock(blocks.StructBlock):
             "required": True,
         }
 
-    def clean(self, value):
-        value = super().clean(value)
-        package = value.get("package")
-        if package is not None and package.current_version_id is None:
-            raise blocks.StructBlockValidationError(
-                non_block_errors=ErrorList(
-                    [
-                        ValidationError(
-                            f"“{package}” has no ready version yet. "
-                            "Wait until it is ready, or fix the upload."
-                        )
-                    ]
-                )
-            )
-        return value
-
-    def get_preview_value(self):
-        from modules.xapi_packages.models import XapiPackage, XapiStatus
-
-        value = super().get_preview_value()
-        package = XapiPackage.objects.filter(status=XapiStatus.READY).order_by("pk").first()
-        if package is not None:
-            value["package"] = package
-        return value
-
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        package = value.get("package")
-        version = package.current_version if package is not None and package.current_version_id else None
         lesson = (parent_context or {}).get("lesson") or (parent_context or {}).get("page")
-        context["xapi_version"] = version
+        version = context["package_version"]
         context["xapi_aus"] = version.aus if version else []
-        context["xapi_title"] = value.get("heading") or (package.title if package else "")
         context["xapi_lesson_id"] = getattr(lesson, "pk", None)
+        context["playable"] = bool(version and context["xapi_lesson_id"] and (parent_context or {}).get("id"))
+        context["player_script"] = "js/xapi-launcher.js"
         return context

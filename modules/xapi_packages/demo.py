@@ -9,11 +9,11 @@ these sources (deterministically) by the seed step and by the tests.
 
 from pathlib import Path
 
-from modules.scorm.demo import demo_package_bytes
+from modules.packages.demo import package_zip_bytes
 
 DEMO_CMI5 = Path(__file__).resolve().parent / "demo_content" / "fsm-quiz-cmi5"
 
 
 def cmi5_demo_package_bytes(source: Path = DEMO_CMI5) -> bytes:
     """The demo cmi5 package as zip bytes."""
-    return demo_package_bytes(source)
+    return package_zip_bytes(source)

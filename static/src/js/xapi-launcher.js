@@ -47,7 +47,7 @@ async function refresh(tracking, launcher) {
   }
   if (answer.activity_completed) {
     launcher.dataset.xapiCompleted = "true";
-    const status = launcher.querySelector("[data-xapi-status]");
+    const status = launcher.closest("section")?.querySelector("[data-xapi-status]");
     if (status) {
       status.textContent = "You have completed this course.";
     }
@@ -67,7 +67,7 @@ function start() {
     const check = () => refresh(tracking, launcher);
     for (const form of launcher.querySelectorAll("form")) {
       form.addEventListener("submit", () => {
-        const status = launcher.querySelector("[data-xapi-status]");
+        const status = launcher.closest("section")?.querySelector("[data-xapi-status]");
         if (status) {
           status.textContent = "The course has opened in a new window.";
         }

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0006_scorm_attempt_numbers'),
+        ('learning', '0007_lrs_forwarding'),
         ('modules', '0006_xapi_packages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -3,7 +3,7 @@ from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
-from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.documents.views import serve as document_views
 
 from cms.core import views as core_views
 from cms.core.documents import document_serve
@@ -17,9 +17,14 @@ urlpatterns = [
     # People's paths refine the admin's and allauth's (admin/logout/, accounts/invitation/...).
     path("", include("cms.people.urls")),
     path("admin/", include(wagtailadmin_urls)),
-    # Documents with byte ranges (lesson videos seek); Wagtail's checks kept (cms/core/documents.py).
-    path("documents/<int:document_id>/<str:document_filename>", document_serve, name="document_serve"),
-    path("documents/", include(wagtaildocs_urls)),
+    # Wagtail's two document URLs, the first answered with byte ranges (lesson videos seek) behind
+    # Wagtail's own checks (cms/core/documents.py); same names, so document.url points here.
+    path("documents/<int:document_id>/<path:document_filename>", document_serve, name="wagtaildocs_serve"),
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        document_views.authenticate_with_password,
+        name="wagtaildocs_authenticate_with_password",
+    ),
     path("accounts/", include("allauth.urls")),
     # The xAPI learning record store (learning/lrs/): basic-auth clients and the players' session.
     path("xapi/", include("learning.lrs.urls")),

@@ -13,7 +13,15 @@ H5P activity (the demo package). Then:
 - 8 learners post distinct xAPI statements (wrk, one connection each, a Lua script
   giving every statement a new id): xapi_statements_per_s; the run fails unless every
   answer was 2xx and the database stored a new statement for each
-- xapi_queries_per_statement: SQL queries of one statement POST (whole request)
+- xapi_queries_per_statement: SQL queries of one statement POST (whole request); these
+  statements repeat a completion the learner already has (the common case while playing)
+- first completions: 8 new learners each post statements that complete a lesson they have not
+  completed, working across 10 modules of 6 single-activity lessons (each learner starts in a
+  different module and moves to the next module with every statement, so no one progress row
+  takes every write): xapi_first_completions_per_s, xapi_first_p95_ms; the run fails unless
+  every answer was 2xx and each stored a new completion
+- xapi_first_queries_cold: SQL queries of one first completion with the caches just emptied;
+  xapi_first_queries: the same with the caches warm (the learner's next first completion)
 
 Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/fsm_bench python bench/lessons.py
 """
@@ -144,6 +152,131 @@ def _learner_with_progress(modules):
             prerequisites_met=True,
         )
     return learner
+
+
+FIRST_MODULES = 10
+FIRST_LESSONS = 6
+FIRST_SLUG_PREFIX = "bench-first-"
+FIRST_BLOCK_ID = "h5p-first"
+
+
+def _first_completion_lessons(package_id: int) -> list[list]:
+    """Modules (made once) whose lessons each hold one required H5P activity: a completing
+    statement completes the lesson."""
+    from cms.pages.demo.seed import home_page_ensure
+    from modules.models import LessonPage, ModulePage
+    from modules.services import module_index_ensure
+
+    index = module_index_ensure(parent=home_page_ensure(), title="Training modules", introduction="")
+    body = [
+        {
+            "type": "h5p_activity",
+            "id": FIRST_BLOCK_ID,
+            "value": {
+                "package": package_id,
+                "heading": "Try it",
+                "completion_rule": "default",
+                "required": True,
+            },
+        }
+    ]
+    modules = []
+    for number in range(FIRST_MODULES):
+        slug = f"{FIRST_SLUG_PREFIX}{number}"
+        module = ModulePage.objects.child_of(index).filter(slug=slug).first()
+        if module is None:
+            module = ModulePage(title=f"First completions {number}", slug=slug, summary="For the benchmark.")
+            index.add_child(instance=module)
+            module.save_revision().publish()
+            for lesson_number in range(FIRST_LESSONS):
+                lesson = LessonPage(title=f"Activity {lesson_number}", body=body)
+                module.add_child(instance=lesson)
+                lesson.save_revision().publish()
+        modules.append(list(LessonPage.objects.child_of(module).live().order_by("path")))
+    return modules
+
+
+def _first_completion_body(*, lesson, version_id: int) -> bytes:
+    return json.dumps(
+        {
+            "lesson_id": lesson.pk,
+            "block_id": FIRST_BLOCK_ID,
+            "package_version_id": version_id,
+            "statement": _statement(f"http://127.0.0.1{lesson.url}#{FIRST_BLOCK_ID}"),
+        }
+    ).encode()
+
+
+def _first_completion_queries(*, lessons: list, version_id: int) -> tuple[int, int]:
+    """(queries cold, queries warm) of a new learner's first completions of two lessons."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from cms.people.models import User
+
+    learner = User.objects.create(email=f"bench-first-{uuid.uuid4().hex[:12]}@oxfordshire.gov.uk")
+    client = Client(SERVER_NAME=bench.HOST)
+    client.force_login(learner, backend="django.contrib.auth.backends.ModelBackend")
+    counts = []
+    for number, lesson in enumerate(lessons[:2]):
+        if number == 0:
+            bench.caches_empty()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(
+                "/learning/xapi/statements/",
+                _first_completion_body(lesson=lesson, version_id=version_id),
+                content_type="application/json",
+            )
+        if response.status_code >= 300 or not response.json().get("newly_completed"):
+            answer = response.content[:300]
+            raise SystemExit(f"a first completion answered {response.status_code}: {answer!r}")
+        counts.append(len(captured.captured_queries))
+    return counts[0], counts[1]
+
+
+def _first_completions(server, *, modules: list[list], version_id: int):
+    """8 new learners, each completing every lesson once, one module after another."""
+    from cms.people.models import User
+    from learning.models import ActivityCompletion
+
+    run = uuid.uuid4().hex[:8]
+    learners = [
+        User.objects.create(email=f"bench-first-{run}-{index}@oxfordshire.gov.uk") for index in range(CLIENTS)
+    ]
+    headers = []
+    for learner in learners:
+        csrf_cookie, csrf_token = bench.csrf_pair()
+        headers.append(
+            {
+                "Content-Type": "application/json",
+                "Cookie": f"{bench.session_cookie(user=learner)}; {csrf_cookie}",
+                "X-CSRFToken": csrf_token,
+            }
+        )
+    # Lesson n of every module before lesson n + 1 of any: each statement moves to another module.
+    order = [modules[m][n] for n in range(FIRST_LESSONS) for m in range(FIRST_MODULES)]
+    plans = [order[index * FIRST_LESSONS :] + order[: index * FIRST_LESSONS] for index in range(CLIENTS)]
+
+    def make_request(client: int, number: int) -> bench.HttpRequest:
+        lesson = plans[client][number]
+        return bench.HttpRequest(
+            "POST",
+            "/learning/xapi/statements/",
+            body=_first_completion_body(lesson=lesson, version_id=version_id),
+            headers=headers[client],
+        )
+
+    result = bench.http_drive(
+        server, clients=CLIENTS, requests_per_client=len(order), make_request=make_request
+    )
+    bad = {status: count for status, count in result.statuses.items() if not 200 <= status < 300}
+    if bad:
+        raise SystemExit(f"first completions answered {bad}")
+    stored = ActivityCompletion.objects.filter(user__in=learners).count()
+    if stored < result.count:
+        raise SystemExit(f"{result.count} first completions answered but only {stored} stored")
+    return result
 
 
 def _learner_nearly_done(module):
@@ -277,6 +410,11 @@ def main() -> None:
         ),
     )
 
+    first_modules = _first_completion_lessons(package.pk)
+    first_queries_cold, first_queries_warm = _first_completion_queries(
+        lessons=[first_modules[0][0], first_modules[1][0]], version_id=version_id
+    )
+
     cookie = bench.session_cookie(user=nearly_done)
     # Served as production serves it: gunicorn.conf.py decides workers and threads.
     with bench.gunicorn_serve(workers=None, threads=None) as server:
@@ -287,6 +425,7 @@ def main() -> None:
             server.url("/learning/xapi/statements/"), connections=CLIENTS, threads=CLIENTS, script=script
         )
         stored = XAPIStatement.objects.count() - stored_before
+        first = _first_completions(server, modules=first_modules, version_id=version_id)
     # Every answer was 2xx (wrk_run refuses others); each one must also be a new statement
     # stored, not a repeat answered from the duplicate path.
     if stored < statements.requests:
@@ -299,6 +438,10 @@ def main() -> None:
         "lesson_page_queries_warm": last_queries_warm,
         "xapi_statements_per_s": statements.requests_per_second,
         "xapi_queries_per_statement": statement_queries,
+        "xapi_first_completions_per_s": first.per_second,
+        "xapi_first_p95_ms": first.percentile_ms(95),
+        "xapi_first_queries_cold": first_queries_cold,
+        "xapi_first_queries": first_queries_warm,
     }
     ceiling = bench.bare_ceiling(connections=8)
     bench.vs_bare(
@@ -306,6 +449,7 @@ def main() -> None:
         ceiling,
         lesson_page=page.requests_per_second,
         xapi_statements=statements.requests_per_second,
+        xapi_first_completions=first.per_second,
     )
     bench.print_figures(figures)
 

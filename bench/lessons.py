@@ -15,11 +15,12 @@ H5P activity (the demo package). Then:
   answer was 2xx and the database stored a new statement for each
 - xapi_queries_per_statement: SQL queries of one statement POST (whole request); these
   statements repeat a completion the learner already has (the common case while playing)
-- first completions: 8 new learners each post statements that complete a lesson they have not
-  completed, working across 10 modules of 6 single-activity lessons (each learner starts in a
-  different module and moves to the next module with every statement, so no one progress row
-  takes every write): xapi_first_completions_per_s, xapi_first_p95_ms; the run fails unless
-  every answer was 2xx and each stored a new completion
+- first completions: 8 new learners, who have opened the lessons' pages (as learners do before
+  playing), each post statements that complete a lesson they have not completed, working
+  across 10 modules of 6 single-activity lessons (each learner starts in a different module
+  and moves to the next module with every statement, so no one progress row takes every
+  write): xapi_first_completions_per_s, xapi_first_p95_ms; the run fails unless every answer
+  was 2xx and each stored a new completion
 - xapi_first_queries_cold: SQL queries of one first completion with the caches just emptied;
   xapi_first_queries: the same with the caches warm (the learner's next first completion)
 
@@ -218,6 +219,9 @@ def _first_completion_queries(*, lessons: list, version_id: int) -> tuple[int, i
     learner = User.objects.create(email=f"bench-first-{uuid.uuid4().hex[:12]}@oxfordshire.gov.uk")
     client = Client(SERVER_NAME=bench.HOST)
     client.force_login(learner, backend="django.contrib.auth.backends.ModelBackend")
+    # A learner plays an activity on the lesson's page: they have opened it first.
+    for lesson in lessons[:2]:
+        client.get(lesson.url)
     counts = []
     for number, lesson in enumerate(lessons[:2]):
         if number == 0:
@@ -239,11 +243,27 @@ def _first_completions(server, *, modules: list[list], version_id: int):
     """8 new learners, each completing every lesson once, one module after another."""
     from cms.people.models import User
     from learning.models import ActivityCompletion
+    from learning.services import lesson_visit
+    from modules.selectors import module_parent_id
 
+    lesson_module_ids = {
+        lesson.pk: module_parent_id(lesson=lesson) for lessons in modules for lesson in lessons
+    }
     run = uuid.uuid4().hex[:8]
     learners = [
         User.objects.create(email=f"bench-first-{run}-{index}@oxfordshire.gov.uk") for index in range(CLIENTS)
     ]
+    # Each has opened the lessons' pages before playing their activities, as learners do.
+    for learner in learners:
+        for lessons in modules:
+            for lesson in lessons:
+                lesson_visit(
+                    user=learner,
+                    lesson=lesson,
+                    module_id=lesson_module_ids[lesson.pk],
+                    module_progress=None,
+                    prerequisites_met=True,
+                )
     headers = []
     for learner in learners:
         csrf_cookie, csrf_token = bench.csrf_pair()

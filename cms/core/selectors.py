@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
+from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, AnonymousUser, Group
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
@@ -180,11 +182,12 @@ def _people_facts(user: SiteUser) -> tuple[frozenset[str], bool, bool, frozenset
     tests = audience_tests()
     for audience, test in tests.items():
         questions[f"audience_{audience}"] = Exists(test(user))
-    answers = user._meta.model._base_manager.filter(pk=user.pk).values(**questions).first() or {}
+    person_id = cast(int, user.pk)  # audiences_for asks only for signed-in people
+    found = get_user_model()._base_manager.filter(pk=person_id).values(**questions).first()
+    answers: dict[str, Any] = dict(found) if found else {}
     if known_groups is None:
-        known_groups = frozenset(
-            filter(None, (answers.get("frame_group_names") or "").split(GROUP_NAMES_SEPARATOR))
-        )
+        names: str = answers.get("frame_group_names") or ""
+        known_groups = frozenset(filter(None, names.split(GROUP_NAMES_SEPARATOR)))
         setattr(user, GROUP_NAMES_ATTRIBUTE, known_groups)
     groups = known_groups
     has_reports = bool(groups & audience_groups_of("manager")) or bool(answers.get("frame_reports"))

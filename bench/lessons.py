@@ -22,7 +22,8 @@ H5P activity (the demo package). Then:
   write): xapi_first_completions_per_s, xapi_first_p95_ms; the run fails unless every answer
   was 2xx and each stored a new completion
 - xapi_first_queries_cold: SQL queries of one first completion with the caches just emptied;
-  xapi_first_queries: the same with the caches warm (the learner's next first completion)
+  xapi_first_queries: the same with the caches warm (the learner's next first completion, the
+  next lesson of the same module); both count BEGIN and COMMIT
 
 Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/fsm_bench python bench/lessons.py
 """
@@ -432,7 +433,7 @@ def main() -> None:
 
     first_modules = _first_completion_lessons(package.pk)
     first_queries_cold, first_queries_warm = _first_completion_queries(
-        lessons=[first_modules[0][0], first_modules[1][0]], version_id=version_id
+        lessons=[first_modules[0][0], first_modules[0][1]], version_id=version_id
     )
 
     cookie = bench.session_cookie(user=nearly_done)

@@ -299,6 +299,8 @@ register(
         "activity": a.block_id,
         "package_version": a.package_version_id,
         "sco": a.sco,
+        "attempt": a.number,
+        "cycle": a.cycle,
         "completion_status": a.completion_status,
         "success_status": a.success_status,
         "score_raw": a.score_raw,

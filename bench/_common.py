@@ -218,6 +218,38 @@ def query_count(path: str, *, user=None, method: str = "get", data=None, **extra
     return response.status_code, len(captured.captured_queries)
 
 
+def caches_empty() -> None:
+    """Empty the shared cache and this process's tier of it, as a Redis flush or a restart would."""
+    django_setup()
+    from django.core.cache import cache
+
+    from cms.core import page_cache
+
+    cache.clear()
+    page_cache._local_tier.clear()
+
+
+def query_count_cold(path: str, *, user=None) -> tuple[int, int, int]:
+    """(status, SQL queries with the caches just emptied, SQL queries of the request after it)
+    for one GET handled in this process: the page as the first visitor after a publish or a
+    cache flush finds it, and as the next one does."""
+    collect_static()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(SERVER_NAME=HOST)
+    if user is not None:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.get(path)
+    caches_empty()
+    with CaptureQueriesContext(connection) as cold:
+        response = client.get(path)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(path)
+    return response.status_code, len(cold.captured_queries), len(warm.captured_queries)
+
+
 # --- gunicorn -----------------------------------------------------------------------
 
 

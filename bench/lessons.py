@@ -4,12 +4,26 @@ Builds (once; reused on later runs) a learner with progress in 30 modules, one o
 them a 30-lesson module whose lesson carries a knowledge check, a reflection and an
 H5P activity (the demo package). Then:
 
-- wrk drives that lesson page with 8 requests in flight: lesson_page_rps, lesson_page_p95_ms
-- lesson_page_queries: SQL queries of one lesson page request (whole request)
+- a second learner has done 29 of the 30-lesson module's lessons; wrk drives the last lesson's
+  page for them with 8 requests in flight: lesson_page_rps, lesson_page_p95_ms
+- lesson_page_queries: SQL queries of one lesson page request (whole request, warm)
+- lesson_page_queries_cold: the same with the shared cache and the process tier just emptied
+  (the first view after a cache flush or a restart; a publish renews the page tree's generation,
+  which costs less than this); lesson_page_queries_warm: the request after that one
 - 8 learners post distinct xAPI statements (wrk, one connection each, a Lua script
   giving every statement a new id): xapi_statements_per_s; the run fails unless every
   answer was 2xx and the database stored a new statement for each
-- xapi_queries_per_statement: SQL queries of one statement POST (whole request)
+- xapi_queries_per_statement: SQL queries of one statement POST (whole request); these
+  statements repeat a completion the learner already has (the common case while playing)
+- first completions: 8 new learners, who have opened the lessons' pages (as learners do before
+  playing), each post statements that complete a lesson they have not completed, working
+  across 10 modules of 6 single-activity lessons (each learner starts in a different module
+  and moves to the next module with every statement, so no one progress row takes every
+  write): xapi_first_completions_per_s, xapi_first_p95_ms; the run fails unless every answer
+  was 2xx and each stored a new completion
+- xapi_first_queries_cold: SQL queries of one first completion with the caches just emptied;
+  xapi_first_queries: the same with the caches warm (the learner's next first completion, the
+  next lesson of the same module); both count BEGIN and COMMIT
 
 Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/fsm_bench python bench/lessons.py
 """
@@ -31,6 +45,7 @@ LESSONS_IN_OTHER_MODULES = 3
 CLIENTS = 8
 SLUG_PREFIX = "bench-module-"
 LEARNER_EMAIL = "bench-lessons-learner@oxfordshire.gov.uk"
+NEARLY_DONE_EMAIL = "bench-lessons-nearly-done@oxfordshire.gov.uk"
 
 
 def _h5p_package():
@@ -135,6 +150,165 @@ def _learner_with_progress(modules):
     return learner
 
 
+FIRST_MODULES = 10
+FIRST_LESSONS = 6
+FIRST_SLUG_PREFIX = "bench-first-"
+FIRST_BLOCK_ID = "h5p-first"
+
+
+def _first_completion_lessons(package_id: int) -> list[list]:
+    """Modules (made once) whose lessons each hold one required H5P activity: a completing
+    statement completes the lesson."""
+    from cms.pages.demo.seed import home_page_ensure
+    from modules.models import LessonPage, ModulePage
+    from modules.services import module_index_ensure
+
+    index = module_index_ensure(parent=home_page_ensure(), title="Training modules", introduction="")
+    body = [
+        {
+            "type": "h5p_activity",
+            "id": FIRST_BLOCK_ID,
+            "value": {
+                "package": package_id,
+                "heading": "Try it",
+                "completion_rule": "default",
+                "required": True,
+            },
+        }
+    ]
+    modules = []
+    for number in range(FIRST_MODULES):
+        slug = f"{FIRST_SLUG_PREFIX}{number}"
+        module = ModulePage.objects.child_of(index).filter(slug=slug).first()
+        if module is None:
+            module = ModulePage(title=f"First completions {number}", slug=slug, summary="For the benchmark.")
+            index.add_child(instance=module)
+            module.save_revision().publish()
+            for lesson_number in range(FIRST_LESSONS):
+                lesson = LessonPage(title=f"Activity {lesson_number}", body=body)
+                module.add_child(instance=lesson)
+                lesson.save_revision().publish()
+        modules.append(list(LessonPage.objects.child_of(module).live().order_by("path")))
+    return modules
+
+
+def _first_completion_body(*, lesson, version_id: int) -> bytes:
+    return json.dumps(
+        {
+            "lesson_id": lesson.pk,
+            "block_id": FIRST_BLOCK_ID,
+            "package_version_id": version_id,
+            "statement": _statement(f"http://127.0.0.1{lesson.url}#{FIRST_BLOCK_ID}"),
+        }
+    ).encode()
+
+
+def _first_completion_queries(*, lessons: list, version_id: int) -> tuple[int, int]:
+    """(queries cold, queries warm) of a new learner's first completions of two lessons."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from cms.people.models import User
+
+    learner = User.objects.create(email=f"bench-first-{uuid.uuid4().hex[:12]}@oxfordshire.gov.uk")
+    client = Client(SERVER_NAME=bench.HOST)
+    client.force_login(learner, backend="django.contrib.auth.backends.ModelBackend")
+    # A learner plays an activity on the lesson's page: they have opened it first.
+    for lesson in lessons[:2]:
+        client.get(lesson.url)
+    counts = []
+    for number, lesson in enumerate(lessons[:2]):
+        if number == 0:
+            bench.caches_empty()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(
+                "/learning/xapi/statements/",
+                _first_completion_body(lesson=lesson, version_id=version_id),
+                content_type="application/json",
+            )
+        if response.status_code >= 300 or not response.json().get("newly_completed"):
+            answer = response.content[:300]
+            raise SystemExit(f"a first completion answered {response.status_code}: {answer!r}")
+        counts.append(len(captured.captured_queries))
+    return counts[0], counts[1]
+
+
+def _first_completions(server, *, modules: list[list], version_id: int):
+    """8 new learners, each completing every lesson once, one module after another."""
+    from cms.people.models import User
+    from learning.models import ActivityCompletion
+    from learning.services import lesson_visit
+    from modules.selectors import module_parent_id
+
+    lesson_module_ids = {
+        lesson.pk: module_parent_id(lesson=lesson) for lessons in modules for lesson in lessons
+    }
+    run = uuid.uuid4().hex[:8]
+    learners = [
+        User.objects.create(email=f"bench-first-{run}-{index}@oxfordshire.gov.uk") for index in range(CLIENTS)
+    ]
+    # Each has opened the lessons' pages before playing their activities, as learners do.
+    for learner in learners:
+        for lessons in modules:
+            for lesson in lessons:
+                lesson_visit(
+                    user=learner,
+                    lesson=lesson,
+                    module_id=lesson_module_ids[lesson.pk],
+                    module_progress=None,
+                    prerequisites_met=True,
+                )
+    headers = []
+    for learner in learners:
+        csrf_cookie, csrf_token = bench.csrf_pair()
+        headers.append(
+            {
+                "Content-Type": "application/json",
+                "Cookie": f"{bench.session_cookie(user=learner)}; {csrf_cookie}",
+                "X-CSRFToken": csrf_token,
+            }
+        )
+    # Lesson n of every module before lesson n + 1 of any: each statement moves to another module.
+    order = [modules[m][n] for n in range(FIRST_LESSONS) for m in range(FIRST_MODULES)]
+    plans = [order[index * FIRST_LESSONS :] + order[: index * FIRST_LESSONS] for index in range(CLIENTS)]
+
+    def make_request(client: int, number: int) -> bench.HttpRequest:
+        lesson = plans[client][number]
+        return bench.HttpRequest(
+            "POST",
+            "/learning/xapi/statements/",
+            body=_first_completion_body(lesson=lesson, version_id=version_id),
+            headers=headers[client],
+        )
+
+    result = bench.http_drive(
+        server, clients=CLIENTS, requests_per_client=len(order), make_request=make_request
+    )
+    bad = {status: count for status, count in result.statuses.items() if not 200 <= status < 300}
+    if bad:
+        raise SystemExit(f"first completions answered {bad}")
+    stored = ActivityCompletion.objects.filter(user__in=learners).count()
+    if stored < result.count:
+        raise SystemExit(f"{result.count} first completions answered but only {stored} stored")
+    return result
+
+
+def _learner_nearly_done(module):
+    """A learner who has done every lesson of the 30-lesson module but the last."""
+    from cms.people.models import User
+    from learning.services import activity_complete
+    from modules.models import LessonPage
+
+    learner, _ = User.objects.get_or_create(
+        email=NEARLY_DONE_EMAIL, defaults={"first_name": "Nearly", "last_name": "Done"}
+    )
+    lessons = list(LessonPage.objects.child_of(module).live().order_by("path"))
+    for number, lesson in enumerate(lessons[:-1]):
+        activity_complete(user=learner, lesson=lesson, block_id=f"kc-{number}")
+    return learner, lessons[-1]
+
+
 def _statement(block_url: str) -> dict:
     return {
         "id": str(uuid.uuid4()),
@@ -188,6 +362,11 @@ def main() -> None:
     status, lesson_queries = bench.query_count(lesson_path, user=learner)
     if status != 200:
         raise SystemExit(f"lesson page answered {status}")
+    nearly_done, last_lesson = _learner_nearly_done(modules[0])
+    last_path = last_lesson.url
+    status, last_queries_cold, last_queries_warm = bench.query_count_cold(last_path, user=nearly_done)
+    if status != 200:
+        raise SystemExit(f"the last lesson's page answered {status}")
 
     def statement_body() -> bytes:
         return json.dumps(
@@ -234,16 +413,22 @@ def main() -> None:
         ),
     )
 
-    cookie = bench.session_cookie(user=learner)
+    first_modules = _first_completion_lessons(package.pk)
+    first_queries_cold, first_queries_warm = _first_completion_queries(
+        lessons=[first_modules[0][0], first_modules[0][1]], version_id=version_id
+    )
+
+    cookie = bench.session_cookie(user=nearly_done)
     # Served as production serves it: gunicorn.conf.py decides workers and threads.
     with bench.gunicorn_serve(workers=None, threads=None) as server:
-        bench.http_expect_ok(server.url(lesson_path), cookie=cookie, contains="Knowledge check")
-        page = bench.wrk_run(server.url(lesson_path), connections=8, cookie=cookie)
+        bench.http_expect_ok(server.url(last_path), cookie=cookie, contains="Knowledge check")
+        page = bench.wrk_run(server.url(last_path), connections=8, cookie=cookie)
         stored_before = XAPIStatement.objects.count()
         statements = bench.wrk_run(
             server.url("/learning/xapi/statements/"), connections=CLIENTS, threads=CLIENTS, script=script
         )
         stored = XAPIStatement.objects.count() - stored_before
+        first = _first_completions(server, modules=first_modules, version_id=version_id)
     # Every answer was 2xx (wrk_run refuses others); each one must also be a new statement
     # stored, not a repeat answered from the duplicate path.
     if stored < statements.requests:
@@ -252,8 +437,14 @@ def main() -> None:
         "lesson_page_rps": page.requests_per_second,
         "lesson_page_p95_ms": page.p95_ms,
         "lesson_page_queries": lesson_queries,
+        "lesson_page_queries_cold": last_queries_cold,
+        "lesson_page_queries_warm": last_queries_warm,
         "xapi_statements_per_s": statements.requests_per_second,
         "xapi_queries_per_statement": statement_queries,
+        "xapi_first_completions_per_s": first.per_second,
+        "xapi_first_p95_ms": first.percentile_ms(95),
+        "xapi_first_queries_cold": first_queries_cold,
+        "xapi_first_queries": first_queries_warm,
     }
     ceiling = bench.bare_ceiling(connections=8)
     bench.vs_bare(
@@ -261,6 +452,7 @@ def main() -> None:
         ceiling,
         lesson_page=page.requests_per_second,
         xapi_statements=statements.requests_per_second,
+        xapi_first_completions=first.per_second,
     )
     bench.print_figures(figures)
 

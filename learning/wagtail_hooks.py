@@ -23,7 +23,8 @@ from modules.models import LessonPage
 def lesson_attach_learning(page, request, serve_args, serve_kwargs):
     if not isinstance(page, LessonPage) or not request.user.is_authenticated:
         return None
-    module = page.get_parent().specific
+    # Deferred: the route leaves the module as a plain page; its own fields are read only if needed.
+    module = page.get_parent().specific_deferred
     state = selectors.lesson_state(user=request.user, lesson=page, module=module)
     request._learning_lesson_state = state
     if state.outline.locked:

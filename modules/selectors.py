@@ -1,10 +1,11 @@
 """Reads over training content. Nothing here knows about learners (see learning/)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet, Subquery
 from modelsearch.backends.base import BaseSearchResults
 from wagtail.blocks import StreamValue
 from wagtail.models import Page
@@ -27,6 +28,7 @@ __all__ = [
     "module_lesson_ids_live",
     "module_lessons_for_outline",
     "module_lessons_live",
+    "module_of_lesson",
     "module_parent_id",
     "module_viewable_get",
     "training_search",
@@ -70,17 +72,25 @@ def lesson_block_value(
     return None
 
 
-def module_parent_id(*, lesson: Page) -> int | None:
-    """The id of the module a lesson belongs to (its parent): one small query, or none (cached)."""
+def module_of_lesson(*, lesson: Page) -> ModulePage | None:
+    """The module a lesson belongs to (its parent), as a module page: one query, or none (cached
+    under the page tree's generation, like the outline)."""
     parent_path = lesson.path[: -Page.steplen]
     seconds = frame_cache_seconds()
-    key = f"modules:page-id:{tree_generation()}:{parent_path}" if seconds else ""
-    found = tree_cache_get(key, seconds=seconds) if key else None
+    key = f"modules:module-of:{tree_generation()}:{parent_path}" if seconds else ""
+    found: ModulePage | Literal[False] | None = tree_cache_get(key, seconds=seconds) if key else None
     if found is None:
-        found = Page.objects.filter(path=parent_path).values_list("id", flat=True).first() or 0
+        # False caches "no module there", so an orphan costs no query either.
+        found = ModulePage.objects.filter(path=parent_path).first() or False
         if key:
             tree_cache_set(key, found, seconds)
     return found or None
+
+
+def module_parent_id(*, lesson: Page) -> int | None:
+    """The id of the module a lesson belongs to (its parent): one query, or none (cached)."""
+    module = module_of_lesson(lesson=lesson)
+    return module.pk if module is not None else None
 
 
 def module_lessons_live(*, module: Page) -> list[LessonPage]:
@@ -98,14 +108,20 @@ def module_lessons_for_outline(*, module: Page) -> list[LessonPage]:
     cache for FRAME_CACHE_SECONDS under the page tree's generation, which any page
     save, publish, unpublish, move or delete renews (cms.core.page_cache).
     """
+    return _outline_lessons(
+        module_id=module.pk, lessons=lambda: LessonPage.objects.child_of(module).live().order_by("path")
+    )
+
+
+def _outline_lessons(*, module_id: int, lessons: Callable[[], QuerySet[LessonPage]]) -> list[LessonPage]:
     seconds = frame_cache_seconds()
-    key = f"modules:outline:{tree_generation()}:{module.pk}" if seconds else ""
-    lessons = tree_cache_get(key, seconds=seconds) if key else None
-    if lessons is None:
-        lessons = list(LessonPage.objects.child_of(module).live().order_by("path").only(*OUTLINE_FIELDS))
+    key = f"modules:outline:{tree_generation()}:{module_id}" if seconds else ""
+    found = tree_cache_get(key, seconds=seconds) if key else None
+    if found is None:
+        found = list(lessons().only(*OUTLINE_FIELDS))
         if key:
-            tree_cache_set(key, lessons, seconds)
-    return lessons
+            tree_cache_set(key, found, seconds)
+    return found
 
 
 def lesson_live_get(*, lesson_id: int) -> LessonPage | None:
@@ -152,25 +168,21 @@ def module_viewable_get(*, user: AnonymousUser | AbstractBaseUser, module_id: in
 
 
 def module_lesson_ids_live(*, module_id: int) -> list[int]:
-    """The ids of a module's live lessons, in order, without loading the module (two queries,
-    or none: cached like the outline)."""
-    seconds = frame_cache_seconds()
-    key = f"modules:lesson-ids:{tree_generation()}:{module_id}" if seconds else ""
-    found = tree_cache_get(key, seconds=seconds) if key else None
-    if found is not None:
-        return found
-    module_path = Page.objects.filter(id=module_id).values_list("path", flat=True).first()
-    if module_path is None:
-        return []
-    found = list(
-        LessonPage.objects.live()
-        .filter(path__startswith=module_path, depth=len(module_path) // Page.steplen + 1)
-        .order_by("path")
-        .values_list("id", flat=True)
+    """The ids of a module's live lessons, in order, without loading the module (one query, or
+    none: the outline's, cached as ``module_lessons_for_outline`` caches it)."""
+    module = Page.objects.filter(id=module_id)
+    lessons = _outline_lessons(
+        module_id=module_id,
+        lessons=lambda: (
+            LessonPage.objects.live()
+            .filter(
+                path__startswith=Subquery(module.values("path")[:1]),
+                depth=Subquery(module.values("depth")[:1]) + 1,
+            )
+            .order_by("path")
+        ),
     )
-    if key:
-        tree_cache_set(key, found, seconds)
-    return found
+    return [lesson.pk for lesson in lessons]
 
 
 def lesson_counts_by_module(*, module_ids: Iterable[int]) -> dict[int, int]:

@@ -28,10 +28,10 @@ def _ld_permissions_grant(sender, using="default", **kwargs) -> None:
         group_permissions_grant(group_name=group_name, permissions=LD_PERMISSIONS)
 
 
-def _hosts_a_slot(user) -> bool:
-    from practiceweek.selectors import user_hosts_any_slot
+def _hosts_a_slot(user):
+    from practiceweek.selectors import slots_hosted_by_query
 
-    return user_hosts_any_slot(user=user)
+    return slots_hosted_by_query(user=user)
 
 
 class PracticeWeekConfig(AppConfig):

@@ -4,6 +4,8 @@ before it), the admin's CSP."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
@@ -25,6 +27,16 @@ def is_admin_path(path_info: str) -> bool:
 
 def user_can_access_admin(user) -> bool:
     return bool(user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))
+
+
+def admin_access_permissions(user) -> QuerySet[Permission]:
+    """The permission to use the admin as granted to an active person, directly or through a
+    group (a query not yet run; superusers have it without a row). Answers as Django's
+    ModelBackend does, the one that grants permissions here, so the frame can ask it inside
+    its one query (cms.core.selectors)."""
+    return Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin").filter(
+        Q(user=user) | Q(group__user=user)
+    )
 
 
 def admin_refuses(request) -> bool:

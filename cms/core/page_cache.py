@@ -12,6 +12,13 @@ package changes). The generation is read once per request.
   included), and the route to pages whose class sets ``route_cache = True`` (pages
   whose ``route`` depends on the path alone). Draft content is never involved: routing
   only ever reaches live pages, and previews do not route.
+- ``route_by_url_path`` (the same middleware, once the URL resolves to Wagtail's ``serve``): a
+  route the cache does not hold is found with one query for the pages along the path (by
+  ``url_path``) and one for the page reached as its own type, where Wagtail walks the tree a
+  query or two per level. It takes Wagtail's own steps: a page whose class routes as Wagtail's
+  ``Page.route`` does (or says ``routes_children_by_slug``) passes the next component to the
+  child with that slug, and the first page that routes otherwise (a routable page) is asked
+  to route the rest itself, exactly as its parent would have asked it.
 - ``CachedViewRestrictionsMixin``: Wagtail checks view restrictions on every serve; the
   set of restricted paths is cached, so a page under none of them costs no query.
 - ``tree_cache_get`` / ``tree_cache_get_many`` / ``tree_cache_set``: the reads keyed by the
@@ -40,10 +47,13 @@ import secrets
 import time
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.url_routing import RouteResult
 
 from cms.core.local_cache import LocalTier
 from cms.core.selectors import frame_cache_seconds
@@ -169,6 +179,79 @@ class PageTreeCacheMiddleware:
             tree_cache_set(route_key, route, seconds)
         return response
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Route a Wagtail page request the cache did not answer in two queries (route_by_url_path)."""
+        from wagtail.views import serve as wagtail_serve  # it loads models: not importable with this module
+
+        if view_func is not wagtail_serve or hasattr(request, "_wagtail_route_for_request"):
+            return None
+        path = view_kwargs.get("path", view_args[0] if view_args else None)
+        if not isinstance(path, str) or getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+            return None
+        site = Site.find_for_request(request)
+        if site is None:
+            return None
+        try:
+            request._wagtail_route_for_request = route_by_url_path(request=request, site=site, path=path)
+        except Http404:
+            request._wagtail_route_for_request = None
+        return None
+
+
+def _routes_children_by_slug(page_class: type | None) -> bool:
+    """Whether pages of this class route as Wagtail's ``Page.route`` does: the next path
+    component to the child with that slug, and no components to the page itself if live."""
+    if page_class is None:
+        return False
+    return page_class.route is Page.route or bool(getattr(page_class, "routes_children_by_slug", False))
+
+
+def route_by_url_path(*, request, site: Site, path: str) -> RouteResult:
+    """Wagtail's route for `path` under the site's root page, in two queries however deep.
+
+    Raises Http404 where Wagtail's routing would; a page along the way whose class routes in
+    its own way is handed the rest of the path, as Wagtail would hand it. The first query also
+    says whether any page from the tree's root to the page reached is under a view restriction
+    (its own or its alias source's): when none is, the page answers Wagtail's serve-time check
+    without a query (``CachedViewRestrictionsMixin``).
+    """
+    components = [component for component in path.split("/") if component]
+    root = site.root_page
+    prefixes = [f"{root.url_path}{'/'.join(components[:size])}/" for size in range(1, len(components) + 1)]
+    steplen = Page.steplen
+    above = [root.path[:size] for size in range(steplen, len(root.path) + 1, steplen)]
+    restrictions = PageViewRestriction.objects.all()
+    pages = list(
+        Page.objects.filter(
+            Q(url_path__in=prefixes, path__startswith=root.path) | Q(path__in=above)
+        ).annotate(
+            restricted=Exists(restrictions.filter(page_id=OuterRef("pk")))
+            | Exists(restrictions.filter(page_id=OuterRef("alias_of_id")))
+        )
+    )
+    by_url_path = {page.url_path: page for page in pages if page.depth > root.depth}
+    restricted = {page.path for page in pages if page.restricted}
+    node = root
+    for index, url_path in enumerate(prefixes):
+        if not _routes_children_by_slug(node.specific_class):
+            return node.specific.route(request, components[index:])
+        child = by_url_path.get(url_path)
+        if child is None or child.depth != node.depth + 1 or not child.path.startswith(node.path):
+            raise Http404
+        child._cached_parent_obj = node
+        node = child
+    if not _routes_children_by_slug(node.specific_class):
+        return node.specific.route(request, [])
+    if not node.live:
+        raise Http404
+    parent = getattr(node, "_cached_parent_obj", None)
+    page = node.specific
+    if parent is not None:
+        page._cached_parent_obj = parent
+    # Every page from the tree's root to this one was read above: none under a restriction?
+    page._view_restrictions_none = len(pages) == len(above) + len(prefixes) and not restricted
+    return RouteResult(page)
+
 
 def _restricted_paths() -> frozenset[str]:
     """Paths of pages under a view restriction, their own or their alias source's (one query)."""
@@ -240,6 +323,6 @@ class CachedViewRestrictionsMixin:
     """A page under no view restriction answers Wagtail's serve-time check without a query."""
 
     def get_view_restrictions(self):
-        if page_unrestricted(path=self.path):
+        if getattr(self, "_view_restrictions_none", False) or page_unrestricted(path=self.path):
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()

@@ -15,17 +15,20 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
+from typing import Any, cast
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, AnonymousUser
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser, AnonymousUser, Group
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.db.models import Exists, Expression, OuterRef, StringAgg, Subquery, Value
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from cms.core.audiences import audience_groups, audience_groups_of, audience_tests
 from cms.core.branding import font_stack, safe_brand_colour
-from cms.core.middleware import user_can_access_admin
+from cms.core.middleware import admin_access_permissions
 from cms.core.models import BrandingSettings
 
 # Whoever a request is for (the user model is cms.people's; cms.core names only Django's base).
@@ -122,6 +125,8 @@ def audiences_for(*, user: SiteUser) -> frozenset[str]:
 
 
 GROUP_NAMES_ATTRIBUTE = "_core_group_names"
+# Between group names in the frame's one query (a control character no group name holds).
+GROUP_NAMES_SEPARATOR = "\x1f"
 
 
 def group_names_of(user: SiteUser) -> frozenset[str]:
@@ -156,14 +161,39 @@ def _people_facts(user: SiteUser) -> tuple[frozenset[str], bool, bool, frozenset
     cached = cache.get(key) if seconds else None
     if cached is not None:
         return cached
-    groups = group_names_of(user)
+    # One query, over the person's own row: their group names (unless this request's user
+    # object knows them already) and an EXISTS for each fact.
+    questions: dict[str, Expression | Subquery] = {}
+    known_groups = getattr(user, GROUP_NAMES_ATTRIBUTE, None)
+    if known_groups is None:
+        questions["frame_group_names"] = Subquery(
+            Group.objects.filter(user=OuterRef("pk"))
+            .order_by()
+            .values("user")
+            .annotate(names=StringAgg("name", delimiter=Value(GROUP_NAMES_SEPARATOR)))
+            .values("names")
+        )
     # A line manager with active reports manages people even outside the managers' group.
     reports = getattr(user, "direct_reports", None)
-    has_reports = bool(groups & audience_groups_of("manager")) or (
-        reports is not None and reports.filter(active=True).exists()
-    )
-    passed = frozenset(audience for audience, test in audience_tests().items() if test(user))
-    facts = (groups, has_reports, user_can_access_admin(user), passed)
+    if reports is not None:
+        questions["frame_reports"] = Exists(reports.filter(active=True))
+    if not user.is_superuser:
+        questions["frame_admin"] = Exists(admin_access_permissions(user))
+    tests = audience_tests()
+    for audience, test in tests.items():
+        questions[f"audience_{audience}"] = Exists(test(user))
+    person_id = cast(int, user.pk)  # audiences_for asks only for signed-in people
+    found = get_user_model()._base_manager.filter(pk=person_id).values(**questions).first()
+    answers: dict[str, Any] = dict(found) if found else {}
+    if known_groups is None:
+        names: str = answers.get("frame_group_names") or ""
+        known_groups = frozenset(filter(None, names.split(GROUP_NAMES_SEPARATOR)))
+        setattr(user, GROUP_NAMES_ATTRIBUTE, known_groups)
+    groups = known_groups
+    has_reports = bool(groups & audience_groups_of("manager")) or bool(answers.get("frame_reports"))
+    can_access_admin = user.is_superuser or bool(answers.get("frame_admin"))
+    passed = frozenset(audience for audience in tests if answers.get(f"audience_{audience}"))
+    facts = (groups, has_reports, can_access_admin, passed)
     if seconds:
         cache.set(key, facts, seconds)
     return facts

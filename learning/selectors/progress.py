@@ -17,7 +17,12 @@ from cms.people.selectors import is_learning_and_development
 from learning.models import Certificate, ModuleCompletion, ModuleProgress, Reflection
 from learning.selectors.status import COMPLETED, NOT_STARTED, STATUS_LABELS
 from modules.models import LessonPage, ModulePage
-from modules.selectors import lesson_block_types, lesson_required_block_ids, module_lessons_for_outline
+from modules.selectors import (
+    lesson_block_types,
+    lesson_required_block_ids,
+    module_lessons_for_outline,
+    module_of_lesson,
+)
 
 
 def module_completed(*, user: User, module_id: int) -> bool:
@@ -216,7 +221,8 @@ def lesson_progress_summary(*, user: User, lesson: LessonPage) -> dict[str, obje
     Sent back to the player when an activity completes, so the page's status, the
     remaining count, the module's progress bar and the done marks change without a reload.
     """
-    state = lesson_state(user=user, lesson=lesson, module=lesson.get_parent().specific)
+    module = module_of_lesson(lesson=lesson)
+    state = lesson_state(user=user, lesson=lesson, module=module or lesson.get_parent().specific)
     outline = state.outline
     status = state.entry.status if state.entry else NOT_STARTED
     return {

@@ -52,7 +52,9 @@ def lesson_state_for(context, lesson):
         return None
     cached = getattr(request, "_learning_lesson_state", None)
     if cached is None or cached.lesson.pk != lesson.pk:
-        cached = selectors.lesson_state(user=request.user, lesson=lesson, module=lesson.get_parent().specific)
+        cached = selectors.lesson_state(
+            user=request.user, lesson=lesson, module=lesson.get_parent().specific_deferred
+        )
         request._learning_lesson_state = cached
     return cached
 

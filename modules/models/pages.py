@@ -44,6 +44,8 @@ class SpecificChildRoutingMixin:
     """
 
     child_page_model: type[Page]
+    # Routes as Wagtail's Page.route does (cms.core.page_cache.route_by_url_path may stand in for it).
+    routes_children_by_slug = True
 
     def route(self, request, path_components):
         if not path_components:

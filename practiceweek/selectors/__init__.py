@@ -2,6 +2,7 @@
 
 from practiceweek.selectors.access import (
     hosted_slots,
+    slots_hosted_by_query,
     user_agency_id,
     user_can_book,
     user_home_team,
@@ -62,6 +63,7 @@ __all__ = [
     "slot_roster",
     "slots_browse",
     "slots_by_day",
+    "slots_hosted_by_query",
     "user_agency_id",
     "user_can_book",
     "user_home_team",

@@ -82,14 +82,20 @@ def hosted_slots(*, user: User | AnonymousUser) -> QuerySet[Slot]:
     return Slot.objects.filter(condition).distinct()
 
 
-def user_hosts_any_slot(*, user: User | AnonymousUser) -> bool:
-    """Whether the person hosts any slot (named on it, or an active member of its host team), in
-    one query: the frame asks it of everyone (cms.core.audiences, "host")."""
+def slots_hosted_by_query(*, user: User | AnonymousUser) -> QuerySet[Slot]:
+    """The slots the person hosts (named on them, or an active member of the host team), as a
+    query not yet run: the frame asks its existence of everyone, folded into one query with the
+    person's other facts (cms.core.audiences, "host")."""
     person = _signed_in(user)
     if person is None:
-        return False
+        return Slot.objects.none()
     own_team = StaffProfile.objects.filter(user=person, active=True, team__isnull=False).values("team_id")
-    return Slot.objects.filter(Q(hosts=person) | Q(host_team_id__in=own_team)).exists()
+    return Slot.objects.filter(Q(hosts=person) | Q(host_team_id__in=own_team))
+
+
+def user_hosts_any_slot(*, user: User | AnonymousUser) -> bool:
+    """Whether the person hosts any slot (named on it, or an active member of its host team): one query."""
+    return slots_hosted_by_query(user=user).exists()
 
 
 def user_hosts_slot(*, user: User | AnonymousUser, slot: Slot) -> bool:

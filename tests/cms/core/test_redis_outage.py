@@ -417,3 +417,36 @@ def test_forwarded_statements_wait_in_the_outbox_while_redis_and_the_broker_are_
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_lesson_page_shows_an_edit_and_a_completion_at_once_while_redis_is_down(
+    client, site_on_redis, home_page
+):
+    """With Redis down, a lesson page is routed, framed and filled from the database: an edit
+    published and a check answered meanwhile both show on the learner's next view."""
+    from learning.services import activity_complete
+    from tests.modules.factories import knowledge_check_block, reflection_block
+
+    module, (first, second) = module_with_lessons(
+        home_page,
+        bodies=[
+            [text_block(), knowledge_check_block(id="kc-1")],
+            [text_block(), knowledge_check_block(id="kc-2"), reflection_block(id="rf-2")],
+        ],
+    )
+    learner = _verified_user()
+    assert _sign_in(client, learner).status_code == 302
+    assert client.get(second.url).status_code == 200
+
+    site_on_redis.stop()
+    page = client.get(second.url)
+    assert page.status_code == 200
+    assert "lesson 2 of 2" in page.text
+    second = second.specific
+    second.title = "Edited during the outage"
+    second.save_revision().publish()
+    activity_complete(user=learner, lesson=first, block_id="kc-1")
+    page = client.get(second.url)
+    assert "Edited during the outage" in page.text
+    assert page.text.count("(Complete)") == 1
+    assert client.get(f"{module.url}no-such-lesson/").status_code == 404

@@ -21,6 +21,7 @@ from learning.lrs.http import (
     body_of,
     json_response,
     lrs_view,
+    params_only,
     refuse_unless,
 )
 from learning.lrs.statements import MAX_BODY
@@ -74,9 +75,7 @@ def _key(request: HttpRequest, client: Client, resource: str, with_id: bool) -> 
     )
     if resource == "state":
         allowed.add("registration")
-    unknown = set(request.GET) - allowed
-    if unknown:
-        raise LrsError(f"Unknown parameter '{sorted(unknown)[0][:40]}'.")
+    params_only(request, allowed)
     fields: dict[str, str] = {"kind": kind}
     try:
         if by_activity:
@@ -200,9 +199,7 @@ agent_profile_view = _document_view("agent_profile")
 @lrs_view(["GET", "HEAD"])
 def activities_view(request: HttpRequest, client: Client) -> HttpResponse:
     refuse_unless(client.may(SCOPE_READ_ALL, SCOPE_READ_MINE, SCOPE_STATE))
-    unknown = set(request.GET) - {"activityId"}
-    if unknown:
-        raise LrsError(f"Unknown parameter '{sorted(unknown)[0][:40]}'.")
+    params_only(request, {"activityId"})
     try:
         activity_id = iri_check(_param(request, "activityId"), "activityId")
     except StatementRejected as bad:
@@ -213,9 +210,7 @@ def activities_view(request: HttpRequest, client: Client) -> HttpResponse:
 @lrs_view(["GET", "HEAD"])
 def agents_view(request: HttpRequest, client: Client) -> HttpResponse:
     refuse_unless(client.may(SCOPE_READ_ALL, SCOPE_READ_MINE, SCOPE_STATE))
-    unknown = set(request.GET) - {"agent"}
-    if unknown:
-        raise LrsError(f"Unknown parameter '{sorted(unknown)[0][:40]}'.")
+    params_only(request, {"agent"})
     agent = _agent(request)
     person: dict[str, Any] = {"objectType": "Person"}
     if "name" in agent:

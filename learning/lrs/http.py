@@ -217,6 +217,13 @@ def lrs_view(methods: Iterable[str]) -> Callable[[Callable[..., HttpResponse]], 
     return decorate
 
 
+def params_only(request: HttpRequest, allowed: Iterable[str]) -> None:
+    """Refuse a request naming any query parameter but those allowed (xAPI: 400, naming it)."""
+    unknown = set(request.GET) - set(allowed)
+    if unknown:
+        raise LrsError(f"Unknown parameter '{sorted(unknown)[0][:40]}'.")
+
+
 def refuse_unless(allowed: bool, message: str = "This credential may not do that.") -> None:
     if not allowed:
         raise LrsError(message, 403)

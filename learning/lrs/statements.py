@@ -23,6 +23,7 @@ from learning.lrs.http import (
     body_of,
     json_response,
     lrs_view,
+    params_only,
     refuse_unless,
 )
 from learning.lrs.multipart import multipart_read, multipart_write
@@ -125,9 +126,7 @@ def _post(request: HttpRequest, client: Client) -> HttpResponse:
 
 
 def _put(request: HttpRequest, client: Client) -> HttpResponse:
-    unknown = set(request.GET) - {"statementId"}
-    if unknown:
-        raise LrsError(f"Unknown parameter '{sorted(unknown)[0][:40]}'.")
+    params_only(request, {"statementId"})
     statement_id = request.GET.get("statementId")
     if not statement_id:
         raise LrsError("PUT needs the statementId parameter.")
@@ -252,9 +251,7 @@ def _more_url(request: HttpRequest, cursor: tuple[datetime, int]) -> str:
 def _get_many(
     request: HttpRequest, client: Client, after: tuple[datetime, int] | None = None
 ) -> HttpResponse:
-    unknown = set(request.GET) - QUERY_PARAMS
-    if unknown:
-        raise LrsError(f"Unknown parameter '{sorted(unknown)[0][:40]}'.")
+    params_only(request, QUERY_PARAMS)
     query = _query_of(request, client)
     if after is not None:
         query = StatementQuery(**{**query.__dict__, "after": after})

@@ -26,15 +26,19 @@ from learning.lrs.http import (
 )
 from learning.lrs.statements import MAX_BODY
 from learning.models import LrsDocument
-from learning.selectors import lrs_activity_get, lrs_document_get, lrs_document_ids
-from learning.services.lrs import (
+from learning.selectors import (
     IFI_KEYS,
     DocumentKey,
+    agent_key,
+    lrs_activity_get,
+    lrs_document_get,
+    lrs_document_ids,
+)
+from learning.services.lrs import (
     DocumentPrecondition,
     DocumentRefused,
     StatementRejected,
     actor_check,
-    agent_key,
     document_delete,
     document_write,
     iri_check,

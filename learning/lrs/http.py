@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from learning.models import LrsCredential
-from learning.selectors import lrs_credential_authenticate
-from learning.services.lrs import credential_authority, platform_agent, utc_iso
+from learning.selectors import lrs_credential_authenticate, platform_agent, utc_iso
+from learning.services.lrs import credential_authority
 
 VERSION_HEADER = "X-Experience-API-Version"
 SUPPORTED = {"1.0": "1.0.3", "2.0": "2.0.0"}

@@ -29,6 +29,7 @@ from learning.lrs.http import (
 from learning.lrs.multipart import multipart_read, multipart_write
 from learning.selectors import (
     StatementQuery,
+    agent_key,
     lrs_attachments_get,
     lrs_statement_get,
     lrs_statement_payload,
@@ -38,7 +39,6 @@ from learning.services.lrs import (
     StatementConflict409,
     StatementRejected,
     actor_check,
-    agent_key,
     iri_check,
     lrs_statements_store,
     timestamp_parse,

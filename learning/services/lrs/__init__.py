@@ -1,16 +1,6 @@
-"""The xAPI learning record store's writes: statements, documents, credentials (callers import from here)."""
+"""The xAPI learning record store's writes: statements, documents, credentials (callers import from here;
+the keys and agents they are read by are learning.selectors')."""
 
-from learning.selectors.lrs_keys import (
-    IFI_KEYS,
-    DocumentKey,
-    agent_key,
-    credential_secret_hash,
-    credential_secret_matches,
-    document_scope_hash,
-    platform_account_home,
-    platform_agent,
-    utc_iso,
-)
 from learning.services.lrs.credentials import (
     SCOPES,
     CredentialInvalid,
@@ -44,11 +34,9 @@ from learning.services.lrs.validation_parts import (
 )
 
 __all__ = [
-    "IFI_KEYS",
     "SCOPES",
     "AttachmentPart",
     "CredentialInvalid",
-    "DocumentKey",
     "DocumentPrecondition",
     "DocumentRefused",
     "StatementConflict409",
@@ -56,27 +44,20 @@ __all__ = [
     "StatementRejected",
     "actor_check",
     "agent_check",
-    "agent_key",
     "credential_authority",
     "credential_check",
-    "credential_secret_hash",
-    "credential_secret_matches",
     "document_delete",
     "document_etag",
-    "document_scope_hash",
     "document_write",
     "iri_check",
     "lrs_credential_issue",
     "lrs_credential_update",
     "lrs_statements_store",
-    "platform_account_home",
-    "platform_agent",
     "signature_verify",
     "statement_index",
     "statement_validate",
     "storable_check",
     "timestamp_parse",
     "timestamp_utc",
-    "utc_iso",
     "uuid_check",
 ]

@@ -6,6 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.core import views as core_views
+from cms.core.documents import document_serve
 from cms.pages.sitemaps import PublicPagesSitemap
 
 urlpatterns = [
@@ -16,6 +17,8 @@ urlpatterns = [
     # People's paths refine the admin's and allauth's (admin/logout/, accounts/invitation/...).
     path("", include("cms.people.urls")),
     path("admin/", include(wagtailadmin_urls)),
+    # Documents with byte ranges (lesson videos seek); Wagtail's checks kept (cms/core/documents.py).
+    path("documents/<int:document_id>/<str:document_filename>", document_serve, name="document_serve"),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     # The xAPI learning record store (learning/lrs/): basic-auth clients and the players' session.

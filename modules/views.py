@@ -4,7 +4,8 @@ The views authorise; cms.core.file_serving sends the body (ranges, front server,
 
 import mimetypes
 
-from django.http import Http404, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
@@ -66,7 +67,7 @@ OFFLOADED_EXTENSIONS = frozenset({"mp4", "webm", "ogg", "mp3", "m4a", "wav"})
 def h5p_content(request, version_id: int, path: str):
     """One file of a ready package version. Signed-in people only; no path tricks."""
     if not request.user.is_authenticated:
-        return HttpResponseForbidden("Sign in to see this activity.", content_type="text/plain")
+        raise PermissionDenied("Sign in to see this activity.")
     if not h5p_asset_path_valid(path=path):
         raise Http404("No such file.")
     prefix = h5p_version_ready_prefix(version_id=version_id)
@@ -112,7 +113,7 @@ def scorm_content(request, lesson_id: int, block_id: str, version_id: int, path:
     """One file of a ready SCORM package version, to a signed-in person who may view a lesson
     playing it (that lesson's SCORM block must use the version's package)."""
     if not request.user.is_authenticated:
-        return HttpResponseForbidden("Sign in to see this activity.", content_type="text/plain")
+        raise PermissionDenied("Sign in to see this activity.")
     if not scorm_asset_path_valid(path=path):
         raise Http404("No such file.")
     try:

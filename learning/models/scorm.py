@@ -1,4 +1,9 @@
-"""SCORM records: one attempt per person, lesson block, package version and SCO, with its CMI data."""
+"""SCORM records: a person's attempts at each SCO of a lesson block's package version, with the CMI data.
+
+A person has one current attempt per lesson block, package version and SCO (the highest
+``number``). A new one starts only when the current one is finished and the rule allows it
+(learning.selectors.scorm.scorm_new_attempt_due): on a new recertification cycle, or when the
+finished attempt did not meet the block's rule (a failed test may be taken again)."""
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +25,12 @@ class ScormAttempt(models.Model):
         "modules.ScormPackageVersion", on_delete=models.PROTECT, related_name="attempts"
     )
     sco = models.CharField(max_length=255, help_text="The item's identifier in the manifest.")
+    number = models.PositiveIntegerField(
+        default=1, help_text="1 for the first attempt at this SCO, then 2, 3 ..."
+    )
+    cycle = models.PositiveIntegerField(
+        default=1, help_text="The person's module cycle the attempt counts for."
+    )
     completion_status = models.CharField(
         max_length=20, blank=True, help_text="1.2: cmi.core.lesson_status; 2004: cmi.completion_status."
     )
@@ -46,11 +57,13 @@ class ScormAttempt(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "lesson", "block_id", "package_version", "sco"],
-                name="learning_scorm_attempt_once",
+                fields=["user", "lesson", "block_id", "package_version", "sco", "number"],
+                name="learning_scorm_attempt_numbered",
             )
         ]
         verbose_name = "SCORM attempt"
 
     def __str__(self) -> str:
-        return f"{self.sco} by {self.user_id}: {self.completion_status or 'not attempted'}"
+        return (
+            f"{self.sco} attempt {self.number} by {self.user_id}: {self.completion_status or 'not attempted'}"
+        )

@@ -1,4 +1,4 @@
-"""The readiness matrix export: every person by every module assigned to them, streamed."""
+"""Readiness exports: every person by every module assigned to them, and every SCORM attempt; streamed."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ from collections.abc import Iterator
 from datetime import date
 
 from django.db.models import Exists, OuterRef
+from wagtail.models import Page
 
-from learning.models import Enrolment, ModuleProgress, Programme
+from learning.models import Assignment, Enrolment, ModuleProgress, Programme, ScormAttempt
 from learning.selectors.assignments import STATUS_LABELS, AssignmentShare, enrolment_status, enrolment_terms
+from learning.selectors.scorm import scorm_interaction_counts, scorm_percent
+from modules.models import ModulePage
 
 MATRIX_HEADER = [
     "Name",
@@ -99,3 +102,97 @@ def _matrix_person_rows(rows: list[tuple], *, today: date) -> Iterator[list]:
             ]
         )
     yield from sorted(merged, key=lambda row: (row[7], row[5]))
+
+
+SCORM_HEADER = [
+    "Name",
+    "Email",
+    "Team",
+    "Role",
+    "Module",
+    "Lesson",
+    "Course",
+    "Version",
+    "Part (SCO)",
+    "Attempt",
+    "Cycle",
+    "Status",
+    "Result",
+    "Score (%)",
+    "Time (minutes)",
+    "Interactions answered",
+    "Interactions missed",
+    "Met the lesson's rule",
+    "Started",
+    "Last saved",
+]
+
+
+def scorm_attempt_rows(*, programme: Programme | None) -> Iterator[list]:
+    """Every SCORM attempt, one row each, like the person's record shows it: streamed from one query.
+
+    With a programme, only attempts in lessons of the modules it assigns.
+    """
+    modules = ModulePage.objects.all()
+    if programme is not None:
+        modules = modules.filter(pk__in=Assignment.objects.filter(programme=programme).values("module_id"))
+    module_titles = dict(modules.values_list("path", "title"))
+    rows = ScormAttempt.objects.order_by(
+        "user__last_name", "user__first_name", "user_id", "lesson__path", "sco", "number"
+    ).values_list(
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "user__profile__team__name",
+        "user__profile__role__name",
+        "lesson__path",
+        "lesson__title",
+        "package_version__package__title",
+        "package_version__number",
+        "sco",
+        "number",
+        "cycle",
+        "completion_status",
+        "success_status",
+        "score_raw",
+        "score_min",
+        "score_max",
+        "score_scaled",
+        "total_seconds",
+        "cmi",
+        "completed_activity",
+        "started_at",
+        "updated_at",
+    )
+    for row in rows.iterator(chunk_size=2000):
+        first, last, email, team, role, lesson_path, lesson_title, course, version, sco = row[:10]
+        number, cycle, completion, success, raw, low, high, scaled, seconds, cmi, met, started, saved = row[
+            10:
+        ]
+        module = module_titles.get(lesson_path[: -Page.steplen])
+        if module is None:
+            continue
+        percent = scorm_percent(raw, low, high, scaled)
+        answered, missed = scorm_interaction_counts(cmi)
+        yield [
+            f"{first} {last}".strip(),
+            email,
+            team or "",
+            role or "",
+            module,
+            lesson_title,
+            course,
+            version,
+            sco,
+            number,
+            cycle,
+            completion or "not attempted",
+            success or "",
+            round(percent, 1) if percent is not None else "",
+            round(seconds / 60, 1),
+            answered,
+            missed,
+            "Yes" if met else "No",
+            started.date().isoformat(),
+            saved.isoformat(timespec="minutes"),
+        ]

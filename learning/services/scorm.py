@@ -2,11 +2,14 @@
 
 ``scorm_commit`` is the one path a commit takes: it finds the activity (live lesson,
 SCORM block, visible to the person, the version and SCO belonging to it), validates
-the CMI data against the SCORM data model, saves it on the person's one attempt for
-that SCO (the learner is the signed-in person, never the body), and when every SCO
-of the package meets the block's rule calls ``activity_complete`` in the same
-transaction. Commits are idempotent: a commit already applied (same page session,
-same or older number) changes nothing. Queries per commit do not grow with the package.
+the CMI data against the SCORM data model, saves it on the person's current attempt at
+that SCO (the learner is the signed-in person, never the body; a new attempt starts on a
+new page session when the last is finished and the rule allows it), and when every SCO
+of the package meets the block's rule in the person's current cycle calls
+``activity_complete`` in the same transaction. Commits are idempotent: a commit already
+applied (same page session, same or older number) changes nothing, nor does a late commit
+from the page session of an attempt that has since given way to a new one. Queries per
+commit do not grow with the package.
 """
 
 from __future__ import annotations
@@ -20,7 +23,14 @@ from django.utils import timezone
 
 from cms.people.models import User
 from learning.models import ScormAttempt
-from learning.selectors.scorm import ScormActivity, scorm_activity_get, scorm_version_for
+from learning.selectors.scorm import (
+    ScormActivity,
+    scorm_activity_get,
+    scorm_attempt_finished,
+    scorm_cycle_now,
+    scorm_new_attempt_due,
+    scorm_version_for,
+)
 from learning.services.progress import activity_complete
 from learning.services.scorm_cmi import Cmi, CmiInvalid, cmi_validate
 
@@ -76,7 +86,27 @@ def scorm_rule_met(*, rule: str, pass_mark: int | None, version: str, item: dict
     return completed
 
 
-def _attempt_locked(*, user: User, activity: ScormActivity, version_id: int, sco: str) -> ScormAttempt:
+class _Cycle:
+    """The person's current cycle in the lesson's module, read only when a commit needs it."""
+
+    def __init__(self, *, user: User, activity: ScormActivity) -> None:
+        self._user, self._activity, self._value = user, activity, 0
+
+    def __call__(self) -> int:
+        if not self._value:
+            self._value = scorm_cycle_now(user=self._user, lesson=self._activity.lesson)
+        return self._value
+
+
+def _attempt_locked(
+    *, user: User, activity: ScormActivity, version_id: int, sco: str, session: str, cycle: _Cycle
+) -> ScormAttempt | None:
+    """The attempt this commit writes to, locked (None for a late commit of a superseded attempt).
+
+    The latest attempt, unless this is a new page session and that attempt is finished and the
+    rule allows another (scorm_new_attempt_due): then the next-numbered attempt, created here.
+    The cycle is read only for a first or finished attempt, so a commit mid-course costs no more.
+    """
     lookup = {
         "user": user,
         "lesson": activity.lesson,
@@ -84,14 +114,29 @@ def _attempt_locked(*, user: User, activity: ScormActivity, version_id: int, sco
         "package_version_id": version_id,
         "sco": sco,
     }
-    attempt = ScormAttempt.objects.select_for_update().filter(**lookup).first()
+    latest = list(ScormAttempt.objects.select_for_update().filter(**lookup).order_by("-number")[:2])
+    attempt = latest[0] if latest else None
+    if (
+        attempt is not None
+        and attempt.session_key != session
+        and any(older.session_key == session for older in latest[1:])
+    ):
+        return None
     if attempt is not None:
-        return attempt
+        if (
+            attempt.session_key == session
+            or not scorm_attempt_finished(attempt)
+            or not scorm_new_attempt_due(attempt=attempt, cycle=cycle())
+        ):
+            return attempt
+        number = attempt.number + 1
+    else:
+        number = 1
     try:
         with transaction.atomic():
-            return ScormAttempt.objects.create(**lookup)
-    except IntegrityError:
-        return ScormAttempt.objects.select_for_update().get(**lookup)
+            return ScormAttempt.objects.create(**lookup, number=number, cycle=cycle())
+    except IntegrityError:  # a concurrent commit opened it first
+        return ScormAttempt.objects.select_for_update().get(**lookup, number=number)
 
 
 @transaction.atomic
@@ -116,7 +161,12 @@ def scorm_commit(
     activity = scorm_activity_get(user=user, lesson_id=lesson_id, block_id=block_id)
     version = scorm_version_for(activity=activity, version_id=package_version_id, sco=sco)
     parsed = cmi_validate(version=version["scorm_version"], data=cmi)
-    attempt = _attempt_locked(user=user, activity=activity, version_id=package_version_id, sco=sco)
+    cycle = _Cycle(user=user, activity=activity)
+    attempt = _attempt_locked(
+        user=user, activity=activity, version_id=package_version_id, sco=sco, session=session, cycle=cycle
+    )
+    if attempt is None:
+        return ScormCommitOutcome(True, False, False, False)
     if attempt.session_key == session and seq <= attempt.commit_seq:
         return ScormCommitOutcome(True, attempt.completed_activity, attempt.completed_activity, False)
     if attempt.session_key != session:
@@ -148,6 +198,9 @@ def scorm_commit(
         "completed_activity": sco_completed,
         "updated_at": at,
     }
+    if met and not attempt.completed_activity:
+        # An attempt begun in an earlier cycle and finished in this one counts for this one.
+        fields["cycle"] = cycle()
     for name, value in fields.items():
         setattr(attempt, name, value)
     attempt.save(update_fields=list(fields))
@@ -160,6 +213,7 @@ def scorm_commit(
             lesson_id=lesson_id,
             block_id=block_id,
             package_version_id=package_version_id,
+            cycle=cycle(),
             completed_activity=True,
         ).values_list("sco", flat=True)
     )

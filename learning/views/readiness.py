@@ -23,11 +23,13 @@ from learning.models import CompletionChange, Enrolment, Programme
 from learning.selectors import (
     BY_FIELDS,
     MATRIX_HEADER,
+    SCORM_HEADER,
     my_learning,
     person_module_matrix,
     readiness_by,
     readiness_figures_cached,
     readiness_grain,
+    scorm_attempt_rows,
     scorm_attempts_of,
 )
 from learning.services import (
@@ -230,11 +232,15 @@ def person_export_view(request, user_id: int, fmt: str):
     return response
 
 
-EXPORTS = {"matrix", "readiness"}
+EXPORTS = {"matrix", "readiness", "scorm"}
 FORMATS = {"csv", "xlsx"}
 
 
 def _export_rows(kind: str, programme: Programme | None, today: date):
+    if kind == "scorm":
+        yield SCORM_HEADER
+        yield from scorm_attempt_rows(programme=programme)
+        return
     if kind == "matrix":
         yield MATRIX_HEADER
         yield from person_module_matrix(programme=programme, today=today)

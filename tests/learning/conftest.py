@@ -20,3 +20,17 @@ def make_module(module_index):
         return module
 
     return _make
+
+
+@pytest.fixture
+def ld_admin():
+    """An L&D editor signed up for two-step sign-in, as the Wagtail admin asks."""
+    from django.contrib.auth.models import Group
+
+    from cms.people.services import groups_ensure
+    from tests.cms.people.factories import UserFactory, mfa_enrol
+
+    groups_ensure()
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name="L&D editors"))
+    return mfa_enrol(user)

@@ -326,18 +326,7 @@ def test_commits_need_the_csrf_token(home_page, learner):
 # Reporting: the person's record and per-package results for L&D
 
 
-@pytest.fixture
-def ld_user():
-    from cms.people.services import groups_ensure
-    from tests.cms.people.factories import mfa_enrol
-
-    groups_ensure()
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name="L&D editors"))
-    return mfa_enrol(user)
-
-
-def test_ld_see_per_package_results_and_the_most_missed_questions(client, home_page, learner, ld_user):
+def test_ld_see_per_package_results_and_the_most_missed_questions(client, home_page, learner, ld_admin):
     _module, lesson, version = course(home_page)
     client.force_login(learner)
     wrong = {
@@ -358,7 +347,7 @@ def test_ld_see_per_package_results_and_the_most_missed_questions(client, home_p
     assert results.average_score == 45
     assert results.missed == [("recording-words", 1, 1)]
 
-    client.force_login(ld_user)
+    client.force_login(ld_admin)
     page = client.get(f"/admin/readiness/scorm/{version.package_id}/").content.decode()
     assert "recording-words" in page and "50%" in page
     assert version.package.title in client.get("/admin/readiness/scorm/").content.decode()

@@ -99,3 +99,15 @@ def test_library_json_with_any_value_in_a_field_is_accepted_or_refused_naming_th
         package_validate(io.BytesIO(data))
     except PackageRefused as refused:
         assert LIB in refused.reason
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/h5p/1/content/content.json", "/scorm/1/abc/1/index.html"])
+def test_signed_out_package_files_get_the_branded_refusal(client, path):
+    """An activity's file opened signed out gets the site's 403 page with a way to sign in."""
+    response = client.get(path)
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "Sign in to see this activity." in page
+    assert "/accounts/login/?next=" in page

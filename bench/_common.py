@@ -31,6 +31,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import http.client
+import json
 import os
 import re
 import secrets
@@ -383,6 +384,42 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(95), latency:percentile(99),
     summary.errors.connect, summary.errors.read, summary.errors.write,
     summary.errors.status, summary.errors.timeout))
+end
+"""
+
+
+def wrk_learners_script(
+    *,
+    clients: list[tuple[str, str]],
+    fields: Callable[[], dict[str, str]],
+    prelude: str,
+    path: str,
+    body: str,
+) -> str:
+    """A wrk script in which each connection is one learner posting JSON to `path` with its own
+    session cookie and CSRF token (`clients`) and its own `fields` (e.g. a run or page session
+    id). `prelude` declares Lua locals; `body` is Lua statements that set `local body`, with
+    `me` the learner, `learner` its number and `sent` the requests sent so far."""
+    learners = ",\n".join(
+        "{" + ", ".join(f"{name}={json.dumps(value)}" for name, value in own.items()) + "}"
+        for own in ({"cookie": cookie, "token": token, **fields()} for cookie, token in clients)
+    )
+    return f"""
+local learners = {{ {learners} }}
+{prelude}
+local made = 0
+local sent = 0
+setup = function(thread)
+  made = made + 1
+  thread:set("learner", made)
+end
+request = function()
+  sent = sent + 1
+  local me = learners[learner]
+  {body}
+  return wrk.format("POST", {json.dumps(path)}, {{
+    ["Content-Type"] = "application/json", ["Cookie"] = me.cookie, ["X-CSRFToken"] = me.token,
+  }}, body)
 end
 """
 

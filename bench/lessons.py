@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -35,18 +34,13 @@ LEARNER_EMAIL = "bench-lessons-learner@oxfordshire.gov.uk"
 
 
 def _h5p_package():
+    from modules.demo.packages import demo_package_ensure
     from modules.h5p.demo import demo_package_bytes
-    from modules.h5p.services import h5p_package_import
-    from modules.models import H5PPackage
+    from modules.h5p.kind import H5P_KIND
 
-    package = H5PPackage.objects.filter(title="Bench statement check", current_version__isnull=False).first()
-    if package is not None:
-        return package
-    with tempfile.NamedTemporaryFile(suffix=".h5p") as handle:
-        handle.write(demo_package_bytes())
-        handle.flush()
-        version = h5p_package_import(path=handle.name, title="Bench statement check")
-    return version.package
+    return demo_package_ensure(
+        kind=H5P_KIND, title="Bench statement check", data=demo_package_bytes(), filename="bench.h5p"
+    )
 
 
 def _body(number: int, package_id: int) -> list[dict]:
@@ -164,29 +158,17 @@ def _statements_script(*, clients: list[tuple[str, str]], body: str) -> str:
     `body` with a new statement id each time; ids start with a random prefix per run, so
     a later run never repeats an earlier one's."""
     prefix, suffix = body.split('"@ID@"')
-    learners = ",\n".join(
-        f"{{cookie={json.dumps(cookie)}, token={json.dumps(token)}, run={json.dumps(uuid.uuid4().hex[:8])}}}"
-        for cookie, token in clients
+    return bench.wrk_learners_script(
+        clients=clients,
+        fields=lambda: {"run": uuid.uuid4().hex[:8]},
+        prelude=f"local prefix = {json.dumps(prefix + '"')}\nlocal suffix = {json.dumps('"' + suffix)}",
+        path="/learning/xapi/statements/",
+        body=(
+            'local id = string.format("%s-%04x-4%03x-8%03x-%012x", '
+            "me.run, learner, sent % 4096, learner, sent)\n"
+            "  local body = prefix .. id .. suffix"
+        ),
     )
-    return f"""
-local learners = {{ {learners} }}
-local prefix = {json.dumps(prefix + '"')}
-local suffix = {json.dumps('"' + suffix)}
-local made = 0
-local sent = 0
-setup = function(thread)
-  made = made + 1
-  thread:set("learner", made)
-end
-request = function()
-  sent = sent + 1
-  local me = learners[learner]
-  local id = string.format("%s-%04x-4%03x-8%03x-%012x", me.run, learner, sent % 4096, learner, sent)
-  return wrk.format("POST", "/learning/xapi/statements/", {{
-    ["Content-Type"] = "application/json", ["Cookie"] = me.cookie, ["X-CSRFToken"] = me.token,
-  }}, prefix .. id .. suffix)
-end
-"""
 
 
 def main() -> None:

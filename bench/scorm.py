@@ -34,19 +34,12 @@ MODULE_SLUG = "bench-scorm-module"
 
 
 def _course(title: str, source: str):
-    from modules.models import ScormPackage
+    from modules.demo.packages import demo_package_ensure
     from modules.scorm.demo import DEMO_ROOT, demo_package_bytes
-    from modules.scorm.services import scorm_package_create, scorm_version_extract
+    from modules.scorm.kind import SCORM_KIND
 
-    package = ScormPackage.objects.filter(title=title, current_version__isnull=False).first()
-    if package is not None:
-        return package
-    from django.core.files.base import ContentFile
-
-    version = scorm_package_create(
-        title=title, upload=ContentFile(demo_package_bytes(DEMO_ROOT / source), name=f"{source}.zip")
-    )
-    return scorm_version_extract(version_id=version.pk).package
+    data = demo_package_bytes(DEMO_ROOT / source)
+    return demo_package_ensure(kind=SCORM_KIND, title=title, data=data, filename=f"{source}.zip")
 
 
 def _module(packages):
@@ -114,29 +107,13 @@ def _commit_script(*, clients: list[tuple[str, str]], body: str) -> str:
     """wrk Lua: each thread is one learner (own session and CSRF token) committing with a
     page session of its own and the next commit number each time."""
     prefix, suffix = body.split('"@SEQ@"')
-    learners = ",\n".join(
-        f"{{cookie={json.dumps(cookie)}, token={json.dumps(token)}, session={json.dumps(uuid.uuid4().hex)}}}"
-        for cookie, token in clients
+    return bench.wrk_learners_script(
+        clients=clients,
+        fields=lambda: {"session": uuid.uuid4().hex},
+        prelude=f"local prefix = {json.dumps(prefix)}\nlocal suffix = {json.dumps(suffix)}",
+        path="/learning/scorm/commit/",
+        body='local body = string.gsub(prefix, "@SESSION@", me.session) .. tostring(sent) .. suffix',
     )
-    return f"""
-local learners = {{ {learners} }}
-local prefix = {json.dumps(prefix)}
-local suffix = {json.dumps(suffix)}
-local made = 0
-local sent = 0
-setup = function(thread)
-  made = made + 1
-  thread:set("learner", made)
-end
-request = function()
-  sent = sent + 1
-  local me = learners[learner]
-  local body = string.gsub(prefix, "@SESSION@", me.session) .. tostring(sent) .. suffix
-  return wrk.format("POST", "/learning/scorm/commit/", {{
-    ["Content-Type"] = "application/json", ["Cookie"] = me.cookie, ["X-CSRFToken"] = me.token,
-  }}, body)
-end
-"""
 
 
 def _queries(client, body: dict) -> int:

@@ -1,5 +1,10 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
+
+# Each kind of uploaded package describes itself in its sub-package's kind.py (modules.packages.kinds).
+PACKAGE_KIND_MODULES = ("modules.h5p.kind", "modules.scorm.kind")
 
 
 class ModulesConfig(AppConfig):
@@ -7,13 +12,17 @@ class ModulesConfig(AppConfig):
     verbose_name = "Training modules"
 
     def ready(self) -> None:
-        # Lesson pages read packages from the cache (modules.h5p.blocks) until one changes.
-        from modules.h5p.cache import h5p_packages_forget
+        from cms.core.page_cache import tree_forget
+        from modules.packages.kinds import package_kinds
 
-        for model_name in ("H5PPackage", "H5PPackageVersion", "ScormPackage", "ScormPackageVersion"):
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    h5p_packages_forget,
-                    sender=self.get_model(model_name),
-                    dispatch_uid=f"modules-h5p-forget-{model_name}-{id(signal)}",
-                )
+        for module in PACKAGE_KIND_MODULES:
+            import_module(module)
+        # Lesson pages and the runtimes read packages from the cache until one changes.
+        for kind in package_kinds():
+            for model in (kind.package_model, kind.version_model):
+                for signal in (post_save, post_delete):
+                    signal.connect(
+                        tree_forget,
+                        sender=model,
+                        dispatch_uid=f"modules-package-forget-{model.__name__}-{id(signal)}",
+                    )

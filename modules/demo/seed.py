@@ -14,21 +14,22 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
 from django.db import transaction
 from wagtail.models import Site, Workflow, WorkflowContentType
 
 from cms.core.seeding import SeedContext, register
 from modules.h5p.demo import demo_package_bytes
-from modules.h5p.services import h5p_package_create, h5p_version_extract
-from modules.models import H5PPackage, H5PStatus, LessonPage, ModuleIndexPage, ModulePage, Scenario
+from modules.h5p.kind import H5P_KIND
+from modules.models import H5PPackage, LessonPage, ModuleIndexPage, ModulePage, Scenario
 from modules.scenarios.exchange import scenario_import
 from modules.services import LD_APPROVAL_WORKFLOW, ld_approval_workflow_assign, module_index_ensure
 
 from . import scorm as _scorm_seeder  # noqa: F401 - registers the SCORM seeder (order 32)
+from .packages import demo_lesson_ensure, demo_module_ensure
+from .packages import demo_package_ensure as demo_package_ensure_for
 
 DEMO_DIR = Path(__file__).resolve().parent
 SCENARIO_FILES = sorted((DEMO_DIR / "scenarios").glob("*.json"))
@@ -102,66 +103,23 @@ def seed_modules(context: SeedContext) -> None:
 def demo_package_ensure() -> H5PPackage:
     """The demo package, imported (validated and extracted now) if it is not there yet."""
     title = _demo_data("h5p_lesson.json")["package_title"]
-    package = H5PPackage.objects.filter(title=title, status=H5PStatus.READY).first()
-    if package is not None:
-        return package
-    version = h5p_package_create(
-        title=title, upload=ContentFile(demo_package_bytes(), name="statement-check.h5p")
+    package = demo_package_ensure_for(
+        kind=H5P_KIND, title=title, data=demo_package_bytes(), filename="statement-check.h5p"
     )
-    version = h5p_version_extract(version_id=version.pk)
-    return version.package
-
-
-def _h5p_module_ensure(spec: dict[str, Any]) -> ModulePage:
-    module = ModulePage.objects.filter(slug=spec["slug"]).first()
-    if module is not None:
-        return module
-    index = ModuleIndexPage.objects.first()
-    if index is None:
-        index = ModuleIndexPage(title="Training modules", slug="training")
-        Site.objects.get(is_default_site=True).root_page.add_child(instance=index)
-        index.save_revision().publish()
-    module = ModulePage(
-        title=spec["title"],
-        slug=spec["slug"],
-        summary=spec["summary"],
-        estimated_minutes=spec["estimated_minutes"],
-    )
-    index.add_child(instance=module)
-    module.save_revision().publish()
-    return module
+    return cast(H5PPackage, package)
 
 
 def h5p_lesson_ensure(*, package: H5PPackage) -> bool:
     """The demo lesson playing the package, at the end of the MI module; False if it exists."""
     data = _demo_data("h5p_lesson.json")
-    spec = data["lesson"]
-    module = _h5p_module_ensure(data["module"])
-    if LessonPage.objects.child_of(module).filter(slug=spec["slug"]).exists():
-        return False
-    lesson = LessonPage(
-        title=spec["title"],
-        slug=spec["slug"],
-        introduction=spec["introduction"],
-        estimated_minutes=spec["estimated_minutes"],
-        body=[
-            {"type": "rich_text", "id": str(uuid.uuid4()), "value": spec["text"]},
-            {
-                "type": "h5p_activity",
-                "id": str(uuid.uuid4()),
-                "value": {
-                    "package": package.pk,
-                    "heading": spec["heading"],
-                    "completion_rule": "default",
-                    "pass_mark": None,
-                    "required": True,
-                },
-            },
-        ],
+    module, _created = demo_module_ensure(data["module"])
+    return demo_lesson_ensure(
+        module=module,
+        spec=data["lesson"],
+        block_type="h5p_activity",
+        package=package,
+        completion_rule="default",
     )
-    module.add_child(instance=lesson)
-    lesson.save_revision().publish()
-    return True
 
 
 @register(order=31)

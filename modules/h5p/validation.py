@@ -41,6 +41,7 @@ from modules.packages.archive import (
     json_read,
     path_segments,
     refuse,
+    served_path_segments,
     zip_open,
 )
 
@@ -326,3 +327,15 @@ def package_extract(
     """Stream each accepted entry of a validated package to `sink(path, file)` (see
     `entries_extract`). Returns the number of bytes extracted."""
     return entries_extract(source, manifest.entries, sink=sink, limits=limits, progress=progress)
+
+
+def h5p_asset_path_valid(*, path: str) -> bool:
+    """Whether a requested path could be a file we extracted (checked before touching storage)."""
+    segments = served_path_segments(path)
+    if segments is None or any(segment.startswith("_") for segment in segments):
+        return False
+    extension = path.rsplit(".", 1)[-1].lower() if "." in segments[-1] else ""
+    if len(segments) == 1:
+        return path == "h5p.json"
+    allowed = CONTENT_EXTENSIONS if segments[0] == "content" else LIBRARY_EXTENSIONS
+    return extension in allowed

@@ -87,6 +87,18 @@ def path_segments(name: str) -> list[str]:
     return [segment for segment in name.split("/") if segment]
 
 
+def served_path_segments(path: str) -> list[str] | None:
+    """A requested file's path as segments, or None when it could not be a file we extracted
+    (too long, absolute, backslashes, NUL, empty, dot or hidden segments). Checked before storage
+    is touched; each kind then checks what its packages may hold."""
+    if not path or len(path) > 512 or "\\" in path or "\x00" in path or path.startswith("/"):
+        return None
+    segments = path.split("/")
+    if any(not segment or segment in {".", ".."} or segment.startswith(".") for segment in segments):
+        return None
+    return segments
+
+
 def extension_of(name: str) -> str:
     suffix = PurePosixPath(name).suffix
     return suffix[1:].lower() if suffix else ""

@@ -23,6 +23,7 @@ from modules.packages.archive import (
     entries_extract,
     path_segments,
     refuse,
+    served_path_segments,
     zip_open,
 )
 from modules.scorm.manifest import ScormManifest, manifest_parse_xml
@@ -120,3 +121,9 @@ def package_extract(
 ) -> int:
     """Stream every accepted file of a validated package to `sink(path, file)`; the bytes extracted."""
     return entries_extract(source, contents.entries, sink=sink, limits=limits, progress=progress)
+
+
+def scorm_asset_path_valid(*, path: str) -> bool:
+    """Whether a requested path could be a file we extracted (checked before touching storage)."""
+    segments = served_path_segments(path)
+    return segments is not None and segments[0] != "__MACOSX"

@@ -1,6 +1,7 @@
 """Factories for training content (modules): the module tree and lesson blocks."""
 
 import uuid
+from functools import partial
 
 import factory
 import wagtail_factories
@@ -108,40 +109,47 @@ def module_with_lessons(
     return module, lessons
 
 
-# H5P packages and the H5P activity block (H4a).
+# Packages of every kind (H5P, SCORM) and the blocks that play them.
 
 
-def h5p_package_ready(
-    *, title: str = "Check your understanding", data: bytes | None = None, uploaded_by=None
-):
-    """A ready H5P package, uploaded and extracted to storage through the real services.
-
-    Defaults to the demo package built from modules/h5p/demo_content.
-    """
+def package_ready(*, kind: str, title: str | None = None, data: bytes | None = None, uploaded_by=None):
+    """A ready package of that kind ("h5p", "scorm"), uploaded and extracted to storage through the
+    real generic services. Defaults to the kind's demo package (H5P: modules/h5p/demo_content;
+    SCORM: the 1.2 course in modules/scorm/demo_content) and its demo title."""
     from django.core.files.base import ContentFile
 
-    from modules.h5p.demo import demo_package_bytes
-    from modules.h5p.services import h5p_package_create, h5p_version_extract
+    from modules.h5p.demo import demo_package_bytes as h5p_demo
+    from modules.packages.kinds import package_kind_get
+    from modules.packages.services import package_create, package_version_extract
+    from modules.scorm.demo import demo_package_bytes as scorm_demo
 
-    upload = ContentFile(data if data is not None else demo_package_bytes(), name="package.h5p")
-    version = h5p_package_create(title=title, upload=upload, uploaded_by=uploaded_by)
-    version = h5p_version_extract(version_id=version.pk)
+    demo_title, demo = {
+        "h5p": ("Check your understanding", h5p_demo),
+        "scorm": ("Recording what families tell us", scorm_demo),
+    }[kind]
+    package_kind = package_kind_get(kind)
+    name = f"package.{package_kind.upload_extension}"
+    upload = ContentFile(data if data is not None else demo(), name=name)
+    title = demo_title if title is None else title
+    version = package_create(kind=package_kind, title=title, upload=upload, uploaded_by=uploaded_by)
+    version = package_version_extract(kind=package_kind, version_id=version.pk)
     version.package.refresh_from_db()
     return version.package
 
 
-def h5p_activity_block(
+def package_activity_block(
     *,
+    block_type: str,
     package,
     id: str | None = None,
-    completion_rule: str = "default",
+    completion_rule: str,
     pass_mark: int | None = None,
     required: bool = True,
-    heading: str = "Check your understanding",
+    heading: str = "",
 ) -> dict:
-    """An H5P activity block in StreamField raw form."""
+    """A package activity block (`h5p_activity`, `scorm_activity`) in StreamField raw form."""
     return {
-        "type": "h5p_activity",
+        "type": block_type,
         "id": id or block_id(),
         "value": {
             "package": package.pk,
@@ -151,6 +159,19 @@ def h5p_activity_block(
             "required": required,
         },
     }
+
+
+h5p_package_ready = partial(package_ready, kind="h5p")
+scorm_package_ready = partial(package_ready, kind="scorm")
+h5p_activity_block = partial(
+    package_activity_block,
+    block_type="h5p_activity",
+    completion_rule="default",
+    heading="Check your understanding",
+)
+scorm_activity_block = partial(
+    package_activity_block, block_type="scorm_activity", completion_rule="completed"
+)
 
 
 # MI scenarios (H4c): a small scenario in the shareable format, and published scenarios.
@@ -255,44 +276,4 @@ def scenario_block(scenario, *, id: str | None = None, required: bool = True) ->
         "type": "mi_scenario",
         "id": id or block_id(),
         "value": {"scenario": scenario.pk, "introduction": "", "required": required},
-    }
-
-
-# SCORM packages and the SCORM activity block.
-
-
-def scorm_package_ready(*, title: str = "Recording what families tell us", data: bytes | None = None):
-    """A ready SCORM package, uploaded and extracted through the real services (default: the 1.2 demo)."""
-    from django.core.files.base import ContentFile
-
-    from modules.scorm.demo import demo_package_bytes
-    from modules.scorm.services import scorm_package_create, scorm_version_extract
-
-    upload = ContentFile(data if data is not None else demo_package_bytes(), name="package.zip")
-    version = scorm_package_create(title=title, upload=upload)
-    version = scorm_version_extract(version_id=version.pk)
-    version.package.refresh_from_db()
-    return version.package
-
-
-def scorm_activity_block(
-    *,
-    package,
-    id: str | None = None,
-    completion_rule: str = "completed",
-    pass_mark: int | None = None,
-    required: bool = True,
-    heading: str = "",
-) -> dict:
-    """A SCORM activity block in StreamField raw form."""
-    return {
-        "type": "scorm_activity",
-        "id": id or block_id(),
-        "value": {
-            "package": package.pk,
-            "heading": heading,
-            "completion_rule": completion_rule,
-            "pass_mark": pass_mark,
-            "required": required,
-        },
     }

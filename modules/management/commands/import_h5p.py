@@ -1,30 +1,15 @@
 """python manage.py import_h5p PATH --title TITLE
 
-Validates and extracts an H5P package before returning. Prints the new package's id
-and exits 0 when accepted; prints the reason and exits 1 when refused (nothing is kept).
+Validates and extracts an H5P package before returning (modules.packages.commands). Prints the
+new package's id and exits 0 when accepted; prints the reason and exits 1 when refused.
 """
 
-from django.core.management.base import BaseCommand, CommandError
-
-from modules.h5p.services import h5p_package_import
-from modules.packages.archive import PackageRefused
+from modules.h5p.kind import H5P_KIND
+from modules.packages.commands import PackageImportCommand
 
 
-class Command(BaseCommand):
+class Command(PackageImportCommand):
     help = "Validate, store and extract an H5P package (.h5p) as a new package; print its id."
-
-    def add_arguments(self, parser):
-        parser.add_argument("path", help="The .h5p file to import.")
-        parser.add_argument("--title", help="The package's title (defaults to the title in h5p.json).")
-
-    def handle(self, *args, path: str, title: str | None, **options):
-        try:
-            with open(path, "rb"):
-                pass
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
-        try:
-            version = h5p_package_import(path=path, title=title or "")
-        except PackageRefused as refused:
-            raise CommandError(f"Refused: {refused.reason}") from refused
-        self.stdout.write(str(version.package_id))
+    kind = H5P_KIND
+    path_help = "The .h5p file to import."
+    title_help = "The package's title (defaults to the title in h5p.json)."

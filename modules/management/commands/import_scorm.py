@@ -1,30 +1,15 @@
 """python manage.py import_scorm PATH --title TITLE
 
-Validates and extracts a SCORM package before returning. Prints the new package's id
-and exits 0 when accepted; prints the reason and exits 1 when refused (nothing is kept).
+Validates and extracts a SCORM package before returning (modules.packages.commands). Prints the
+new package's id and exits 0 when accepted; prints the reason and exits 1 when refused.
 """
 
-from django.core.management.base import BaseCommand, CommandError
-
-from modules.packages.archive import PackageRefused
-from modules.scorm.services import scorm_package_import
+from modules.packages.commands import PackageImportCommand
+from modules.scorm.kind import SCORM_KIND
 
 
-class Command(BaseCommand):
+class Command(PackageImportCommand):
     help = "Validate, store and extract a SCORM package (.zip) as a new package; print its id."
-
-    def add_arguments(self, parser):
-        parser.add_argument("path", help="The SCORM .zip file to import.")
-        parser.add_argument("--title", help="The package's title (defaults to the title in imsmanifest.xml).")
-
-    def handle(self, *args, path: str, title: str | None, **options):
-        try:
-            with open(path, "rb"):
-                pass
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
-        try:
-            version = scorm_package_import(path=path, title=title or "")
-        except PackageRefused as refused:
-            raise CommandError(f"Refused: {refused.reason}") from refused
-        self.stdout.write(str(version.package_id))
+    kind = SCORM_KIND
+    path_help = "The SCORM .zip file to import."
+    title_help = "The package's title (defaults to the title in imsmanifest.xml)."

@@ -7,18 +7,25 @@ made by patching the headers of a normal zip.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 
 from modules.packages.archive import Limits
+from tests.modules.packages.corpus import (
+    MIB,
+    Case,
+    files_changed,
+    patch_sizes,
+    replace_in_names,
+    with_many_entries,
+    with_symlink,
+    zip_bytes,
+)
 
 LIB = "H5P.Corpus-1.0"
-MIB = 1024 * 1024
 
 
 def library_json(**changes) -> dict:
@@ -130,74 +137,13 @@ def rich_files() -> dict[str, bytes]:
     return files
 
 
-def zip_bytes(files: dict[str, bytes] | list, *, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    """Zip the given files; items may also be (ZipInfo, bytes) pairs for special headers."""
-    buffer = io.BytesIO()
-    items = files.items() if isinstance(files, dict) else files
-    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
-        for name, data in items:
-            if isinstance(name, zipfile.ZipInfo):
-                archive.writestr(name, data)
-            else:
-                info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
-                info.compress_type = compression
-                info.external_attr = 0o100644 << 16
-                archive.writestr(info, data)
-    return buffer.getvalue()
-
-
 def package(changes: dict[str, bytes | None] | None = None) -> bytes:
     """The good package with files replaced (bytes), added, or removed (None)."""
-    files = good_files()
-    for name, data in (changes or {}).items():
-        if data is None:
-            files.pop(name, None)
-        else:
-            files[name] = data
-    return zip_bytes(files)
-
-
-def patch_sizes(data: bytes, name: str, *, file_size: int | None = None, crc: int | None = None) -> bytes:
-    """Rewrite the declared uncompressed size (and optionally CRC) of one entry, in both headers."""
-    raw = bytearray(data)
-    encoded = name.encode()
-    for signature, name_offset, size_offset, crc_offset, length_offset in (
-        (b"PK\x03\x04", 30, 22, 14, 26),
-        (b"PK\x01\x02", 46, 24, 16, 28),
-    ):
-        start = 0
-        while (position := raw.find(signature, start)) != -1:
-            start = position + 4
-            (length,) = struct.unpack_from("<H", raw, position + length_offset)
-            if bytes(raw[position + name_offset : position + name_offset + length]) != encoded:
-                continue
-            if file_size is not None:
-                struct.pack_into("<I", raw, position + size_offset, file_size)
-            if crc is not None:
-                struct.pack_into("<I", raw, position + crc_offset, crc)
-    return bytes(raw)
-
-
-def replace_in_names(data: bytes, old: bytes, new: bytes) -> bytes:
-    """Replace bytes inside file names (same length), e.g. to plant a NUL byte."""
-    assert len(old) == len(new)
-    return data.replace(old, new)
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    data: bytes
-    code: str
-    limits: Limits = field(default_factory=Limits)
-    # Some lies can only be seen while extracting (the header is consistent otherwise).
-    at_extraction: bool = False
+    return zip_bytes(files_changed(good_files(), changes))
 
 
 def _symlink() -> bytes:
-    info = zipfile.ZipInfo("content/images/link.png", date_time=(2026, 1, 1, 0, 0, 0))
-    info.external_attr = (0o120777) << 16
-    return zip_bytes([*good_files().items(), (info, b"../../../../etc/passwd")])
+    return with_symlink(good_files(), "content/images/link.png")
 
 
 def _encrypted() -> bytes:
@@ -255,10 +201,7 @@ def _duplicate() -> bytes:
 
 
 def _many_entries() -> bytes:
-    files = good_files()
-    for index in range(5001):
-        files[f"content/images/{index}.txt"] = b"x"
-    return zip_bytes(files, compression=zipfile.ZIP_STORED)
+    return with_many_entries(good_files(), "content/images/")
 
 
 def _nul_byte() -> bytes:

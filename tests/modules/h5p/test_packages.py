@@ -1,10 +1,8 @@
 """H5P packages: storing and extracting uploads, versions, import_h5p, serving, the admin and the block."""
 
-import io
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -13,12 +11,12 @@ from wagtail.blocks import StructBlockValidationError
 from modules.h5p.blocks import H5PActivityBlock
 from modules.h5p.csp import H5P_FRAME_BOOTSTRAP, H5P_FRAME_BOOTSTRAP_HASH
 from modules.h5p.demo import demo_package_bytes
-from modules.h5p.services import h5p_package_create, h5p_version_add, h5p_version_extract
-from modules.models import H5PPackage, H5PPackageVersion, H5PStatus
-from modules.packages.archive import PackageRefused
-from tests.cms.people.factories import UserFactory, mfa_enrol
+from modules.h5p.services import h5p_version_add
+from modules.models import H5PPackage, H5PStatus
+from tests.cms.people.factories import UserFactory
 from tests.modules.factories import h5p_activity_block, h5p_package_ready, module_with_lessons
 from tests.modules.h5p.corpus import hostile_cases, package
+from tests.modules.packages.kinds import stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +29,6 @@ FRAME_BUNDLE = (
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def stored_files(root: Path) -> list[str]:
-    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
 
 
 def lie_package() -> bytes:
@@ -55,74 +49,7 @@ def test_an_accepted_package_is_extracted_to_storage_under_its_own_prefix(media)
     assert version.progress == 100
 
 
-def test_a_reupload_makes_a_new_version_and_lessons_keep_the_ready_one_until_it_is_ready(media):
-    """L&D re-uploads a fixed package: learners keep playing version 1 until version 2 is ready."""
-    package_ = h5p_package_ready()
-    first = package_.current_version
-    second = h5p_version_add(package=package_, upload=ContentFile(demo_package_bytes(), name="v2.h5p"))
-    package_.refresh_from_db()
-
-    assert second.number == 2
-    assert package_.status == H5PStatus.PROCESSING
-    assert package_.current_version == first
-
-    h5p_version_extract(version_id=second.pk)
-    package_.refresh_from_db()
-    assert package_.current_version_id == second.pk
-    assert package_.status == H5PStatus.READY
-
-
-def test_a_package_refused_while_extracting_leaves_nothing_behind(media):
-    """A header that lies is caught while unpacking: the version is refused with its reason and
-    every file written for it (extracted and uploaded) is deleted."""
-    package_ = h5p_package_ready()
-    before = stored_files(media)
-    bad = h5p_version_add(package=package_, upload=ContentFile(lie_package(), name="bad.h5p"))
-    bad = h5p_version_extract(version_id=bad.pk)
-    package_.refresh_from_db()
-
-    assert bad.status == H5PStatus.REFUSED
-    assert bad.refusal_code == "size-mismatch"
-    assert "header declares" in bad.refusal_reasons[0]
-    assert stored_files(media) == before
-    assert package_.status == H5PStatus.REFUSED
-    assert package_.current_version.number == 1
-
-
-def test_an_upload_refused_at_once_writes_nothing(media):
-    with pytest.raises(PackageRefused):
-        h5p_package_create(title="Bad", upload=ContentFile(package({"h5p.json": None}), name="bad.h5p"))
-    assert not H5PPackage.objects.exists()
-    assert stored_files(media) == []
-
-
-def test_extraction_is_idempotent():
-    package_ = h5p_package_ready()
-    version = h5p_version_extract(version_id=package_.current_version_id)
-    assert version.status == H5PStatus.READY
-    assert H5PPackageVersion.objects.count() == 1
-
-
 # import_h5p
-
-
-def test_import_h5p_prints_the_package_id_and_extracts_before_returning(tmp_path):
-    path = tmp_path / "demo.h5p"
-    path.write_bytes(demo_package_bytes())
-    out = io.StringIO()
-    call_command("import_h5p", str(path), "--title", "Imported", stdout=out)
-
-    package_ = H5PPackage.objects.get()
-    assert out.getvalue().strip() == str(package_.pk)
-    assert package_.title == "Imported"
-    assert package_.status == H5PStatus.READY
-
-
-def test_import_h5p_takes_the_title_from_the_file_when_none_is_given(tmp_path):
-    path = tmp_path / "demo.h5p"
-    path.write_bytes(demo_package_bytes())
-    call_command("import_h5p", str(path), stdout=io.StringIO())
-    assert H5PPackage.objects.get().title == "Family Safeguarding and MI: check your understanding"
 
 
 @pytest.mark.parametrize(
@@ -141,35 +68,6 @@ def test_import_h5p_refuses_with_a_plain_reason_and_keeps_nothing(tmp_path, medi
     assert str(refused.value).startswith("Refused: ")
     assert not H5PPackage.objects.exists()
     assert [name for name in stored_files(media) if name.startswith("h5p/")] == []
-
-
-def test_import_h5p_exits_non_zero_through_the_command_line(tmp_path):
-    """Scripts rely on the exit status: a refused package exits 1 with the reason on stderr
-    (refused before the database is touched, so this runs against an empty one)."""
-    import subprocess
-    import sys
-
-    path = tmp_path / "bad.h5p"
-    path.write_bytes(b"not a zip")
-    result = subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, "manage.py", "import_h5p", str(path), "--title", "Bad", "--skip-checks"],
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).resolve().parents[3],
-        env={
-            "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-            "PATH": "/usr/bin:/bin",
-            "VAR_DIR": str(tmp_path),
-        },
-        check=False,
-    )
-    assert result.returncode == 1
-    assert "Refused: The file is not a valid .h5p package" in result.stderr
-
-
-def test_import_h5p_refuses_a_missing_file():
-    with pytest.raises(CommandError, match="Cannot read"):
-        call_command("import_h5p", "/no/such/file.h5p", "--title", "x")
 
 
 # Serving
@@ -300,82 +198,3 @@ def test_the_block_accepts_a_ready_package_and_renders_its_preview():
     preview = block.render(block.get_preview_value())
     assert "data-h5p-player" in preview
     assert block.meta.icon and block.meta.help_text and block.meta.label
-
-
-# The admin: L&D only
-
-
-@pytest.fixture
-def ld_editor():
-    user = UserFactory()
-    group, _ = Group.objects.get_or_create(name="L&D editors")
-    from cms.people.services import groups_ensure
-
-    groups_ensure()
-    user.groups.add(group)
-    return mfa_enrol(user)
-
-
-def test_ld_editors_upload_a_package_and_see_it_processing(
-    client, ld_editor, django_capture_on_commit_callbacks
-):
-    client.force_login(ld_editor)
-    assert client.get("/admin/snippets/modules/h5ppackage/add/").status_code == 200
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = client.post(
-            "/admin/snippets/modules/h5ppackage/add/",
-            {"title": "", "upload": ContentFile(demo_package_bytes(), name="demo.h5p")},
-        )
-    assert response.status_code == 302
-    package_ = H5PPackage.objects.get()
-    assert package_.title == "Family Safeguarding and MI: check your understanding"
-    assert package_.status == H5PStatus.PROCESSING
-    assert package_.versions.get().uploaded_by == ld_editor
-    assert len(callbacks) == 1  # the extraction task is queued after commit
-
-    edit = client.get(f"/admin/snippets/modules/h5ppackage/edit/{package_.pk}/")
-    assert b"Processing" in edit.content
-    assert b"<progress" in edit.content
-
-
-def test_an_obviously_broken_upload_is_refused_in_the_form_with_its_reason(client, ld_editor, media):
-    client.force_login(ld_editor)
-    response = client.post(
-        "/admin/snippets/modules/h5ppackage/add/",
-        {"title": "Bad", "upload": ContentFile(package({"content/run.js": b"alert(1)"}), name="bad.h5p")},
-    )
-    assert response.status_code == 200
-    assert "This package was refused" in response.content.decode()
-    assert "not allowed in content" in response.content.decode()
-    assert not H5PPackage.objects.exists()
-    assert stored_files(media) == []
-
-
-@pytest.mark.parametrize("role_group", [None, "Team managers", "Staff"])
-def test_learners_and_managers_cannot_upload(client, role_group):
-    user = UserFactory()
-    if role_group:
-        user.groups.add(Group.objects.get_or_create(name=role_group)[0])
-    mfa_enrol(user)
-    client.force_login(user)
-    response = client.post(
-        "/admin/snippets/modules/h5ppackage/add/",
-        {"title": "Sneaky", "upload": ContentFile(demo_package_bytes(), name="demo.h5p")},
-    )
-    assert response.status_code in {302, 403}
-    assert not H5PPackage.objects.exists()
-
-
-def test_admin_users_without_the_h5p_permission_cannot_upload(client):
-    """Recruitment can reach the admin but not H5P packages."""
-    from django.contrib.auth.models import Permission
-
-    user = UserFactory()
-    group, _ = Group.objects.get_or_create(name="Recruitment")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    user.groups.add(group)
-    mfa_enrol(user)
-    client.force_login(user)
-    response = client.get("/admin/snippets/modules/h5ppackage/add/")
-    assert response.status_code == 302
-    assert not H5PPackage.objects.exists()

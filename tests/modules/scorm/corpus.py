@@ -2,19 +2,26 @@
 """Well-formed, broken and hostile SCORM packages, generated in code.
 
 Each hostile case names the refusal code the validator must give. Zip-level tricks
-reuse the H5P corpus's header patching (the archive rules are shared).
+use the shared corpus helpers (tests/modules/packages/corpus.py: the archive rules are shared).
 """
 
 from __future__ import annotations
 
 import os
 import zipfile
-from dataclasses import dataclass, field
 
 from modules.packages.archive import Limits
-from tests.modules.h5p.corpus import patch_sizes, replace_in_names, zip_bytes
+from tests.modules.packages.corpus import (
+    MIB,
+    Case,
+    files_changed,
+    patch_sizes,
+    replace_in_names,
+    with_many_entries,
+    with_symlink,
+    zip_bytes,
+)
 
-MIB = 1024 * 1024
 HTML = b"<!doctype html><html lang='en'><title>SCO</title><p>Hello</p></html>"
 
 
@@ -104,22 +111,11 @@ def manifest_2004(*, schema: str = "2004 4th Edition", sco_count: int = 2) -> by
 
 def files_12(**changes: bytes | None) -> dict[str, bytes]:
     files = {"imsmanifest.xml": manifest_12(), "index.html": HTML, "images/photo.png": os.urandom(200)}
-    for name, data in changes.items():
-        if data is None:
-            files.pop(name, None)
-        else:
-            files[name] = data
-    return files
+    return files_changed(files, changes)
 
 
 def package_12(changes: dict[str, bytes | None] | None = None) -> bytes:
-    files = files_12()
-    for name, data in (changes or {}).items():
-        if data is None:
-            files.pop(name, None)
-        else:
-            files[name] = data
-    return zip_bytes(files)
+    return zip_bytes(files_changed(files_12(), changes))
 
 
 def package_2004(*, schema: str = "2004 4th Edition", sco_count: int = 2) -> bytes:
@@ -129,26 +125,12 @@ def package_2004(*, schema: str = "2004 4th Edition", sco_count: int = 2) -> byt
     return zip_bytes(files)
 
 
-@dataclass(frozen=True)
-class Case:
-    name: str
-    data: bytes
-    code: str
-    limits: Limits = field(default_factory=Limits)
-    at_extraction: bool = False
-
-
 def _symlink() -> bytes:
-    info = zipfile.ZipInfo("images/link.png", date_time=(2026, 1, 1, 0, 0, 0))
-    info.external_attr = (0o120777) << 16
-    return zip_bytes([*files_12().items(), (info, b"../../../../etc/passwd")])
+    return with_symlink(files_12(), "images/link.png")
 
 
 def _many_entries() -> bytes:
-    files = files_12()
-    for index in range(5001):
-        files[f"assets/{index}.txt"] = b"x"
-    return zip_bytes(files, compression=zipfile.ZIP_STORED)
+    return with_many_entries(files_12(), "assets/")
 
 
 def _nested(folder: str = "course/") -> bytes:

@@ -1,0 +1,36 @@
+"""The base of every `import_<kind>` management command.
+
+Validates and extracts a package before returning. Prints the new package's id and exits 0
+when accepted; prints the reason and exits 1 when refused (nothing is kept), or when the file
+cannot be read.
+"""
+
+from typing import Any, ClassVar
+
+from django.core.management.base import BaseCommand, CommandError
+
+from modules.packages.archive import PackageRefused
+from modules.packages.kinds import PackageKind
+from modules.packages.services import package_import
+
+
+class PackageImportCommand(BaseCommand):
+    kind: ClassVar[PackageKind[Any, Any]]
+    path_help: ClassVar[str]  # "The .h5p file to import."
+    title_help: ClassVar[str]  # "The package's title (defaults to the title in h5p.json)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help=self.path_help)
+        parser.add_argument("--title", help=self.title_help)
+
+    def handle(self, *args, path: str, title: str | None, **options):
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+        try:
+            version = package_import(kind=self.kind, path=path, title=title or "")
+        except PackageRefused as refused:
+            raise CommandError(f"Refused: {refused.reason}") from refused
+        self.stdout.write(str(version.package_id))

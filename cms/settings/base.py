@@ -436,3 +436,7 @@ LEARNING_RETENTION_DAYS = int(os.environ.get("LEARNING_RETENTION_DAYS", str(6 * 
 # The readiness dashboard's figures are kept this long in the cache; Celery beat
 # recomputes them every five minutes, so they are never older than that. 0: always live.
 READINESS_CACHE_SECONDS = int(os.environ.get("READINESS_CACHE_SECONDS", "600"))
+
+# Forwarding statements to other LRSs (learning.LrsForwardingTarget): how long one request to a
+# target may take before it counts as a failure and its rows wait for the next try.
+LRS_FORWARD_TIMEOUT_SECONDS = float(os.environ.get("LRS_FORWARD_TIMEOUT_SECONDS", "10"))

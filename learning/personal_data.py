@@ -1,5 +1,5 @@
 """What learning/personal_data.toml names that a field list cannot say: the exports of scenario
-runs and xAPI statements, and how certificates, statements, SCORM attempts and the notes on
+runs, xAPI statements and cmi5 launches, and how certificates, statements, SCORM attempts and the notes on
 changes to a record are anonymised (see cms.core.personal_data)."""
 
 from typing import Any
@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from cms.people.personal_data import ERASED_NAME, erased_label
-from learning.models import ScenarioAttempt, XAPIStatement
+from learning.models import Cmi5Registration, ScenarioAttempt, XAPIStatement
 from learning.selectors import agent_key, platform_agent
 
 FACTS_OF_LEARNING = (
@@ -88,6 +88,30 @@ def scorm_attempts_anonymise(rows: QuerySet, user) -> None:
         attempt.suspend_data = ""
         attempt.location = ""
         attempt.save(update_fields=["cmi", "suspend_data", "location"])
+
+
+def cmi5_registration_export(registration: Cmi5Registration) -> dict[str, Any]:
+    """A cmi5 launch registration with its results and every session launched under it."""
+    return {
+        "lesson": registration.lesson.title,
+        "activity": registration.block_id,
+        "package_version": registration.package_version_id,
+        "registration": registration.registration,
+        "results": registration.au_results,
+        "completed_activity": registration.completed_activity,
+        "created_at": registration.created_at,
+        "sessions": [
+            {
+                "session_id": s.session_id,
+                "au": s.au_id,
+                "launched_at": s.launched_at,
+                "initialized_at": s.initialized_at,
+                "terminated_at": s.terminated_at,
+                "abandoned_at": s.abandoned_at,
+            }
+            for s in registration.sessions.all()
+        ],
+    }
 
 
 def changes_anonymise(rows: QuerySet, user) -> None:

@@ -1,6 +1,7 @@
 from django.urls import include, path, re_path
 
 from learning.views import assignments as assignment_views
+from learning.views import launch as launch_views
 from learning.views import progress as progress_views
 from learning.views import scenarios as scenario_views
 from learning.views import scorm as scorm_views
@@ -36,6 +37,13 @@ urlpatterns: list = [
     path("learning/team/remind/", assignment_views.team_remind_view, name="team_remind"),
     path("learning/xapi/statements/", xapi_views.xapi_statement, name="xapi_statement"),
     path("learning/xapi/state/", xapi_views.xapi_state, name="xapi_state"),
+    path("learning/xapi-launch/", launch_views.xapi_launch_view, name="xapi_launch"),
+    path("learning/xapi-launch/status/", launch_views.xapi_status_view, name="xapi_launch_status"),
+    path(
+        "learning/xapi-launch/fetch/<uuid:session_id>/<str:secret>/",
+        launch_views.xapi_fetch_view,
+        name="xapi_fetch",
+    ),
     path("learning/scorm/commit/", scorm_views.scorm_commit_view, name="scorm_commit"),
     path("learning/scorm/resume/", scorm_views.scorm_resume_view, name="scorm_resume"),
     path("learning/lessons/<int:lesson_id>/", include(lesson_routes)),

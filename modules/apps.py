@@ -4,7 +4,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 
 # Each kind of uploaded package describes itself in its sub-package's kind.py (modules.packages.kinds).
-PACKAGE_KIND_MODULES = ("modules.h5p.kind", "modules.scorm.kind")
+PACKAGE_KIND_MODULES = ("modules.h5p.kind", "modules.scorm.kind", "modules.xapi_packages.kind")
 
 
 class ModulesConfig(AppConfig):

@@ -15,6 +15,7 @@ from wagtail.images.blocks import ImageBlock
 from modules.h5p.blocks import H5PActivityBlock
 from modules.scenarios.blocks import ScenarioBlock
 from modules.scorm.blocks import ScormActivityBlock
+from modules.xapi_packages.blocks import XapiActivityBlock
 
 VIDEO_EXTENSIONS = (".mp4", ".webm")
 CAPTION_EXTENSIONS = (".vtt",)
@@ -310,4 +311,5 @@ class LessonStreamBlock(blocks.StreamBlock):
     reflection = ReflectionBlock()
     h5p_activity = H5PActivityBlock()
     scorm_activity = ScormActivityBlock()
+    xapi_activity = XapiActivityBlock()
     mi_scenario = ScenarioBlock()

@@ -34,7 +34,9 @@ __all__ = [
 
 # Block types a learner must complete for the lesson to complete, unless the editor
 # unticks the block's "required" box (see CONTRACT in docs/modules.md).
-COMPLETABLE_BLOCK_TYPES = frozenset({"h5p_activity", "knowledge_check", "mi_scenario", "scorm_activity"})
+COMPLETABLE_BLOCK_TYPES = frozenset(
+    {"h5p_activity", "knowledge_check", "mi_scenario", "scorm_activity", "xapi_activity"}
+)
 
 
 def lesson_block_types(*, lesson: LessonPage) -> dict[str, str]:

@@ -17,3 +17,11 @@ def scorm_version_extract_task(version_id: int) -> str:
     from modules.scorm.services import scorm_version_extract
 
     return scorm_version_extract(version_id=version_id).status
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def xapi_version_extract_task(version_id: int) -> str:
+    """Extract an uploaded xAPI or cmi5 package version to storage (or refuse it with its reason)."""
+    from modules.xapi_packages.services import xapi_version_extract
+
+    return xapi_version_extract(version_id=version_id).status

@@ -11,4 +11,9 @@ urlpatterns: list = [
         views.scorm_content,
         name="scorm_content",
     ),
+    path(
+        "xapi-packages/<int:lesson_id>/<slug:block_id>/<int:version_id>/<path:path>",
+        views.xapi_content,
+        name="xapi_content",
+    ),
 ]

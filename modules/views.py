@@ -1,4 +1,4 @@
-"""Serving extracted H5P and SCORM files to signed-in people, from whichever storage holds them.
+"""Serving extracted H5P, SCORM, xAPI and cmi5 files to signed-in people, from whichever storage holds them.
 
 The views authorise; cms.core.file_serving sends the body (ranges, front server, object storage)."""
 
@@ -18,6 +18,9 @@ from modules.scorm.conf import scorm_storage
 from modules.scorm.csp import SCORM_ASSET_CSP
 from modules.scorm.selectors import scorm_asset_path_valid, scorm_version_ready
 from modules.selectors import ContentUnavailable, lesson_viewable_get
+from modules.xapi_packages.conf import xapi_storage
+from modules.xapi_packages.csp import XAPI_ASSET_CSP
+from modules.xapi_packages.selectors import xapi_version_ready
 
 # Types browsers must get exactly right for H5P to run (and for nosniff to allow them).
 CONTENT_TYPES = {
@@ -97,10 +100,10 @@ def _package_file_response(request, *, storage, name: str, path: str):
     return response
 
 
-def _scorm_block_package(lesson, block_id: str) -> int | None:
-    """The package id of the lesson's SCORM block with that id (read from raw data, no query)."""
+def _block_package(lesson, block_id: str, block_type: str) -> int | None:
+    """The package id of the lesson's package block with that id (read from raw data, no query)."""
     for block in lesson.body.raw_data:
-        if block.get("id") == block_id and block.get("type") == "scorm_activity":
+        if block.get("id") == block_id and block.get("type") == block_type:
             package = (block.get("value") or {}).get("package")
             return package if isinstance(package, int) else None
     return None
@@ -121,8 +124,30 @@ def scorm_content(request, lesson_id: int, block_id: str, version_id: int, path:
     except ContentUnavailable as error:
         raise Http404("No such activity.") from error
     version = scorm_version_ready(version_id=version_id)
-    if version is None or _scorm_block_package(lesson, block_id) != version["package_id"]:
+    if version is None or _block_package(lesson, block_id, "scorm_activity") != version["package_id"]:
         raise Http404("No such activity.")
     return _package_file_response(
         request, storage=scorm_storage(), name=version["content_prefix"] + path, path=path
+    )
+
+
+@require_safe
+@xframe_options_sameorigin
+@csp_override(XAPI_ASSET_CSP)
+def xapi_content(request, lesson_id: int, block_id: str, version_id: int, path: str):
+    """One file of a ready xAPI or cmi5 package version, to a signed-in person who may view a
+    lesson launching it (that lesson's xAPI block must use the version's package)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied("Sign in to see this activity.")
+    if not scorm_asset_path_valid(path=path):
+        raise Http404("No such file.")
+    try:
+        lesson = lesson_viewable_get(user=request.user, lesson_id=lesson_id)
+    except ContentUnavailable as error:
+        raise Http404("No such activity.") from error
+    version = xapi_version_ready(version_id=version_id)
+    if version is None or _block_package(lesson, block_id, "xapi_activity") != version["package_id"]:
+        raise Http404("No such activity.")
+    return _package_file_response(
+        request, storage=xapi_storage(), name=version["content_prefix"] + path, path=path
     )

@@ -1,5 +1,5 @@
-"""Wagtail admin hooks for training content: the H5P and SCORM package and MI scenario snippet viewsets
-(the scenarios' one adds import and export as JSON files)."""
+"""Wagtail admin hooks for training content: the H5P, SCORM and xAPI / cmi5 package and MI scenario
+snippet viewsets (the scenarios' one adds import and export as JSON files)."""
 
 from django.templatetags.static import static
 from django.utils.html import format_html
@@ -9,10 +9,12 @@ from wagtail.snippets.models import register_snippet
 from modules.h5p.viewsets import H5PPackageViewSet
 from modules.scenarios.admin import ScenarioViewSet
 from modules.scorm.viewsets import ScormPackageViewSet
+from modules.xapi_packages.viewsets import XapiPackageViewSet
 
 register_snippet(H5PPackageViewSet)
 register_snippet(ScenarioViewSet)
 register_snippet(ScormPackageViewSet)
+register_snippet(XapiPackageViewSet)
 
 
 @hooks.register("insert_global_admin_js")

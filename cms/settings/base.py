@@ -95,6 +95,8 @@ MIDDLEWARE = [
     # One door for signing in: allauth's (cms/core/sign_in.py).
     "cms.core.middleware.SignInDoorMiddleware",
     "cms.core.middleware.AdminMFARequiredMiddleware",
+    # The documents and images admin API only for people with a permission on them (cms/core/admin_api.py).
+    "cms.core.admin_api.AdminApiGuardMiddleware",
     "cms.core.middleware.AdminContentSecurityPolicyMiddleware",
     "cms.core.middleware.IncompleteFormMiddleware",
     # Admin POSTs that broke Wagtail when hand-made: a 400, or our delete refusal (cms/core/admin_guards.py).

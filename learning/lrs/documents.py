@@ -29,6 +29,7 @@ from learning.models import LrsDocument
 from learning.selectors import (
     IFI_KEYS,
     DocumentKey,
+    LaunchGrant,
     agent_key,
     lrs_activity_get,
     lrs_document_get,
@@ -72,6 +73,15 @@ def _agent(request: HttpRequest) -> dict[str, Any]:
         raise LrsError(str(bad)) from bad
 
 
+def _launch_scope(grant: LaunchGrant, resource: str, fields: dict[str, str], *, writing: bool) -> None:
+    """Launched content keeps state for its own activity and registration, and writes nothing else."""
+    if resource == "state":
+        if fields.get("activity_id") != grant.activity_id or fields.get("registration") != grant.registration:
+            raise LrsError("This launch may keep state only for its own activity and registration.", 403)
+    elif writing and resource != "agent_profile":
+        raise LrsError("This launch may not write activity profiles.", 403)
+
+
 def _key(request: HttpRequest, client: Client, resource: str, with_id: bool) -> DocumentKey:
     kind, id_name, by_activity, by_agent = KINDS[resource]
     allowed = (
@@ -92,6 +102,8 @@ def _key(request: HttpRequest, client: Client, resource: str, with_id: bool) -> 
         fields["agent_key"] = agent_key(_agent(request))
         if client.credential is None and fields["agent_key"] not in client.own_agent_keys:
             raise LrsError("On the session, documents must be about you.", 403)
+    if client.launch is not None:
+        _launch_scope(client.launch, resource, fields, writing=request.method not in ("GET", "HEAD"))
     if with_id:
         fields["document_id"] = _param(request, id_name)
     elif id_name in request.GET:

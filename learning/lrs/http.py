@@ -21,7 +21,14 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from learning.models import LrsCredential
-from learning.selectors import lrs_credential_authenticate, platform_agent, utc_iso
+from learning.selectors import (
+    LAUNCH_KEY_PREFIX,
+    LaunchGrant,
+    launch_grant_authenticate,
+    lrs_credential_authenticate,
+    platform_agent,
+    utc_iso,
+)
 from learning.services.lrs import credential_authority
 
 VERSION_HEADER = "X-Experience-API-Version"
@@ -62,6 +69,7 @@ class Client:
     authority: dict[str, Any]
     version: str = "2.0.0"
     own_agent_keys: set[str] = field(default_factory=set)
+    launch: LaunchGrant | None = None
 
     def may(self, *scopes: str) -> bool:
         return any(scope in self.scopes for scope in scopes)
@@ -124,6 +132,8 @@ def _basic(request: HttpRequest) -> tuple[str, str] | None:
 def client_of(request: HttpRequest, version: str) -> Client:
     """The caller, or LrsError 401 (no or wrong credentials) / 403 (CSRF on the session path)."""
     basic = _basic(request)
+    if basic is not None and basic[0].startswith(LAUNCH_KEY_PREFIX):
+        return _launch_client(basic[0], basic[1], version)
     if basic is not None:
         credential = lrs_credential_authenticate(key=basic[0], secret=basic[1])
         if credential is None:
@@ -141,6 +151,21 @@ def client_of(request: HttpRequest, version: str) -> Client:
         keys = {f"account:{agent['account']['homePage']}|{user.pk}", f"mbox:mailto:{user.email.lower()}"}
         return Client(None, user.pk, SESSION_SCOPES, agent, version, keys)
     raise LrsError("Send HTTP basic credentials for this LRS.", 401)
+
+
+def _launch_client(key: str, secret: str, version: str) -> Client:
+    """Launched content's restricted credential: its learner, registration and activity only."""
+    grant = launch_grant_authenticate(key=key, secret=secret)
+    if grant is None:
+        raise LrsError("That launch credential is not valid or has expired: launch the course again.", 401)
+    agent = platform_agent(user_id=grant.user_id)
+    keys = {f"account:{agent['account']['homePage']}|{grant.user_id}"}
+    authority = {
+        "objectType": "Agent",
+        "name": "Launched content",
+        "account": {"homePage": f"{agent['account']['homePage']}/xapi", "name": "launch"},
+    }
+    return Client(None, grant.user_id, SESSION_SCOPES, authority, version, keys, grant)
 
 
 def _alternate_unwrap(request: HttpRequest) -> None:

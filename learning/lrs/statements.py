@@ -35,6 +35,7 @@ from learning.selectors import (
     lrs_statement_payload,
     lrs_statements_query,
 )
+from learning.services import LaunchRefused, launch_statements_store
 from learning.services.lrs import (
     StatementConflict409,
     StatementRejected,
@@ -102,6 +103,14 @@ def _store(client: Client, statements: list[Any], parts: dict[str, Any]) -> list
     refuse_unless(client.may(SCOPE_WRITE))
     _own_actor(client, statements)
     try:
+        if client.launch is not None:
+            return launch_statements_store(
+                grant=client.launch,
+                statements=statements,
+                version=client.version,
+                authority=client.authority,
+                parts=parts,
+            )
         return lrs_statements_store(
             statements=statements,
             credential=client.credential,
@@ -109,6 +118,8 @@ def _store(client: Client, statements: list[Any], parts: dict[str, Any]) -> list
             version=client.version,
             parts=parts,
         )
+    except LaunchRefused as refused:
+        raise LrsError(str(refused), 403) from refused
     except StatementRejected as bad:
         raise LrsError(str(bad)) from bad
     except StatementConflict409 as conflict:
@@ -257,8 +268,10 @@ def _get_many(
         query = StatementQuery(**{**query.__dict__, "after": after})
     format_name, languages = _format(request)
     if client.credential is None:
-        # On the session, a person reads only their own statements.
+        # On the session, a person reads only their own statements (launched content: of its registration).
         query = StatementQuery(**{**query.__dict__, "user_id": client.user_id})
+        if client.launch is not None:
+            query = StatementQuery(**{**query.__dict__, "registration": client.launch.registration})
     page = lrs_statements_query(query=query)
     statements = [statement_formatted(s, format_name, languages) for s in page.statements]
     body = {"statements": statements, "more": _more_url(request, page.cursor) if page.cursor else ""}

@@ -1,6 +1,7 @@
 """Records of learning. Each file holds one family of models; all are re-exported here."""
 
 from learning.models.assignments import Assignment, CompletionChange, Enrolment, Programme
+from learning.models.cmi5 import Cmi5Registration, Cmi5Session
 from learning.models.forwarding import LrsForwardingTarget, LrsOutbox
 from learning.models.lrs import LrsAttachment, LrsCredential, LrsDocument
 from learning.models.progress import (
@@ -20,6 +21,8 @@ __all__ = [
     "ActivityCompletion",
     "Assignment",
     "Certificate",
+    "Cmi5Registration",
+    "Cmi5Session",
     "CompletionChange",
     "Enrolment",
     "H5PAttempt",

@@ -22,11 +22,13 @@ def lesson_tracking_attrs(context, page) -> str:
         return ""
     return format_html(
         'data-xapi-endpoint="{}" data-state-endpoint="{}" data-scorm-commit-endpoint="{}" '
-        'data-scorm-resume-endpoint="{}" data-lesson-id="{}" data-csrf-token="{}"',
+        'data-scorm-resume-endpoint="{}" data-xapi-status-endpoint="{}" data-lesson-id="{}" '
+        'data-csrf-token="{}"',
         reverse("learning:xapi_statement"),
         reverse("learning:xapi_state"),
         reverse("learning:scorm_commit"),
         reverse("learning:scorm_resume"),
+        reverse("learning:xapi_launch_status"),
         page.pk,
         get_token(request),
     )

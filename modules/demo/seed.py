@@ -1,8 +1,9 @@
 """Demo training content, read from the data files beside this module (see docs/modules.md).
 
-Four seeders, in `seed_demo` order: the module index with the demo modules and their
+Five seeders, in `seed_demo` order: the module index with the demo modules and their
 lessons, and the "L&D approval" workflow on the tree (30); the demo H5P package and a
-lesson playing it (31); the SCORM module (32, in modules/demo/scorm.py); the MI
+lesson playing it (31); the SCORM module (32, in modules/demo/scorm.py); the cmi5 module
+(33, in modules/demo/xapi.py); the MI
 scenarios, imported through the product's own importer,
 their workflow and a scenario block in the MI foundations module (35). Idempotent:
 whatever is already there (by slug, or the package by title) is left as it is, so edits
@@ -28,6 +29,7 @@ from modules.scenarios.exchange import scenario_import
 from modules.services import LD_APPROVAL_WORKFLOW, ld_approval_workflow_assign, module_index_ensure
 
 from . import scorm as _scorm_seeder  # noqa: F401 - registers the SCORM seeder (order 32)
+from . import xapi as _xapi_seeder  # noqa: F401 - registers the cmi5 seeder (order 33)
 from .packages import demo_lesson_ensure, demo_module_ensure
 from .packages import demo_package_ensure as demo_package_ensure_for
 

@@ -4,6 +4,7 @@ from modules.h5p.models import H5PPackage, H5PPackageVersion, H5PStatus
 from modules.models.pages import LessonPage, ModuleIndexPage, ModulePage
 from modules.scenarios.models import Scenario
 from modules.scorm.models import ScormPackage, ScormPackageVersion, ScormStatus, ScormVersion
+from modules.xapi_packages.models import XapiKind, XapiPackage, XapiPackageVersion, XapiStatus
 
 __all__ = [
     "H5PPackage",
@@ -17,4 +18,8 @@ __all__ = [
     "ScormPackageVersion",
     "ScormStatus",
     "ScormVersion",
+    "XapiKind",
+    "XapiPackage",
+    "XapiPackageVersion",
+    "XapiStatus",
 ]

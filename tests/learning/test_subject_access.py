@@ -27,6 +27,8 @@ from cms.people.models import Invitation, StaffProfile
 from learning.models import (
     ActivityCompletion,
     Certificate,
+    Cmi5Registration,
+    Cmi5Session,
     CompletionChange,
     H5PAttempt,
     H5PPlayerState,
@@ -41,7 +43,14 @@ from learning.models import (
     XAPIStatement,
 )
 from learning.services import enrolments_sync, learning_record_csv, learning_record_export, person_erase
-from modules.models import H5PPackage, H5PPackageVersion, ScormPackage, ScormPackageVersion
+from modules.models import (
+    H5PPackage,
+    H5PPackageVersion,
+    ScormPackage,
+    ScormPackageVersion,
+    XapiPackage,
+    XapiPackageVersion,
+)
 from practiceweek.models import Booking, BookingEvent
 from practiceweek.models import Reflection as VisitReflection
 from tests.cms.pages.factories import ExpressionOfInterestPageFactory, RecruitmentPageFactory
@@ -63,6 +72,9 @@ def places(home_page):
     scorm_version = ScormPackageVersion.objects.create(
         package=ScormPackage.objects.create(title="Recording what families tell us"), number=1
     )
+    xapi_version = XapiPackageVersion.objects.create(
+        package=XapiPackage.objects.create(title="Family Safeguarding Model quiz"), number=1
+    )
     form = ExpressionOfInterestPageFactory(parent=RecruitmentPageFactory(parent=home_page))
     team = TeamFactory()
     AssignmentFactory(module=module, teams=[team])
@@ -72,6 +84,7 @@ def places(home_page):
         "lesson": lesson,
         "version": version,
         "scorm_version": scorm_version,
+        "xapi_version": xapi_version,
         "form": form,
         "team": team,
     }
@@ -209,6 +222,16 @@ def _one_of_everything(places, *, first_name: str, last_name: str, secret: str):
         completion_status="passed",
         suspend_data=f"page=3;note={secret}",
         cmi={"cmi.interactions.0.id": "q1", "cmi.interactions.0.student_response": f"My words {secret}"},
+    )
+    registration = Cmi5Registration.objects.create(
+        user=user, lesson=lesson, block_id="xapi-1", package_version=places["xapi_version"]
+    )
+    Cmi5Session.objects.create(
+        registration=registration,
+        au_id="https://x.example/au",
+        activity_id="https://x.example/a",
+        launched_at=now,
+        expires_at=now,
     )
     MessageSent.objects.create(key=f"due-soon:{user.pk}", kind="due-soon", user=user)
     CompletionChange.objects.create(

@@ -277,3 +277,36 @@ def scenario_block(scenario, *, id: str | None = None, required: bool = True) ->
         "id": id or block_id(),
         "value": {"scenario": scenario.pk, "introduction": "", "required": required},
     }
+
+
+# xAPI and cmi5 packages and their lesson block.
+
+
+def xapi_package_ready(*, title: str = "Family Safeguarding Model quiz", data: bytes | None = None):
+    """A ready xAPI / cmi5 package, uploaded and extracted through the real services (default: cmi5 demo)."""
+    from django.core.files.base import ContentFile
+
+    from modules.xapi_packages.demo import cmi5_demo_package_bytes
+    from modules.xapi_packages.services import xapi_package_create, xapi_version_extract
+
+    upload = ContentFile(data if data is not None else cmi5_demo_package_bytes(), name="package.zip")
+    version = xapi_package_create(title=title, upload=upload)
+    version = xapi_version_extract(version_id=version.pk)
+    version.package.refresh_from_db()
+    return version.package
+
+
+def xapi_activity_block(
+    *, package, id: str | None = None, completion_rule: str = "completed", required: bool = True
+) -> dict:
+    """An xAPI / cmi5 activity block in StreamField raw form."""
+    return {
+        "type": "xapi_activity",
+        "id": id or block_id(),
+        "value": {
+            "package": package.pk,
+            "heading": "",
+            "completion_rule": completion_rule,
+            "required": required,
+        },
+    }

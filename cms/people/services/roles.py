@@ -53,15 +53,28 @@ SCORM_PERMISSIONS = [
     "modules.change_scormpackage",
     "modules.delete_scormpackage",
 ]
+# And xAPI / cmi5 packages, for the same reason (docs/xapi.md).
+XAPI_PACKAGE_PERMISSIONS = [
+    "modules.view_xapipackage",
+    "modules.add_xapipackage",
+    "modules.change_xapipackage",
+    "modules.delete_xapipackage",
+]
 GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
     roles.GROUP_STAFF: [],
     roles.GROUP_TEAM_MANAGERS: [],
     roles.GROUP_SENIOR_MANAGERS: [],
-    roles.GROUP_LD_EDITORS: [*PEOPLE_ADMIN_PERMISSIONS, *H5P_PERMISSIONS, *SCORM_PERMISSIONS],
+    roles.GROUP_LD_EDITORS: [
+        *PEOPLE_ADMIN_PERMISSIONS,
+        *H5P_PERMISSIONS,
+        *SCORM_PERMISSIONS,
+        *XAPI_PACKAGE_PERMISSIONS,
+    ],
     roles.GROUP_LD_LEADS: [
         *PEOPLE_ADMIN_PERMISSIONS,
         *H5P_PERMISSIONS,
         *SCORM_PERMISSIONS,
+        *XAPI_PACKAGE_PERMISSIONS,
         *roles.LRS_CREDENTIAL_PERMISSIONS,
         *roles.LRS_FORWARDING_PERMISSIONS,
     ],

@@ -19,6 +19,7 @@ than as a number.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -159,43 +160,30 @@ class Profile:
                 explanation="Reflecting what the parent says, more than asking, keeps them talking "
                 "and exploring.",
             ),
-            Measure(
-                name="Complex reflections",
-                value=complex_percent,
-                display=(
-                    f"{complex_percent:.0f}% ({self.complex_reflections} of {self.reflections} reflections)"
-                    if complex_percent is not None
-                    else "no reflections"
-                ),
-                fair="40%",
-                good="50%",
-                rating=_rate(complex_percent, fair=COMPLEX_FAIR, good=COMPLEX_GOOD),
+            _rated(
+                "Complex reflections",
+                complex_percent,
+                shown=lambda v: f"{v:.0f}% ({self.complex_reflections} of {self.reflections} reflections)",
+                missing="no reflections",
+                thresholds=(COMPLEX_FAIR, COMPLEX_GOOD, "%"),
                 explanation="Complex reflections add meaning or feeling; they move the conversation on.",
             ),
-            Measure(
-                name="MI-consistent responses",
-                value=mic_percent,
-                display=(
-                    f"{mic_percent:.0f}% ({self.mi_consistent} of {self.responses} responses)"
-                    if mic_percent is not None
-                    else "no responses"
-                ),
-                fair="90%",
-                good="100%",
-                rating=_rate(mic_percent, fair=MIC_FAIR, good=MIC_GOOD),
+            _rated(
+                "MI-consistent responses",
+                mic_percent,
+                shown=lambda v: f"{v:.0f}% ({self.mi_consistent} of {self.responses} responses)",
+                missing="no responses",
+                thresholds=(MIC_FAIR, MIC_GOOD, "%"),
                 explanation="Advice without permission, persuasion and confrontation provoke defensiveness.",
             ),
-            Measure(
-                name="Change talk evoked (technical global, estimated)",
-                value=technical,
-                display=(
-                    f"{technical:.1f} of 5 ({self.change_talk} change talk, {self.sustain_talk} sustain talk)"
-                    if technical is not None
-                    else f"no change or sustain talk ({self.change_talk} change, {self.sustain_talk} sustain)"
+            _rated(
+                "Change talk evoked (technical global, estimated)",
+                technical,
+                shown=lambda v: (
+                    f"{v:.1f} of 5 ({self.change_talk} change talk, {self.sustain_talk} sustain talk)"
                 ),
-                fair="3",
-                good="4",
-                rating=_rate(technical, fair=TECHNICAL_FAIR, good=TECHNICAL_GOOD),
+                missing=f"no change or sustain talk ({self.change_talk} change, {self.sustain_talk} sustain)",
+                thresholds=(TECHNICAL_FAIR, TECHNICAL_GOOD, ""),
                 explanation="Estimated as 1 + 4 \u00d7 change talk \u00f7 (change + sustain talk) the parent "
                 "voiced in reply.",
             ),
@@ -204,6 +192,28 @@ class Profile:
     def code_rows(self) -> list[tuple[str, str, int]]:
         """(code, label, count) for every MITI code, in the editor's order."""
         return [(code, label, self.code_counts.get(code, 0)) for code, label in BEHAVIOUR_CODES.items()]
+
+
+def _rated(
+    name: str,
+    value: float | None,
+    *,
+    shown: Callable[[float], str],
+    missing: str,
+    thresholds: tuple[float, float, str],
+    explanation: str,
+) -> Measure:
+    """A measure rated against its fair and good thresholds, shown as `shown(value)`, else as `missing`."""
+    fair, good, unit = thresholds
+    return Measure(
+        name=name,
+        value=value,
+        display=shown(value) if value is not None else missing,
+        fair=f"{fair:g}{unit}",
+        good=f"{good:g}{unit}",
+        rating=_rate(value, fair=fair, good=good),
+        explanation=explanation,
+    )
 
 
 def profile_build(
@@ -221,6 +231,19 @@ def profile_build(
         change_talk=change_talk,
         sustain_talk=sustain_talk,
     )
+
+
+# The running totals a scenario run keeps (ScenarioAttempt's fields of these names), which a
+# profile can be built from alone.
+RUNNING_TOTALS = (
+    "responses",
+    "mi_consistent",
+    "questions",
+    "reflections",
+    "complex_reflections",
+    "change_talk",
+    "sustain_talk",
+)
 
 
 def profile_from_totals(

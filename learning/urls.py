@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from learning.views import assignments as assignment_views
 from learning.views import launch as launch_views
@@ -8,6 +8,27 @@ from learning.views import scorm as scorm_views
 from learning.views import xapi as xapi_views
 
 app_name = "learning"
+
+# What a learner does inside a lesson: learning/lessons/<lesson_id>/...
+lesson_routes = [
+    path("checks/<str:block_id>/", progress_views.knowledge_check_answer_view, name="knowledge_check_answer"),
+    path("reflections/<str:block_id>/", progress_views.reflection_save_view, name="reflection_save"),
+    path("done/", progress_views.lesson_done_view, name="lesson_done"),
+]
+
+# One run of an MI practice scenario (H4c): learning/scenarios/attempts/<attempt_id>/...
+scenario_attempt_routes = [
+    path("", scenario_views.scenario_attempt_view, name="scenario_attempt"),
+    path("respond/", scenario_views.scenario_respond_view, name="scenario_respond"),
+    path("profile/", scenario_views.scenario_result_view, name="scenario_result"),
+]
+
+# An MI practice scenario: learning/scenarios/<slug>/...
+scenario_routes = [
+    path("", scenario_views.scenario_detail_view, name="scenario_detail"),
+    path("start/", scenario_views.scenario_start_view, name="scenario_start"),
+    path("progress/", scenario_views.scenario_progress_view, name="scenario_progress"),
+]
 
 urlpatterns: list = [
     path("learning/", assignment_views.my_learning_view, name="my_learning"),
@@ -25,17 +46,7 @@ urlpatterns: list = [
     ),
     path("learning/scorm/commit/", scorm_views.scorm_commit_view, name="scorm_commit"),
     path("learning/scorm/resume/", scorm_views.scorm_resume_view, name="scorm_resume"),
-    path(
-        "learning/lessons/<int:lesson_id>/checks/<str:block_id>/",
-        progress_views.knowledge_check_answer_view,
-        name="knowledge_check_answer",
-    ),
-    path(
-        "learning/lessons/<int:lesson_id>/reflections/<str:block_id>/",
-        progress_views.reflection_save_view,
-        name="reflection_save",
-    ),
-    path("learning/lessons/<int:lesson_id>/done/", progress_views.lesson_done_view, name="lesson_done"),
+    path("learning/lessons/<int:lesson_id>/", include(lesson_routes)),
     path(
         "learning/modules/<int:module_id>/complete/",
         progress_views.module_complete_view,
@@ -48,33 +59,10 @@ urlpatterns: list = [
     ),
     path("learning/search/", progress_views.module_search_view, name="search"),
     path(
-        "certificates/verify/<str:code>/",
-        progress_views.certificate_verify_view,
-        name="certificate_verify",
+        "certificates/verify/<str:code>/", progress_views.certificate_verify_view, name="certificate_verify"
     ),
-    # MI practice scenarios (H4c)
     path("learning/scenarios/", scenario_views.scenario_list_view, name="scenario_list"),
     path("learning/team/scenarios/", scenario_views.scenario_team_view, name="scenario_team"),
-    path(
-        "learning/scenarios/attempts/<int:attempt_id>/",
-        scenario_views.scenario_attempt_view,
-        name="scenario_attempt",
-    ),
-    path(
-        "learning/scenarios/attempts/<int:attempt_id>/respond/",
-        scenario_views.scenario_respond_view,
-        name="scenario_respond",
-    ),
-    path(
-        "learning/scenarios/attempts/<int:attempt_id>/profile/",
-        scenario_views.scenario_result_view,
-        name="scenario_result",
-    ),
-    path("learning/scenarios/<slug:slug>/", scenario_views.scenario_detail_view, name="scenario_detail"),
-    path("learning/scenarios/<slug:slug>/start/", scenario_views.scenario_start_view, name="scenario_start"),
-    path(
-        "learning/scenarios/<slug:slug>/progress/",
-        scenario_views.scenario_progress_view,
-        name="scenario_progress",
-    ),
+    path("learning/scenarios/attempts/<int:attempt_id>/", include(scenario_attempt_routes)),
+    path("learning/scenarios/<slug:slug>/", include(scenario_routes)),
 ]

@@ -36,43 +36,27 @@ def register_practice_week_menu():
     )
 
 
-@hooks.register("register_practiceweek_menu_item")
-def menu_grid():
-    return LDMenuItem("Day by team", reverse("practiceweek_admin:grid_current"), icon_name="table", order=100)
+# L&D's practice week menu: (label, URL name, icon, order).
+LD_MENU = (
+    ("Day by team", "practiceweek_admin:grid_current", "table", 100),
+    ("Weeks", "practiceweek_week:index", "date", 200),
+    ("Slots", "practiceweek_slot:index", "group", 300),
+    ("Slots to approve", "practiceweek_admin:proposals", "tick", 400),
+    ("Upload slots", "practiceweek_admin:upload", "upload", 500),
+    ("Bookings", "practiceweek_booking:index", "list-ul", 600),
+    ("Attendance", "practiceweek_admin:attendance", "tick-inverse", 700),
+)
 
 
-@hooks.register("register_practiceweek_menu_item")
-def menu_weeks():
-    return LDMenuItem("Weeks", reverse("practiceweek_week:index"), icon_name="date", order=200)
+def _ld_menu_item(label: str, url_name: str, icon: str, order: int):
+    def menu_item():
+        return LDMenuItem(label, reverse(url_name), icon_name=icon, order=order)
+
+    return menu_item
 
 
-@hooks.register("register_practiceweek_menu_item")
-def menu_slots():
-    return LDMenuItem("Slots", reverse("practiceweek_slot:index"), icon_name="group", order=300)
-
-
-@hooks.register("register_practiceweek_menu_item")
-def menu_proposals():
-    return LDMenuItem(
-        "Slots to approve", reverse("practiceweek_admin:proposals"), icon_name="tick", order=400
-    )
-
-
-@hooks.register("register_practiceweek_menu_item")
-def menu_upload():
-    return LDMenuItem("Upload slots", reverse("practiceweek_admin:upload"), icon_name="upload", order=500)
-
-
-@hooks.register("register_practiceweek_menu_item")
-def menu_bookings():
-    return LDMenuItem("Bookings", reverse("practiceweek_booking:index"), icon_name="list-ul", order=600)
-
-
-@hooks.register("register_practiceweek_menu_item")
-def menu_attendance():
-    return LDMenuItem(
-        "Attendance", reverse("practiceweek_admin:attendance"), icon_name="tick-inverse", order=700
-    )
+for _entry in LD_MENU:
+    hooks.register("register_practiceweek_menu_item", _ld_menu_item(*_entry))
 
 
 def practice_week_record_sections(user) -> list[dict]:

@@ -59,23 +59,30 @@ def test_a_team_member_whose_team_hosts_a_slot_sees_hosting_and_one_whose_team_h
     assert "My learning" in links
 
 
-def test_a_team_manager_sees_my_team_and_the_teams_mi_practice_figures(client, home_page):
-    manager = staff_member(role=roles.TEAM_MANAGER)
-    client.force_login(manager)
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden", "team_figures"),
+    [
+        pytest.param(
+            roles.TEAM_MANAGER, ("My team", "/learning/team/"), "Practice week", True, id="team-manager"
+        ),
+        pytest.param(
+            roles.SENIOR_MANAGER, ("Practice week", "/practice-week/"), "My team", False, id="senior"
+        ),
+    ],
+)
+def test_a_manager_sees_their_own_part_and_not_the_others(
+    client, home_page, role, shown, hidden, team_figures
+):
+    """A team manager sees My team and the team's MI practice figures (which open); a senior manager
+    sees practice week, not My team."""
+    client.force_login(staff_member(role=role))
     links, html = home_links(client)
-    assert links["My team"] == "/learning/team/"
-    assert "Practice week" not in links
-    assert 'href="/learning/team/scenarios/"' in html
-    assert client.get("/learning/team/scenarios/").status_code == 200
-
-
-def test_a_senior_manager_sees_practice_week_not_my_team(client, home_page):
-    senior = staff_member(role=roles.SENIOR_MANAGER)
-    client.force_login(senior)
-    links, html = home_links(client)
-    assert links["Practice week"] == "/practice-week/"
-    assert "My team" not in links
-    assert 'href="/learning/team/scenarios/"' not in html
+    label, href = shown
+    assert links[label] == href
+    assert hidden not in links
+    assert ('href="/learning/team/scenarios/"' in html) is team_figures
+    if team_figures:
+        assert client.get("/learning/team/scenarios/").status_code == 200
 
 
 def test_a_learner_refused_my_team_gets_the_branded_page_with_where_to_go(client, home_page):

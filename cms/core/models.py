@@ -8,6 +8,14 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from cms.core.branding import DEFAULT_BRAND_COLOUR, DEFAULT_FONT, FONT_STACKS, validate_brand_colour
 
 
+def optional_link(to: str, *, help_text: str, **options) -> models.ForeignKey:
+    """An optional link to an image, page or document that is left empty, not cascaded, when
+    what it names is deleted (and gives that item no reverse accessor)."""
+    return models.ForeignKey(
+        to, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text=help_text, **options
+    )
+
+
 @register_setting(icon="image")
 class BrandingSettings(BaseSiteSetting):
     """The council's name, logo, colour and typeface, applied to every public page."""
@@ -17,12 +25,8 @@ class BrandingSettings(BaseSiteSetting):
         default="Oxfordshire County Council",
         help_text="Shown at the top of every page and in the footer.",
     )
-    logo = models.ForeignKey(
+    logo = optional_link(
         "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
         help_text=(
             "Optional. Shown beside the organisation name on the brand colour, so use a white "
             "or transparent version (PNG or WebP, no SVG). It is decorative: the name is the text."

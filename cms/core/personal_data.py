@@ -1,8 +1,8 @@
 """One registry of where the platform keeps data about a person: subject access and erasure.
 
-Every app declares, in its own `personal_data.py`, each model that holds data about a
-person: how to find one person's rows, what of each row their subject-access export
-shows, and what erasure does to the rows:
+Every app declares, as data in its own `personal_data.toml` (read by `declarations_load`),
+each model that holds data about a person: whose rows they are (the owner field), which
+fields of each row their subject-access export shows, and what erasure does to the rows:
 
 - `Erasure.DELETE`: the rows go (free text, saved state, sign-in methods);
 - `Erasure.ANONYMISE`: the rows stay with what identifies the person removed (the
@@ -11,26 +11,35 @@ shows, and what erasure does to the rows:
   they identify nobody (completions, scores, dates) and historic figures must stay true.
 
 Models that point at a person without being data about them (who published a page,
-who uploaded an image) are declared with `exempt(model, reason=...)`. A test walks
+who uploaded an image) are declared in the file's `[exempt]` table with the reason. A test walks
 every installed model and fails, naming it, when a model with a link to the user model
 or an email address is in neither list (tests/cms/core/test_personal_data_registry.py).
 
-This module names no domain app: apps register here (cms.core imports none of them).
-Wagtail's and Django's own models are declared at the end of this module.
+What a field list cannot say (rows matched by email address, how to anonymise) is a
+function in the app's `personal_data.py` that the file names. This module names no domain
+app (cms.core imports none of them); Wagtail's and Django's own models are declared in
+cms/core/personal_data.toml.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import tomllib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from importlib import import_module
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+from django.apps import AppConfig, apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.utils.module_loading import module_has_submodule
 
 
 class Erasure(StrEnum):
@@ -73,6 +82,8 @@ def register(
     export: Exporter,
     erasure: Erasure,
     person_field: str | None = None,
+    related: tuple[str, ...] = (),
+    prefetch: tuple[str, ...] = (),
     rows: RowsFinder | None = None,
     erase: Eraser | None = None,
     reason: str = "",
@@ -99,7 +110,7 @@ def register(
     _REGISTRY[section] = PersonalData(
         model=model,
         section=section,
-        rows=rows if rows is not None else _rows_by_field(model, str(person_field)),
+        rows=rows if rows is not None else _rows_by_field(model, str(person_field), related, prefetch),
         export=export,
         erasure=erasure,
         erase=erase,
@@ -108,9 +119,13 @@ def register(
     )
 
 
-def _rows_by_field(model: type[models.Model], field_path: str) -> RowsFinder:
+def _rows_by_field(
+    model: type[models.Model], field_path: str, related: tuple[str, ...], prefetch: tuple[str, ...]
+) -> RowsFinder:
     def rows(user: Any) -> QuerySet:
-        return model._default_manager.filter(**{field_path: user})
+        found = model._default_manager.filter(**{field_path: user})
+        found = found.select_related(*related) if related else found
+        return found.prefetch_related(*prefetch) if prefetch else found
 
     return rows
 
@@ -129,12 +144,113 @@ def _discover() -> None:
     global _discovered
     if _discovered:
         return
-    from django.utils.module_loading import autodiscover_modules
-
-    _framework_register()
-    _core_register()
-    autodiscover_modules("personal_data")
+    for app_config in apps.get_app_configs():
+        declarations_load(app_config=app_config)
     _discovered = True
+
+
+def declarations_load(*, app_config: AppConfig) -> None:
+    """Read an app's `personal_data.toml` (if it has one) into the registry.
+
+    The file is a table per model (`[[model]]`: `model`, `section`, `owner` or `rows`,
+    `export`, `erasure`, `reason`, `erase`, `related`, `prefetch`, `erase_last`), a table of shared
+    `[reasons]` and one of `[exempt]` models with their reasons. Names in `rows`, `erase`
+    and a named `export` are functions of the app's own `personal_data.py` (imported
+    first), for what a field list cannot say. An export field is `key=path` (a bare path
+    is its own key): attributes joined by dots (`lesson.title`, `slot.get_activity_display()`),
+    None wherever a link is empty, then an optional conversion (`|text`, `|bool`, `|utf8`).
+    A reason is text, a name in `[reasons]`, or a list of either joined by spaces.
+    """
+    hooks: ModuleType | None = None
+    if module_has_submodule(app_config.module, "personal_data"):
+        hooks = import_module(f"{app_config.name}.personal_data")
+    path = Path(app_config.path) / "personal_data.toml"
+    if not path.exists():
+        return
+    with path.open("rb") as file:
+        declared = tomllib.load(file)
+    reasons: dict[str, str] = declared.get("reasons", {})
+
+    def reason_text(reason: str | list[str]) -> str:
+        """A reason, a name in `[reasons]`, or a list of either joined into one."""
+        parts = [reason] if isinstance(reason, str) else reason
+        return " ".join(reasons.get(part, part) for part in parts)
+
+    for label, reason in declared.get("exempt", {}).items():
+        exempt(apps.get_model(label), reason=reason_text(reason))
+    for entry in declared.get("model", []):
+        model = apps.get_model(entry["model"])
+        export = entry["export"]
+        rows = entry.get("rows")
+        erase = entry.get("erase")
+        register(
+            model,
+            section=entry["section"],
+            person_field=entry.get("owner"),
+            related=tuple(entry.get("related", ()))
+            + (related_along(model, export) if isinstance(export, list) else ()),
+            prefetch=tuple(entry.get("prefetch", ())),
+            rows=getattr(hooks, rows) if rows else None,
+            export=fields_exporter(export) if isinstance(export, list) else getattr(hooks, export),
+            erasure=Erasure(entry["erasure"]),
+            erase=getattr(hooks, erase) if erase else None,
+            reason=reason_text(entry.get("reason", "")),
+            erase_last=entry.get("erase_last", False),
+        )
+
+
+# How an exported value is turned into plain data, after `|` in a field path.
+_CONVERSIONS: dict[str, Callable[[Any], Any]] = {
+    "text": lambda value: str(value) if value else None,
+    "bool": bool,
+    "utf8": lambda value: bytes(value).decode("utf-8", "replace")[:10_000],
+}
+
+
+def _field_value(row: Any, path: str) -> Any:
+    """`lesson.title`, `slot.get_activity_display()`, `role|text`: None wherever a link is empty."""
+    path, _, conversion = path.partition("|")
+    value = row
+    for part in path.split("."):
+        if value is None:
+            return None
+        value = getattr(value, part.removesuffix("()"))
+        if part.endswith("()"):
+            value = value()
+    return _CONVERSIONS[conversion](value) if conversion else value
+
+
+def fields_exporter(fields: list[str]) -> Exporter:
+    """An exporter from `key=path` items (a bare path is its own key), in the order given."""
+    paths = dict(field.partition("=")[::2] if "=" in field else (field, field) for field in fields)
+    for key, path in paths.items():
+        if path.partition("|")[2] not in ("", *_CONVERSIONS):
+            raise ValueError(f"{key}: no conversion {path.partition('|')[2]!r}.")
+
+    def export(row: Any) -> dict[str, Any]:
+        return {key: _field_value(row, path) for key, path in paths.items()}
+
+    return export
+
+
+def related_along(model: type[models.Model], fields: list[str]) -> tuple[str, ...]:
+    """The forward links the exported paths follow, to fetch with the rows (`select_related`)."""
+    related: set[str] = set()
+    for field in fields:
+        path = field.partition("=")[2] or field
+        current, chain = model, []
+        for part in path.partition("|")[0].split(".")[:-1]:
+            try:
+                link = current._meta.get_field(part)
+            except FieldDoesNotExist:
+                break
+            if not (link.many_to_one or link.one_to_one) or not link.concrete:
+                break
+            chain.append(part)
+            current = link.related_model
+        if chain:
+            related.add("__".join(chain))
+    return tuple(sorted(related))
 
 
 def registered() -> list[PersonalData]:
@@ -189,140 +305,12 @@ def personal_data_erase(*, user: Any) -> dict[str, int]:
     return touched
 
 
-# --- Wagtail's and Django's own models --------------------------------------------------------
+# --- Hooks of cms.core's own declarations (personal_data.toml) ------------------------------------
 
 
-def _framework_register() -> None:
-    """Declare the models Wagtail and Django keep about people (allauth's are cms.people's)."""
-    from django.contrib.admin.models import LogEntry
-    from wagtail.admin.models import EditingSession, FormState
-    from wagtail.documents.models import Document
-    from wagtail.images.models import Image
-    from wagtail.models import (
-        APIToken,
-        Comment,
-        CommentReply,
-        Page,
-        PageLogEntry,
-        PageSubscription,
-        Revision,
-        TaskState,
-        UploadedFile,
-        WorkflowState,
-    )
-    from wagtail.users.models import UserProfile
-
-    register(
-        UserProfile,
-        section="admin_preferences",
-        person_field="user",
-        export=lambda p: {
-            "preferred_language": p.preferred_language,
-            "time_zone": p.current_time_zone,
-            "theme": p.theme,
-            "has_avatar": bool(p.avatar),
-            "submitted_notifications": p.submitted_notifications,
-            "approved_notifications": p.approved_notifications,
-            "rejected_notifications": p.rejected_notifications,
-            "updated_comments_notifications": p.updated_comments_notifications,
-        },
-        erasure=Erasure.DELETE,
-        erase=_admin_preferences_delete,
-    )
-    register(
-        PageSubscription,
-        section="page_subscriptions",
-        person_field="user",
-        export=lambda s: {"page": s.page.title, "comment_notifications": s.comment_notifications},
-        erasure=Erasure.DELETE,
-    )
-    register(
-        Comment,
-        section="page_comments",
-        person_field="user",
-        export=lambda c: {"page": c.page.title, "text": c.text, "created_at": c.created_at},
-        erasure=Erasure.KEEP,
-        reason="Editorial review of council content, kept with the content's history; the author "
-        "is the anonymised account.",
-    )
-    register(
-        CommentReply,
-        section="page_comment_replies",
-        person_field="user",
-        export=lambda r: {"page": r.comment.page.title, "text": r.text, "created_at": r.created_at},
-        erasure=Erasure.KEEP,
-        reason="Replies in editorial review, kept as comments are.",
-    )
-    register(
-        APIToken,
-        section="api_tokens",
-        person_field="user",
-        # Never the token or its hash: only what identifies the token to its owner.
-        export=lambda t: {
-            "name": t.name,
-            "prefix": t.prefix,
-            "created": t.created,
-            "last_used_at": t.last_used_at,
-            "revoked_at": t.revoked_at,
-        },
-        erasure=Erasure.DELETE,
-    )
-    register(
-        FormState,
-        section="admin_unsaved_forms",
-        person_field="user",
-        export=lambda f: {"object": str(f.content_type), "last_updated_at": f.last_updated_at},
-        erasure=Erasure.DELETE,
-    )
-    register(
-        EditingSession,
-        section="admin_editing_sessions",
-        person_field="user",
-        export=lambda s: {"object": str(s.content_type), "last_seen_at": s.last_seen_at},
-        erasure=Erasure.DELETE,
-    )
-    authorship = (
-        "Who wrote, published or approved council content is the council's editorial record, "
-        "not data about the person; after erasure it points at the anonymised account."
-    )
-    exempt(Page, reason=f"Page owner and lock holder. {authorship}")
-    exempt(Revision, reason=f"Content revisions' author. {authorship}")
-    exempt(WorkflowState, reason=f"Who asked for a page's approval. {authorship}")
-    exempt(TaskState, reason=f"Who approved or rejected a page. {authorship}")
-    exempt(Image, reason=f"Who uploaded an image. {authorship}")
-    exempt(Document, reason=f"Who uploaded a document. {authorship}")
-    exempt(UploadedFile, reason=f"Who uploaded a file being processed. {authorship}")
-    audit = (
-        "The admin audit trail (who changed what, when) is kept for accountability, as a council's "
-        "data protection officer expects; after erasure its entries point at the anonymised account. "
-        "Entries about a person's own account and staff profile are anonymised (cms.people)."
-    )
-    exempt(PageLogEntry, reason=f"Page history. {audit}")
-    exempt(LogEntry, reason=f"Django admin history (the admin is not served; Wagtail's is). {audit}")
-
-
-def _admin_preferences_delete(rows: QuerySet, user: Any) -> None:
+def admin_preferences_delete(rows: QuerySet, user: Any) -> None:
+    """Delete Wagtail's admin preferences with the avatar file they name."""
     for profile in rows:
         if profile.avatar:
             profile.avatar.delete(save=False)
     rows.delete()
-
-
-def _core_register() -> None:
-    """cms.core's own models that name a person: the send-once message ledger (and the
-    branding settings, whose feedback address is the service's, not a person's)."""
-    from cms.core.models import BrandingSettings, MessageSent
-
-    exempt(
-        BrandingSettings,
-        reason="The feedback address is the service's shared inbox (the L&D team's), set by editors; "
-        "it is not about a person.",
-    )
-    register(
-        MessageSent,
-        section="reminders",
-        person_field="user",
-        export=lambda m: {"kind": m.kind, "status": m.status, "sent_at": m.sent_at},
-        erasure=Erasure.KEEP,
-        reason="Which messages were sent when; kept so none is sent twice, naming nobody once erased.",
-    )

@@ -19,6 +19,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import DraftStateMixin, Page, RevisionMixin
 from wagtail.search import index
 
+from cms.core.models import optional_link
 from cms.pages.blocks import RecruitmentStreamBlock
 from cms.pages.forms import InterestFormBuilder
 from cms.pages.selectors import job_postings_for, london_today, social_image_url
@@ -150,21 +151,13 @@ class RecruitmentPage(Page):
         max_length=120, help_text="The main heading: one promise, in plain words."
     )
     hero_text = models.TextField(max_length=400, help_text="One or two sentences under the heading.")
-    hero_image = models.ForeignKey(
+    hero_image = optional_link(
         "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
         help_text="A landscape photo, at least 1440 pixels wide. Its description is the alt text.",
     )
     hero_cta_label = models.CharField("call to action", max_length=60, default="Tell us you are interested")
-    hero_cta_page = models.ForeignKey(
+    hero_cta_page = optional_link(
         "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
         verbose_name="call to action page",
         help_text="Usually the expression of interest form.",
     )

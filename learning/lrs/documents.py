@@ -21,19 +21,25 @@ from learning.lrs.http import (
     body_of,
     json_response,
     lrs_view,
+    params_only,
     refuse_unless,
 )
 from learning.lrs.statements import MAX_BODY
 from learning.models import LrsDocument
-from learning.selectors import LaunchGrant, lrs_activity_get, lrs_document_get, lrs_document_ids
-from learning.services.lrs import (
+from learning.selectors import (
     IFI_KEYS,
     DocumentKey,
+    LaunchGrant,
+    agent_key,
+    lrs_activity_get,
+    lrs_document_get,
+    lrs_document_ids,
+)
+from learning.services.lrs import (
     DocumentPrecondition,
     DocumentRefused,
     StatementRejected,
     actor_check,
-    agent_key,
     document_delete,
     document_write,
     iri_check,
@@ -83,9 +89,7 @@ def _key(request: HttpRequest, client: Client, resource: str, with_id: bool) -> 
     )
     if resource == "state":
         allowed.add("registration")
-    unknown = set(request.GET) - allowed
-    if unknown:
-        raise LrsError(f"Unknown parameter '{sorted(unknown)[0][:40]}'.")
+    params_only(request, allowed)
     fields: dict[str, str] = {"kind": kind}
     try:
         if by_activity:
@@ -211,9 +215,7 @@ agent_profile_view = _document_view("agent_profile")
 @lrs_view(["GET", "HEAD"])
 def activities_view(request: HttpRequest, client: Client) -> HttpResponse:
     refuse_unless(client.may(SCOPE_READ_ALL, SCOPE_READ_MINE, SCOPE_STATE))
-    unknown = set(request.GET) - {"activityId"}
-    if unknown:
-        raise LrsError(f"Unknown parameter '{sorted(unknown)[0][:40]}'.")
+    params_only(request, {"activityId"})
     try:
         activity_id = iri_check(_param(request, "activityId"), "activityId")
     except StatementRejected as bad:
@@ -224,9 +226,7 @@ def activities_view(request: HttpRequest, client: Client) -> HttpResponse:
 @lrs_view(["GET", "HEAD"])
 def agents_view(request: HttpRequest, client: Client) -> HttpResponse:
     refuse_unless(client.may(SCOPE_READ_ALL, SCOPE_READ_MINE, SCOPE_STATE))
-    unknown = set(request.GET) - {"agent"}
-    if unknown:
-        raise LrsError(f"Unknown parameter '{sorted(unknown)[0][:40]}'.")
+    params_only(request, {"agent"})
     agent = _agent(request)
     person: dict[str, Any] = {"objectType": "Person"}
     if "name" in agent:

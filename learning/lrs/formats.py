@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from learning.services.lrs import IFI_KEYS
+from learning.selectors import IFI_KEYS
 
 FORMATS = frozenset({"exact", "ids", "canonical"})
 LANGUAGE_MAP_KEYS = frozenset({"display", "name", "description"})

@@ -26,8 +26,10 @@ from learning.selectors import (
     LaunchGrant,
     launch_grant_authenticate,
     lrs_credential_authenticate,
+    platform_agent,
+    utc_iso,
 )
-from learning.services.lrs import credential_authority, platform_agent, utc_iso
+from learning.services.lrs import credential_authority
 
 VERSION_HEADER = "X-Experience-API-Version"
 SUPPORTED = {"1.0": "1.0.3", "2.0": "2.0.0"}
@@ -238,6 +240,13 @@ def lrs_view(methods: Iterable[str]) -> Callable[[Callable[..., HttpResponse]], 
         return wrapped
 
     return decorate
+
+
+def params_only(request: HttpRequest, allowed: Iterable[str]) -> None:
+    """Refuse a request naming any query parameter but those allowed (xAPI: 400, naming it)."""
+    unknown = set(request.GET) - set(allowed)
+    if unknown:
+        raise LrsError(f"Unknown parameter '{sorted(unknown)[0][:40]}'.")
 
 
 def refuse_unless(allowed: bool, message: str = "This credential may not do that.") -> None:

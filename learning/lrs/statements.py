@@ -23,11 +23,13 @@ from learning.lrs.http import (
     body_of,
     json_response,
     lrs_view,
+    params_only,
     refuse_unless,
 )
 from learning.lrs.multipart import multipart_read, multipart_write
 from learning.selectors import (
     StatementQuery,
+    agent_key,
     lrs_attachments_get,
     lrs_statement_get,
     lrs_statement_payload,
@@ -38,7 +40,6 @@ from learning.services.lrs import (
     StatementConflict409,
     StatementRejected,
     actor_check,
-    agent_key,
     iri_check,
     lrs_statements_store,
     timestamp_parse,
@@ -136,9 +137,7 @@ def _post(request: HttpRequest, client: Client) -> HttpResponse:
 
 
 def _put(request: HttpRequest, client: Client) -> HttpResponse:
-    unknown = set(request.GET) - {"statementId"}
-    if unknown:
-        raise LrsError(f"Unknown parameter '{sorted(unknown)[0][:40]}'.")
+    params_only(request, {"statementId"})
     statement_id = request.GET.get("statementId")
     if not statement_id:
         raise LrsError("PUT needs the statementId parameter.")
@@ -263,9 +262,7 @@ def _more_url(request: HttpRequest, cursor: tuple[datetime, int]) -> str:
 def _get_many(
     request: HttpRequest, client: Client, after: tuple[datetime, int] | None = None
 ) -> HttpResponse:
-    unknown = set(request.GET) - QUERY_PARAMS
-    if unknown:
-        raise LrsError(f"Unknown parameter '{sorted(unknown)[0][:40]}'.")
+    params_only(request, QUERY_PARAMS)
     query = _query_of(request, client)
     if after is not None:
         query = StatementQuery(**{**query.__dict__, "after": after})

@@ -18,7 +18,7 @@ from wagtail.models import Revision
 
 from cms.people.models import User
 from learning.models import ScenarioAttempt, ScenarioChoice
-from learning.scoring import Profile, profile_build, profile_from_totals
+from learning.scoring import RUNNING_TOTALS, Profile, profile_build, profile_from_totals
 from modules.models import LessonPage, Scenario
 from modules.scenarios.graph import Graph, Node, graph_from_stream
 from modules.selectors import ContentUnavailable, lesson_viewable_get
@@ -190,15 +190,7 @@ def scenario_attempt_profile(*, attempt: ScenarioAttempt, choices: list[Scenario
 
 
 def attempt_totals_profile(*, attempt: ScenarioAttempt) -> Profile:
-    return profile_from_totals(
-        responses=attempt.responses,
-        mi_consistent=attempt.mi_consistent,
-        questions=attempt.questions,
-        reflections=attempt.reflections,
-        complex_reflections=attempt.complex_reflections,
-        change_talk=attempt.change_talk,
-        sustain_talk=attempt.sustain_talk,
-    )
+    return profile_from_totals(**{total: getattr(attempt, total) for total in RUNNING_TOTALS})
 
 
 # --- team figures for managers and L&D ---------------------------------------------------------
@@ -235,19 +227,14 @@ def scenario_team_figures(*, team_ids: list[int] | None) -> list[TeamScenarioFig
         .values("user__profile__team_id", "user__profile__team__name", "scenario_id", "scenario__title")
         .annotate(
             learners=Count("user_id", distinct=True),
-            responses=Sum("responses"),
-            mi_consistent=Sum("mi_consistent"),
-            questions=Sum("questions"),
-            reflections=Sum("reflections"),
-            complex_reflections=Sum("complex_reflections"),
-            change_talk=Sum("change_talk"),
-            sustain_talk=Sum("sustain_talk"),
+            **{total: Sum(total) for total in RUNNING_TOTALS},
         )
         .order_by("user__profile__team__name", "scenario__title")
     )
     figures = []
     for row in rows:
         shown = row["learners"] >= TEAM_MINIMUM_LEARNERS
+        totals: dict[str, Any] = dict(row)  # the sums annotated by name from RUNNING_TOTALS
         figures.append(
             TeamScenarioFigures(
                 team_id=row["user__profile__team_id"],
@@ -255,15 +242,7 @@ def scenario_team_figures(*, team_ids: list[int] | None) -> list[TeamScenarioFig
                 scenario_id=row["scenario_id"],
                 scenario_title=row["scenario__title"],
                 learners=row["learners"],
-                profile=profile_from_totals(
-                    responses=row["responses"] or 0,
-                    mi_consistent=row["mi_consistent"] or 0,
-                    questions=row["questions"] or 0,
-                    reflections=row["reflections"] or 0,
-                    complex_reflections=row["complex_reflections"] or 0,
-                    change_talk=row["change_talk"] or 0,
-                    sustain_talk=row["sustain_talk"] or 0,
-                )
+                profile=profile_from_totals(**{total: totals[total] or 0 for total in RUNNING_TOTALS})
                 if shown
                 else None,
             )

@@ -8,7 +8,7 @@ from typing import Any
 
 from cms.people.models import User
 from learning.models import ModuleProgress, ScormAttempt
-from learning.selectors.xapi import ActivityUnavailable, _lesson_for
+from learning.selectors.xapi import ActivityUnavailable, PackageActivity
 from modules.models import LessonPage
 from modules.scorm.selectors import scorm_version_ready
 from modules.selectors import module_parent_id
@@ -31,34 +31,15 @@ SCORM_BLOCK_TYPE = "scorm_activity"
 
 
 @dataclass(frozen=True)
-class ScormActivity:
-    lesson: LessonPage
-    block_id: str
-    package_id: int
-    completion_rule: str
-    pass_mark: int | None
-    required: bool
+class ScormActivity(PackageActivity):
+    block_type = SCORM_BLOCK_TYPE
+    default_rule = "completed"
+    unavailable = "That lesson has no such SCORM course."
 
 
 def scorm_activity_get(*, user: User, lesson_id: int, block_id: str) -> ScormActivity:
     """The live lesson's SCORM block with that id, if this person may see it."""
-    lesson = _lesson_for(user=user, lesson_id=lesson_id)
-    for block in lesson.body.raw_data:
-        if block.get("id") == block_id and block.get("type") == SCORM_BLOCK_TYPE:
-            value: dict[str, Any] = block.get("value") or {}
-            package_id = value.get("package")
-            if not isinstance(package_id, int):
-                break
-            pass_mark = value.get("pass_mark")
-            return ScormActivity(
-                lesson=lesson,
-                block_id=block_id,
-                package_id=package_id,
-                completion_rule=value.get("completion_rule") or "completed",
-                pass_mark=pass_mark if isinstance(pass_mark, int) and 0 < pass_mark <= 100 else None,
-                required=value.get("required", True) is not False,
-            )
-    raise ActivityUnavailable("That lesson has no such SCORM course.")
+    return ScormActivity.for_block(user=user, lesson_id=lesson_id, block_id=block_id)
 
 
 def scorm_version_for(*, activity: ScormActivity, version_id: int, sco: str) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from cms.people.models import User
 from learning.models import H5PAttempt, H5PPlayerState
@@ -19,13 +19,47 @@ class ActivityUnavailable(LookupError):
 
 
 @dataclass(frozen=True)
-class H5PActivity:
+class PackageActivity:
+    """A live lesson's block that plays an uploaded package, with the rules its author gave it."""
+
+    block_type: ClassVar[str]
+    default_rule: ClassVar[str]
+    unavailable: ClassVar[str]
+
     lesson: LessonPage
     block_id: str
     package_id: int
     completion_rule: str
     pass_mark: int | None
     required: bool
+
+    @classmethod
+    def for_block(cls, *, user: User, lesson_id: int, block_id: str) -> Self:
+        """The block with that id in the live lesson, if this person may see it and it names a package."""
+        lesson = _lesson_for(user=user, lesson_id=lesson_id)
+        for block in lesson.body.raw_data:
+            if block.get("id") == block_id and block.get("type") == cls.block_type:
+                value: dict[str, Any] = block.get("value") or {}
+                package_id = value.get("package")
+                if not isinstance(package_id, int):
+                    break
+                pass_mark = value.get("pass_mark")
+                return cls(
+                    lesson=lesson,
+                    block_id=block_id,
+                    package_id=package_id,
+                    completion_rule=value.get("completion_rule") or cls.default_rule,
+                    pass_mark=pass_mark if isinstance(pass_mark, int) and 0 < pass_mark <= 100 else None,
+                    required=value.get("required", True) is not False,
+                )
+        raise ActivityUnavailable(cls.unavailable)
+
+
+@dataclass(frozen=True)
+class H5PActivity(PackageActivity):
+    block_type = H5P_BLOCK_TYPE
+    default_rule = "default"
+    unavailable = "That lesson has no such H5P activity."
 
 
 def _lesson_for(*, user: User, lesson_id: int) -> LessonPage:
@@ -37,23 +71,7 @@ def _lesson_for(*, user: User, lesson_id: int) -> LessonPage:
 
 def h5p_activity_get(*, user: User, lesson_id: int, block_id: str) -> H5PActivity:
     """The live lesson's H5P block with that id, if this person may see it."""
-    lesson = _lesson_for(user=user, lesson_id=lesson_id)
-    for block in lesson.body.raw_data:
-        if block.get("id") == block_id and block.get("type") == H5P_BLOCK_TYPE:
-            value: dict[str, Any] = block.get("value") or {}
-            package_id = value.get("package")
-            if not isinstance(package_id, int):
-                break
-            pass_mark = value.get("pass_mark")
-            return H5PActivity(
-                lesson=lesson,
-                block_id=block_id,
-                package_id=package_id,
-                completion_rule=value.get("completion_rule") or "default",
-                pass_mark=pass_mark if isinstance(pass_mark, int) and 0 < pass_mark <= 100 else None,
-                required=value.get("required", True) is not False,
-            )
-    raise ActivityUnavailable("That lesson has no such H5P activity.")
+    return H5PActivity.for_block(user=user, lesson_id=lesson_id, block_id=block_id)
 
 
 def h5p_version_for_activity(*, activity: H5PActivity, version_id: int | None) -> int | None:

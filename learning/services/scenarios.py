@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from cms.people.models import User
 from learning.models import ScenarioAttempt, ScenarioChoice
-from learning.scoring import profile_from_totals, profile_minimum_shortfalls
+from learning.scoring import profile_minimum_shortfalls
 from learning.selectors import (
     PlayableScenario,
+    attempt_totals_profile,
     scenario_live_playable,
     scenario_playable_for_attempt,
 )
@@ -164,13 +165,7 @@ def _respond(*, attempt_id: int, step: int, response_id: str, at: datetime) -> S
 
 def _finish(*, attempt: ScenarioAttempt, playable: PlayableScenario, end_key: str, at: datetime) -> bool:
     """Close the run. It completes if it meets the editor's minimum profile; then it counts for its lesson."""
-    profile = profile_from_totals(
-        responses=attempt.responses,
-        mi_consistent=attempt.mi_consistent,
-        questions=attempt.questions,
-        reflections=attempt.reflections,
-        complex_reflections=attempt.complex_reflections,
-    )
+    profile = attempt_totals_profile(attempt=attempt)
     shortfalls = profile_minimum_shortfalls(
         profile=profile,
         min_mi_consistent_percent=playable.min_mi_consistent_percent,

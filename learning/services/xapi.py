@@ -29,8 +29,9 @@ from learning.selectors import (
     H5PActivity,
     h5p_activity_get,
     h5p_version_for_activity,
+    platform_agent,
 )
-from learning.services.lrs import outbox_enqueue, platform_agent, statement_index
+from learning.services.lrs import outbox_enqueue, statement_index
 from learning.services.progress import activity_complete
 from learning.services.xapi_schema import Statement, StatementInvalid, statement_parse
 

@@ -7,7 +7,9 @@ the same 404 the xAPI endpoints give, before the view reads, renders or writes a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.http import Http404
 
@@ -28,31 +30,23 @@ def with_lesson_progress(answer: dict, *, user, lesson_id: int, newly_completed:
     return answer
 
 
-def viewable_lesson(view):
-    """Call the view with the lesson its `lesson_id` names, in place of the id; 404 if the
-    lesson is not live or not available to this person."""
+def _viewable(find: Callable[..., Any], id_name: str) -> Callable[[Callable], Callable]:
+    """A decorator calling the view with what `find` returns for the id the URL names (as
+    `id_name`), in place of the id; 404 if it is not live or not available to this person."""
 
-    @wraps(view)
-    def wrapper(request, lesson_id: int, *args, **kwargs):
-        try:
-            lesson = lesson_viewable_get(user=request.user, lesson_id=lesson_id)
-        except ContentUnavailable as error:
-            raise Http404(str(error)) from error
-        return view(request, lesson, *args, **kwargs)
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                found = find(user=request.user, **{id_name: kwargs.pop(id_name)})
+            except ContentUnavailable as error:
+                raise Http404(str(error)) from error
+            return view(request, found, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
-def viewable_module(view):
-    """Call the view with the module its `module_id` names, in place of the id; 404 if the
-    module is not live or not available to this person."""
-
-    @wraps(view)
-    def wrapper(request, module_id: int, *args, **kwargs):
-        try:
-            module = module_viewable_get(user=request.user, module_id=module_id)
-        except ContentUnavailable as error:
-            raise Http404(str(error)) from error
-        return view(request, module, *args, **kwargs)
-
-    return wrapper
+viewable_lesson = _viewable(lesson_viewable_get, "lesson_id")
+viewable_module = _viewable(module_viewable_get, "module_id")

@@ -14,6 +14,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.core.models import optional_link
 from cms.core.page_cache import CachedViewRestrictionsMixin
 from modules.blocks import LessonStreamBlock
 from modules.h5p.csp import h5p_lesson_csp_apply
@@ -108,13 +109,8 @@ class ModulePage(SignedInOnlyMixin, SpecificChildRoutingMixin, Page):
         related_name="+",
         help_text="Who the module is written for. Leave empty for everyone.",
     )
-    image = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Shown on the module list. Give it alt text in the image library.",
+    image = optional_link(
+        "wagtailimages.Image", help_text="Shown on the module list. Give it alt text in the image library."
     )
     prerequisites = ParentalManyToManyField(
         "modules.ModulePage",

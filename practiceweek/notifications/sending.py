@@ -39,21 +39,39 @@ def booking_notice_send(*, kind: str, booking_id: int, details: dict) -> bool:
     return True
 
 
-def _confirmed_send(booking: Booking, details: dict) -> None:
+def _send_to_booker(
+    booking: Booking, about: str, *, confirmed: bool, lines: list[str], actions=(), attachments=()
+) -> None:
+    """Email the person who booked, the subject naming what happened (`about`) and the slot."""
     slot = booking.slot
     send_to_user(
         user=booking.user,
-        subject=f"Confirmed: {slot.get_activity_display()} with {slot.host_team.name}",
+        subject=f"{about}: {slot.get_activity_display()} with {slot.host_team.name}",
+        lines=lines,
+        slot=slot_details(slot=slot, confirmed=confirmed),
+        actions=actions,
+        attachments=attachments,
+    )
+
+
+def _calendar(booking: Booking, method: str, details: dict):
+    """The booking's .ics: REQUEST adds or updates it in a calendar, CANCEL removes it."""
+    return booking_ics_attachment(booking=booking, method=method, sequence=details.get("sequence"))
+
+
+def _confirmed_send(booking: Booking, details: dict) -> None:
+    slot = booking.slot
+    _send_to_booker(
+        booking,
+        "Confirmed",
+        confirmed=True,
         lines=[
             "Your practice week place is confirmed. The calendar invitation is attached.",
             "Please keep to the confidentiality agreement you accepted: nothing you see or hear "
             "about families leaves the visit.",
         ],
-        slot=slot_details(slot=slot, confirmed=True),
         actions=[slot_action(slot), my_bookings_action()],
-        attachments=[
-            booking_ics_attachment(booking=booking, method="REQUEST", sequence=details.get("sequence"))
-        ],
+        attachments=[_calendar(booking, "REQUEST", details)],
     )
     _hosts_told(booking=booking, joined=True)
 
@@ -61,16 +79,16 @@ def _confirmed_send(booking: Booking, details: dict) -> None:
 def _waitlisted_send(booking: Booking, details: dict) -> None:
     slot = booking.slot
     position = waitlist_position(booking=booking)
-    send_to_user(
-        user=booking.user,
-        subject=f"On the waitlist: {slot.get_activity_display()} with {slot.host_team.name}",
+    _send_to_booker(
+        booking,
+        "On the waitlist",
+        confirmed=False,
         lines=[
             f"This slot is full, so you are number {position} on its waitlist."
             if position
             else "This slot is full, so you are on its waitlist.",
             "If a place frees up we will email you an offer to accept or decline within a set time.",
         ],
-        slot=slot_details(slot=slot, confirmed=False),
         actions=[slot_action(slot), my_bookings_action()],
     )
 
@@ -79,17 +97,16 @@ def _requested_send(booking: Booking, details: dict) -> None:
     slot = booking.slot
     closes = slot.week.ballot_closes_at
     when = f"after {date_format(timezone.localtime(closes), 'l j F, g:i A')}" if closes else "soon"
-    send_to_user(
-        user=booking.user,
-        subject=f"Ballot request received: {slot.get_activity_display()} with {slot.host_team.name}",
+    _send_to_booker(
+        booking,
+        "Ballot request received",
+        confirmed=False,
         lines=[f"We have your request. Places are drawn by ballot {when}; we will email you the result."],
-        slot=slot_details(slot=slot, confirmed=False),
         actions=[my_bookings_action()],
     )
 
 
 def _cancelled_send(booking: Booking, details: dict) -> None:
-    slot = booking.slot
     was_confirmed = details.get("previous_status") == Booking.Status.CONFIRMED
     lines = [
         "Your place has been cancelled by the Learning and Development team."
@@ -100,14 +117,12 @@ def _cancelled_send(booking: Booking, details: dict) -> None:
         lines.append("The attached cancellation removes it from your calendar.")
     attachments = []
     if was_confirmed:
-        attachments.append(
-            booking_ics_attachment(booking=booking, method="CANCEL", sequence=details.get("sequence"))
-        )
-    send_to_user(
-        user=booking.user,
-        subject=f"Cancelled: {slot.get_activity_display()} with {slot.host_team.name}",
+        attachments.append(_calendar(booking, "CANCEL", details))
+    _send_to_booker(
+        booking,
+        "Cancelled",
+        confirmed=False,
         lines=lines,
-        slot=slot_details(slot=slot, confirmed=False),
         actions=[my_bookings_action()],
         attachments=attachments,
     )
@@ -117,23 +132,20 @@ def _cancelled_send(booking: Booking, details: dict) -> None:
 
 def _updated_send(booking: Booking, details: dict) -> None:
     slot = booking.slot
-    send_to_user(
-        user=booking.user,
-        subject=f"Changed: {slot.get_activity_display()} with {slot.host_team.name}",
+    _send_to_booker(
+        booking,
+        "Changed",
+        confirmed=True,
         lines=[
             "The time or place of your practice week visit has changed. "
             "The attached update replaces it in your calendar."
         ],
-        slot=slot_details(slot=slot, confirmed=True),
         actions=[slot_action(slot)],
-        attachments=[
-            booking_ics_attachment(booking=booking, method="REQUEST", sequence=details.get("sequence"))
-        ],
+        attachments=[_calendar(booking, "REQUEST", details)],
     )
 
 
 def _offer_made_send(booking: Booking, details: dict) -> None:
-    slot = booking.slot
     token = offer_token(booking=booking, offer_round=details.get("offer_round"))
     url = absolute_url(reverse("practiceweek:offer", args=[token]))
     expires_text = details.get("expires_at")
@@ -143,25 +155,24 @@ def _offer_made_send(booking: Booking, details: dict) -> None:
         if expires
         else "Accept or decline soon. "
     )
-    send_to_user(
-        user=booking.user,
-        subject=f"A place is free: {slot.get_activity_display()} with {slot.host_team.name}",
+    _send_to_booker(
+        booking,
+        "A place is free",
+        confirmed=False,
         lines=[
             "A place has come free on a slot you are waiting for, and it is yours if you want it.",
             deadline + "After that the offer moves to the next person on the waitlist.",
         ],
-        slot=slot_details(slot=slot, confirmed=False),
         actions=[{"label": "Accept or decline the place", "url": url}],
     )
 
 
 def _offer_expired_send(booking: Booking, details: dict) -> None:
-    slot = booking.slot
-    send_to_user(
-        user=booking.user,
-        subject=f"Offer expired: {slot.get_activity_display()} with {slot.host_team.name}",
+    _send_to_booker(
+        booking,
+        "Offer expired",
+        confirmed=False,
         lines=["The place we offered you was not accepted in time, so it has moved to the next person."],
-        slot=slot_details(slot=slot, confirmed=False),
         actions=[my_bookings_action()],
     )
 

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from learning.models import ActivityCompletion, Cmi5Registration, Cmi5Session, XAPIStatement
-from learning.selectors import LaunchGrant
+from learning.selectors import LaunchGrant, platform_agent
 from learning.services import LaunchRefused, launch_statements_store, xapi_launch
-from learning.services.lrs import StatementRejected, platform_agent
+from learning.services.lrs import StatementRejected
 from tests.cms.people.factories import UserFactory
 from tests.modules.factories import module_with_lessons, xapi_activity_block, xapi_package_ready
 

@@ -32,73 +32,46 @@ def test_add_months_never_goes_backwards_and_lands_in_the_right_month(day, month
     assert (result.year * 12 + result.month) - (day.year * 12 + day.month) == months
 
 
+def _due(**rule):
+    """The due date for a rule: no fixed date, day count or start date unless given; 28 days' grace."""
+    return due_date_for(
+        **{"fixed_date": None, "due_days": None, "late_joiner_days": 28, "start_date": None} | rule
+    )
+
+
 def test_fixed_due_date_holds_for_people_enrolled_in_good_time():
     """Everyone in the first wave is due by the fixed date."""
-    assert due_date_for(
-        due_mode="fixed",
-        fixed_date=date(2027, 3, 31),
-        due_days=None,
-        late_joiner_days=28,
-        enrolled_on=date(2026, 11, 23),
-        start_date=None,
-    ) == date(2027, 3, 31)
+    assert _due(due_mode="fixed", fixed_date=date(2027, 3, 31), enrolled_on=date(2026, 11, 23)) == date(
+        2027, 3, 31
+    )
 
 
 def test_a_late_joiner_gets_the_late_joiner_allowance_not_an_already_overdue_date():
     """Someone who joins the team in April is not overdue on day one for a March deadline."""
-    assert due_date_for(
-        due_mode="fixed",
-        fixed_date=date(2027, 3, 31),
-        due_days=None,
-        late_joiner_days=28,
-        enrolled_on=date(2027, 4, 10),
-        start_date=None,
-    ) == date(2027, 5, 8)
+    assert _due(due_mode="fixed", fixed_date=date(2027, 3, 31), enrolled_on=date(2027, 4, 10)) == date(
+        2027, 5, 8
+    )
 
 
 def test_new_recruits_get_n_days_from_their_start_date():
-    assert due_date_for(
-        due_mode="after_start",
-        fixed_date=None,
-        due_days=30,
-        late_joiner_days=28,
-        enrolled_on=date(2026, 12, 1),
-        start_date=date(2027, 1, 4),
+    assert _due(
+        due_mode="after_start", due_days=30, enrolled_on=date(2026, 12, 1), start_date=date(2027, 1, 4)
     ) == date(2027, 2, 3)
 
 
 def test_start_date_unknown_counts_from_enrolment():
-    assert due_date_for(
-        due_mode="after_start",
-        fixed_date=None,
-        due_days=30,
-        late_joiner_days=28,
-        enrolled_on=date(2026, 12, 1),
-        start_date=None,
-    ) == date(2026, 12, 31)
+    assert _due(due_mode="after_start", due_days=30, enrolled_on=date(2026, 12, 1)) == date(2026, 12, 31)
 
 
 def test_someone_added_long_after_starting_still_gets_time():
     """A worker who started years ago is not overdue the day the assignment reaches them."""
-    assert due_date_for(
-        due_mode="after_start",
-        fixed_date=None,
-        due_days=30,
-        late_joiner_days=28,
-        enrolled_on=date(2026, 12, 1),
-        start_date=date(2019, 5, 1),
+    assert _due(
+        due_mode="after_start", due_days=30, enrolled_on=date(2026, 12, 1), start_date=date(2019, 5, 1)
     ) == date(2026, 12, 29)
 
 
 def test_relative_to_assignment_counts_from_joining_the_audience():
-    assert due_date_for(
-        due_mode="after_assignment",
-        fixed_date=None,
-        due_days=14,
-        late_joiner_days=28,
-        enrolled_on=date(2027, 3, 25),
-        start_date=None,
-    ) == date(2027, 4, 8)
+    assert _due(due_mode="after_assignment", due_days=14, enrolled_on=date(2027, 3, 25)) == date(2027, 4, 8)
 
 
 @pytest.mark.parametrize(
@@ -106,14 +79,7 @@ def test_relative_to_assignment_counts_from_joining_the_audience():
 )
 def test_incomplete_or_unknown_rules_are_refused(mode, fixed, days):
     with pytest.raises(ValueError):
-        due_date_for(
-            due_mode=mode,
-            fixed_date=fixed,
-            due_days=days,
-            late_joiner_days=28,
-            enrolled_on=date(2027, 1, 1),
-            start_date=None,
-        )
+        _due(due_mode=mode, fixed_date=fixed, due_days=days, enrolled_on=date(2027, 1, 1))
 
 
 def test_recertification_expires_on_the_anniversary():

@@ -9,20 +9,11 @@ from django.utils import timezone
 from cms.people.models import Agency, Team, User
 from practiceweek.models import Booking, Slot
 from tests.practiceweek.factories import PracticeWeekFactory, ld_user, senior_manager, slot_at
-from tests.spreadsheet_reading import assert_every_cell_neutralised, csv_rows, response_bytes, xlsx_rows
+from tests.spreadsheet_reading import FORMATS, assert_every_cell_neutralised, export_rows, response_bytes
 
 pytestmark = pytest.mark.django_db
 
 ROWS = 5000
-FORMATS = ["csv", "xlsx"]
-
-
-def export_rows(client, url: str, fmt: str) -> list[list]:
-    response = client.get(f"{url}{'&' if '?' in url else '?'}export={fmt}")
-    assert response.status_code == 200, response.status_code
-    if fmt == "csv":
-        return csv_rows(response)
-    return xlsx_rows(response_bytes(response))
 
 
 @pytest.fixture

@@ -35,6 +35,13 @@ def full_slot():
     return slot, held, waiting
 
 
+def _free_the_place(held: Booking, *waiting: Booking) -> None:
+    """The holder cancels their place; the waiting bookings are read again after the waitlist moves."""
+    booking_cancel(booking_id=held.pk, user=held.user)
+    for booking in waiting:
+        booking.refresh_from_db()
+
+
 def test_a_cancellation_offers_the_place_to_the_first_person_waiting(full_slot, sent):
     """A confirmed manager cancels; the first on the waitlist is offered the place for 24 hours."""
     slot, held, (first, second) = full_slot
@@ -59,17 +66,14 @@ def test_the_first_person_with_a_clash_is_skipped(full_slot):
     slot, held, (first, second) = full_slot
     clashing = slot_at(slot.week, hour=10, minutes=30, capacity=2)
     booking_create(user=first.user, slot_id=clashing.pk, agreed=True)
-    booking_cancel(booking_id=held.pk, user=held.user)
-    first.refresh_from_db()
-    second.refresh_from_db()
+    _free_the_place(held, first, second)
     assert first.status == Booking.Status.WAITLISTED
     assert second.status == Booking.Status.OFFERED
 
 
 def test_accepting_an_offer_confirms_the_place(full_slot):
     slot, held, (first, _second) = full_slot
-    booking_cancel(booking_id=held.pk, user=held.user)
-    first.refresh_from_db()
+    _free_the_place(held, first)
     booking = offer_respond(booking_id=first.pk, offer_round=first.offer_round, user=first.user, accept=True)
     slot.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
@@ -78,8 +82,7 @@ def test_accepting_an_offer_confirms_the_place(full_slot):
 
 def test_declining_moves_the_offer_on(full_slot):
     _slot, held, (first, second) = full_slot
-    booking_cancel(booking_id=held.pk, user=held.user)
-    first.refresh_from_db()
+    _free_the_place(held, first)
     offer_respond(booking_id=first.pk, offer_round=first.offer_round, user=first.user, accept=False)
     first.refresh_from_db()
     second.refresh_from_db()
@@ -110,8 +113,7 @@ def test_an_offer_expires_and_moves_on_once(full_slot, sent):
 def test_answering_a_stale_offer_after_its_time_expires_it(full_slot):
     """The offer's time has passed but the sweep has not run: accepting is refused and the place moves on."""
     _slot, held, (first, second) = full_slot
-    booking_cancel(booking_id=held.pk, user=held.user)
-    first.refresh_from_db()
+    _free_the_place(held, first)
     later = time_machine.travel(timezone.now() + dt.timedelta(hours=25), tick=False)
     with later, pytest.raises(BookingRefused) as caught:
         offer_respond(booking_id=first.pk, offer_round=first.offer_round, user=first.user, accept=True)
@@ -163,9 +165,7 @@ def test_l_and_d_cannot_allocate_beyond_capacity_or_without_a_reason():
 def test_l_and_d_move_someone_to_the_front_of_the_waitlist(full_slot):
     _slot, held, (first, second) = full_slot
     booking_waitlist_move_to_front(actor=ld_user(), booking_id=second.pk, note="Needs it for induction")
-    booking_cancel(booking_id=held.pk, user=held.user)
-    second.refresh_from_db()
-    first.refresh_from_db()
+    _free_the_place(held, second, first)
     assert second.status == Booking.Status.OFFERED
     assert first.status == Booking.Status.WAITLISTED
 

@@ -1,16 +1,6 @@
-"""The xAPI learning record store's writes: statements, documents, credentials (callers import from here)."""
+"""The xAPI learning record store's writes: statements, documents, credentials (callers import from here;
+the keys and agents they are read by are learning.selectors')."""
 
-from learning.selectors.lrs_keys import (
-    IFI_KEYS,
-    DocumentKey,
-    agent_key,
-    credential_secret_hash,
-    credential_secret_matches,
-    document_scope_hash,
-    platform_account_home,
-    platform_agent,
-    utc_iso,
-)
 from learning.services.lrs.credentials import (
     SCOPES,
     CredentialInvalid,
@@ -57,11 +47,9 @@ from learning.services.lrs.validation_parts import (
 
 __all__ = [
     "BACKOFF_CAP",
-    "IFI_KEYS",
     "SCOPES",
     "AttachmentPart",
     "CredentialInvalid",
-    "DocumentKey",
     "DocumentPrecondition",
     "DocumentRefused",
     "ForwardReport",
@@ -71,14 +59,10 @@ __all__ = [
     "StatementRejected",
     "actor_check",
     "agent_check",
-    "agent_key",
     "credential_authority",
     "credential_check",
-    "credential_secret_hash",
-    "credential_secret_matches",
     "document_delete",
     "document_etag",
-    "document_scope_hash",
     "document_write",
     "forwarding_alerts_send",
     "forwarding_backoff",
@@ -91,14 +75,11 @@ __all__ = [
     "lrs_statements_store",
     "outbox_enqueue",
     "outbox_resend",
-    "platform_account_home",
-    "platform_agent",
     "signature_verify",
     "statement_index",
     "statement_validate",
     "storable_check",
     "timestamp_parse",
     "timestamp_utc",
-    "utc_iso",
     "uuid_check",
 ]

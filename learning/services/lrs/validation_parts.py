@@ -103,16 +103,19 @@ def string_check(value: Any, where: str) -> str:
     return value
 
 
-def iri_check(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not IRI.match(value):
-        raise StatementRejected(f"{where} must be an absolute IRI.")
+def pattern_check(value: Any, where: str, pattern: re.Pattern[str], must_be: str) -> str:
+    """A string of the form `pattern` describes, or a refusal saying what it must be."""
+    if not isinstance(value, str) or not pattern.match(value):
+        raise StatementRejected(f"{where} must be {must_be}.")
     return value
 
 
+def iri_check(value: Any, where: str) -> str:
+    return pattern_check(value, where, IRI, "an absolute IRI")
+
+
 def uuid_check(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not UUID_FORM.match(value):
-        raise StatementRejected(f"{where} must be a UUID in its string form.")
-    return str(uuid.UUID(value))
+    return str(uuid.UUID(pattern_check(value, where, UUID_FORM, "a UUID in its string form")))
 
 
 def language_map_check(value: Any, where: str) -> None:
@@ -157,20 +160,17 @@ def timestamp_check(value: Any, where: str) -> None:
 
 
 def version_check(value: Any, where: str) -> None:
-    if not isinstance(value, str) or not VERSION.match(value):
-        raise StatementRejected(f"{where} must be 1.0.x or 2.0.x.")
+    pattern_check(value, where, VERSION, "1.0.x or 2.0.x")
 
 
 def _agent_body_check(agent: dict[str, Any], where: str, *, group: bool) -> int:
     ifis = [key for key in IFI_KEYS if key in agent]
     if "name" in agent:
         string_check(agent["name"], f"{where}.name")
-    if "mbox" in agent and (not isinstance(agent["mbox"], str) or not MBOX.match(agent["mbox"])):
-        raise StatementRejected(f"{where}.mbox must be a mailto: IRI.")
-    if "mbox_sha1sum" in agent and (
-        not isinstance(agent["mbox_sha1sum"], str) or not SHA1_HEX.match(agent["mbox_sha1sum"])
-    ):
-        raise StatementRejected(f"{where}.mbox_sha1sum must be a SHA-1 in hex.")
+    if "mbox" in agent:
+        pattern_check(agent["mbox"], f"{where}.mbox", MBOX, "a mailto: IRI")
+    if "mbox_sha1sum" in agent:
+        pattern_check(agent["mbox_sha1sum"], f"{where}.mbox_sha1sum", SHA1_HEX, "a SHA-1 in hex")
     if "openid" in agent:
         iri_check(agent["openid"], f"{where}.openid")
     if "account" in agent:

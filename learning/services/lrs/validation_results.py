@@ -17,6 +17,7 @@ from learning.services.lrs.validation_parts import (
     iri_check,
     keys_check,
     language_map_check,
+    pattern_check,
     statement_ref_check,
     string_check,
     uuid_check,
@@ -80,10 +81,8 @@ def result_check(value: Any, where: str) -> None:
             raise StatementRejected(f"{where}.{key} must be true or false.")
     if "response" in result:
         string_check(result["response"], f"{where}.response")
-    if "duration" in result and (
-        not isinstance(result["duration"], str) or not DURATION.match(result["duration"])
-    ):
-        raise StatementRejected(f"{where}.duration must be an ISO 8601 duration.")
+    if "duration" in result:
+        pattern_check(result["duration"], f"{where}.duration", DURATION, "an ISO 8601 duration")
     if "extensions" in result:
         extensions_check(result["extensions"], f"{where}.extensions")
 
@@ -138,10 +137,8 @@ def context_check(value: Any, where: str, *, version: str, object_is_activity: b
             string_check(context[key], f"{where}.{key}")
             if not object_is_activity:
                 raise StatementRejected(f"{where}.{key} is only allowed when the object is an Activity.")
-    if "language" in context and (
-        not isinstance(context["language"], str) or not LANGUAGE_TAG.match(context["language"])
-    ):
-        raise StatementRejected(f"{where}.language must be an RFC 5646 language tag.")
+    if "language" in context:
+        pattern_check(context["language"], f"{where}.language", LANGUAGE_TAG, "an RFC 5646 language tag")
     if "statement" in context:
         statement_ref_check(context["statement"], f"{where}.statement")
     if "extensions" in context:

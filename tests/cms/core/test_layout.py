@@ -214,6 +214,7 @@ def test_500_page_renders_without_request_or_database(django_assert_num_queries)
         html = get_template("500.html").render()
     assert "Sorry, there is a problem with the service" in html
     assert "Skip to main content" in html
+    assert "Accessibility statement" in html, "the site's footer, with its support links"
 
 
 def test_unhandled_error_shows_the_500_page(client, home_page):

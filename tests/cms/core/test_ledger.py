@@ -82,29 +82,38 @@ def test_a_missing_message_is_reported_missing():
     assert message_send_once(message_id=999_999, still_needed=lambda m: True, send=print) == "missing"
 
 
+def _all_at_once(work, *, threads: int) -> None:
+    """Run `work` in that many threads released together, each on its own database connection."""
+    barrier = threading.Barrier(threads)
+
+    def run() -> None:
+        try:
+            barrier.wait(timeout=30)
+            work()
+        finally:
+            connections.close_all()
+
+    started = [threading.Thread(target=run) for _ in range(threads)]
+    for thread in started:
+        thread.start()
+    for thread in started:
+        thread.join(timeout=60)
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_claims_on_postgresql_let_exactly_one_through():
     """Ten workers claim one key at the same moment: one wins, nine are refused."""
     assert connection.vendor == "postgresql"
-    barrier = threading.Barrier(10)
     results: list[bool] = []
     lock = threading.Lock()
 
     def claim() -> None:
-        try:
-            barrier.wait(timeout=30)
-            won = message_claim(key="ld-digest:1:2026-05-01")
-            with lock:
-                results.append(won)
-        finally:
-            connections.close_all()
+        won = message_claim(key="ld-digest:1:2026-05-01")
+        with lock:
+            results.append(won)
 
-    threads = [threading.Thread(target=claim) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    _all_at_once(claim, threads=10)
     assert sorted(results) == [False] * 9 + [True]
     assert MessageSent.objects.count() == 1
 
@@ -114,7 +123,6 @@ def test_concurrent_claims_on_postgresql_let_exactly_one_through():
 def test_concurrent_sends_on_postgresql_send_once():
     messages_record(plans=[MessagePlan(key="due-soon:1:x")])
     row = MessageSent.objects.get()
-    barrier = threading.Barrier(8)
     sent: list[int] = []
     lock = threading.Lock()
 
@@ -122,16 +130,7 @@ def test_concurrent_sends_on_postgresql_send_once():
         with lock:
             sent.append(message.pk)
 
-    def work() -> None:
-        try:
-            barrier.wait(timeout=30)
-            message_send_once(message_id=row.pk, still_needed=lambda m: True, send=send)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    _all_at_once(
+        lambda: message_send_once(message_id=row.pk, still_needed=lambda m: True, send=send), threads=8
+    )
     assert sent == [row.pk]

@@ -399,19 +399,24 @@ def test_staff_without_the_admin_are_not_asked_for_a_code(client, home_page):
 # Unverified accounts --------------------------------------------------------------
 
 
-def _unverified_self_sign_up(client) -> User:
-    email = f"new-{uuid.uuid4().hex[:8]}@oxfordshire.gov.uk"
+def _self_sign_up(client, email: str, password: str = PASSWORD) -> None:
+    """Sam New signs up at allauth's form with that address and password."""
     client.post(
         "/accounts/signup/",
         {
             "first_name": "Sam",
             "last_name": "New",
             "email": email,
-            "password1": PASSWORD,
-            "password2": PASSWORD,
+            "password1": password,
+            "password2": password,
         },
         REMOTE_ADDR=_ip(),
     )
+
+
+def _unverified_self_sign_up(client) -> User:
+    email = f"new-{uuid.uuid4().hex[:8]}@oxfordshire.gov.uk"
+    _self_sign_up(client, email)
     user = User.objects.get(email=email)
     assert not EmailAddress.objects.get(user=user).verified
     assert SESSION_USER not in client.session
@@ -439,33 +444,12 @@ def test_an_unverified_self_sign_up_cannot_get_in_through_an_invitation_link(cli
     """An invitation followed after a self sign-up neither signs the person in nor takes the account over."""
     email = f"invited-{uuid.uuid4().hex[:8]}@oxfordshire.gov.uk"
     sent = services.invitation_send(email=email, invited_by=None)
-    client.post(
-        "/accounts/signup/",
-        {
-            "first_name": "Sam",
-            "last_name": "New",
-            "email": email,
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        },
-        REMOTE_ADDR=_ip(),
-    )
+    _self_sign_up(client, email)
     user = User.objects.get(email=email)
 
     response = client.get(sent.url.replace("http://testserver", ""))
     assert response["Location"] == "/accounts/signup/"
-    other_password = "someone-elses-pass-phrase-9"
-    client.post(
-        "/accounts/signup/",
-        {
-            "first_name": "Sam",
-            "last_name": "New",
-            "email": email,
-            "password1": other_password,
-            "password2": other_password,
-        },
-        REMOTE_ADDR=_ip(),
-    )
+    _self_sign_up(client, email, password="someone-elses-pass-phrase-9")
     assert SESSION_USER not in client.session
     assert User.objects.filter(email__iexact=email).count() == 1
     user.refresh_from_db()

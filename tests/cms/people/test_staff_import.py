@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from cms.people import conf, roles
 from cms.people.models import StaffProfile, User
-from cms.people.services import staff_import
+from cms.people.services import invitation_accept, invitation_send, staff_import
 from tests.cms.people.factories import AgencyFactory, TeamFactory, UserFactory, role_ensure, staff_member
 
 pytestmark = pytest.mark.django_db
@@ -509,14 +509,18 @@ def test_confirmed_self_sign_up_is_updated_and_keeps_their_password(client, home
     assert result.warnings == []
 
 
+def _joined_by_invitation(email: str, *, confirmed: bool) -> User:
+    """Kim was invited at that address and made an account from the link (confirmed or not)."""
+    sent = invitation_send(email=email, invited_by=None)
+    kim = UserFactory(email=email)
+    EmailAddress.objects.create(user=kim, email=kim.email, verified=confirmed, primary=True)
+    invitation_accept(invitation=sent.invitation, user=kim)
+    return kim
+
+
 def test_invited_account_outside_the_domains_is_updated_and_keeps_their_password(organisation):
     """A charity worker who joined by invitation is placed by the import; their sign-in is untouched."""
-    from cms.people.services import invitation_accept, invitation_send
-
-    sent = invitation_send(email="kim@charity.org.uk", invited_by=None)
-    kim = UserFactory(email="kim@charity.org.uk")
-    EmailAddress.objects.create(user=kim, email=kim.email, verified=True, primary=True)
-    invitation_accept(invitation=sent.invitation, user=kim)
+    kim = _joined_by_invitation("kim@charity.org.uk", confirmed=True)
     result = staff_import(data=csv_bytes("kim@charity.org.uk,Kim,Lee,,Social worker,FS Banbury,occ,,"))
     assert result.ok, errors_of(result)
     assert [change.action for change in result.changes] == ["update"]
@@ -527,12 +531,7 @@ def test_invited_account_outside_the_domains_is_updated_and_keeps_their_password
 
 def test_an_invited_account_that_never_confirmed_is_not_taken_over(organisation):
     """An invitation proves the address, so an account made from one is HR's person even unconfirmed."""
-    from cms.people.services import invitation_accept, invitation_send
-
-    sent = invitation_send(email="kim@oxfordshire.gov.uk", invited_by=None)
-    kim = UserFactory(email="kim@oxfordshire.gov.uk")
-    EmailAddress.objects.create(user=kim, email=kim.email, verified=False, primary=True)
-    invitation_accept(invitation=sent.invitation, user=kim)
+    kim = _joined_by_invitation("kim@oxfordshire.gov.uk", confirmed=False)
     result = staff_import(data=csv_bytes("kim@oxfordshire.gov.uk,Kim,Lee,,Social worker,,occ,,"))
     assert result.ok and result.taken_over == 0
     kim.refresh_from_db()

@@ -163,26 +163,22 @@ def _multipart(parts, boundary="b0undary"):
     return b"".join(chunks) + f"--{boundary}--\r\n".encode(), f"multipart/mixed; boundary={boundary}"
 
 
-def test_attachments_are_stored_and_returned_as_multipart(xapi):
-    content = b"certificate bytes"
+def _post_with_attachment(xapi, data, content: bytes, *, usage: str, display: dict, content_type: str):
+    """Post the statement with one attachment of `content` as xAPI's multipart/mixed."""
     sha2 = hashlib.sha256(content).hexdigest()
-    data = lrs_statement(
-        attachments=[
-            {
-                "usageType": "http://example.org/certificate",
-                "display": {"en-GB": "Certificate"},
-                "contentType": "application/pdf",
-                "length": len(content),
-                "sha2": sha2,
-            }
-        ]
-    )
-    body, content_type = _multipart(
+    described = {
+        "usageType": usage,
+        "display": display,
+        "contentType": content_type,
+        "length": len(content),
+        "sha2": sha2,
+    }
+    body, multipart_type = _multipart(
         [
-            ({"Content-Type": "application/json"}, json.dumps(data).encode()),
+            ({"Content-Type": "application/json"}, json.dumps({**data, "attachments": [described]}).encode()),
             (
                 {
-                    "Content-Type": "application/pdf",
+                    "Content-Type": content_type,
                     "Content-Transfer-Encoding": "binary",
                     "X-Experience-API-Hash": sha2,
                 },
@@ -190,7 +186,21 @@ def test_attachments_are_stored_and_returned_as_multipart(xapi):
             ),
         ]
     )
-    assert xapi.post_statements(body, content_type=content_type).status_code == 200
+    return xapi.post_statements(body, content_type=multipart_type)
+
+
+def test_attachments_are_stored_and_returned_as_multipart(xapi):
+    data = lrs_statement()
+    content = b"certificate bytes"
+    posted = _post_with_attachment(
+        xapi,
+        data,
+        content,
+        usage="http://example.org/certificate",
+        display={"en-GB": "Certificate"},
+        content_type="application/pdf",
+    )
+    assert posted.status_code == 200
     response = xapi.get_statements(statementId=data["id"], attachments="true")
     assert response["Content-Type"].startswith("multipart/mixed")
     assert content in response.content
@@ -249,33 +259,14 @@ def _self_signed(key):
 
 
 def _post_signed(xapi, data, jws):
-    sha2 = hashlib.sha256(jws).hexdigest()
-    signed = {
-        **data,
-        "attachments": [
-            {
-                "usageType": "http://adlnet.gov/expapi/attachments/signature",
-                "display": {"en": "Signature"},
-                "contentType": "application/octet-stream",
-                "length": len(jws),
-                "sha2": sha2,
-            }
-        ],
-    }
-    body, content_type = _multipart(
-        [
-            ({"Content-Type": "application/json"}, json.dumps(signed).encode()),
-            (
-                {
-                    "Content-Type": "application/octet-stream",
-                    "Content-Transfer-Encoding": "binary",
-                    "X-Experience-API-Hash": sha2,
-                },
-                jws,
-            ),
-        ]
+    return _post_with_attachment(
+        xapi,
+        data,
+        jws,
+        usage="http://adlnet.gov/expapi/attachments/signature",
+        display={"en": "Signature"},
+        content_type="application/octet-stream",
     )
-    return xapi.post_statements(body, content_type=content_type)
 
 
 def test_a_signed_statement_is_verified_and_kept(xapi):

@@ -13,7 +13,7 @@ MANAGE := $(BIN)/python manage.py
 FRONTEND_SOURCES := $(shell find static/src -type f 2>/dev/null) static/build.mjs
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install run test lint arch format check seed migrate bench bench-pages bench-lessons bench-scorm bench-scenarios bench-readiness bench-booking bench-public bench-import bench-lrs lrs-conformance clean
+.PHONY: help install run test lint arch format check seed migrate bench bench-pages bench-lessons bench-scorm bench-scenarios bench-readiness bench-booking bench-public bench-import bench-lrs lrs-conformance ralph clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -65,7 +65,7 @@ check: install ## Django system checks and the migrations check
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
 
-test: lint check ## Lint, checks, the whole suite with coverage (floor 85%), ADL's LRS conformance suite, then check --deploy
+test: lint check ralph ## Lint, checks, the whole suite with coverage (floor 85%), ADL's LRS conformance suite, then check --deploy
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest -n $(PYTEST_WORKERS) --cov --cov-report=term:skip-covered --cov-fail-under=85
 	scripts/lrs_conformance.sh
 	DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') ALLOWED_HOSTS=learning.example.org SMTP_HOST=smtp.example.org \
@@ -101,6 +101,15 @@ bench-public: install ## Recruitment landing page and home page for anonymous vi
 
 bench-lrs: install ## xAPI statement POSTs to /xapi: 8 clients, batches of 1 and 50
 	$(BENCH_ENV) $(BIN)/python bench/lrs.py
+
+RALPH_VENV := .venv-ralph
+
+ralph: $(RALPH_VENV)/.installed ## Ralph, a second LRS for the forwarding chaos test, in its own venv from tools/ralph/requirements.txt (hash-pinned; quick when installed)
+
+$(RALPH_VENV)/.installed: tools/ralph/requirements.txt | $(VENV)/.installed
+	@test -x $(RALPH_VENV)/bin/python || $(PYTHON) -m venv $(RALPH_VENV)
+	$(UV) pip install --quiet --python $(RALPH_VENV)/bin/python --require-hashes -r tools/ralph/requirements.txt
+	@touch $@
 
 lrs-conformance: install ## ADL's xAPI conformance suite (2.0.0 and 1.0.3) against /xapi on a throwaway PostgreSQL database
 	scripts/lrs_conformance.sh

@@ -18,6 +18,11 @@ SCHEDULE = {
         "task": "learning.tasks.readiness_figures_refresh_task",
         "schedule": crontab(minute="*/5"),
     },
+    # Statements waiting in the forwarding outbox (also offered to a worker after each stored batch).
+    "learning-lrs-forward": {
+        "task": "learning.tasks.lrs_forward_task",
+        "schedule": crontab(minute="*"),
+    },
     "learning-retention": {
         "task": "learning.tasks.retention_apply_task",
         "schedule": crontab(hour=3, minute=15),

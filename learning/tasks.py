@@ -18,6 +18,7 @@ from learning.services import (
     reminders_scan,
     retention_apply,
 )
+from learning.services.lrs import forwarding_alerts_send, lrs_forward_send_all
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -74,3 +75,12 @@ def readiness_figures_refresh_task() -> int:
 def retention_apply_task() -> int:
     """Daily: anonymise leavers whose records have passed the retention period."""
     return retention_apply()
+
+
+@shared_task(expires=55)
+def lrs_forward_task() -> dict:
+    """Every minute, and after each stored batch: send the outbox to the forwarding targets, then
+    tell L&D about any target failing for an hour (once per outage)."""
+    report = lrs_forward_send_all()
+    alerts = forwarding_alerts_send()
+    return {"delivered": report.delivered, "retried": report.retried, "dead": report.dead, "alerts": alerts}

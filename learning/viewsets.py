@@ -1,11 +1,13 @@
-"""Wagtail admin for programmes, assignments and the readiness menu item (registered in wagtail_hooks)."""
+"""Wagtail admin for programmes, assignments, LRS credentials and forwarding targets, and the readiness
+and forwarding menu items (registered in wagtail_hooks)."""
 
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from cms.core.admin_views import ProtectedDeleteView
-from learning.lrs.viewsets import LrsCredentialViewSet
+from cms.people.selectors import is_learning_and_development
+from learning.lrs.viewsets import LrsCredentialViewSet, LrsForwardingTargetViewSet
 from learning.models import Assignment, Programme
 from learning.services import enrolments_sync
 from learning.views import readiness as readiness_views
@@ -72,9 +74,14 @@ class LearningViewSetGroup(ModelViewSetGroup):
     menu_label = "Learning"
     menu_icon = "tasks"
     menu_order = 250
-    items = (ProgrammeViewSet, AssignmentViewSet, LrsCredentialViewSet)
+    items = (ProgrammeViewSet, AssignmentViewSet, LrsCredentialViewSet, LrsForwardingTargetViewSet)
 
 
 class ReadinessMenuItem(MenuItem):
     def is_shown(self, request):
         return readiness_views.can_view_readiness(request.user)
+
+
+class ForwardingMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_learning_and_development(user=request.user)

@@ -12,9 +12,10 @@ from django.urls import path, reverse
 from wagtail import hooks
 
 from learning import selectors, services
+from learning.lrs import forwarding as forwarding_views
 from learning.views import readiness as readiness_views
 from learning.views import scorm_reports
-from learning.viewsets import LearningViewSetGroup, ReadinessMenuItem
+from learning.viewsets import ForwardingMenuItem, LearningViewSetGroup, ReadinessMenuItem
 from modules.models import LessonPage
 
 
@@ -71,9 +72,31 @@ def register_readiness_urls():
             readiness_views.export_view,
             name="learning_readiness_export",
         ),
+        path(
+            "lrs-forwarding/",
+            forwarding_views.ForwardingOverviewView.as_view(),
+            name="learning_lrs_forwarding",
+        ),
+        path(
+            "lrs-forwarding/<int:target_id>/",
+            forwarding_views.ForwardingTargetView.as_view(),
+            name="learning_lrs_forwarding_target",
+        ),
+        path(
+            "lrs-forwarding/<int:target_id>/resend/",
+            forwarding_views.ForwardingResendView.as_view(),
+            name="learning_lrs_forwarding_resend",
+        ),
     ]
 
 
 @hooks.register("register_admin_menu_item")
 def register_readiness_menu_item():
     return ReadinessMenuItem("Readiness", reverse("learning_readiness"), icon_name="view", order=240)
+
+
+@hooks.register("register_admin_menu_item")
+def register_forwarding_menu_item():
+    return ForwardingMenuItem(
+        "LRS forwarding", reverse("learning_lrs_forwarding"), icon_name="redirect", order=245
+    )

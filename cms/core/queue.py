@@ -98,3 +98,14 @@ def task_queue_after_commit(task: Task | str, /, **kwargs) -> None:
     task = _task(task)  # an unknown path fails here, in the caller, not later in on_commit
     # robust: the change has committed; whatever happens to its follow-up is logged, never an error page.
     transaction.on_commit(lambda: task_queue(task, **kwargs), robust=True)
+
+
+def task_publish_after_commit(task: Task | str, /, **kwargs) -> None:
+    """Offer `task` to the workers once the current transaction commits, or drop it if the broker
+    is unavailable.
+
+    For work a periodic task catches up on anyway (an outbox beat drains): running it in the
+    request's process, as `task_queue` does, would make the request wait on someone else's server.
+    """
+    task = _task(task)
+    transaction.on_commit(lambda: _publish(task, kwargs), robust=True)

@@ -100,6 +100,17 @@ LRS_CREDENTIAL_PERMISSIONS = [
     "learning.delete_lrscredential",
 ]
 
+# Forwarding statements to other LRSs: where every learner's statements go, with that LRS's
+# credentials, so only L&D leads (and superusers) set targets up. Every L&D person reads the
+# outbox screen and resends dead letters (learning checks the role for that, not a permission).
+LRS_FORWARDING_PERMISSIONS = [
+    "wagtailadmin.access_admin",
+    "learning.view_lrsforwardingtarget",
+    "learning.add_lrsforwardingtarget",
+    "learning.change_lrsforwardingtarget",
+    "learning.delete_lrsforwardingtarget",
+]
+
 # The Leadership group's model permissions: into the admin, to the readiness reports and
 # exports, and nothing else there.
 LEADERSHIP_PERMISSIONS = [

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     # One door for signing in: allauth's (cms/core/sign_in.py).
     "cms.core.middleware.SignInDoorMiddleware",
     "cms.core.middleware.AdminMFARequiredMiddleware",
+    # The documents and images admin API only for people with a permission on them (cms/core/admin_api.py).
+    "cms.core.admin_api.AdminApiGuardMiddleware",
     "cms.core.middleware.AdminContentSecurityPolicyMiddleware",
     "cms.core.middleware.IncompleteFormMiddleware",
     # Admin POSTs that broke Wagtail when hand-made: a 400, or our delete refusal (cms/core/admin_guards.py).
@@ -436,3 +438,7 @@ LEARNING_RETENTION_DAYS = int(os.environ.get("LEARNING_RETENTION_DAYS", str(6 * 
 # The readiness dashboard's figures are kept this long in the cache; Celery beat
 # recomputes them every five minutes, so they are never older than that. 0: always live.
 READINESS_CACHE_SECONDS = int(os.environ.get("READINESS_CACHE_SECONDS", "600"))
+
+# Forwarding statements to other LRSs (learning.LrsForwardingTarget): how long one request to a
+# target may take before it counts as a failure and its rows wait for the next try.
+LRS_FORWARD_TIMEOUT_SECONDS = float(os.environ.get("LRS_FORWARD_TIMEOUT_SECONDS", "10"))

@@ -1,6 +1,7 @@
 """Records of learning. Each file holds one family of models; all are re-exported here."""
 
 from learning.models.assignments import Assignment, CompletionChange, Enrolment, Programme
+from learning.models.forwarding import LrsForwardingTarget, LrsOutbox
 from learning.models.lrs import LrsAttachment, LrsCredential, LrsDocument
 from learning.models.progress import (
     ActivityCompletion,
@@ -28,6 +29,8 @@ __all__ = [
     "LrsAttachment",
     "LrsCredential",
     "LrsDocument",
+    "LrsForwardingTarget",
+    "LrsOutbox",
     "ModuleCompletion",
     "ModuleProgress",
     "Programme",

@@ -8,7 +8,8 @@ platform account of the signed-in person).
 lesson, H5P block, visible to the person), stores the statement once by its id with
 the actor taken from the session, keeps an attempt for every result, applies the
 block's completion rule and, when met, calls ``activity_complete`` in the same
-transaction. Its query count does not depend on the size of the module.
+transaction, in which it is also queued for forwarding to other LRSs. Its query count
+does not depend on the size of the module.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from learning.selectors import (
     h5p_activity_get,
     h5p_version_for_activity,
 )
-from learning.services.lrs import platform_agent, statement_index
+from learning.services.lrs import outbox_enqueue, platform_agent, statement_index
 from learning.services.progress import activity_complete
 from learning.services.xapi_schema import Statement, StatementInvalid, statement_parse
 
@@ -175,6 +176,7 @@ def _statement_store(
         payload=statement.payload,
         completed_activity=completes,
     )
+    outbox_enqueue(statements=[stored])
     if statement.top_level:
         _attempt_create(
             user=user,

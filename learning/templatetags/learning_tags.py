@@ -215,11 +215,11 @@ def team_learning_rows(context, rows, remind_url: str, back: str):
     def row(item) -> str:
         return format_html(
             '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{}{}</th>'
-            '<td class="govuk-table__cell">{}{}</td>'
-            '<td class="govuk-table__cell">{}</td>'
-            '<td class="govuk-table__cell">'
+            '<td class="govuk-table__cell" data-label="Module">{}{}</td>'
+            '<td class="govuk-table__cell" data-label="Due">{}</td>'
+            '<td class="govuk-table__cell" data-label="Status">'
             '<strong class="govuk-tag learning-status learning-status--{}">{}</strong></td>'
-            '<td class="govuk-table__cell">{}%</td>'
+            '<td class="govuk-table__cell" data-label="Progress">{}%</td>'
             '<td class="govuk-table__cell">{}</td></tr>',
             item.person,
             role_line(item.profile),

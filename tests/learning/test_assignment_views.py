@@ -294,7 +294,7 @@ def test_my_team_rows_show_role_optional_due_date_and_reminder_forms(client, tea
         "Family practitioner, Oxford City Family Safeguarding</span>" in text
     )
     assert 'Confidentiality on home visits<span class="govuk-body-s"> (optional)</span>' in text
-    assert '<td class="govuk-table__cell">9 Jan 2027</td>' in text
+    assert '<td class="govuk-table__cell" data-label="Due">9 Jan 2027</td>' in text
     assert 'name="csrfmiddlewaretoken" value="' in text
     assert f'name="next" value="{reverse("learning:my_team")}?module={module.pk}"' in text
     assert 'Send a reminder<span class="govuk-visually-hidden"> to &lt;b&gt;Lee&lt;/b&gt;' in text

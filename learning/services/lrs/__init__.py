@@ -25,6 +25,18 @@ from learning.services.lrs.documents import (
     document_etag,
     document_write,
 )
+from learning.services.lrs.forwarding import (
+    BACKOFF_CAP,
+    ForwardingCredentialsMissing,
+    ForwardReport,
+    forwarding_alerts_send,
+    forwarding_backoff,
+    forwarding_target_auth,
+    lrs_forward_send,
+    lrs_forward_send_all,
+    outbox_enqueue,
+    outbox_resend,
+)
 from learning.services.lrs.indexing import StatementIndex, statement_index, timestamp_utc
 from learning.services.lrs.signature import signature_verify
 from learning.services.lrs.statements import (
@@ -44,6 +56,7 @@ from learning.services.lrs.validation_parts import (
 )
 
 __all__ = [
+    "BACKOFF_CAP",
     "IFI_KEYS",
     "SCOPES",
     "AttachmentPart",
@@ -51,6 +64,8 @@ __all__ = [
     "DocumentKey",
     "DocumentPrecondition",
     "DocumentRefused",
+    "ForwardReport",
+    "ForwardingCredentialsMissing",
     "StatementConflict409",
     "StatementIndex",
     "StatementRejected",
@@ -65,10 +80,17 @@ __all__ = [
     "document_etag",
     "document_scope_hash",
     "document_write",
+    "forwarding_alerts_send",
+    "forwarding_backoff",
+    "forwarding_target_auth",
     "iri_check",
     "lrs_credential_issue",
     "lrs_credential_update",
+    "lrs_forward_send",
+    "lrs_forward_send_all",
     "lrs_statements_store",
+    "outbox_enqueue",
+    "outbox_resend",
     "platform_account_home",
     "platform_agent",
     "signature_verify",

@@ -3,7 +3,8 @@
 ``lrs_statements_store`` validates a batch, checks its attachments and signatures, fills in
 id, stored, timestamp, authority and version, links statements whose actor is a platform
 person, applies voiding, and writes the whole batch in one transaction with a fixed number
-of queries whatever its size (a forwarding outbox row can be added in that transaction).
+of queries whatever its size, queueing the statements for forwarding to other LRSs in that
+transaction (learning/services/lrs/forwarding.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils import timezone
 from cms.people.models import User
 from learning.models import LrsAttachment, LrsCredential, XAPIStatement
 from learning.selectors.lrs_keys import platform_account_home, utc_iso
+from learning.services.lrs.forwarding import outbox_enqueue
 from learning.services.lrs.indexing import statement_index, timestamp_utc
 from learning.services.lrs.signature import signature_verify
 from learning.services.lrs.validation import statement_validate
@@ -224,6 +226,7 @@ def lrs_statements_store(
                     )
                 )
             XAPIStatement.objects.bulk_create(rows)
+            outbox_enqueue(statements=rows, at=stored_at)
             if void_targets:
                 XAPIStatement.objects.filter(statement_id__in=void_targets, voids__isnull=True).update(
                     voided=True

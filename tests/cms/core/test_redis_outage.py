@@ -387,3 +387,33 @@ def test_a_hanging_redis_is_tried_once_then_answered_for_without_waiting(hanging
     outage_logs = [record for record in caplog.records if record.name == "cms.core.cache"]
     assert len(outage_logs) == 1  # once per outage, not per call
     assert "unavailable" in outage_logs[0].getMessage()
+
+
+def test_forwarded_statements_wait_in_the_outbox_while_redis_and_the_broker_are_down(
+    broker_on_redis, django_capture_on_commit_callbacks
+):
+    """A client posts to /xapi during an outage: the statement is stored and queued for the council's
+    LRS; its sending is not run in the request (it waits for the minute's beat), and nothing fails."""
+    from learning.models import LrsForwardingTarget, LrsOutbox
+    from learning.services.lrs import lrs_credential_issue
+    from tests.learning.lrs.conftest import XapiClient
+    from tests.learning.lrs.remote import RemoteLrs, remote_start
+    from tests.learning.lrs.statements import lrs_statement
+
+    remote = RemoteLrs()
+    server, url = remote_start(remote)
+    try:
+        LrsForwardingTarget.objects.create(name="Council LRS", endpoint=url, username="k", password="s")
+        credential, secret = lrs_credential_issue(
+            name="Storyline", scopes=["statements/write"], authority=None
+        )
+        xapi = XapiClient(credential.key, secret)
+        broker_on_redis.stop()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = xapi.post_statements([lrs_statement(), lrs_statement()])
+        assert response.status_code == 200
+        assert LrsOutbox.objects.filter(status=LrsOutbox.Status.PENDING).count() == 2
+        assert remote.received == []
+    finally:
+        server.shutdown()
+        server.server_close()

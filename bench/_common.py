@@ -187,6 +187,23 @@ def session_cookie(*, user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
+def learner_clients(*, count: int, email_prefix: str) -> list[tuple[str, str]]:
+    """(Cookie header, X-CSRFToken) for `count` learners made once (`<email_prefix>-<n>@...`),
+    each signed in with its own session, for wrk scripts that post as they do."""
+    django_setup()
+    from django.contrib.auth import get_user_model
+
+    clients = []
+    for index in range(count):
+        user, _ = get_user_model().objects.get_or_create(
+            email=f"{email_prefix}-{index}@oxfordshire.gov.uk",
+            defaults={"first_name": "Bench", "last_name": str(index)},
+        )
+        csrf_cookie, csrf_token = csrf_pair()
+        clients.append((f"{session_cookie(user=user)}; {csrf_cookie}", csrf_token))
+    return clients
+
+
 def csrf_pair() -> tuple[str, str]:
     """(Cookie header part, X-CSRFToken value) that pass Django's CSRF check over plain HTTP."""
     django_setup()

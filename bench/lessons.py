@@ -347,7 +347,6 @@ def _statements_script(*, clients: list[tuple[str, str]], body: str) -> str:
 
 def main() -> None:
     bench.database_prepare()
-    from cms.people.models import User
     from learning.models import XAPIStatement
     from modules.models import LessonPage
 
@@ -393,14 +392,7 @@ def main() -> None:
         raise SystemExit(f"xAPI statement answered {response.status_code}: {response.content[:300]!r}")
     statement_queries = len(captured.captured_queries)
 
-    clients = []
-    for index in range(CLIENTS):
-        user, _ = User.objects.get_or_create(
-            email=f"bench-xapi-{index}@oxfordshire.gov.uk",
-            defaults={"first_name": "Bench", "last_name": str(index)},
-        )
-        csrf_cookie, csrf_token = bench.csrf_pair()
-        clients.append((f"{bench.session_cookie(user=user)}; {csrf_cookie}", csrf_token))
+    clients = bench.learner_clients(count=CLIENTS, email_prefix="bench-xapi")
     script = _statements_script(
         clients=clients,
         body=json.dumps(

@@ -167,14 +167,7 @@ def main() -> None:
     if queries_12 != queries_2004:
         raise SystemExit(f"queries per commit grow with the package: {queries_12} and {queries_2004}")
 
-    clients = []
-    for index in range(CLIENTS):
-        user, _ = User.objects.get_or_create(
-            email=f"bench-scorm-{index}@oxfordshire.gov.uk",
-            defaults={"first_name": "Bench", "last_name": str(index)},
-        )
-        csrf_cookie, csrf_token = bench.csrf_pair()
-        clients.append((f"{bench.session_cookie(user=user)}; {csrf_cookie}", csrf_token))
+    clients = bench.learner_clients(count=CLIENTS, email_prefix="bench-scorm")
     template = json.dumps(
         body(lesson_12, course_12, "recording-sco", _cmi_12(), session="@SESSION@", seq="@SEQ@")
     )

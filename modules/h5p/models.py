@@ -5,7 +5,14 @@ Attempts record the version played.
 
 from django.db import models
 
-from modules.packages.models import PackageBase, PackageStatus, PackageVersionBase, package_upload_name
+from modules.packages.models import (
+    PackageBase,
+    PackageStatus,
+    PackageVersionBase,
+    package_current_version_field,
+    package_upload_name,
+    package_version_number_unique,
+)
 
 H5PStatus = PackageStatus
 
@@ -18,15 +25,7 @@ class H5PPackage(PackageBase):
     """An H5P activity L&D can place in lessons."""
 
     main_library = models.CharField(max_length=255, blank=True, editable=False)
-    current_version = models.ForeignKey(
-        "modules.H5PPackageVersion",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-        help_text="The ready version lessons play.",
-    )
+    current_version = package_current_version_field("modules.H5PPackageVersion")
 
     class Meta(PackageBase.Meta):
         verbose_name = "H5P package"
@@ -44,9 +43,7 @@ class H5PPackageVersion(PackageVersionBase):
     embed_type = models.CharField(max_length=10, blank=True)
 
     class Meta(PackageVersionBase.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["package", "number"], name="modules_h5p_version_number_unique")
-        ]
+        constraints = [package_version_number_unique(name="modules_h5p_version_number_unique")]
         verbose_name = "H5P package version"
 
     @property

@@ -30,6 +30,25 @@ def package_upload_name(*, folder: str, package_id: int | None, extension: str) 
     return f"{folder}/uploads/{package_id}/{secrets.token_hex(8)}.{extension}"
 
 
+def package_current_version_field(version_model: str) -> models.ForeignKey:
+    """A package's `current_version`: the ready version lessons play (a kind's concrete model
+    declares it with its version model, "modules.H5PPackageVersion")."""
+    return models.ForeignKey(
+        version_model,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="The ready version lessons play.",
+    )
+
+
+def package_version_number_unique(*, name: str) -> models.UniqueConstraint:
+    """One number per version of a package (a kind's concrete version model names its constraint)."""
+    return models.UniqueConstraint(fields=["package", "number"], name=name)
+
+
 class PackageBase(index.Indexed, models.Model):
     """A package L&D can place in lessons (the concrete model adds `current_version`)."""
 

@@ -5,7 +5,14 @@ Attempts (learning.ScormAttempt) record the version played.
 
 from django.db import models
 
-from modules.packages.models import PackageBase, PackageStatus, PackageVersionBase, package_upload_name
+from modules.packages.models import (
+    PackageBase,
+    PackageStatus,
+    PackageVersionBase,
+    package_current_version_field,
+    package_upload_name,
+    package_version_number_unique,
+)
 
 ScormStatus = PackageStatus
 
@@ -24,15 +31,7 @@ def scorm_upload_path(instance: "ScormPackageVersion", filename: str) -> str:
 class ScormPackage(PackageBase):
     """A SCORM course L&D can place in lessons."""
 
-    current_version = models.ForeignKey(
-        "modules.ScormPackageVersion",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-        help_text="The ready version lessons play.",
-    )
+    current_version = package_current_version_field("modules.ScormPackageVersion")
 
     class Meta(PackageBase.Meta):
         verbose_name = "SCORM package"
@@ -57,9 +56,7 @@ class ScormPackageVersion(PackageVersionBase):
     )
 
     class Meta(PackageVersionBase.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["package", "number"], name="modules_scorm_version_number_unique")
-        ]
+        constraints = [package_version_number_unique(name="modules_scorm_version_number_unique")]
         verbose_name = "SCORM package version"
 
     @property

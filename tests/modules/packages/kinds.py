@@ -53,9 +53,7 @@ class KindUnderTest:
 
     def lie(self) -> bytes:
         """Passes the first look (headers) but is refused while extracting."""
-        return next(
-            case.data for case in self.hostile_cases() if case.name == "declared-size lie: understated"
-        )
+        return next(case.data for case in self.hostile_cases() if case.name == self.lie_case)
 
 
 KINDS = [

@@ -1,28 +1,6 @@
-"""The Content-Security-Policy of files served from a SCORM package.
+"""The Content-Security-Policy of files served from a SCORM package: the one for authored content
+(modules/packages/csp.py), shared with xAPI and cmi5 packages."""
 
-SCORM content runs in a frame on the lesson page, from our own origin, and finds the
-runtime API through ``window.parent``. Authoring tools (Storyline, Rise, Captivate,
-iSpring) write inline scripts and styles and some build code from strings, so inside
-the package's frame scripts may be inline and use eval; everything else stays on our
-own origin (no third-party scripts, connections or frames), and only our own pages may
-frame it. Lesson pages keep the strict site policy: it already allows same-origin
-frames (``frame-src 'self'``), which is all the player needs.
-"""
+from modules.packages.csp import AUTHORED_CONTENT_CSP
 
-from django.utils.csp import CSP
-
-SCORM_ASSET_CSP = {
-    "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE, CSP.UNSAFE_EVAL],
-    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:", "blob:"],
-    "media-src": [CSP.SELF, "data:", "blob:"],
-    "font-src": [CSP.SELF, "data:"],
-    "connect-src": [CSP.SELF],
-    "frame-src": [CSP.SELF],
-    "worker-src": [CSP.SELF, "blob:"],
-    "frame-ancestors": [CSP.SELF],
-    "object-src": [CSP.NONE],
-    "base-uri": [CSP.SELF],
-    "form-action": [CSP.SELF],
-}
+SCORM_ASSET_CSP = AUTHORED_CONTENT_CSP

@@ -158,44 +158,33 @@ def _satisfaction_apply(
     actor = platform_agent(user_id=user.pk)
     reg = str(registration.registration)
     package_id = version["package_id"]
+
+    def satisfied(*, kind: str, object_type: str, publisher_id: str) -> dict[str, Any]:
+        """The LMS's `satisfied` statement for a block or the course of this registration."""
+        return _lms_statement(
+            verb=SATISFIED,
+            display="satisfied",
+            actor=actor,
+            object_id=cmi5_structure_object_id(package_id=package_id, kind=kind, publisher_id=publisher_id),
+            object_type=object_type,
+            registration=reg,
+            session_id=session_id,
+            publisher_id=publisher_id,
+            at=at,
+        )
+
     if version["kind"] == "cmi5":
         for block in version["blocks"]:
             members = {au["id"] for au in version["aus"] if block["id"] in au.get("blocks", [])}
             if members and members <= done and block["id"] not in registration.satisfied_ids:
                 registration.satisfied_ids.append(block["id"])
-                statements.append(
-                    _lms_statement(
-                        verb=SATISFIED,
-                        display="satisfied",
-                        actor=actor,
-                        object_id=cmi5_structure_object_id(
-                            package_id=package_id, kind="block", publisher_id=block["id"]
-                        ),
-                        object_type=BLOCK_TYPE,
-                        registration=reg,
-                        session_id=session_id,
-                        publisher_id=block["id"],
-                        at=at,
-                    )
-                )
+                statements.append(satisfied(kind="block", object_type=BLOCK_TYPE, publisher_id=block["id"]))
     all_done = {au["id"] for au in version["aus"]} <= done
     if all_done and version["course_id"] not in registration.satisfied_ids:
         registration.satisfied_ids.append(version["course_id"])
         if version["kind"] == "cmi5":
             statements.append(
-                _lms_statement(
-                    verb=SATISFIED,
-                    display="satisfied",
-                    actor=actor,
-                    object_id=cmi5_structure_object_id(
-                        package_id=package_id, kind="course", publisher_id=version["course_id"]
-                    ),
-                    object_type=COURSE_TYPE,
-                    registration=reg,
-                    session_id=session_id,
-                    publisher_id=version["course_id"],
-                    at=at,
-                )
+                satisfied(kind="course", object_type=COURSE_TYPE, publisher_id=version["course_id"])
             )
     _lms_store(statements)
     newly = False

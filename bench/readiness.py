@@ -9,9 +9,11 @@ production does (gunicorn.conf.py) and drives each view over HTTP with wrk, 8 re
 The dashboard's figures are cached (READINESS_CACHE_SECONDS, recomputed by beat every
 five minutes), so it also prints readiness_figures_compute_ms: the cost of computing them.
 
-Prints readiness_dashboard_p95_ms (target <= 300), team_view_p95_ms (150),
-my_learning_p95_ms (100), csv_export_s for the full matrix (5) and the query counts
-dashboard_queries and my_learning_queries (<= 15 each, not growing with data).
+Prints readiness_dashboard_p95_ms (target <= 300), team_view_p95_ms (150, for a manager of
+team_view_people = 60 people: 1,800 assigned items), my_learning_p95_ms (100), csv_export_s
+for the full matrix (5), readiness_figures_compute_ms (150), the query counts
+dashboard_queries, team_view_queries and my_learning_queries (<= 15 each, not growing with
+data) and each page's share of the bare ceiling (`<name>_vs_bare`).
 """
 
 import os
@@ -23,7 +25,21 @@ from datetime import date, timedelta
 import _common as bench
 
 STAFF, TEAMS, MODULES = 5000, 60, 30
+# My team is measured for the manager of team 5 (bench.0005), who has 60 people; the other
+# 4,880 are spread over the other 59 teams (82 or 83 each, with their managers).
+MANAGED_TEAM, MANAGED_PEOPLE = 5, 60
 CONNECTIONS = 8
+
+
+def team_of(number: int) -> int:
+    """The team of staff member `number`: managers 0-59 lead teams 0-59, then 60 people join
+    MANAGED_TEAM and everyone else is dealt round the other teams."""
+    if number < TEAMS:
+        return number
+    if number - TEAMS < MANAGED_PEOPLE:
+        return MANAGED_TEAM
+    others = [team for team in range(TEAMS) if team != MANAGED_TEAM]
+    return others[(number - TEAMS - MANAGED_PEOPLE) % len(others)]
 
 
 def _use_own_database() -> None:
@@ -87,9 +103,9 @@ def build() -> dict:
                 StaffProfile(
                     user=user,
                     role=manager_role if n < TEAMS else role,
-                    team=teams[n % TEAMS],
+                    team=teams[team_of(n)],
                     agency=agency,
-                    line_manager=None if n < TEAMS else managers[n % TEAMS],
+                    line_manager=None if n < TEAMS else managers[team_of(n)],
                     job_title="Social worker",
                 )
                 for n, user in enumerate(users)
@@ -149,7 +165,7 @@ def build() -> dict:
 
     return {
         "ld": User.objects.get(email="bench.ld@oxfordshire.gov.uk"),
-        "manager": User.objects.get(email="bench.0005@oxfordshire.gov.uk"),
+        "manager": User.objects.get(email=f"bench.{MANAGED_TEAM:04d}@oxfordshire.gov.uk"),
         "learner": User.objects.get(email=f"bench.{STAFF - 1:04d}@oxfordshire.gov.uk"),
     }
 
@@ -171,6 +187,12 @@ def main() -> None:
     figures["readiness_figures_compute_ms"] = round(1000 * (time.perf_counter() - started), 1)
     _status, figures["dashboard_queries"] = bench.query_count("/admin/readiness/", user=people["ld"])
     _status, figures["my_learning_queries"] = bench.query_count("/learning/", user=people["learner"])
+    from cms.people.selectors import team_members
+
+    team_view_people = team_members(manager=people["manager"]).count()
+    if team_view_people != MANAGED_PEOPLE:
+        raise SystemExit(f"the bench manager has {team_view_people} people, not {MANAGED_PEOPLE}")
+    figures["team_view_people"] = team_view_people
     _status, figures["team_view_queries"] = bench.query_count("/learning/team/", user=people["manager"])
     views = {
         "readiness_dashboard": ("/admin/readiness/", people["ld"]),

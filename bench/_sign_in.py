@@ -147,3 +147,31 @@ def http_sign_in(
     failures += [f"{email}: no session cookie" for email in missing if not any(email in f for f in failures)]
     elapsed = time.perf_counter() - started
     return SignInResult(people=people, page_ms=page_ms, post_ms=post_ms, failures=failures, elapsed_s=elapsed)
+
+
+def mfa_session_cookie(*, email: str, password: str, totp_secret: str) -> str:
+    """A `Cookie` header value for someone enrolled in MFA, signed in through the site's own
+    views (allauth's form, then the code from their authenticator app, computed with allauth's
+    TOTP helpers) by Django's test Client with the CSRF check on. The admin's MFA gate lets
+    only such a session through; one made by `force_login` is sent back to sign in."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from django.conf import settings
+    from django.test import Client
+
+    bench.collect_static()  # the sign-in pages link the built CSS
+    client = Client(SERVER_NAME=bench.HOST, enforce_csrf_checks=True)
+
+    def post(path: str, data: dict):
+        token = client.cookies[settings.CSRF_COOKIE_NAME].value
+        return client.post(path, {**data, "csrfmiddlewaretoken": token})
+
+    client.get(LOGIN_PATH)
+    response = post(LOGIN_PATH, {"login": email, "password": password})
+    if response.status_code != 302 or not response["Location"].startswith("/accounts/2fa/authenticate/"):
+        raise SystemExit(f"bench: the sign-in form answered {response.status_code}, not the code step")
+    client.get(response["Location"])
+    code = format_hotp_value(hotp_value(totp_secret, int(time.time()) // 30))
+    response = post("/accounts/2fa/authenticate/", {"code": code})
+    if response.status_code != 302:
+        raise SystemExit(f"bench: the authenticator code was refused ({response.status_code})")
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"

@@ -1,6 +1,7 @@
 """Reads for a manager's team: each person by each assigned module, one page at a time."""
 
 import heapq
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,7 +63,7 @@ class _InOrder:
 
 def _profile_shown(
     user_id: int,
-    shown: dict[int, tuple[str, str | None, int | None]],
+    shown: Mapping[int, tuple[str, str | None, int | None]],
     teams: dict[int, Team],
     made: dict[int, StaffProfile],
     roles: dict[str, Role],

@@ -4,7 +4,8 @@ Builds 5,000 staff in 60 teams with 30 modules assigned to everyone (150,000
 enrolments) and varied progress, on a PostgreSQL database of its own
 (`<DATABASE_URL>_readiness`, rebuilt on every run). Serves with gunicorn as
 production does (gunicorn.conf.py) and drives each view over HTTP with wrk, 8 requests in flight. Run with
-`make bench-readiness`.
+`make bench-readiness`. L&D sign in with password and authenticator code (the admin's MFA gate
+refuses a session made by force_login); the manager and the learner get minted sessions.
 
 The dashboard's figures are cached (READINESS_CACHE_SECONDS, recomputed by beat every
 five minutes), so it also prints readiness_figures_compute_ms: the cost of computing them.

@@ -162,8 +162,9 @@ def readiness_grain(*, programme: Programme | None, today: date) -> list[GrainRo
 def _roll_up[K](grain: list[GrainRow], key: Callable[[GrainRow], K]) -> dict[K, tuple[int, int, int]]:
     sums: dict[K, tuple[int, int, int]] = {}
     for row in grain:
-        total, complete, overdue = sums.get(key(row), (0, 0, 0))
-        sums[key(row)] = (total + row.total, complete + row.complete, overdue + row.overdue)
+        group = key(row)
+        total, complete, overdue = sums.get(group, (0, 0, 0))
+        sums[group] = (total + row.total, complete + row.complete, overdue + row.overdue)
     return sums
 
 

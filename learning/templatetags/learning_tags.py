@@ -10,7 +10,7 @@ import html
 
 from django import template
 from django.utils import dateformat
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from cms.core.page_cache import tree_cache_get, tree_cache_set, tree_generation

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -34,9 +33,7 @@ from modules.packages.archive import (
     DEFAULT_LIMITS,
     Entry,
     Limits,
-    Sink,
     directory_scan,
-    entries_extract,
     extension_of,
     json_read,
     path_segments,
@@ -44,6 +41,7 @@ from modules.packages.archive import (
     served_path_segments,
     zip_open,
 )
+from modules.packages.contents import contents_extract
 
 NOT_A_ZIP = "The file is not a valid .h5p package (an .h5p file is a zip archive)."
 EMBED_TYPES = frozenset({"div", "iframe"})
@@ -316,17 +314,7 @@ def _check_dependencies_present(roots: tuple[Dependency, ...], libraries: dict[s
         pending.extend(library.other_dependencies)
 
 
-def package_extract(
-    source: IO[bytes],
-    manifest: Manifest,
-    *,
-    sink: Sink,
-    limits: Limits = DEFAULT_LIMITS,
-    progress: Callable[[int, int], None] | None = None,
-) -> int:
-    """Stream each accepted entry of a validated package to `sink(path, file)` (see
-    `entries_extract`). Returns the number of bytes extracted."""
-    return entries_extract(source, manifest.entries, sink=sink, limits=limits, progress=progress)
+package_extract = contents_extract
 
 
 def h5p_asset_path_valid(*, path: str) -> bool:

@@ -9,7 +9,6 @@ refused with a reason naming what they are (AICC, xAPI / Tin Can, cmi5, H5P).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -17,15 +16,13 @@ from modules.packages.archive import (
     DEFAULT_LIMITS,
     Entry,
     Limits,
-    Sink,
     bytes_read,
     directory_scan,
-    entries_extract,
-    path_segments,
     refuse,
     served_path_segments,
     zip_open,
 )
+from modules.packages.contents import contents_extract, entries_of, path_hidden_or_resource_fork
 from modules.scorm.manifest import ScormManifest, manifest_parse_xml
 from modules.scorm.organisation import manifest_read
 
@@ -44,12 +41,7 @@ class ScormPackageContents:
         return sum(entry.declared_size for entry in self.entries)
 
 
-def path_ignored(name: str) -> bool:
-    """Skipped and never served: macOS resource forks (`__MACOSX/`) and hidden files (`.DS_Store`)."""
-    segments = path_segments(name)
-    return bool(segments) and (
-        segments[0] == "__MACOSX" or any(segment.startswith(".") for segment in segments)
-    )
+path_ignored = path_hidden_or_resource_fork
 
 
 def _not_scorm(names: list[str]) -> None:
@@ -107,20 +99,11 @@ def package_validate(source: IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> S
             raise AssertionError("unreachable")  # pragma: no cover
         root = manifest_parse_xml(bytes_read(archive, info, limits, MANIFEST))
         manifest = manifest_read(root, set(kept))
-    entries = tuple(Entry(name, found.file_size, found.compress_size) for name, found in kept.items())
+    entries = entries_of(kept)
     return ScormPackageContents(manifest=manifest, entries=entries)
 
 
-def package_extract(
-    source: IO[bytes],
-    contents: ScormPackageContents,
-    *,
-    sink: Sink,
-    limits: Limits = DEFAULT_LIMITS,
-    progress: Callable[[int, int], None] | None = None,
-) -> int:
-    """Stream every accepted file of a validated package to `sink(path, file)`; the bytes extracted."""
-    return entries_extract(source, contents.entries, sink=sink, limits=limits, progress=progress)
+package_extract = contents_extract
 
 
 def scorm_asset_path_valid(*, path: str) -> bool:

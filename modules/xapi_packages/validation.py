@@ -10,7 +10,6 @@ are refused with a reason naming what they are (SCORM, AICC, H5P).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -18,14 +17,12 @@ from modules.packages.archive import (
     DEFAULT_LIMITS,
     Entry,
     Limits,
-    Sink,
     bytes_read,
     directory_scan,
-    entries_extract,
-    path_segments,
     refuse,
     zip_open,
 )
+from modules.packages.contents import contents_extract, entries_of, path_hidden_or_resource_fork
 from modules.xapi_packages.structure import CourseStructure, cmi5_read, tincan_read, xml_parse
 
 CMI5_XML = "cmi5.xml"
@@ -40,12 +37,7 @@ class XapiPackageContents:
     entries: tuple[Entry, ...] = field(repr=False)
 
 
-def path_ignored(name: str) -> bool:
-    """Skipped and never served: macOS resource forks (`__MACOSX/`) and hidden files (`.DS_Store`)."""
-    segments = path_segments(name)
-    return bool(segments) and (
-        segments[0] == "__MACOSX" or any(segment.startswith(".") for segment in segments)
-    )
+path_ignored = path_hidden_or_resource_fork
 
 
 def _not_xapi(names: list[str]) -> None:
@@ -93,17 +85,8 @@ def package_validate(source: IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> X
         structure = cmi5_read(xml_parse(data, name=name, root="courseStructure"), names)
     else:
         structure = tincan_read(xml_parse(data, name=name, root="tincan"), names)
-    entries = tuple(Entry(path, found.file_size, found.compress_size) for path, found in kept.items())
+    entries = entries_of(kept)
     return XapiPackageContents(structure=structure, entries=entries)
 
 
-def package_extract(
-    source: IO[bytes],
-    contents: XapiPackageContents,
-    *,
-    sink: Sink,
-    limits: Limits = DEFAULT_LIMITS,
-    progress: Callable[[int, int], None] | None = None,
-) -> int:
-    """Stream every accepted file of a validated package to `sink(path, file)`; the bytes extracted."""
-    return entries_extract(source, contents.entries, sink=sink, limits=limits, progress=progress)
+package_extract = contents_extract

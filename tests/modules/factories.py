@@ -7,6 +7,8 @@ import factory
 import wagtail_factories
 
 from modules.models import LessonPage, ModuleIndexPage, ModulePage
+from modules.packages.services import package_create, package_version_extract
+from modules.xapi_packages.kind import XAPI_KIND
 
 
 def block_id() -> str:
@@ -287,11 +289,10 @@ def xapi_package_ready(*, title: str = "Family Safeguarding Model quiz", data: b
     from django.core.files.base import ContentFile
 
     from modules.xapi_packages.demo import cmi5_demo_package_bytes
-    from modules.xapi_packages.services import xapi_package_create, xapi_version_extract
 
     upload = ContentFile(data if data is not None else cmi5_demo_package_bytes(), name="package.zip")
-    version = xapi_package_create(title=title, upload=upload)
-    version = xapi_version_extract(version_id=version.pk)
+    version = package_create(kind=XAPI_KIND, title=title, upload=upload)
+    version = package_version_extract(kind=XAPI_KIND, version_id=version.pk)
     version.package.refresh_from_db()
     return version.package
 

@@ -8,9 +8,10 @@ from django.core.files.base import ContentFile
 from wagtail.blocks import StructBlockValidationError
 
 from modules.models import XapiPackage, XapiStatus
+from modules.packages.services import package_version_add, package_version_extract
 from modules.xapi_packages.blocks import XapiActivityBlock
 from modules.xapi_packages.demo import cmi5_demo_package_bytes
-from modules.xapi_packages.services import xapi_version_add, xapi_version_extract
+from modules.xapi_packages.kind import XAPI_KIND
 from tests.cms.people.factories import UserFactory, mfa_enrol
 from tests.modules.factories import xapi_package_ready
 from tests.modules.h5p.corpus import zip_bytes
@@ -44,10 +45,12 @@ def test_an_accepted_package_is_extracted_with_what_its_course_structure_says(me
 def test_a_reupload_is_a_new_version_and_lessons_keep_the_ready_one_until_it_is_ready():
     package = xapi_package_ready()
     first = package.current_version
-    second = xapi_version_add(package=package, upload=ContentFile(cmi5_demo_package_bytes(), name="v2.zip"))
+    second = package_version_add(
+        kind=XAPI_KIND, package=package, upload=ContentFile(cmi5_demo_package_bytes(), name="v2.zip")
+    )
     package.refresh_from_db()
     assert (second.number, package.current_version_id, package.status) == (2, first.pk, XapiStatus.PROCESSING)
-    xapi_version_extract(version_id=second.pk)
+    package_version_extract(kind=XAPI_KIND, version_id=second.pk)
     package.refresh_from_db()
     assert (package.current_version_id, package.status) == (second.pk, XapiStatus.READY)
 

@@ -7,7 +7,6 @@ message. The learner is always the signed-in person, whatever the body says.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any
@@ -16,6 +15,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cms.core.request_body import BodyUnreadable, declared_length, json_decoded
 from learning.selectors import ActivityUnavailable, player_state_get
 from learning.services import (
     MAX_STATE_CHARS,
@@ -55,18 +55,11 @@ def _json_body(request: HttpRequest, limit: int) -> dict[str, Any]:
     if content_type != "application/json":
         raise BadRequest("Send the body as application/json.", 415)
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError as error:
-        raise BadRequest("Invalid Content-Length.") from error
-    if length > limit:
-        raise BadRequest(f"The body is larger than {limit // 1024} KB.", 413)
-    body = request.body
-    if len(body) > limit:
-        raise BadRequest(f"The body is larger than {limit // 1024} KB.", 413)
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        raise BadRequest("The body is not valid JSON.") from error
+        if declared_length(request) > limit or len(request.body) > limit:
+            raise BadRequest(f"The body is larger than {limit // 1024} KB.", 413)
+        data = json_decoded(request.body)
+    except BodyUnreadable as error:
+        raise BadRequest(str(error)) from error
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.")
     return data

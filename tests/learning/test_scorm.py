@@ -14,21 +14,11 @@ from modules.scorm.demo import DEMO_2004, demo_package_bytes
 from tests.cms.people.factories import UserFactory
 from tests.modules.factories import module_with_lessons, scorm_activity_block, scorm_package_ready
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 COMMIT = "/learning/scorm/commit/"
 RESUME = "/learning/scorm/resume/"
 SESSION = "page-session-0001"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def learner():
-    return UserFactory(first_name="Sam", last_name="Okafor")
 
 
 def course(home_page, *, data=None, **block):

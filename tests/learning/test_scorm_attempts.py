@@ -17,7 +17,7 @@ from learning.services import module_cycle_open
 from tests.cms.people.factories import UserFactory
 from tests.learning.test_scorm import PASSED_12, RESUME, body, course, post
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 SCO = "recording-sco"
 FAILED_12 = {"cmi.core.lesson_status": "failed", "cmi.core.score.raw": "20", "cmi.core.exit": ""}
@@ -27,11 +27,6 @@ HALF_WAY_12 = {
     "cmi.suspend_data": "page-2",
     "cmi.core.exit": "suspend",
 }
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture

@@ -102,6 +102,19 @@ def staff_member(
     return user
 
 
+def ld_editor_create() -> User:
+    """An L&D editor (in the group, without a staff profile) enrolled in two-step sign-in, as the
+    Wagtail admin asks."""
+    from django.contrib.auth.models import Group
+
+    from cms.people.services import groups_ensure
+
+    groups_ensure()
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name="L&D editors"))
+    return mfa_enrol(user)
+
+
 def mfa_enrol(user: User) -> User:
     from allauth.mfa.models import Authenticator
 

@@ -19,17 +19,11 @@ from tests.modules.factories import h5p_activity_block, h5p_package_ready, modul
 from tests.modules.h5p.corpus import hostile_cases, package
 from tests.modules.packages.kinds import stored_files
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 FRAME_BUNDLE = (
     Path(__file__).resolve().parents[3] / "node_modules" / "h5p-standalone" / "dist" / "frame.bundle.js"
 )
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def lie_package() -> bytes:

@@ -17,19 +17,13 @@ from django.core.management.base import CommandError
 from modules.packages.archive import PackageRefused
 from modules.packages.models import PackageStatus
 from modules.packages.services import package_create, package_version_add, package_version_extract
-from tests.cms.people.factories import UserFactory, mfa_enrol
+from tests.cms.people.factories import UserFactory, ld_editor_create, mfa_enrol
 from tests.modules.factories import package_ready
 from tests.modules.packages.kinds import every_kind, stored_files
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 PROJECT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @every_kind
@@ -144,12 +138,7 @@ def test_import_refuses_a_missing_file(kind):
 
 @pytest.fixture
 def ld_editor():
-    from cms.people.services import groups_ensure
-
-    groups_ensure()
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name="L&D editors"))
-    return mfa_enrol(user)
+    return ld_editor_create()
 
 
 @every_kind

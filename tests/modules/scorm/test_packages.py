@@ -18,13 +18,7 @@ from tests.modules.factories import module_with_lessons, scorm_activity_block, s
 from tests.modules.packages.kinds import stored_files
 from tests.modules.scorm.corpus import package_12
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def test_an_accepted_package_is_extracted_to_storage_with_what_its_manifest_says(media):

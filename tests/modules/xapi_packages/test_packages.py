@@ -12,18 +12,12 @@ from modules.packages.services import package_version_add, package_version_extra
 from modules.xapi_packages.blocks import XapiActivityBlock
 from modules.xapi_packages.demo import cmi5_demo_package_bytes
 from modules.xapi_packages.kind import XAPI_KIND
-from tests.cms.people.factories import UserFactory, mfa_enrol
+from tests.cms.people.factories import UserFactory, ld_editor_create, mfa_enrol
 from tests.modules.factories import xapi_package_ready
 from tests.modules.h5p.corpus import zip_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 ADD = "/admin/snippets/modules/xapipackage/add/"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def stored_files(root: Path) -> list[str]:
@@ -57,12 +51,7 @@ def test_a_reupload_is_a_new_version_and_lessons_keep_the_ready_one_until_it_is_
 
 @pytest.fixture
 def ld_editor():
-    from cms.people.services import groups_ensure
-
-    groups_ensure()
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name="L&D editors"))
-    return mfa_enrol(user)
+    return ld_editor_create()
 
 
 def test_ld_editors_upload_a_package_and_it_is_extracted_after_commit(

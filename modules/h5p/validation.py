@@ -33,15 +33,13 @@ from modules.packages.archive import (
     DEFAULT_LIMITS,
     Entry,
     Limits,
-    directory_scan,
     extension_of,
     json_read,
     path_segments,
     refuse,
     served_path_segments,
-    zip_open,
 )
-from modules.packages.contents import contents_extract
+from modules.packages.contents import contents_extract, zip_scanned
 
 NOT_A_ZIP = "The file is not a valid .h5p package (an .h5p file is a zip archive)."
 EMBED_TYPES = frozenset({"div", "iframe"})
@@ -210,10 +208,7 @@ def package_validate(source: IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> M
     Reads the zip's central directory and the small JSON files it needs
     (h5p.json, content/content.json and each library.json), with caps.
     """
-    archive = zip_open(source, limits, not_a_zip=NOT_A_ZIP)
-    with archive:
-        kept = directory_scan(archive, limits, ignored=path_ignored)
-
+    with zip_scanned(source, limits, not_a_zip=NOT_A_ZIP, ignored=path_ignored) as (archive, kept):
         h5p_info = next((info for name, info in kept.items() if name.lower() == "h5p.json"), None)
         if h5p_info is None:
             raise refuse("missing-h5p-json", "The package has no h5p.json at its top level.")

@@ -17,18 +17,38 @@ from modules.packages.archive import (
     Entry,
     Limits,
     bytes_read,
-    directory_scan,
     refuse,
     served_path_segments,
-    zip_open,
 )
-from modules.packages.contents import contents_extract, entries_of, path_hidden_or_resource_fork
+from modules.packages.contents import (
+    H5P_ELSEWHERE,
+    contents_extract,
+    entries_of,
+    other_kind_refuse,
+    path_hidden_or_resource_fork,
+    zip_scanned,
+)
 from modules.scorm.manifest import ScormManifest, manifest_parse_xml
 from modules.scorm.organisation import manifest_read
 
 MANIFEST = "imsmanifest.xml"
 NOT_A_ZIP = "The file is not a valid SCORM package (a SCORM package is a .zip file)."
 AICC_EXTENSIONS = (".au", ".crs", ".des", ".cst")
+OTHER_KINDS = (
+    (
+        "tincan.xml",
+        "xapi-package",
+        "This is an xAPI (Tin Can) package (it has tincan.xml), not SCORM. Upload it as an xAPI "
+        "package, or export the course as SCORM.",
+    ),
+    (
+        "cmi5.xml",
+        "cmi5-package",
+        "This is a cmi5 package (it has cmi5.xml), not SCORM. Upload it as a cmi5 package, "
+        "or export the course as SCORM.",
+    ),
+    H5P_ELSEWHERE,
+)
 
 
 @dataclass(frozen=True)
@@ -61,20 +81,7 @@ def _not_scorm(names: list[str]) -> None:
             "This is an AICC package (it has .au, .crs, .des or .cst files), not SCORM. "
             "Export the course as SCORM 1.2 or SCORM 2004 instead.",
         )
-    if "tincan.xml" in lowered:
-        raise refuse(
-            "xapi-package",
-            "This is an xAPI (Tin Can) package (it has tincan.xml), not SCORM. Upload it as an xAPI "
-            "package, or export the course as SCORM.",
-        )
-    if "cmi5.xml" in lowered:
-        raise refuse(
-            "cmi5-package",
-            "This is a cmi5 package (it has cmi5.xml), not SCORM. Upload it as a cmi5 package, "
-            "or export the course as SCORM.",
-        )
-    if "h5p.json" in lowered:
-        raise refuse("h5p-package", "This is an H5P package (it has h5p.json). Upload it as an H5P package.")
+    other_kind_refuse(lowered, OTHER_KINDS)
     raise refuse(
         "missing-manifest",
         "The zip has no imsmanifest.xml, so it is not a SCORM package. Export the course as "
@@ -84,9 +91,7 @@ def _not_scorm(names: list[str]) -> None:
 
 def package_validate(source: IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> ScormPackageContents:
     """Check a package without extracting it; return what it holds or raise PackageRefused."""
-    archive = zip_open(source, limits, not_a_zip=NOT_A_ZIP)
-    with archive:
-        kept = directory_scan(archive, limits, ignored=path_ignored)
+    with zip_scanned(source, limits, not_a_zip=NOT_A_ZIP, ignored=path_ignored) as (archive, kept):
         info = kept.get(MANIFEST)
         if info is None:
             wrong_case = next((name for name in kept if name.lower() == MANIFEST), None)

@@ -18,17 +18,31 @@ from modules.packages.archive import (
     Entry,
     Limits,
     bytes_read,
-    directory_scan,
     refuse,
-    zip_open,
 )
-from modules.packages.contents import contents_extract, entries_of, path_hidden_or_resource_fork
+from modules.packages.contents import (
+    H5P_ELSEWHERE,
+    contents_extract,
+    entries_of,
+    other_kind_refuse,
+    path_hidden_or_resource_fork,
+    zip_scanned,
+)
 from modules.xapi_packages.structure import CourseStructure, cmi5_read, tincan_read, xml_parse
 
 CMI5_XML = "cmi5.xml"
 TINCAN_XML = "tincan.xml"
 NOT_A_ZIP = "The file is not a valid xAPI or cmi5 package (a package is a .zip file)."
 MAX_STRUCTURE_BYTES = 2 * 1024 * 1024
+OTHER_KINDS = (
+    (
+        "imsmanifest.xml",
+        "scorm-package",
+        "This is a SCORM package (it has imsmanifest.xml). Upload it as a SCORM package, or export "
+        "the course as xAPI (Tin Can) or cmi5.",
+    ),
+    H5P_ELSEWHERE,
+)
 
 
 @dataclass(frozen=True)
@@ -52,14 +66,7 @@ def _not_xapi(names: list[str]) -> None:
     wrong_case = next((n for n in names if n.lower() in {CMI5_XML, TINCAN_XML}), None)
     if wrong_case is not None:
         raise refuse("structure-misplaced", f"{wrong_case!r} must be named in lower case.")
-    if "imsmanifest.xml" in lowered:
-        raise refuse(
-            "scorm-package",
-            "This is a SCORM package (it has imsmanifest.xml). Upload it as a SCORM package, or export "
-            "the course as xAPI (Tin Can) or cmi5.",
-        )
-    if "h5p.json" in lowered:
-        raise refuse("h5p-package", "This is an H5P package (it has h5p.json). Upload it as an H5P package.")
+    other_kind_refuse(lowered, OTHER_KINDS)
     raise refuse(
         "missing-structure",
         "The zip has neither cmi5.xml nor tincan.xml, so it is not an xAPI or cmi5 package. Export the "
@@ -69,9 +76,7 @@ def _not_xapi(names: list[str]) -> None:
 
 def package_validate(source: IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> XapiPackageContents:
     """Check a package without extracting it; return what it holds or raise PackageRefused."""
-    archive = zip_open(source, limits, not_a_zip=NOT_A_ZIP)
-    with archive:
-        kept = directory_scan(archive, limits, ignored=path_ignored)
+    with zip_scanned(source, limits, not_a_zip=NOT_A_ZIP, ignored=path_ignored) as (archive, kept):
         name = CMI5_XML if CMI5_XML in kept else TINCAN_XML if TINCAN_XML in kept else None
         if name is None:
             _not_xapi(list(kept))

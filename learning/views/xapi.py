@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 MAX_STATEMENT_BODY = 64 * 1024
 MAX_STATE_BODY = MAX_STATE_CHARS + 4 * 1024
+STATEMENT_FIELDS = frozenset({"lesson_id", "block_id", "package_version_id", "statement"})
+STATE_FIELDS = frozenset({"lesson_id", "block_id", "package_version_id", "state"})
 BLOCK_ID = re.compile(r"^[A-Za-z0-9\-]{1,64}$")
 
 
@@ -50,7 +52,8 @@ def _signed_in(request: HttpRequest) -> JsonResponse | None:
     return None
 
 
-def _json_body(request: HttpRequest, limit: int) -> dict[str, Any]:
+def _json_body(request: HttpRequest, limit: int, fields: frozenset[str]) -> dict[str, Any]:
+    """The body's JSON object, refused when it is not one or has a field other than `fields`."""
     content_type = request.content_type or ""
     if content_type != "application/json":
         raise BadRequest("Send the body as application/json.", 415)
@@ -62,6 +65,9 @@ def _json_body(request: HttpRequest, limit: int) -> dict[str, Any]:
         raise BadRequest(str(error)) from error
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.")
+    unknown = set(data) - fields
+    if unknown:
+        raise BadRequest(f"Unknown field '{sorted(unknown)[0][:40]}'.")
     return data
 
 
@@ -86,10 +92,7 @@ def xapi_statement(request: HttpRequest) -> JsonResponse:
     if refused := _signed_in(request):
         return refused
     try:
-        data = _json_body(request, MAX_STATEMENT_BODY)
-        unknown = set(data) - {"lesson_id", "block_id", "package_version_id", "statement"}
-        if unknown:
-            raise BadRequest(f"Unknown field '{sorted(unknown)[0][:40]}'.")
+        data = _json_body(request, MAX_STATEMENT_BODY, STATEMENT_FIELDS)
         lesson_id, block_id, version_id = _ids(data)
         outcome = statement_record(
             user=request.user,
@@ -136,10 +139,7 @@ def xapi_state(request: HttpRequest) -> JsonResponse:
             return JsonResponse(
                 {"state": player_state_get(user=request.user, lesson_id=lesson_id, block_id=block_id)}
             )
-        data = _json_body(request, MAX_STATE_BODY)
-        unknown = set(data) - {"lesson_id", "block_id", "package_version_id", "state"}
-        if unknown:
-            raise BadRequest(f"Unknown field '{sorted(unknown)[0][:40]}'.")
+        data = _json_body(request, MAX_STATE_BODY, STATE_FIELDS)
         lesson_id, block_id, version_id = _ids(data)
         state = data.get("state")
         if not isinstance(state, str):

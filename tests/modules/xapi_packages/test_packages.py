@@ -12,7 +12,7 @@ from modules.packages.services import package_version_add, package_version_extra
 from modules.xapi_packages.blocks import XapiActivityBlock
 from modules.xapi_packages.demo import cmi5_demo_package_bytes
 from modules.xapi_packages.kind import XAPI_KIND
-from tests.cms.people.factories import UserFactory, ld_editor_create, mfa_enrol
+from tests.cms.people.factories import group_member, ld_editor_create
 from tests.modules.factories import xapi_package_ready
 from tests.modules.h5p.corpus import zip_bytes
 
@@ -84,10 +84,7 @@ def test_a_refused_upload_shows_its_reason_in_the_form_and_keeps_nothing(client,
 
 @pytest.mark.parametrize("role_group", [None, "Team managers", "Staff"])
 def test_learners_and_managers_cannot_upload(client, role_group):
-    user = UserFactory()
-    if role_group:
-        user.groups.add(Group.objects.get_or_create(name=role_group)[0])
-    client.force_login(mfa_enrol(user))
+    client.force_login(group_member(role_group))
     response = client.post(
         ADD, {"title": "Sneaky", "upload": ContentFile(cmi5_demo_package_bytes(), name="c.zip")}
     )

@@ -17,9 +17,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
-from cms.pages.demo.seed import home_page_ensure
 from cms.people import roles
 from cms.people.services import groups_ensure
 from learning.services import enrolments_sync
@@ -223,11 +222,9 @@ def test_a_directors_day_reading_readiness(live_server, page, sign_in, rollout, 
 
 
 @pytest.fixture
-def submitted_lesson():
-    home = home_page_ensure()
-    Site.clear_site_root_paths_cache()
+def submitted_lesson(site_home):
     return lesson_submitted_for_review(
-        home,
+        site_home,
         body=[
             text_block("<p>Fathers are part of the family plan.</p>"),
             knowledge_check_block(id="kc-fathers"),

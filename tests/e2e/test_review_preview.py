@@ -11,9 +11,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
-from wagtail.models import Site
 
-from cms.pages.demo.seed import home_page_ensure
 from learning.models import H5PAttempt, XAPIStatement
 from tests.e2e.axe import assert_accessible
 from tests.e2e.test_h5p import CORRECT, answer_with_keyboard, player_frame
@@ -30,12 +28,10 @@ SHOTS = Path("/tmp/jlearn-shots")  # noqa: S108 - screenshots for the reviewer
 
 
 @pytest.fixture
-def submitted():
-    home = home_page_ensure()
-    Site.clear_site_root_paths_cache()
+def submitted(site_home):
     package = h5p_package_ready(title="Check your understanding")
     return lesson_submitted_for_review(
-        home,
+        site_home,
         body=h5p_and_scenario_body(package, scenario_create(slug="dan")),
         editor_name="Alex",
         lead_name="Robin",

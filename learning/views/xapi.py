@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from cms.core.request_body import BodyUnreadable, declared_length, json_decoded
 from learning.selectors import ActivityUnavailable, player_state_get
@@ -44,6 +46,22 @@ class BadRequest(ValueError):
 
 def _error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
+
+
+def learner_endpoint(*methods: str) -> Callable[[Callable[..., JsonResponse]], Callable[..., JsonResponse]]:
+    """A learner's JSON endpoint: never cached, only `methods` ("GET", "POST"), and a 401 JSON
+    answer to anyone not signed in (checked after the method, as the view's own first step)."""
+
+    def decorate(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+        @wraps(view)
+        def signed_in_view(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+            if refused := _signed_in(request):
+                return refused
+            return view(request, *args, **kwargs)
+
+        return never_cache(require_http_methods(list(methods))(signed_in_view))
+
+    return decorate
 
 
 def _signed_in(request: HttpRequest) -> JsonResponse | None:
@@ -85,12 +103,9 @@ def _ids(data: dict[str, Any]) -> tuple[int, str, int | None]:
     return lesson_id, block_id, version_id
 
 
-@never_cache
-@require_POST
+@learner_endpoint("POST")
 def xapi_statement(request: HttpRequest) -> JsonResponse:
     """Record one statement: {lesson_id, block_id, package_version_id?, statement}."""
-    if refused := _signed_in(request):
-        return refused
     try:
         data = _json_body(request, MAX_STATEMENT_BODY, STATEMENT_FIELDS)
         lesson_id, block_id, version_id = _ids(data)
@@ -123,12 +138,9 @@ def xapi_statement(request: HttpRequest) -> JsonResponse:
     return JsonResponse(answer, status=200 if outcome.duplicate else 201)
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
+@learner_endpoint("GET", "POST")
 def xapi_state(request: HttpRequest) -> JsonResponse:
     """GET ?lesson_id=&block_id= returns {"state": ...}; POST {lesson_id, block_id, state} saves it."""
-    if refused := _signed_in(request):
-        return refused
     try:
         if request.method == "GET":
             try:

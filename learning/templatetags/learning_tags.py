@@ -114,8 +114,9 @@ def block_error(context, block_id):
 
 @register.simple_tag(takes_context=True)
 def block_errors_all(context):
-    """Every block error of a refused form post, for the page's error summary."""
-    return getattr(context.get("request"), "_learning_block_errors", None) or {}
+    """Every block error of a refused form post, as the error summary component's links to each input."""
+    errors = getattr(context.get("request"), "_learning_block_errors", None) or {}
+    return [{"href": f"#block-{block_id}-input", "text": message} for block_id, message in errors.items()]
 
 
 @register.simple_tag(takes_context=True)

@@ -135,6 +135,7 @@ def my_team_view(request):
             "back": request.get_full_path(),
             "page_obj": learning.page,
             "teams": learning.teams,
+            "team_options": [(team.pk, team.name) for team in learning.teams],
             "modules": learning.modules,
             "selected_team": team_id,
             "selected_module": module_id,

@@ -120,6 +120,26 @@ def table_head(*headings):
     return {"headings": headings}
 
 
+@register.inclusion_tag("components/govuk_table_head.html")
+def govuk_table_head(*headings, hidden: str = ""):
+    """A GOV.UK table's header row, one column per argument; `hidden` adds a last column named only
+    for screen readers (an actions column): {% govuk_table_head "Module" "Due" hidden="Action" %}."""
+    return {"headings": headings, "hidden": hidden}
+
+
+@register.inclusion_tag("components/filter_select.html")
+def filter_select(name: str, label: str, empty_label: str, options, selected):
+    """A GOV.UK select for a filter form: `options` are (value, label) pairs or a mapping of them, and
+    the option equal to `selected` is chosen. The select's id is `filter-<name>`."""
+    pairs = options.items() if hasattr(options, "items") else options
+    return {
+        "name": name,
+        "label": label,
+        "empty_label": empty_label,
+        "options": [(value, text, value == selected) for value, text in pairs],
+    }
+
+
 @register.inclusion_tag("components/error_summary.html")
 def error_summary(form, title: str = "There is a problem"):
     """GOV.UK error summary for a bound Django form: each error links to its field."""

@@ -37,6 +37,22 @@ WARM_UP_SLUG = "bench-booking-warm-up"
 PASSWORD = "bench-storm-passphrase-2026"  # noqa: S105 (bench accounts on a bench database)
 
 
+def _slot(week, team, activity: str, starts_at: dt.datetime, length: dt.timedelta, capacity: int):
+    """A slot in Oxford hosted by the bench team, met at reception."""
+    from practiceweek.models import Slot
+
+    return Slot.objects.create(
+        week=week,
+        host_team=team,
+        activity=activity,
+        locality="Oxford",
+        starts_at=starts_at,
+        ends_at=starts_at + length,
+        capacity=capacity,
+        meeting_point="Reception",
+    )
+
+
 def build() -> tuple[list[int], int, list[str]]:
     """The week, its slots and the managers; returns slot ids and the managers' addresses."""
     from allauth.account.models import EmailAddress
@@ -45,7 +61,7 @@ def build() -> tuple[list[int], int, list[str]]:
 
     from cms.people import roles
     from cms.people.models import Agency, Role, StaffProfile, Team, User
-    from practiceweek.models import Booking, PracticeWeek, Slot
+    from practiceweek.models import Booking, PracticeWeek
 
     # A previous run's weeks: bookings first (they protect their slots), events go with them.
     Booking.objects.filter(slot__week__slug__in=[WEEK_SLUG, WARM_UP_SLUG]).delete()
@@ -73,17 +89,7 @@ def build() -> tuple[list[int], int, list[str]]:
         start = dt.datetime.combine(
             starts_on + dt.timedelta(days=index % 5), dt.time(9 + index // 5), tzinfo=tz
         )
-        slot = Slot.objects.create(
-            week=week,
-            host_team=team,
-            activity="home_visit",
-            locality="Oxford",
-            starts_at=start,
-            ends_at=start + dt.timedelta(minutes=50),
-            capacity=CAPACITY,
-            meeting_point="Reception",
-        )
-        slot_ids.append(slot.pk)
+        slot_ids.append(_slot(week, team, "home_visit", start, dt.timedelta(minutes=50), CAPACITY).pk)
 
     # A separate week, a month later, whose one big slot warms every worker's booking path.
     warm_up = PracticeWeek.objects.create(
@@ -96,16 +102,7 @@ def build() -> tuple[list[int], int, list[str]]:
         confidentiality_agreement="Confidential.",
     )
     warm_start = dt.datetime.combine(warm_up.starts_on, dt.time(9), tzinfo=tz)
-    warm_up_slot = Slot.objects.create(
-        week=warm_up,
-        host_team=team,
-        activity="team_meeting",
-        locality="Oxford",
-        starts_at=warm_start,
-        ends_at=warm_start + dt.timedelta(hours=1),
-        capacity=MANAGERS,
-        meeting_point="Reception",
-    )
+    warm_up_slot = _slot(warm_up, team, "team_meeting", warm_start, dt.timedelta(hours=1), MANAGERS)
 
     emails = [f"bench-sm-{index}@oxfordshire.gov.uk" for index in range(MANAGERS)]
     password_hash = _sign_in.password_hash_shared(password=PASSWORD)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -99,28 +100,40 @@ def _body(number: int, package_id: int) -> list[dict]:
 
 def _modules(package_id: int):
     from cms.pages.demo.seed import home_page_ensure
-    from modules.models import LessonPage, ModulePage
     from modules.services import module_index_ensure
 
     # The site's home page, as the demo seed makes it: a later `seed_demo` on this database
     # (bench/pages.py, bench/public_pages.py) then finds its home and leaves these modules be.
     home = home_page_ensure()
     index = module_index_ensure(parent=home, title="Training modules", introduction="")
-    modules = []
-    for number in range(MODULES):
-        slug = f"{SLUG_PREFIX}{number}"
-        module = ModulePage.objects.child_of(index).filter(slug=slug).first()
-        if module is None:
-            module = ModulePage(title=f"Bench module {number}", slug=slug, summary="For the benchmark.")
-            index.add_child(instance=module)
-            module.save_revision().publish()
-            count = LESSONS_IN_BIG_MODULE if number == 0 else LESSONS_IN_OTHER_MODULES
-            for lesson_number in range(count):
-                lesson = LessonPage(title=f"Lesson {lesson_number}", body=_body(lesson_number, package_id))
-                module.add_child(instance=lesson)
-                lesson.save_revision().publish()
-        modules.append(module)
-    return modules
+    return [
+        _module_ensure(
+            index,
+            slug=f"{SLUG_PREFIX}{number}",
+            title=f"Bench module {number}",
+            lessons=LESSONS_IN_BIG_MODULE if number == 0 else LESSONS_IN_OTHER_MODULES,
+            lesson=lambda lesson_number: (f"Lesson {lesson_number}", _body(lesson_number, package_id)),
+        )
+        for number in range(MODULES)
+    ]
+
+
+def _module_ensure(index, *, slug: str, title: str, lessons: int, lesson: Callable[[int], tuple[str, list]]):
+    """The module under `index` with this slug, made and published with `lessons` lessons (each
+    `lesson(number)` gives a title and body) when it is not there yet."""
+    from modules.models import LessonPage, ModulePage
+
+    module = ModulePage.objects.child_of(index).filter(slug=slug).first()
+    if module is None:
+        module = ModulePage(title=title, slug=slug, summary="For the benchmark.")
+        index.add_child(instance=module)
+        module.save_revision().publish()
+        for lesson_number in range(lessons):
+            lesson_title, body = lesson(lesson_number)
+            page = LessonPage(title=lesson_title, body=body)
+            module.add_child(instance=page)
+            page.save_revision().publish()
+    return module
 
 
 def _learner_with_progress(modules):
@@ -160,7 +173,7 @@ def _first_completion_lessons(package_id: int) -> list[list]:
     """Modules (made once) whose lessons each hold one required H5P activity: a completing
     statement completes the lesson."""
     from cms.pages.demo.seed import home_page_ensure
-    from modules.models import LessonPage, ModulePage
+    from modules.models import LessonPage
     from modules.services import module_index_ensure
 
     index = module_index_ensure(parent=home_page_ensure(), title="Training modules", introduction="")
@@ -178,16 +191,13 @@ def _first_completion_lessons(package_id: int) -> list[list]:
     ]
     modules = []
     for number in range(FIRST_MODULES):
-        slug = f"{FIRST_SLUG_PREFIX}{number}"
-        module = ModulePage.objects.child_of(index).filter(slug=slug).first()
-        if module is None:
-            module = ModulePage(title=f"First completions {number}", slug=slug, summary="For the benchmark.")
-            index.add_child(instance=module)
-            module.save_revision().publish()
-            for lesson_number in range(FIRST_LESSONS):
-                lesson = LessonPage(title=f"Activity {lesson_number}", body=body)
-                module.add_child(instance=lesson)
-                lesson.save_revision().publish()
+        module = _module_ensure(
+            index,
+            slug=f"{FIRST_SLUG_PREFIX}{number}",
+            title=f"First completions {number}",
+            lessons=FIRST_LESSONS,
+            lesson=lambda lesson_number: (f"Activity {lesson_number}", body),
+        )
         modules.append(list(LessonPage.objects.child_of(module).live().order_by("path")))
     return modules
 

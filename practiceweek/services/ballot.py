@@ -106,6 +106,13 @@ def ballot_allocate(
     return BallotOutcome(confirmed=confirmed, waitlist=waitlist)
 
 
+def _settle(booking: Booking, status: str, *, action: str, actor: User | None, now: dt.datetime) -> None:
+    """Move a requested booking to the ballot's outcome for it, and log the move."""
+    booking.status = status
+    booking.save()
+    _record(booking, action=action, from_status=Booking.Status.REQUESTED, actor=actor, at=now)
+
+
 def ballot_draw(*, week_id: int, actor: User | None = None, now: dt.datetime | None = None) -> BallotOutcome:
     """Draw the week's ballot once: confirm winners, waitlist the rest, email everyone their result."""
     now = now or timezone.now()
@@ -152,36 +159,23 @@ def ballot_draw(*, week_id: int, actor: User | None = None, now: dt.datetime | N
             booking = by_id[booking_id]
             booking.slot = slots[booking.slot_id]
             _take_place(booking.slot)
-            booking.status = Booking.Status.CONFIRMED
-            booking.save()
-            _record(
-                booking, action="ballot: place", from_status=Booking.Status.REQUESTED, actor=actor, at=now
-            )
+            _settle(booking, Booking.Status.CONFIRMED, action="ballot: place", actor=actor, now=now)
             results[booking.user_id][0].append(booking)
         for position, booking_id in enumerate(outcome.waitlist):
             booking = by_id[booking_id]
             booking.slot = slots[booking.slot_id]
-            booking.status = Booking.Status.WAITLISTED
             booking.queued_at = now + dt.timedelta(microseconds=position)
-            booking.save()
-            _record(
-                booking,
-                action="ballot: waitlisted",
-                from_status=Booking.Status.REQUESTED,
-                actor=actor,
-                at=now,
-            )
+            _settle(booking, Booking.Status.WAITLISTED, action="ballot: waitlisted", actor=actor, now=now)
             results[booking.user_id][1].append(booking)
         for booking in requests:
             if booking.slot_id not in open_slots:
-                booking.status = Booking.Status.CANCELLED
                 booking.cancelled_at = now
-                booking.save()
-                _record(
+                _settle(
                     booking,
+                    Booking.Status.CANCELLED,
                     action="ballot: slot no longer open",
-                    from_status=Booking.Status.REQUESTED,
-                    at=now,
+                    actor=None,
+                    now=now,
                 )
         week.ballot_drawn_at = now
         week.save(update_fields=["ballot_drawn_at"])

@@ -16,15 +16,18 @@ from modules.h5p.demo import demo_package_bytes as h5p_demo
 from modules.packages.kinds import PackageKind, package_kind_get
 from modules.scorm.demo import DEMO_2004
 from modules.scorm.demo import demo_package_bytes as scorm_demo
+from modules.xapi_packages.demo import cmi5_demo_package_bytes as xapi_demo
 from tests.modules.h5p.corpus import hostile_cases as h5p_hostile_cases
 from tests.modules.h5p.corpus import package as h5p_package
 from tests.modules.scorm.corpus import hostile_cases as scorm_hostile_cases
 from tests.modules.scorm.corpus import package_12 as scorm_package_12
+from tests.modules.xapi_packages.corpus import hostile_cases as xapi_hostile_cases
+from tests.modules.xapi_packages.corpus import package as xapi_package
 
 
 @dataclass(frozen=True)
 class KindUnderTest:
-    name: str  # the registered kind: "h5p"
+    name: str  # the registered kind: "h5p", "scorm", "xapi"
     demo: Callable[[], bytes]  # a good package
     demo_title: str  # the title written in the demo package
     hostile_cases: Callable[[], list[Any]]
@@ -84,6 +87,20 @@ KINDS = [
         lie_reason="holds more data than its header declares",
         worker_demo=lambda: scorm_demo(DEMO_2004),
         ready_texts=("Ready", "(played in lessons)", "SCORM 2004 4th edition", "2 items"),
+    ),
+    KindUnderTest(
+        name="xapi",
+        demo=xapi_demo,
+        demo_title="The Family Safeguarding Model: a short quiz",
+        hostile_cases=xapi_hostile_cases,
+        broken=lambda: b"PK not really",
+        not_a_zip_reason="The file is not a valid xAPI or cmi5 package",
+        refused_in_form=lambda: xapi_package({"cmi5.xml": None, "imsmanifest.xml": b"<manifest/>"}),
+        refused_in_form_reason="This is a SCORM package",
+        lie_case="declared-size lie: understated",
+        lie_reason="holds more data than its header declares",
+        worker_demo=xapi_demo,
+        ready_texts=("Ready", "(played in lessons)", "cmi5"),
     ),
 ]
 

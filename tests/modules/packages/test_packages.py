@@ -1,7 +1,7 @@
 """What every kind of package does alike (the generic layer in modules/packages), for each kind:
 versions, refusals that leave nothing behind, idempotent extraction, the import command, and the
 admin screens that only L&D may use. What a kind does of its own is tested beside it
-(tests/modules/h5p/, tests/modules/scorm/)."""
+(tests/modules/h5p/, tests/modules/scorm/, tests/modules/xapi_packages/)."""
 
 import io
 import subprocess

@@ -1,0 +1,134 @@
+# ruff: noqa: E501 - XML fragments read better on one line
+"""Well-formed, broken and hostile xAPI (Tin Can) and cmi5 packages, generated in code.
+
+Each hostile case names the refusal code the validator must give. Zip-level tricks use the shared
+corpus helpers (tests/modules/packages/corpus.py: the archive rules are shared with H5P and SCORM).
+"""
+
+from __future__ import annotations
+
+import os
+
+from modules.packages.archive import Limits
+from tests.modules.packages.corpus import (
+    MIB,
+    Case,
+    files_changed,
+    patch_sizes,
+    replace_in_names,
+    with_many_entries,
+    with_symlink,
+    zip_bytes,
+)
+
+HTML = b"<!DOCTYPE html><title>x</title>"
+NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
+
+
+def cmi5_xml(
+    body: str,
+    course: str = '<course id="https://x.example/c"><title><langstring lang="en">Course</langstring></title></course>',
+) -> bytes:
+    return f'<?xml version="1.0"?><courseStructure xmlns="{NS}">{course}{body}</courseStructure>'.encode()
+
+
+def au(id="https://x.example/au1", url="index.html", title="Part", **attrs) -> str:
+    extra = " ".join(f'{k}="{v}"' for k, v in attrs.items())
+    return f'<au id="{id}" {extra}><title><langstring lang="en">{title}</langstring></title><url>{url}</url></au>'
+
+
+def cmi5_package(body: str, files=None, **kwargs) -> bytes:
+    return zip_bytes({"cmi5.xml": cmi5_xml(body, **kwargs), "index.html": HTML, **(files or {})})
+
+
+def good_files() -> dict[str, bytes]:
+    """A small good cmi5 course: one AU launching index.html."""
+    return {"cmi5.xml": cmi5_xml(au()), "index.html": HTML}
+
+
+def package(changes: dict[str, bytes | None] | None = None) -> bytes:
+    """The good package with files replaced (bytes), added, or removed (None)."""
+    return zip_bytes(files_changed(good_files(), changes))
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE courseStructure [
+  <!ENTITY a "aaaaaaaaaa">
+  <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+  <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+]>
+<courseStructure>&c;</courseStructure>"""
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE courseStructure [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<courseStructure>&xxe;</courseStructure>"""
+
+
+def hostile_cases() -> list[Case]:
+    good = package()
+    return [
+        # The zip itself (shared rules with H5P and SCORM)
+        Case("plain text, not a zip", b"this is not a zip file", "not-a-zip"),
+        Case("truncated zip", good[: len(good) // 2], "not-a-zip"),
+        Case("upload larger than the limit", good, "upload-too-large", Limits(max_upload_bytes=100)),
+        Case("more entries than allowed", with_many_entries(good_files(), "assets/"), "too-many-entries"),
+        Case("zip bomb by ratio", package({"media/bomb.mp4": bytes(20 * MIB)}), "compression-ratio"),
+        Case(
+            "total size over the cap",
+            package({f"media/{n}.bin": os.urandom(1500) for n in range(3)}),
+            "total-too-large",
+            Limits(max_total_bytes=4096),
+        ),
+        Case(
+            "declared-size lie: understated",
+            patch_sizes(package({"media/bomb.bin": bytes(2 * MIB)}), "media/bomb.bin", file_size=1024),
+            "size-mismatch",
+            at_extraction=True,
+        ),
+        Case("zip slip (path traversal)", package({"../../evil.html": HTML}), "path-traversal"),
+        Case("absolute path", package({"/var/www/evil.html": HTML}), "absolute-path"),
+        Case("backslash path", package({"images\\evil.png": b"x"}), "backslash"),
+        Case(
+            "NUL byte in a name",
+            replace_in_names(package({"imagesXevil.png": b"x"}), b"imagesXevil.png", b"images\x00evil.png"),
+            "nul-byte",
+        ),
+        Case("symbolic link", with_symlink(good_files(), "images/link.png"), "symlink"),
+        Case("duplicate entry differing only in case", package({"INDEX.html": HTML}), "duplicate-entry"),
+        # Not xAPI or cmi5, or the course structure in the wrong place
+        Case("no course structure at all", package({"cmi5.xml": None}), "missing-structure"),
+        Case(
+            "course structure inside a folder",
+            zip_bytes({f"course/{name}": data for name, data in good_files().items()}),
+            "structure-misplaced",
+        ),
+        Case(
+            "SCORM package", package({"cmi5.xml": None, "imsmanifest.xml": b"<manifest/>"}), "scorm-package"
+        ),
+        Case("H5P package", zip_bytes({"h5p.json": b"{}", "content/content.json": b"{}"}), "h5p-package"),
+        # Malformed or hostile course structures
+        Case("cmi5.xml not XML", package({"cmi5.xml": b"<courseStructure"}), "structure-malformed"),
+        Case("billion laughs", package({"cmi5.xml": BILLION_LAUGHS}), "structure-unsafe-xml"),
+        Case("external entity (XXE)", package({"cmi5.xml": XXE}), "structure-unsafe-xml"),
+        Case(
+            "top element is not <courseStructure>",
+            package({"cmi5.xml": b"<manifest/>"}),
+            "structure-wrong-root",
+        ),
+        Case(
+            "AU launching a file outside the package",
+            package({"cmi5.xml": cmi5_xml(au(url="../index.html"))}),
+            "structure-url-escapes",
+        ),
+        Case(
+            "AU launching another site",
+            package({"cmi5.xml": cmi5_xml(au(url="https://cdn.example/x.html"))}),
+            "structure-absolute-url",
+        ),
+        Case("AU launching a missing file", package({"index.html": None}), "structure-missing-file"),
+        Case(
+            "tincan.xml with no activities",
+            package({"cmi5.xml": None, "tincan.xml": b"<tincan><activities/></tincan>"}),
+            "structure-no-activities",
+        ),
+    ]

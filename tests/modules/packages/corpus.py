@@ -9,8 +9,10 @@ same zip-level attacks on its own good package with these helpers.
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from modules.packages.archive import Limits
@@ -98,3 +100,42 @@ def replace_in_names(data: bytes, old: bytes, new: bytes) -> bytes:
     """Replace bytes inside file names (same length), e.g. to plant a NUL byte."""
     assert len(old) == len(new)
     return data.replace(old, new)
+
+
+def archive_cases(package: Callable[..., bytes], files: dict[str, bytes], *, page: bytes) -> list[Case]:
+    """The zip-level attacks every kind meets through the shared archive rules, made on one kind's
+    good package: `package(changes)` rebuilds it with files changed, `files` are its good files and
+    `page` an HTML page. Its launch page must be `index.html` at the top (SCORM, xAPI)."""
+    good = package()
+    return [
+        Case("plain text, not a zip", b"this is not a zip file", "not-a-zip"),
+        Case("truncated zip", good[: len(good) // 2], "not-a-zip"),
+        Case(
+            "upload larger than the limit", good, "upload-too-large", Limits(max_upload_bytes=len(good) - 1)
+        ),
+        Case("more entries than allowed", with_many_entries(files, "assets/"), "too-many-entries"),
+        Case("zip bomb by ratio", package({"media/bomb.mp4": bytes(20 * MIB)}), "compression-ratio"),
+        Case(
+            "total size over the cap",
+            package({f"media/{n}.bin": os.urandom(1500) for n in range(3)}),
+            "total-too-large",
+            Limits(max_total_bytes=4096),
+        ),
+        Case(
+            "declared-size lie: understated",
+            patch_sizes(package({"media/bomb.bin": bytes(2 * MIB)}), "media/bomb.bin", file_size=1024),
+            "size-mismatch",
+            at_extraction=True,
+        ),
+        Case("zip slip (path traversal)", package({"../../evil.html": page}), "path-traversal"),
+        Case("absolute path", package({"/var/www/evil.html": page}), "absolute-path"),
+        Case("Windows drive path", package({"C:/evil.html": page}), "absolute-path"),
+        Case("backslash path", package({"images\\evil.png": b"x"}), "backslash"),
+        Case(
+            "NUL byte in a name",
+            replace_in_names(package({"imagesXevil.png": b"x"}), b"imagesXevil.png", b"images\x00evil.png"),
+            "nul-byte",
+        ),
+        Case("symbolic link", with_symlink(files, "images/link.png"), "symlink"),
+        Case("duplicate entry differing only in case", package({"INDEX.html": page}), "duplicate-entry"),
+    ]

@@ -7,17 +7,10 @@ corpus helpers (tests/modules/packages/corpus.py: the archive rules are shared w
 
 from __future__ import annotations
 
-import os
-
-from modules.packages.archive import Limits
 from tests.modules.packages.corpus import (
-    MIB,
     Case,
+    archive_cases,
     files_changed,
-    patch_sizes,
-    replace_in_names,
-    with_many_entries,
-    with_symlink,
     zip_bytes,
 )
 
@@ -65,36 +58,8 @@ XXE = b"""<?xml version="1.0"?>
 
 
 def hostile_cases() -> list[Case]:
-    good = package()
     return [
-        # The zip itself (shared rules with H5P and SCORM)
-        Case("plain text, not a zip", b"this is not a zip file", "not-a-zip"),
-        Case("truncated zip", good[: len(good) // 2], "not-a-zip"),
-        Case("upload larger than the limit", good, "upload-too-large", Limits(max_upload_bytes=100)),
-        Case("more entries than allowed", with_many_entries(good_files(), "assets/"), "too-many-entries"),
-        Case("zip bomb by ratio", package({"media/bomb.mp4": bytes(20 * MIB)}), "compression-ratio"),
-        Case(
-            "total size over the cap",
-            package({f"media/{n}.bin": os.urandom(1500) for n in range(3)}),
-            "total-too-large",
-            Limits(max_total_bytes=4096),
-        ),
-        Case(
-            "declared-size lie: understated",
-            patch_sizes(package({"media/bomb.bin": bytes(2 * MIB)}), "media/bomb.bin", file_size=1024),
-            "size-mismatch",
-            at_extraction=True,
-        ),
-        Case("zip slip (path traversal)", package({"../../evil.html": HTML}), "path-traversal"),
-        Case("absolute path", package({"/var/www/evil.html": HTML}), "absolute-path"),
-        Case("backslash path", package({"images\\evil.png": b"x"}), "backslash"),
-        Case(
-            "NUL byte in a name",
-            replace_in_names(package({"imagesXevil.png": b"x"}), b"imagesXevil.png", b"images\x00evil.png"),
-            "nul-byte",
-        ),
-        Case("symbolic link", with_symlink(good_files(), "images/link.png"), "symlink"),
-        Case("duplicate entry differing only in case", package({"INDEX.html": HTML}), "duplicate-entry"),
+        *archive_cases(package, good_files(), page=HTML),
         # Not xAPI or cmi5, or the course structure in the wrong place
         Case("no course structure at all", package({"cmi5.xml": None}), "missing-structure"),
         Case(

@@ -287,6 +287,19 @@ def test_pagination_keeps_filters_and_marks_the_current_page():
     assert 'href="?status=overdue&amp;page=4" rel="next"' in html
     assert 'aria-label="Page 3" aria-current="page"' in html
     assert "govuk-pagination__item--ellipses" in html
+    # The numbered style's links have no second line: the list's own label does not leak into them.
+    assert "govuk-pagination__link-label" not in html
+
+
+def test_the_numbered_list_puts_the_next_arrow_after_its_title():
+    page_obj = Paginator(list(range(30)), 10).page(2)
+    html = render("{% pagination page_obj %}", page_obj=page_obj)
+    next_link = html[html.index('<div class="govuk-pagination__next">') :]
+    assert next_link.index("govuk-pagination__link-title") < next_link.index("govuk-pagination__icon--next")
+    previous_link = html[html.index('<div class="govuk-pagination__prev">') :]
+    assert previous_link.index("govuk-pagination__icon--prev") < previous_link.index(
+        "govuk-pagination__link-title"
+    )
 
 
 def test_pagination_is_absent_for_a_single_page():

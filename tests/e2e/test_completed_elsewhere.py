@@ -1,6 +1,9 @@
 """L&D record a module as completed elsewhere on a person's learning record, check what will be
 recorded (the cmi5 course parts to be waived) and confirm: by keyboard, with axe on each page."""
 
+import os
+from pathlib import Path
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -13,6 +16,17 @@ from tests.learning.factories import AssignmentFactory
 from tests.modules.factories import module_with_lessons, xapi_activity_block, xapi_package_ready
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+SHOTS = Path(os.environ.get("E2E_SHOTS_DIR", "/tmp/shots/completed-elsewhere"))  # noqa: S108 - review screenshots
+
+
+def shot(page, name: str) -> None:
+    """The admin scrolls inside its own frame, so the window is made tall enough for the page."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": 1600})
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size(size)
 
 
 @pytest.fixture
@@ -40,6 +54,7 @@ def test_ld_record_a_module_completed_elsewhere_and_its_cmi5_parts_are_waived(
     form.get_by_label("Date completed").fill(timezone.localdate().strftime("%d/%m/%Y"))
     form.get_by_role("radio", name="Passed an assessment instead of doing the training").check()
     form.get_by_label("Evidence").fill("Passed the council's FSM assessment on paper.")
+    shot(page, "01-form")
     assert_accessible(page)
     form.get_by_role("button", name="Continue").focus()
     page.keyboard.press("Enter")
@@ -50,6 +65,7 @@ def test_ld_record_a_module_completed_elsewhere_and_its_cmi5_parts_are_waived(
     parts = page.get_by_role("table", name="Parts of cmi5 courses that will be recorded as waived (2)")
     expect(parts.get_by_role("row")).to_have_count(3)
     expect(page.get_by_text("(cmi5 reason: Tested Out)")).to_be_visible()
+    shot(page, "02-check")
     assert_accessible(page)
     page.get_by_role("button", name="Confirm and record").focus()
     page.keyboard.press("Enter")

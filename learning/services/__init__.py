@@ -32,6 +32,7 @@ from learning.services.cmi5 import (
     LaunchOutcome,
     LaunchRefused,
     cmi5_fetch,
+    cmi5_module_waive,
     launch_statements_store,
     move_on_met,
     xapi_launch,
@@ -60,6 +61,7 @@ from learning.services.progress import (
     lesson_mark_done,
     lesson_visit,
 )
+from learning.services.recognition import module_completed_elsewhere_record
 from learning.services.reminders import (
     TEMPLATES,
     TeamReminderOutcome,
@@ -133,6 +135,7 @@ __all__ = [
     "certificate_image",
     "certificate_render",
     "cmi5_fetch",
+    "cmi5_module_waive",
     "cmi_validate",
     "completion_is_current",
     "completion_rule_met",
@@ -150,6 +153,7 @@ __all__ = [
     "learning_record_export",
     "lesson_mark_done",
     "lesson_visit",
+    "module_completed_elsewhere_record",
     "module_cycle_open",
     "module_progress_lock",
     "move_on_met",

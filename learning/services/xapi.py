@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from cms.core.text import text_problem
 from cms.people.models import User
-from learning.models import H5PAttempt, H5PPlayerState, XAPIStatement
+from learning.models import H5PAttempt, H5PPlayerState, ModuleProgress, XAPIStatement
 from learning.selectors import (
     ActivityUnavailable,
     H5PActivity,
@@ -32,7 +32,7 @@ from learning.selectors import (
     platform_agent,
 )
 from learning.services.lrs import outbox_enqueue, statement_index
-from learning.services.progress import activity_complete
+from learning.services.progress import activity_complete_with_progress
 from learning.services.xapi_schema import Statement, StatementInvalid, statement_parse
 
 RESULT_VERBS = frozenset({"answered", "completed", "passed", "failed"})
@@ -59,6 +59,8 @@ class StatementOutcome:
     duplicate: bool
     activity_completed: bool
     newly_completed: bool
+    # The person's progress row in the module as the completion wrote it (None unless it did).
+    progress: ModuleProgress | None = None
 
 
 def completion_rule_met(*, rule: str, pass_mark: int | None, statement: Statement) -> bool:
@@ -187,19 +189,25 @@ def _statement_store(
             statement=statement,
             completed=completes,
         )
-    newly = False
-    if completes:
-        score = statement.score
-        newly = activity_complete(
-            user=user,
-            lesson=activity.lesson,
-            block_id=block_id,
-            score=score.raw if score else None,
-            max_score=score.max if score else None,
-            at=at,
+    if not completes:
+        return StatementOutcome(
+            str(statement.id), duplicate=False, activity_completed=False, newly_completed=False
         )
+    score = statement.score
+    completed = activity_complete_with_progress(
+        user=user,
+        lesson=activity.lesson,
+        block_id=block_id,
+        score=score.raw if score else None,
+        max_score=score.max if score else None,
+        at=at,
+    )
     return StatementOutcome(
-        str(statement.id), duplicate=False, activity_completed=completes, newly_completed=newly
+        str(statement.id),
+        duplicate=False,
+        activity_completed=True,
+        newly_completed=completed.newly_completed,
+        progress=completed.progress,
     )
 
 

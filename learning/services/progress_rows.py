@@ -67,11 +67,11 @@ def _column(model: type[models.Model], name: str) -> str:
     return _quote(str(_field(model, name).column))
 
 
-def _prepared(model: type[models.Model], name: str, value: object) -> object:
+def _prepared(model: type[models.Model], name: str, value: object) -> Any:
     return _field(model, name).get_db_prep_save(value, connection=connections[_database()])
 
 
-def _assignments(model: type[models.Model], values: dict[str, Any]) -> tuple[str, list[object]]:
+def _assignments(model: type[models.Model], values: dict[str, Any]) -> tuple[str, list[Any]]:
     """``"column" = %s, ...`` for the fields named, and their values as each field saves them."""
     parts = [f"{_column(model, name)} = %s" for name in values]
     return ", ".join(parts), [_prepared(model, name, value) for name, value in values.items()]
@@ -110,7 +110,7 @@ def _completion_insert_sql(*, from_progress: bool) -> str:
     )
 
 
-def _completion_params(completion: CompletionRow) -> list[object]:
+def _completion_params(completion: CompletionRow) -> list[Any]:
     return [
         completion.user_id,
         completion.lesson_id,
@@ -198,7 +198,7 @@ def progress_save_with_lesson(
     lesson_set, lesson_values = _assignments(LessonProgress, change.values)
     progress_set, progress_values = _assignments(
         ModuleProgress,
-        {name: getattr(progress, ModuleProgress._meta.get_field(name).attname) for name in fields},
+        {name: getattr(progress, _field(ModuleProgress, name).attname) for name in fields},
     )
     lessons = _quote(LessonProgress._meta.db_table)
     sql = (
@@ -211,3 +211,55 @@ def progress_save_with_lesson(
         cursor.execute(sql, [*lesson_values, *lesson_params, *progress_values, progress.pk])
         found = cursor.fetchone()
     return int(found[0]) if found else 0
+
+
+def _insert_sql(instance: models.Model, *, link: tuple[str, str] | None = None) -> tuple[str, list[Any]]:
+    """The INSERT of a new instance's concrete fields (its auto id left to the database);
+    ``link`` is (a field, an earlier WITH query): the field takes that query's id instead."""
+    connection = connections[_database()]
+    meta = type(instance)._meta
+    columns: list[str] = []
+    values: list[str] = []
+    params: list[Any] = []
+    for field in meta.concrete_fields:
+        if field is meta.auto_field or field.column is None:
+            continue
+        columns.append(_quote(field.column))
+        if link is not None and field.name == link[0]:
+            values.append(f"{_quote(link[1])}.{_quote('id')}")
+            continue
+        values.append("%s")
+        params.append(field.get_db_prep_save(field.pre_save(instance, add=True), connection=connection))
+    source = f" FROM {_quote(link[1])}" if link is not None else ""
+    return (
+        f"INSERT INTO {_quote(meta.db_table)} ({', '.join(columns)}) SELECT {', '.join(values)}{source}",
+        params,
+    )
+
+
+def rows_insert(*, parent: models.Model, child: models.Model | None, link: str) -> None:
+    """Insert a new row and, when given, a row pointing to it by ``link`` (one statement on
+    PostgreSQL, two elsewhere); both instances get their ids. A unique constraint's violation
+    raises IntegrityError as ``save()`` would."""
+    if child is None or not _with_queries():
+        parent.save(force_insert=True)
+        if child is not None:
+            setattr(child, link, parent)
+            child.save(force_insert=True)
+        return
+    pk = _quote("id")
+    parent_sql, parent_params = _insert_sql(parent)
+    child_sql, child_params = _insert_sql(child, link=(link, "parent"))
+    sql = (
+        f"WITH {_quote('parent')} AS ({parent_sql} RETURNING {pk}), "  # noqa: S608
+        f"{_quote('child')} AS ({child_sql} RETURNING {pk}) "
+        f"SELECT {_quote('parent')}.{pk}, (SELECT {pk} FROM {_quote('child')}) FROM {_quote('parent')}"
+    )
+    with connections[_database()].cursor() as cursor:
+        cursor.execute(sql, [*parent_params, *child_params])
+        found = cursor.fetchone()
+    if found is None:
+        raise RuntimeError("The INSERT returned no row.")
+    parent.pk, child.pk = found
+    parent._state.adding = child._state.adding = False
+    setattr(child, link, parent)

@@ -33,6 +33,7 @@ from learning.selectors import (
 )
 from learning.services.lrs import outbox_enqueue, statement_index
 from learning.services.progress import activity_complete_with_progress
+from learning.services.progress_rows import rows_insert
 from learning.services.xapi_schema import Statement, StatementInvalid, statement_parse
 
 RESULT_VERBS = frozenset({"answered", "completed", "passed", "failed"})
@@ -89,24 +90,23 @@ def completion_rule_met(*, rule: str, pass_mark: int | None, statement: Statemen
     return verb in {"completed", "answered"} or (verb == "passed" and pass_mark is not None)
 
 
-def _attempt_create(
+def _attempt(
     *,
     user: User,
     activity: H5PActivity,
     version_id: int | None,
-    stored: XAPIStatement,
     statement: Statement,
     completed: bool,
-) -> None:
-    if version_id is None or statement.verb not in RESULT_VERBS:
-        return
+) -> H5PAttempt | None:
+    """The attempt a top-level result statement leaves (unsaved; its statement is set on insert)."""
+    if version_id is None or statement.verb not in RESULT_VERBS or not statement.top_level:
+        return None
     score = statement.score
-    H5PAttempt.objects.create(
+    return H5PAttempt(
         user=user,
         lesson=activity.lesson,
         block_id=activity.block_id,
         package_version_id=version_id,
-        statement=stored,
         verb=statement.verb,
         score_raw=score.raw if score else None,
         score_min=score.min if score else None,
@@ -162,7 +162,7 @@ def _statement_store(
         rule=activity.completion_rule, pass_mark=activity.pass_mark, statement=statement
     )
     index = statement_index({**statement.payload, "actor": platform_agent(user_id=user.pk)})
-    stored = XAPIStatement.objects.create(
+    stored = XAPIStatement(
         statement_id=statement.id,
         source=XAPIStatement.Source.H5P,
         actor_key=index.actor_key,
@@ -179,16 +179,14 @@ def _statement_store(
         payload=statement.payload,
         completed_activity=completes,
     )
+    rows_insert(
+        parent=stored,
+        child=_attempt(
+            user=user, activity=activity, version_id=version_id, statement=statement, completed=completes
+        ),
+        link="statement",
+    )
     outbox_enqueue(statements=[stored])
-    if statement.top_level:
-        _attempt_create(
-            user=user,
-            activity=activity,
-            version_id=version_id,
-            stored=stored,
-            statement=statement,
-            completed=completes,
-        )
     if not completes:
         return StatementOutcome(
             str(statement.id), duplicate=False, activity_completed=False, newly_completed=False

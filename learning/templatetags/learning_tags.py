@@ -11,6 +11,8 @@ from django.utils import dateformat
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from cms.core.page_cache import tree_cache_get, tree_cache_set, tree_generation
+from cms.core.selectors import frame_cache_seconds
 from learning import selectors
 
 register = template.Library()
@@ -145,35 +147,66 @@ def option_in(option_id: str, selected) -> bool:
     return bool(selected) and option_id in selected
 
 
+ASIDE_STATUS_ENDINGS = {
+    status: format_html(' <span class="govuk-body-s lesson-aside__status">({})</span></li>', label)
+    for status, label in selectors.STATUS_LABELS.items()
+}
+
+
+def _aside_links(outline, page, page_url: str | None, request) -> dict[int, tuple[str, str]]:
+    """Each lesson's side list item up to its status: (as a link, as the current lesson).
+
+    The same for every learner, so kept in the shared cache under the page tree's generation
+    (which any page change renews, as it does the outline's lessons) and the module's address.
+    Siblings' URLs are the current lesson's with its slug swapped, as Wagtail would build them.
+    """
+    suffix = f"{page.slug}/"
+    base = page_url[: -len(suffix)] if page_url and page_url.endswith(suffix) else None
+    seconds = frame_cache_seconds() if base is not None else 0
+    key = f"learning:lesson-aside:{tree_generation()}:{outline.module.pk}:{base}" if seconds else ""
+    links = tree_cache_get(key, seconds=seconds) if key else None
+    if links is not None:
+        return links
+
+    def url(lesson) -> str:
+        return f"{base}{lesson.slug}/" if base is not None else lesson.get_url(request)
+
+    links = {}
+    for entry in outline.lessons:
+        label = format_html("{}. {}", entry.number, entry.lesson.title)
+        links[entry.lesson.pk] = (
+            format_html(
+                '<li class="lesson-aside__item"><a class="govuk-link" href="{}">{}</a>',
+                url(entry.lesson),
+                label,
+            ),
+            format_html(
+                '<li class="lesson-aside__item">'
+                '<span aria-current="page" class="govuk-!-font-weight-bold">{}</span>',
+                label,
+            ),
+        )
+    if key:
+        tree_cache_set(key, links, seconds)
+    return links
+
+
 @register.simple_tag(takes_context=True)
 def lesson_aside_items(context, outline, page):
     """The module's lessons as the lesson page's side list items, the current one marked.
 
     Rendered here rather than in a template loop: in a 30-lesson module the loop (with
-    a ``pageurl`` per lesson) cost about a quarter of the page's rendering. Siblings'
-    URLs are the current lesson's with its slug swapped, as Wagtail would build them.
+    a ``pageurl`` per lesson) cost about a quarter of the page's rendering. The items' markup
+    up to the status is the same for everyone and cached (``_aside_links``); the learner's
+    statuses and the current-lesson mark are joined to it here.
     """
-    page_url = page.get_url(context.get("request"))
-    suffix = f"{page.slug}/"
-    base = page_url[: -len(suffix)] if page_url and page_url.endswith(suffix) else None
-
-    def url(lesson) -> str:
-        return f"{base}{lesson.slug}/" if base is not None else lesson.get_url(context.get("request"))
-
-    def item(entry) -> str:
-        label = format_html("{}. {}", entry.number, entry.lesson.title)
-        if entry.lesson.pk == page.pk:
-            link = format_html('<span aria-current="page" class="govuk-!-font-weight-bold">{}</span>', label)
-        else:
-            link = format_html('<a class="govuk-link" href="{}">{}</a>', url(entry.lesson), label)
-        return format_html(
-            '<li class="lesson-aside__item">{} '
-            '<span class="govuk-body-s lesson-aside__status">({})</span></li>',
-            link,
-            entry.status_label,
-        )
-
-    return format_html_join("\n", "{}", ((item(entry),) for entry in outline.lessons))
+    request = context.get("request")
+    links = _aside_links(outline, page, page.get_url(request), request)
+    items = []
+    for entry in outline.lessons:
+        link, current = links[entry.lesson.pk]
+        items.append((current if entry.lesson.pk == page.pk else link) + ASIDE_STATUS_ENDINGS[entry.status])
+    return mark_safe("\n".join(items))  # noqa: S308 (each piece was built with format_html)
 
 
 OPTIONAL_MARK = mark_safe('<span class="govuk-body-s"> (optional)</span>')  # fixed markup

@@ -55,9 +55,11 @@ from learning.services.personal_data import (
     retention_apply,
 )
 from learning.services.progress import (
+    ActivityCompleted,
     ActivityNotFound,
     LessonHasRequiredActivities,
     activity_complete,
+    activity_complete_with_progress,
     lesson_mark_done,
     lesson_visit,
 )
@@ -106,6 +108,7 @@ __all__ = [
     "MAX_STATE_CHARS",
     "MAX_VERB_IRI",
     "TEMPLATES",
+    "ActivityCompleted",
     "ActivityNotFound",
     "AnswerRefused",
     "Cmi",
@@ -126,6 +129,7 @@ __all__ = [
     "StepResult",
     "TeamReminderOutcome",
     "activity_complete",
+    "activity_complete_with_progress",
     "add_months",
     "assignment_audience",
     "assignment_audience_q",

@@ -20,7 +20,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.cache import BaseCache, caches
 
@@ -28,7 +28,6 @@ from cms.core.local_cache import LocalTier
 from cms.pages.conf import setting
 
 GENERATION_KEY = "pages:public-cache:generation"
-T = TypeVar("T")
 # (generation, expires_at (epoch seconds), status, headers, content: a response's bytes or a fragment)
 Entry = tuple[str, float, int, list[tuple[str, str]], Any]
 
@@ -130,7 +129,7 @@ def fragment_key(*, name: str, vary: tuple[Any, ...]) -> str:
     return f"{FRAGMENT_KEY_PREFIX}{digest}"
 
 
-def fragment_get_or_build(*, name: str, vary: tuple[Any, ...], build: Callable[[], T], timeout: int) -> T:
+def fragment_get_or_build[T](*, name: str, vary: tuple[Any, ...], build: Callable[[], T], timeout: int) -> T:
     """The value kept for (name, vary) under the current generation, or `build()` (kept when it can be).
 
     The value must be immutable (a string, or a tuple of strings): it is served to every later

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.core.cache import BaseCache, caches
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from cms.pages.models import RecruitmentPage, Vacancy
 
 LONDON = ZoneInfo("Europe/London")
-T = TypeVar("T")
 
 
 def london_today(*, now: dt.datetime | None = None) -> dt.date:
@@ -204,7 +203,7 @@ def public_cache_lookup(*, key: str) -> tuple[str | None, public_cache_store.Ent
     return generation, public_cache_store.entry_get(key=key, generation=generation)
 
 
-def public_fragment(*, name: str, vary: tuple[Any, ...], build: Callable[[], T]) -> T:
+def public_fragment[T](*, name: str, vary: tuple[Any, ...], build: Callable[[], T]) -> T:
     """A part of a public page that is the same for every anonymous visitor, built once per
     generation of the public cache (so until the next publish or edit, or London midnight) and
     shared by every web process; built each time while the shared cache does not answer.

@@ -146,3 +146,11 @@ def fragment_get_or_build[T](*, name: str, vary: tuple[Any, ...], build: Callabl
     value = build()
     entry_set(key=key, generation=generation, status=200, headers=[], content=value, timeout=timeout)
     return value
+
+
+def local_clear() -> None:
+    """Forget this process's copies and generation, as a restart does (benchmarks, tests)."""
+    with _lock:
+        _local.clear()
+        _state["generation"] = None
+        _state["checked_at"] = 0.0

@@ -53,6 +53,7 @@ def anonymous_get(*, hostname: str, port: int, path: str) -> tuple[int, str]:
     proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
     if proxy_header and secure:
         environ[proxy_header[0]] = proxy_header[1]
+    # Not response.close(): it sends request_finished, which would close the caller's database
+    # connection mid-task (or mid-transaction). Pages answer with in-memory content only.
     response = _site_handler().get_response(WSGIRequest(environ))
-    response.close()
     return response.status_code, response.get("X-Public-Cache", "")

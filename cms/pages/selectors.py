@@ -144,9 +144,9 @@ def recruitment_job_postings_json(
 ) -> tuple[str, ...]:
     """The page's JobPosting data, one JSON text per open vacancy (safe inside a <script>), kept
     as a fragment of the public cache: `vacancies` is only read when it is not kept."""
-    page_url = request.build_absolute_uri(page.get_url(request))
 
     def build() -> tuple[str, ...]:
+        page_url = request.build_absolute_uri(page.get_url(request))
         return tuple(
             mark_safe(ld_json_text(posting))  # noqa: S308
             for posting in job_postings_for(vacancies=vacancies, page=page, page_url=page_url)
@@ -154,7 +154,10 @@ def recruitment_job_postings_json(
 
     if getattr(request, "is_preview", False):
         return build()
-    return public_fragment(name="job-postings", vary=(page.pk, page.live_revision_id, page_url), build=build)
+    # The page's address is worked out only when built: it depends on the host, the scheme and the
+    # page's place in the tree (a move renews the generation), all named here.
+    vary = (page.pk, page.live_revision_id, page.url_path, request.scheme, request.get_host())
+    return public_fragment(name="job-postings", vary=vary, build=build)
 
 
 def social_image_url(*, image: AbstractImage | None, request: HttpRequest) -> str | None:

@@ -128,8 +128,9 @@ def public_cache_purge() -> str:
 def public_cache_warm_after_commit() -> None:
     """Once the current transaction commits, render the public pages into the emptied cache
     (cms.pages.tasks.public_cache_warm), so the first visitor after a publish is not the one
-    who pays for it."""
-    task_queue_after_commit("cms.pages.tasks.public_cache_warm")
+    who pays for it. Nothing is queued when PUBLIC_CACHE_WARM_PAGES is 0."""
+    if int(setting("PUBLIC_CACHE_WARM_PAGES")) > 0:
+        task_queue_after_commit("cms.pages.tasks.public_cache_warm")
 
 
 def public_cache_warm() -> int:

@@ -116,7 +116,12 @@ def test_a_home_page_edit_shows_at_once_and_signed_in_people_keep_their_own_fram
     assert "Staff and partner agencies" not in signed_in
 
 
-def test_warming_renders_public_pages_into_the_cache(client, recruitment):
+@pytest.fixture
+def warming(settings):
+    settings.PUBLIC_CACHE_WARM_PAGES = 20  # off in the test settings
+
+
+def test_warming_renders_public_pages_into_the_cache(client, recruitment, warming):
     """After a publish the worker renders the site's public pages: the next visitor is a cache hit
     and sees the published page; the form is never stored (its CSRF token is one visitor's)."""
     recruitment.hero_heading = "Warmed headline"
@@ -131,7 +136,7 @@ def test_warming_renders_public_pages_into_the_cache(client, recruitment):
     assert public_cache_warm() == 0  # already stored: nothing rendered again
 
 
-def test_a_publish_leaves_the_cache_warm_through_the_worker(celery_worker, home_page, site_caches):
+def test_a_publish_leaves_the_cache_warm_through_the_worker(celery_worker, home_page, site_caches, warming):
     """An editor publishes the landing page: once the publish commits, a real worker renders it
     into the emptied cache, so the first visitor after it is answered from the cache."""
     Site.clear_site_root_paths_cache()

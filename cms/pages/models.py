@@ -35,6 +35,19 @@ class PublicPageMixin(CachedViewRestrictionsMixin):
 
     route_cache = True
 
+    def __getstate__(self):
+        """Pickle without the related rows read while rendering (hero image, linked pages) and
+        without StreamField bodies: the cached route is read on every request, so it stays small
+        and never carries an image or page row that has since changed. A body left out is read
+        again (one query) only if a render needs it, which with the page's fragments kept
+        (cms.pages.selectors.public_fragment) it does not."""
+        state = super().__getstate__()
+        state["_state"].fields_cache = {}
+        for field in self._meta.concrete_fields:
+            if isinstance(field, StreamField):
+                state.pop(field.attname, None)
+        return state
+
 
 class HomePage(PublicPageMixin, Page):
     """The site root: sells the model to visitors, shows staff where to go next."""

@@ -6,6 +6,8 @@ cache's generation (cms.pages.selectors.public_fragment). These tests pin what s
 reads, and prove every publish or edit shows on the very next anonymous visit.
 """
 
+import pickle
+
 import pytest
 from django.test import Client
 from wagtail.models import Site
@@ -155,3 +157,19 @@ def test_a_publish_leaves_the_cache_warm_through_the_worker(celery_worker, home_
     assert b"Published and warmed" in entry[4]
     response = Client().get("/join-us/", HTTP_HOST=site.hostname)
     assert response["X-Public-Cache"] == "hit"
+
+
+def test_a_cached_route_carries_no_body_and_reads_it_again_when_needed(
+    recruitment, django_assert_num_queries
+):
+    """The route cache keeps the page lean (read on every request); a render that needs the body
+    (its fragment not kept) reads it again, and gets the published one."""
+    recruitment.body[0].value["heading"] = "Published section heading"
+    recruitment.save_revision().publish()
+    recruitment.hero_image  # noqa: B018 (a related row read while rendering)
+    copy = pickle.loads(pickle.dumps(recruitment))  # noqa: S301 (our own bytes)
+    assert "body" not in copy.__dict__
+    assert "hero_image" not in copy._state.fields_cache
+    assert copy.hero_heading == recruitment.hero_heading
+    with django_assert_num_queries(1):
+        assert copy.body[0].value["heading"] == "Published section heading"

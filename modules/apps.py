@@ -12,6 +12,9 @@ class ModulesConfig(AppConfig):
     verbose_name = "Training modules"
 
     def ready(self) -> None:
+        from wagtail.documents import get_document_model
+        from wagtail.images import get_image_model
+
         from cms.core.page_cache import tree_forget
         from modules.packages.kinds import package_kinds
 
@@ -26,3 +29,12 @@ class ModulesConfig(AppConfig):
                         sender=model,
                         dispatch_uid=f"modules-package-forget-{model.__name__}-{id(signal)}",
                     )
+        # Lesson bodies are kept rendered (modules.fragments): what they show of a scenario, an
+        # image or a document changes with it, so a change renews the page tree's generation.
+        for model in (self.get_model("Scenario"), get_image_model(), get_document_model()):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    tree_forget,
+                    sender=model,
+                    dispatch_uid=f"modules-body-forget-{model.__name__}-{id(signal)}",
+                )

@@ -109,65 +109,45 @@ def _block_package(lesson, block_id: str, block_type: str) -> int | None:
     return None
 
 
-def _lesson_package_file(
-    request,
-    *,
-    lesson_id: int,
-    block_id: str,
-    version_id: int,
-    path: str,
-    block_type: str,
-    version_ready,
-    storage,
-):
-    """One file of a ready package version, to a signed-in person who may view a lesson playing it
-    (that lesson's `block_type` block with `block_id` must use the version's package)."""
-    if not request.user.is_authenticated:
-        raise PermissionDenied("Sign in to see this activity.")
-    if not scorm_asset_path_valid(path=path):
-        raise Http404("No such file.")
-    try:
-        lesson = lesson_viewable_get(user=request.user, lesson_id=lesson_id)
-    except ContentUnavailable as error:
-        raise Http404("No such activity.") from error
-    version = version_ready(version_id=version_id)
-    if version is None or _block_package(lesson, block_id, block_type) != version["package_id"]:
-        raise Http404("No such activity.")
-    return _package_file_response(
-        request, storage=storage(), name=version["content_prefix"] + path, path=path
-    )
+def _lesson_package_file_view(*, csp, block_type: str, version_ready, storage, doc: str):
+    """A view serving one file of a ready package version, to a signed-in person who may view a lesson
+    playing it (that lesson's `block_type` block with `block_id` must use the version's package)."""
+
+    @require_safe
+    @xframe_options_sameorigin
+    @csp_override(csp)
+    def view(request, lesson_id: int, block_id: str, version_id: int, path: str):
+        if not request.user.is_authenticated:
+            raise PermissionDenied("Sign in to see this activity.")
+        if not scorm_asset_path_valid(path=path):
+            raise Http404("No such file.")
+        try:
+            lesson = lesson_viewable_get(user=request.user, lesson_id=lesson_id)
+        except ContentUnavailable as error:
+            raise Http404("No such activity.") from error
+        version = version_ready(version_id=version_id)
+        if version is None or _block_package(lesson, block_id, block_type) != version["package_id"]:
+            raise Http404("No such activity.")
+        return _package_file_response(
+            request, storage=storage(), name=version["content_prefix"] + path, path=path
+        )
+
+    view.__doc__ = doc
+    return view
 
 
-@require_safe
-@xframe_options_sameorigin
-@csp_override(SCORM_ASSET_CSP)
-def scorm_content(request, lesson_id: int, block_id: str, version_id: int, path: str):
-    """One file of a ready SCORM package version, to a signed-in person who may view a lesson playing it."""
-    return _lesson_package_file(
-        request,
-        lesson_id=lesson_id,
-        block_id=block_id,
-        version_id=version_id,
-        path=path,
-        block_type="scorm_activity",
-        version_ready=scorm_version_ready,
-        storage=scorm_storage,
-    )
-
-
-@require_safe
-@xframe_options_sameorigin
-@csp_override(XAPI_ASSET_CSP)
-def xapi_content(request, lesson_id: int, block_id: str, version_id: int, path: str):
-    """One file of a ready xAPI or cmi5 package version, to a signed-in person who may view a lesson
-    launching it."""
-    return _lesson_package_file(
-        request,
-        lesson_id=lesson_id,
-        block_id=block_id,
-        version_id=version_id,
-        path=path,
-        block_type="xapi_activity",
-        version_ready=xapi_version_ready,
-        storage=xapi_storage,
-    )
+scorm_content = _lesson_package_file_view(
+    csp=SCORM_ASSET_CSP,
+    block_type="scorm_activity",
+    version_ready=scorm_version_ready,
+    storage=scorm_storage,
+    doc="One file of a ready SCORM package version, to a signed-in person who may view a lesson playing it.",
+)
+xapi_content = _lesson_package_file_view(
+    csp=XAPI_ASSET_CSP,
+    block_type="xapi_activity",
+    version_ready=xapi_version_ready,
+    storage=xapi_storage,
+    doc="One file of a ready xAPI or cmi5 package version, to a signed-in person who may view a lesson "
+    "launching it.",
+)

@@ -236,3 +236,11 @@ def force_login_records_the_sign_in():
     user_logged_in.connect(_force_login_is_a_finished_sign_in, dispatch_uid="tests-force-login-sign-in")
     yield
     user_logged_in.disconnect(dispatch_uid="tests-force-login-sign-in")
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploads and extracted packages go to a folder of this test's own (returned); a test module
+    asks for it with `pytest.mark.usefixtures("media")`."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

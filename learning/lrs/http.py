@@ -20,6 +20,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from cms.core.request_body import BodyUnreadable, declared_length
 from learning.models import LrsCredential
 from learning.selectors import (
     LAUNCH_KEY_PREFIX,
@@ -90,9 +91,9 @@ def json_response(data: Any, status: int = 200, version: str = "2.0.0") -> HttpR
 def body_of(request: HttpRequest, limit: int) -> bytes:
     """The request body, read directly so a large attachment is not refused by Django's form-field cap."""
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError as bad:
-        raise LrsError("Invalid Content-Length.") from bad
+        length = declared_length(request)
+    except BodyUnreadable as bad:
+        raise LrsError(str(bad)) from bad
     if length > limit:
         raise LrsError(f"The body is larger than {limit // (1024 * 1024)} MB.", 413)
     if hasattr(request, "_body"):

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import http_date
 
+from cms.core.request_body import BodyUnreadable, json_decoded
 from learning.lrs.formats import FORMATS, accept_languages, statement_formatted
 from learning.lrs.http import (
     SCOPE_READ_ALL,
@@ -73,9 +74,9 @@ def _body(request: HttpRequest) -> bytes:
 
 def _decoded(raw: bytes) -> Any:
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as bad:
-        raise LrsError("The body is not valid JSON.") from bad
+        return json_decoded(raw)
+    except BodyUnreadable as bad:
+        raise LrsError(str(bad)) from bad
 
 
 def _statements_from(request: HttpRequest) -> tuple[Any, dict[str, Any]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from cms.people.models import User
 from cms.people.selectors import is_learning_and_development
@@ -72,8 +73,9 @@ class ModuleOutline:
     def total(self) -> int:
         return len(self.lessons)
 
-    @property
+    @cached_property
     def completed(self) -> int:
+        # Read several times per page; statuses only move from not started to in progress after.
         return sum(1 for entry in self.lessons if entry.is_completed)
 
     @property
@@ -139,10 +141,15 @@ def module_outline(*, user: User, module: ModulePage) -> ModuleOutline:
     usually cached, see ``module_lessons_for_outline``)."""
     lessons = module_lessons_for_outline(module=module)
     progress = ModuleProgress.objects.filter(user=user, module=module).first()
-    entries = []
-    for number, lesson in enumerate(lessons, start=1):
-        status = progress.lesson_state(lesson.pk).get("status") if progress else ""
-        entries.append(LessonEntry(lesson=lesson, number=number, status=status or NOT_STARTED))
+    states = progress.lesson_states if progress else {}
+    entries = [
+        LessonEntry(
+            lesson=lesson,
+            number=number,
+            status=(states.get(str(lesson.pk)) or {}).get("status") or NOT_STARTED,
+        )
+        for number, lesson in enumerate(lessons, start=1)
+    ]
     return ModuleOutline(
         module=module,
         lessons=entries,
@@ -169,13 +176,17 @@ class LessonState:
     attempts: dict[str, dict]
     reflections: dict[str, Reflection]
 
+    @cached_property
+    def _neighbours(self) -> tuple[LessonEntry | None, LessonEntry | None]:
+        return self.outline.neighbours(self.lesson.pk)
+
     @property
     def previous(self) -> LessonEntry | None:
-        return self.outline.neighbours(self.lesson.pk)[0]
+        return self._neighbours[0]
 
     @property
     def next(self) -> LessonEntry | None:
-        return self.outline.neighbours(self.lesson.pk)[1]
+        return self._neighbours[1]
 
     @property
     def completed(self) -> bool:

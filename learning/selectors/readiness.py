@@ -7,10 +7,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Min, Q, QuerySet
+from django.db import connection, models
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from wagtail.models import Page
 
+from cms.people.models import Agency, Role, StaffProfile, Team, User
 from learning.models import Enrolment, Programme
 
 BY_FIELDS = {
@@ -86,35 +89,82 @@ class GrainRow:
     first_enrolled: date | None
 
 
+def _named(
+    grouped: QuerySet, *, select: str, joins: list[tuple[str, type[models.Model], str, str]], tail: str = ""
+) -> list[tuple]:
+    """Rows of `grouped` (a values() query grouped by ids) with names joined on afterwards.
+
+    Grouping by ids and joining names onto the few thousand groups is cheaper than grouping
+    150,000 rows by the names themselves: PostgreSQL then sorts integers, not collated text.
+    `select` names the outer columns (the grouped query is `g`); each join is (kind, model,
+    alias, condition); `tail` ends the statement (ORDER BY, LIMIT).
+    """
+    inner, params = grouped.query.sql_with_params()
+    quote = connection.ops.quote_name
+    joined = " ".join(
+        f"{kind} JOIN {quote(model._meta.db_table)} {alias} ON {condition}"
+        for kind, model, alias, condition in joins
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {select} FROM ({inner}) g {joined} {tail}", params)  # noqa: S608
+        return cursor.fetchall()
+
+
+def _as_date(value: date | str | None) -> date | None:
+    """A date read by a raw cursor: SQLite gives it as text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def readiness_grain(*, programme: Programme | None, today: date) -> list[GrainRow]:
     """One grouped query over required enrolments; a few thousand rows at most
-    (teams x roles x agencies x modules), whatever the number of people."""
-    rows = (
+    (teams x roles x agencies x modules), whatever the number of people.
+
+    Grouped by the ids of team, role, agency and module, then named: at 150,000 enrolments
+    grouping by the names cost about twice as much (docs/benchmarks.md)."""
+    grouped = (
         required_enrolments(programme=programme)
-        .values(*(field for field, _label in BY_FIELDS.values()), "module__title")
+        .values(
+            grain_team=F("user__profile__team_id"),
+            grain_role=F("user__profile__role_id"),
+            grain_agency=F("user__profile__agency_id"),
+            grain_module=F("module_id"),
+        )
         .annotate(**_counts(today), first_enrolled=Min("enrolled_on"))
         .order_by()
     )
+    rows = _named(
+        grouped,
+        select=(
+            "team.name, role.name, agency.name, page.title, g.total, g.complete, g.overdue, g.first_enrolled"
+        ),
+        joins=[
+            ("LEFT", Team, "team", "team.id = g.grain_team"),
+            ("LEFT", Role, "role", "role.id = g.grain_role"),
+            ("LEFT", Agency, "agency", "agency.id = g.grain_agency"),
+            ("INNER", Page, "page", "page.id = g.grain_module"),
+        ],
+    )
     return [
         GrainRow(
-            team=row["user__profile__team__name"],
-            role=row["user__profile__role__name"],
-            agency=row["user__profile__agency__name"],
-            module=row["module__title"],
-            total=row["total"],
-            complete=row["complete"],
-            overdue=row["overdue"],
-            first_enrolled=row["first_enrolled"],
+            team=team,
+            role=role,
+            agency=agency,
+            module=module,
+            total=total,
+            complete=complete,
+            overdue=overdue,
+            first_enrolled=_as_date(first_enrolled),
         )
-        for row in rows
+        for team, role, agency, module, total, complete, overdue, first_enrolled in rows
     ]
 
 
 def _roll_up[K](grain: list[GrainRow], key: Callable[[GrainRow], K]) -> dict[K, tuple[int, int, int]]:
     sums: dict[K, tuple[int, int, int]] = {}
     for row in grain:
-        total, complete, overdue = sums.get(key(row), (0, 0, 0))
-        sums[key(row)] = (total + row.total, complete + row.complete, overdue + row.overdue)
+        group = key(row)
+        total, complete, overdue = sums.get(group, (0, 0, 0))
+        sums[group] = (total + row.total, complete + row.complete, overdue + row.overdue)
     return sums
 
 
@@ -230,22 +280,43 @@ def team_module_heatmap(
 
 
 def overdue_list(*, programme: Programme | None, today: date, limit: int = 200) -> list[Mapping[str, Any]]:
-    return list(
+    """The people and modules most overdue: one row per person and module, at the earliest
+    date it was due; grouped by ids, and only the rows shown are named."""
+    grouped = (
         required_enrolments(programme=programme)
         .filter(completed_at__isnull=True, due_date__lt=today)
-        .values(
-            "user_id",
-            "user__first_name",
-            "user__last_name",
-            "user__email",
-            "user__profile__team__name",
-            "module_id",
-            "module__title",
-        )
-        # One row per person and module, at the earliest date it was due.
-        .annotate(due_date=Min("due_date"))
-        .order_by("due_date", "user__last_name")[:limit]
+        .values(overdue_user=F("user_id"), overdue_module=F("module_id"))
+        .annotate(earliest_due=Min("due_date"))
+        .order_by()
     )
+    rows = _named(
+        grouped,
+        select=(
+            "g.overdue_user, person.first_name, person.last_name, person.email, team.name, "
+            "g.overdue_module, page.title, g.earliest_due"
+        ),
+        joins=[
+            ("INNER", User, "person", "person.id = g.overdue_user"),
+            ("LEFT", StaffProfile, "profile", "profile.user_id = g.overdue_user"),
+            ("LEFT", Team, "team", "team.id = profile.team_id"),
+            ("INNER", Page, "page", "page.id = g.overdue_module"),
+        ],
+        # Ties broken by person and module, so the list (and its cut at `limit`) is stable.
+        tail=(
+            f"ORDER BY g.earliest_due, person.last_name, g.overdue_user, g.overdue_module LIMIT {int(limit)}"
+        ),
+    )
+    fields = (
+        "user_id",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "user__profile__team__name",
+        "module_id",
+        "module__title",
+        "due_date",
+    )
+    return [{**dict(zip(fields, row, strict=True)), "due_date": _as_date(row[-1])} for row in rows]
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,14 @@
 """Reads for a manager's team: each person by each assigned module, one page at a time."""
 
 import heapq
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
-from cms.people.models import StaffProfile, Team
+from cms.people.models import Role, StaffProfile, Team
 from learning.models import Enrolment, ModuleProgress
 from learning.models.progress import lessons_percent
 from learning.selectors.assignments import (
@@ -60,6 +61,25 @@ class _InOrder:
         return heapq.nsmallest(stop, self._items)[index.start or 0 : stop]
 
 
+def _profile_shown(
+    user_id: int,
+    shown: Mapping[int, tuple[str, str | None, int | None]],
+    teams: dict[int, Team],
+    made: dict[int, StaffProfile],
+    roles: dict[str, Role],
+) -> StaffProfile | None:
+    """The parts of a person's staff profile a row of My team shows (job title, role, team),
+    unsaved, made once per person on the page."""
+    if user_id not in made and user_id in shown:
+        title, role, team = shown[user_id]
+        if role and role not in roles:
+            roles[role] = Role(name=role)
+        made[user_id] = StaffProfile(
+            job_title=title, role=roles[role] if role else None, team=teams.get(team) if team else None
+        )
+    return made.get(user_id)
+
+
 def team_learning(
     *,
     profiles: QuerySet[StaffProfile],
@@ -77,17 +97,31 @@ def team_learning(
     three queries), then only the page's fifty items are read in full: a team of a hundred
     people with thirty modules each costs a few milliseconds.
     """
-    rows_of_people = list(profiles.values_list("user_id", "user__last_name", "user__first_name", "team_id"))
-    teams = list(
-        Team.objects.filter(pk__in={team for *_person, team in rows_of_people if team}).order_by("name", "pk")
+    # Everything the page shows of each person, in one read: the filter's teams and the
+    # rows' role lines come from here rather than two more queries.
+    rows_of_people = list(
+        profiles.values_list(
+            "user_id",
+            "user__last_name",
+            "user__first_name",
+            "team_id",
+            "team__name",
+            "job_title",
+            "role__name",
+        )
     )
+    team_names = {team: name for *_person, team, name, _title, _role in rows_of_people if team}
+    by_name = sorted(team_names.items(), key=lambda pair: (pair[1], pair[0]))
+    teams = [Team(pk=team, name=name) for team, name in by_name]  # only what the filter shows
     if team_id not in {team.pk for team in teams}:
         team_id = None  # not one of theirs: not a filter
     people = {
         user_id: (last.lower(), first.lower())
-        for user_id, last, first, team in rows_of_people
+        for user_id, last, first, team, *_shown in rows_of_people
         if team_id is None or team == team_id
     }
+    teams_by_id = {team.pk: team for team in teams}
+    shown = {user_id: (title, role, team) for user_id, _l, _f, team, _n, title, role in rows_of_people}
     narrow = active_enrolments().filter(user_id__in=people.keys())
     # One item per person and module, as in _items: the required one, then the soonest due.
     chosen: dict[tuple[int, int], _Narrow] = {}
@@ -146,12 +180,8 @@ def team_learning(
         "user__email",
     )
     on_page = {row["pk"]: row for row in Enrolment.objects.filter(pk__in=statuses.keys()).values(*fields)}
-    profiles_on_page = {
-        p.user_id: p
-        for p in StaffProfile.objects.filter(user_id__in={row["user_id"] for row in on_page.values()})
-        .select_related("role", "team")
-        .only("user_id", "job_title", "role__name", "team__name")
-    }
+    profiles_shown: dict[int, StaffProfile] = {}
+    roles_shown: dict[str, Role] = {}
     rows = []
     for item in page.object_list:
         row = on_page.get(item[-1])
@@ -174,7 +204,7 @@ def team_learning(
                 percent=100 if row["completed_at"] else lessons_percent(completed=done, total=total),
                 completed_at=row["completed_at"],
                 person=name,
-                profile=profiles_on_page.get(row["user_id"]),
+                profile=_profile_shown(row["user_id"], shown, teams_by_id, profiles_shown, roles_shown),
             )
         )
     return TeamLearning(

@@ -11,12 +11,12 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from learning.selectors import ActivityUnavailable, xapi_activity_get, xapi_activity_state
 from learning.services import FetchRefused, cmi5_fetch, xapi_launch
 from learning.views.access import with_lesson_progress
-from learning.views.xapi import BLOCK_ID, _error, _signed_in
+from learning.views.xapi import BLOCK_ID, _error, learner_endpoint
 
 MAX_ID = 2**31
 
@@ -74,12 +74,9 @@ def xapi_fetch_view(request: HttpRequest, session_id: str, secret: str) -> HttpR
     return JsonResponse({"auth-token": token})
 
 
-@never_cache
-@require_GET
+@learner_endpoint("GET")
 def xapi_status_view(request: HttpRequest) -> JsonResponse:
     """GET ?lesson_id=&block_id=: the learner's progress in the block, and the lesson's when complete."""
-    if refused := _signed_in(request):
-        return refused
     try:
         lesson_id, block_id = _lesson_and_block(request.GET)
         xapi_activity_get(user=request.user, lesson_id=lesson_id, block_id=block_id)

@@ -10,18 +10,16 @@ from __future__ import annotations
 import re
 
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
 
 from learning.selectors import ActivityUnavailable, scorm_resume_get
 from learning.services import ActivityNotFound, CmiInvalid, scorm_commit
 from learning.views.access import with_lesson_progress
-from learning.views.xapi import BadRequest, _error, _ids, _json_body, _signed_in
+from learning.views.xapi import BadRequest, _error, _ids, _json_body, learner_endpoint
 
 MAX_COMMIT_BODY = 512 * 1024
 SCO = re.compile(r"^[^\x00-\x1f]{1,255}$")
 SESSION = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
-FIELDS = {"lesson_id", "block_id", "package_version_id", "sco", "session", "seq", "cmi"}
+FIELDS = frozenset({"lesson_id", "block_id", "package_version_id", "sco", "session", "seq", "cmi"})
 
 
 def _sco(value: object) -> str:
@@ -36,17 +34,11 @@ def _version(version_id: int | None) -> int:
     return version_id
 
 
-@never_cache
-@require_POST
+@learner_endpoint("POST")
 def scorm_commit_view(request: HttpRequest) -> JsonResponse:
     """Save a SCO's CMI data: {lesson_id, block_id, package_version_id, sco, session, seq, cmi}."""
-    if refused := _signed_in(request):
-        return refused
     try:
-        data = _json_body(request, MAX_COMMIT_BODY)
-        unknown = set(data) - FIELDS
-        if unknown:
-            raise BadRequest(f"Unknown field '{sorted(unknown)[0][:40]}'.")
+        data = _json_body(request, MAX_COMMIT_BODY, FIELDS)
         lesson_id, block_id, version_id = _ids(data)
         session, seq = data.get("session"), data.get("seq")
         if not isinstance(session, str) or not SESSION.match(session):
@@ -82,12 +74,9 @@ def scorm_commit_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse(answer)
 
 
-@never_cache
-@require_GET
+@learner_endpoint("GET")
 def scorm_resume_view(request: HttpRequest) -> JsonResponse:
     """GET ?lesson_id=&block_id=&package_version_id=&sco=: what the SCO starts (or resumes) with."""
-    if refused := _signed_in(request):
-        return refused
     try:
         try:
             lesson_id = int(request.GET.get("lesson_id", ""))

@@ -7,15 +7,17 @@ message. The learner is always the signed-in person, whatever the body says.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
+from cms.core.request_body import BodyUnreadable, declared_length, json_decoded
 from learning.selectors import ActivityUnavailable, player_state_get
 from learning.services import (
     MAX_STATE_CHARS,
@@ -30,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 MAX_STATEMENT_BODY = 64 * 1024
 MAX_STATE_BODY = MAX_STATE_CHARS + 4 * 1024
+STATEMENT_FIELDS = frozenset({"lesson_id", "block_id", "package_version_id", "statement"})
+STATE_FIELDS = frozenset({"lesson_id", "block_id", "package_version_id", "state"})
 BLOCK_ID = re.compile(r"^[A-Za-z0-9\-]{1,64}$")
 
 
@@ -44,31 +48,44 @@ def _error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
+def learner_endpoint(*methods: str) -> Callable[[Callable[..., JsonResponse]], Callable[..., JsonResponse]]:
+    """A learner's JSON endpoint: never cached, only `methods` ("GET", "POST"), and a 401 JSON
+    answer to anyone not signed in (checked after the method, as the view's own first step)."""
+
+    def decorate(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+        @wraps(view)
+        def signed_in_view(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+            if refused := _signed_in(request):
+                return refused
+            return view(request, *args, **kwargs)
+
+        return never_cache(require_http_methods(list(methods))(signed_in_view))
+
+    return decorate
+
+
 def _signed_in(request: HttpRequest) -> JsonResponse | None:
     if not request.user.is_authenticated:
         return _error("Sign in to record your progress.", 401)
     return None
 
 
-def _json_body(request: HttpRequest, limit: int) -> dict[str, Any]:
+def _json_body(request: HttpRequest, limit: int, fields: frozenset[str]) -> dict[str, Any]:
+    """The body's JSON object, refused when it is not one or has a field other than `fields`."""
     content_type = request.content_type or ""
     if content_type != "application/json":
         raise BadRequest("Send the body as application/json.", 415)
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError as error:
-        raise BadRequest("Invalid Content-Length.") from error
-    if length > limit:
-        raise BadRequest(f"The body is larger than {limit // 1024} KB.", 413)
-    body = request.body
-    if len(body) > limit:
-        raise BadRequest(f"The body is larger than {limit // 1024} KB.", 413)
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        raise BadRequest("The body is not valid JSON.") from error
+        if declared_length(request) > limit or len(request.body) > limit:
+            raise BadRequest(f"The body is larger than {limit // 1024} KB.", 413)
+        data = json_decoded(request.body)
+    except BodyUnreadable as error:
+        raise BadRequest(str(error)) from error
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.")
+    unknown = set(data) - fields
+    if unknown:
+        raise BadRequest(f"Unknown field '{sorted(unknown)[0][:40]}'.")
     return data
 
 
@@ -86,17 +103,11 @@ def _ids(data: dict[str, Any]) -> tuple[int, str, int | None]:
     return lesson_id, block_id, version_id
 
 
-@never_cache
-@require_POST
+@learner_endpoint("POST")
 def xapi_statement(request: HttpRequest) -> JsonResponse:
     """Record one statement: {lesson_id, block_id, package_version_id?, statement}."""
-    if refused := _signed_in(request):
-        return refused
     try:
-        data = _json_body(request, MAX_STATEMENT_BODY)
-        unknown = set(data) - {"lesson_id", "block_id", "package_version_id", "statement"}
-        if unknown:
-            raise BadRequest(f"Unknown field '{sorted(unknown)[0][:40]}'.")
+        data = _json_body(request, MAX_STATEMENT_BODY, STATEMENT_FIELDS)
         lesson_id, block_id, version_id = _ids(data)
         outcome = statement_record(
             user=request.user,
@@ -127,12 +138,9 @@ def xapi_statement(request: HttpRequest) -> JsonResponse:
     return JsonResponse(answer, status=200 if outcome.duplicate else 201)
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
+@learner_endpoint("GET", "POST")
 def xapi_state(request: HttpRequest) -> JsonResponse:
     """GET ?lesson_id=&block_id= returns {"state": ...}; POST {lesson_id, block_id, state} saves it."""
-    if refused := _signed_in(request):
-        return refused
     try:
         if request.method == "GET":
             try:
@@ -143,10 +151,7 @@ def xapi_state(request: HttpRequest) -> JsonResponse:
             return JsonResponse(
                 {"state": player_state_get(user=request.user, lesson_id=lesson_id, block_id=block_id)}
             )
-        data = _json_body(request, MAX_STATE_BODY)
-        unknown = set(data) - {"lesson_id", "block_id", "package_version_id", "state"}
-        if unknown:
-            raise BadRequest(f"Unknown field '{sorted(unknown)[0][:40]}'.")
+        data = _json_body(request, MAX_STATE_BODY, STATE_FIELDS)
         lesson_id, block_id, version_id = _ids(data)
         state = data.get("state")
         if not isinstance(state, str):

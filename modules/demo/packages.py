@@ -1,5 +1,5 @@
-"""What the package seeders (H5P in seed.py, SCORM in scorm.py) share: a demo package imported
-once by title, a demo module found by slug or added under the module index, and a lesson that
+"""What the package seeders (H5P in seed.py, SCORM in scorm.py, cmi5 in xapi.py) share: a demo
+package imported once by title, a demo module found by slug or added under the module index, and a lesson that
 plays a package, each described in the demo data files.
 
 A module spec has `slug`, `title`, `summary`, `minutes` and optionally `outcomes`; a lesson spec
@@ -8,12 +8,16 @@ has `slug`, `title`, `intro`, `minutes`, `text` and optionally `heading`.
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.core.files.base import ContentFile
 from wagtail.models import Site
 
+from cms.core.seeding import SeedContext
 from modules.models import LessonPage, ModuleIndexPage, ModulePage
 from modules.packages.kinds import PackageKind
 from modules.packages.models import PackageBase, PackageStatus
@@ -85,3 +89,33 @@ def demo_lesson_ensure(
     module.add_child(instance=lesson)
     lesson.save_revision().publish()
     return True
+
+
+def demo_package_module_seed(
+    context: SeedContext,
+    *,
+    kind: PackageKind[Any, Any],
+    package_file: Callable[[dict[str, Any]], tuple[bytes, str]],
+) -> None:
+    """Seed the module described by `<kind>_module.json` (in this folder): each lesson's `<kind>_activity`
+    block plays the package `package_file(lesson spec)` gives as (zip bytes, file name)."""
+    data = json.loads(
+        (Path(__file__).resolve().parent / f"{kind.name}_module.json").read_text(encoding="utf-8")
+    )
+    module, created = demo_module_ensure(data["module"])
+    for spec in data["lessons"]:
+        package_data, filename = package_file(spec)
+        package = demo_package_ensure(
+            kind=kind, title=spec["package_title"], data=package_data, filename=filename
+        )
+        demo_lesson_ensure(
+            module=module,
+            spec=spec,
+            block_type=f"{kind.name}_activity",
+            package=package,
+            completion_rule=spec["completion_rule"],
+        )
+    context.say(
+        f"{kind.name}: module {'created' if created else 'already there'} ({module.slug}), "
+        f"{len(data['lessons'])} {kind.label} package(s)"
+    )

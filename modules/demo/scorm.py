@@ -7,37 +7,20 @@ the module by slug, so edits made in the admin survive a second run.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from typing import Any
 
 from cms.core.seeding import SeedContext, register
 from modules.scorm.demo import DEMO_ROOT, demo_package_bytes
 from modules.scorm.kind import SCORM_KIND
 
-from .packages import demo_lesson_ensure, demo_module_ensure, demo_package_ensure
+from .packages import demo_package_module_seed
 
-SPEC = Path(__file__).resolve().parent / "scorm_module.json"
+
+def _course_zip(spec: dict[str, Any]) -> tuple[bytes, str]:
+    source = spec["package_source"]
+    return demo_package_bytes(DEMO_ROOT / source), f"{source}.zip"
 
 
 @register(order=32)
 def seed_scorm(context: SeedContext) -> None:
-    data = json.loads(SPEC.read_text(encoding="utf-8"))
-    module, created = demo_module_ensure(data["module"])
-    for spec in data["lessons"]:
-        source = spec["package_source"]
-        package = demo_package_ensure(
-            kind=SCORM_KIND,
-            title=spec["package_title"],
-            data=demo_package_bytes(DEMO_ROOT / source),
-            filename=f"{source}.zip",
-        )
-        demo_lesson_ensure(
-            module=module,
-            spec=spec,
-            block_type="scorm_activity",
-            package=package,
-            completion_rule=spec["completion_rule"],
-        )
-    context.say(
-        f"scorm: module {'created' if created else 'already there'} ({module.slug}), two SCORM packages"
-    )
+    demo_package_module_seed(context, kind=SCORM_KIND, package_file=_course_zip)

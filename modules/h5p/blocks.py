@@ -4,7 +4,13 @@ from django.urls import reverse
 from wagtail import blocks
 
 from modules.h5p.kind import H5P_KIND
-from modules.packages.blocks import PackageActivityBlock, PackageChooserBlock
+from modules.packages.blocks import (
+    PackageActivityBlock,
+    PackageChooserBlock,
+    activity_heading_block,
+    activity_pass_mark_block,
+    activity_required_block,
+)
 
 
 class CompletionRule:
@@ -36,11 +42,7 @@ class H5PActivityBlock(PackageActivityBlock):
         "modules.H5PPackage",
         help_text="The H5P package to play. Lessons always play its latest ready version.",
     )
-    heading = blocks.CharBlock(
-        required=False,
-        max_length=200,
-        help_text="Shown above the activity and used as its accessible name. Defaults to the package title.",
-    )
+    heading = activity_heading_block("activity")
     completion_rule = blocks.ChoiceBlock(
         choices=CompletionRule.CHOICES,
         default=CompletionRule.DEFAULT,
@@ -49,20 +51,10 @@ class H5PActivityBlock(PackageActivityBlock):
             "choose the rule that fits."
         ),
     )
-    pass_mark = blocks.IntegerBlock(
-        required=False,
-        min_value=1,
-        max_value=100,
-        help_text=(
-            "Optional pass mark, per cent. "
-            "With a pass mark, only a score at or above it completes the activity."
-        ),
+    pass_mark = activity_pass_mark_block(
+        "Optional pass mark, per cent. With a pass mark, only a score at or above it completes the activity."
     )
-    required = blocks.BooleanBlock(
-        required=False,
-        default=True,
-        help_text="Learners must complete this activity to complete the lesson.",
-    )
+    required = activity_required_block()
 
     class Meta:
         icon = "code"

@@ -31,7 +31,6 @@ H5P_KIND: PackageKind[H5PPackage, H5PPackageVersion] = package_kind_register(
         storage=h5p_storage,
         validate=package_validate,
         extract=package_extract,
-        extract_task="modules.tasks.h5p_version_extract_task",
         version_fields=_version_fields,
         ready_fields=_ready_fields,
         current_fields=lambda manifest: {"main_library": str(manifest.main_library)},

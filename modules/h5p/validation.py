@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -34,16 +33,13 @@ from modules.packages.archive import (
     DEFAULT_LIMITS,
     Entry,
     Limits,
-    Sink,
-    directory_scan,
-    entries_extract,
     extension_of,
     json_read,
     path_segments,
     refuse,
     served_path_segments,
-    zip_open,
 )
+from modules.packages.contents import contents_extract, zip_scanned
 
 NOT_A_ZIP = "The file is not a valid .h5p package (an .h5p file is a zip archive)."
 EMBED_TYPES = frozenset({"div", "iframe"})
@@ -212,10 +208,7 @@ def package_validate(source: IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> M
     Reads the zip's central directory and the small JSON files it needs
     (h5p.json, content/content.json and each library.json), with caps.
     """
-    archive = zip_open(source, limits, not_a_zip=NOT_A_ZIP)
-    with archive:
-        kept = directory_scan(archive, limits, ignored=path_ignored)
-
+    with zip_scanned(source, limits, not_a_zip=NOT_A_ZIP, ignored=path_ignored) as (archive, kept):
         h5p_info = next((info for name, info in kept.items() if name.lower() == "h5p.json"), None)
         if h5p_info is None:
             raise refuse("missing-h5p-json", "The package has no h5p.json at its top level.")
@@ -316,17 +309,7 @@ def _check_dependencies_present(roots: tuple[Dependency, ...], libraries: dict[s
         pending.extend(library.other_dependencies)
 
 
-def package_extract(
-    source: IO[bytes],
-    manifest: Manifest,
-    *,
-    sink: Sink,
-    limits: Limits = DEFAULT_LIMITS,
-    progress: Callable[[int, int], None] | None = None,
-) -> int:
-    """Stream each accepted entry of a validated package to `sink(path, file)` (see
-    `entries_extract`). Returns the number of bytes extracted."""
-    return entries_extract(source, manifest.entries, sink=sink, limits=limits, progress=progress)
+package_extract = contents_extract
 
 
 def h5p_asset_path_valid(*, path: str) -> bool:

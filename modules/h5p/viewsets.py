@@ -2,19 +2,16 @@
 
 from modules.h5p.forms import H5PPackageForm
 from modules.h5p.kind import H5P_KIND
-from modules.h5p.models import H5PPackage
 from modules.packages.viewsets import PackageStatusColumn, PackageViewSet
 
 STATUS_URL_NAME = "wagtailsnippets_modules_h5ppackage:status"
 
 
 class H5PPackageViewSet(PackageViewSet):
-    model = H5PPackage
     kind = H5P_KIND
     upload_form = H5PPackageForm
     live_status = True
     menu_label = "H5P packages"
-    menu_name = "h5p-packages"
     menu_order = 220
     list_display = [
         "title",

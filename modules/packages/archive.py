@@ -270,11 +270,7 @@ class EntryReader(io.RawIOBase):
 
 
 def json_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, label: str) -> Any:
-    if info.file_size > limits.max_json_bytes:
-        raise refuse("json-too-large", f"{label} is larger than {limits.max_json_bytes // MIB} MB.")
-    reader = EntryReader(archive.fp, info, limits, [limits.max_json_bytes])  # type: ignore[arg-type]
-    data = io.BufferedReader(reader).read()
-    reader.finish()
+    data = bytes_read(archive, info, limits, label, too_large_code="json-too-large")
     try:
         return json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
@@ -349,10 +345,18 @@ def directory_scan(
     return kept
 
 
-def bytes_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, label: str) -> bytes:
-    """One small entry's bytes (a manifest), capped at max_json_bytes and counted as it inflates."""
+def bytes_read(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    limits: Limits,
+    label: str,
+    *,
+    too_large_code: str = "manifest-too-large",
+) -> bytes:
+    """One small entry's bytes (a manifest, a JSON file), capped at max_json_bytes and counted as it
+    inflates; refused with `too_large_code` when its header says it is larger."""
     if info.file_size > limits.max_json_bytes:
-        raise refuse("manifest-too-large", f"{label} is larger than {limits.max_json_bytes // MIB} MB.")
+        raise refuse(too_large_code, f"{label} is larger than {limits.max_json_bytes // MIB} MB.")
     reader = EntryReader(archive.fp, info, limits, [limits.max_json_bytes])  # type: ignore[arg-type]
     data = io.BufferedReader(reader).read()
     reader.finish()

@@ -3,7 +3,9 @@ no ready version, a preview with a ready package, and the context of the activit
 (`modules/blocks/package_activity.html`, which each kind's block template extends).
 
 A kind's block declares its own child blocks (their definitions are in the lesson body's
-migrations) and its completion rule; `pass_mark_refusal` says when a pass mark does not fit it.
+migrations) and its completion rule, building the children every kind shares with
+`activity_heading_block`, `activity_pass_mark_block` and `activity_required_block`;
+`pass_mark_refusal` says when a pass mark does not fit it.
 """
 
 import copy
@@ -51,6 +53,29 @@ class PackageChooserBlock(SnippetChooserBlock):
         return [copy.copy(objects[value]) if value in objects else None for value in values]
 
 
+def activity_heading_block(noun: str) -> blocks.CharBlock:
+    """The optional heading above a kind's activity ("course", "activity")."""
+    return blocks.CharBlock(
+        required=False,
+        max_length=200,
+        help_text=f"Shown above the {noun} and used as its accessible name. Defaults to the package title.",
+    )
+
+
+def activity_pass_mark_block(help_text: str) -> blocks.IntegerBlock:
+    """The optional pass mark, per cent; what it overrides is the kind's to say."""
+    return blocks.IntegerBlock(required=False, min_value=1, max_value=100, help_text=help_text)
+
+
+def activity_required_block() -> blocks.BooleanBlock:
+    """Whether the lesson waits for this activity."""
+    return blocks.BooleanBlock(
+        required=False,
+        default=True,
+        help_text="Learners must complete this activity to complete the lesson.",
+    )
+
+
 class PackageActivityBlock(blocks.StructBlock):
     """The base of a kind's activity block (children `package`, `heading`, `completion_rule`,
     `pass_mark` and `required` are declared by the kind)."""
@@ -80,6 +105,12 @@ class PackageActivityBlock(blocks.StructBlock):
                 )
             )
         return value
+
+    @staticmethod
+    def lesson_of(parent_context: dict[str, Any] | None) -> Any:
+        """The lesson page the block is rendered on (None in a block preview)."""
+        parent_context = parent_context or {}
+        return parent_context.get("lesson") or parent_context.get("page")
 
     def get_preview_value(self):
         value = super().get_preview_value()

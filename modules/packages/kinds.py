@@ -39,7 +39,6 @@ class PackageKind[PackageT: PackageBase, VersionT: PackageVersionBase]:
     storage: Callable[[], Storage]
     validate: Validator
     extract: Extractor
-    extract_task: str  # dotted path of the Celery task that calls package_version_extract
     # What the version records from the contents when it is stored, and again when it is ready.
     version_fields: Callable[[Any], dict[str, object]]
     # The title a package takes from its contents when nobody gave one.

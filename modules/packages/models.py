@@ -30,7 +30,9 @@ def package_upload_name(*, folder: str, package_id: int | None, extension: str) 
     return f"{folder}/uploads/{package_id}/{secrets.token_hex(8)}.{extension}"
 
 
-def package_current_version_field(version_model: str) -> models.ForeignKey:
+def package_current_version_field(
+    version_model: str, *, help_text: str = "The ready version lessons play."
+) -> models.ForeignKey:
     """A package's `current_version`: the ready version lessons play (a kind's concrete model
     declares it with its version model, "modules.H5PPackageVersion")."""
     return models.ForeignKey(
@@ -40,7 +42,7 @@ def package_current_version_field(version_model: str) -> models.ForeignKey:
         blank=True,
         related_name="+",
         editable=False,
-        help_text="The ready version lessons play.",
+        help_text=help_text,
     )
 
 

@@ -111,7 +111,9 @@ def package_create[VersionT: PackageVersionBase](
 
 def package_version_extract_later(*, kind: PackageKind[Any, Any], version: PackageVersionBase) -> None:
     """Queue the extraction of a stored version once the current transaction commits."""
-    task_queue_after_commit(kind.extract_task, version_id=version.pk)
+    task_queue_after_commit(
+        "modules.tasks.package_version_extract_task", kind_name=kind.name, version_id=version.pk
+    )
 
 
 def package_version_refuse(

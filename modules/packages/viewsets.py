@@ -85,16 +85,24 @@ def package_status_view(request, *, kind: PackageKind[Any, Any], permission_poli
 
 
 class PackageViewSet(SnippetViewSet):
-    """The snippet screens of one kind of package."""
+    """The snippet screens of one kind of package: a subclass names the kind (its package model
+    and the menu name "<kind>-packages" follow), the upload form and its menu label and order."""
 
     kind: ClassVar[PackageKind[Any, Any]]
     upload_form: ClassVar[type[PackageUploadForm]]
     live_status: ClassVar[bool] = False
     icon = "code"
     add_to_admin_menu = True
+    list_display = ["title", "status", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title"]
     ordering = ["title"]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "kind" in cls.__dict__:
+            cls.model = cls.kind.package_model
+            cls.menu_name = f"{cls.kind.name}-packages"
 
     @property
     def status_url_name(self) -> str:

@@ -3,7 +3,13 @@
 from django.urls import reverse
 from wagtail import blocks
 
-from modules.packages.blocks import PackageActivityBlock, PackageChooserBlock
+from modules.packages.blocks import (
+    PackageActivityBlock,
+    PackageChooserBlock,
+    activity_heading_block,
+    activity_pass_mark_block,
+    activity_required_block,
+)
 from modules.scorm.kind import SCORM_KIND
 
 
@@ -33,30 +39,17 @@ class ScormActivityBlock(PackageActivityBlock):
         "modules.ScormPackage",
         help_text="The SCORM package to play. Lessons always play its latest ready version.",
     )
-    heading = blocks.CharBlock(
-        required=False,
-        max_length=200,
-        help_text="Shown above the course and used as its accessible name. Defaults to the package title.",
-    )
+    heading = activity_heading_block("course")
     completion_rule = blocks.ChoiceBlock(
         choices=ScormCompletionRule.CHOICES,
         default=ScormCompletionRule.COMPLETED,
         help_text="What the package must report. Some courses never report 'passed': check yours.",
     )
-    pass_mark = blocks.IntegerBlock(
-        required=False,
-        min_value=1,
-        max_value=100,
-        help_text=(
-            "Optional pass mark, per cent, overriding the package's own mastery score: "
-            "a score at or above it passes."
-        ),
+    pass_mark = activity_pass_mark_block(
+        "Optional pass mark, per cent, overriding the package's own mastery score: "
+        "a score at or above it passes."
     )
-    required = blocks.BooleanBlock(
-        required=False,
-        default=True,
-        help_text="Learners must complete this activity to complete the lesson.",
-    )
+    required = activity_required_block()
 
     class Meta:
         icon = "desktop"
@@ -77,7 +70,7 @@ class ScormActivityBlock(PackageActivityBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         version = context["package_version"]
-        lesson = (parent_context or {}).get("lesson") or (parent_context or {}).get("page")
+        lesson = self.lesson_of(parent_context)
         block_id = (parent_context or {}).get("id")
         context["scorm_items_id"] = f"scorm-items-{block_id or 'preview'}"
         context["scorm_base_url"] = (

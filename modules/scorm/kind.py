@@ -30,7 +30,6 @@ SCORM_KIND: PackageKind[ScormPackage, ScormPackageVersion] = package_kind_regist
         storage=scorm_storage,
         validate=package_validate,
         extract=package_extract,
-        extract_task="modules.tasks.scorm_version_extract_task",
         version_fields=_version_fields,
         contents_title=lambda contents: contents.manifest.title or contents.manifest.organisation,
         default_title="SCORM package",

@@ -9,7 +9,6 @@ refused with a reason naming what they are (AICC, xAPI / Tin Can, cmi5, H5P).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -17,14 +16,17 @@ from modules.packages.archive import (
     DEFAULT_LIMITS,
     Entry,
     Limits,
-    Sink,
     bytes_read,
-    directory_scan,
-    entries_extract,
-    path_segments,
     refuse,
     served_path_segments,
-    zip_open,
+)
+from modules.packages.contents import (
+    H5P_ELSEWHERE,
+    contents_extract,
+    entries_of,
+    other_kind_refuse,
+    path_hidden_or_resource_fork,
+    zip_scanned,
 )
 from modules.scorm.manifest import ScormManifest, manifest_parse_xml
 from modules.scorm.organisation import manifest_read
@@ -32,6 +34,21 @@ from modules.scorm.organisation import manifest_read
 MANIFEST = "imsmanifest.xml"
 NOT_A_ZIP = "The file is not a valid SCORM package (a SCORM package is a .zip file)."
 AICC_EXTENSIONS = (".au", ".crs", ".des", ".cst")
+OTHER_KINDS = (
+    (
+        "tincan.xml",
+        "xapi-package",
+        "This is an xAPI (Tin Can) package (it has tincan.xml), not SCORM. Upload it as an xAPI "
+        "package, or export the course as SCORM.",
+    ),
+    (
+        "cmi5.xml",
+        "cmi5-package",
+        "This is a cmi5 package (it has cmi5.xml), not SCORM. Upload it as a cmi5 package, "
+        "or export the course as SCORM.",
+    ),
+    H5P_ELSEWHERE,
+)
 
 
 @dataclass(frozen=True)
@@ -44,12 +61,7 @@ class ScormPackageContents:
         return sum(entry.declared_size for entry in self.entries)
 
 
-def path_ignored(name: str) -> bool:
-    """Skipped and never served: macOS resource forks (`__MACOSX/`) and hidden files (`.DS_Store`)."""
-    segments = path_segments(name)
-    return bool(segments) and (
-        segments[0] == "__MACOSX" or any(segment.startswith(".") for segment in segments)
-    )
+path_ignored = path_hidden_or_resource_fork
 
 
 def _not_scorm(names: list[str]) -> None:
@@ -69,20 +81,7 @@ def _not_scorm(names: list[str]) -> None:
             "This is an AICC package (it has .au, .crs, .des or .cst files), not SCORM. "
             "Export the course as SCORM 1.2 or SCORM 2004 instead.",
         )
-    if "tincan.xml" in lowered:
-        raise refuse(
-            "xapi-package",
-            "This is an xAPI (Tin Can) package (it has tincan.xml), not SCORM. Upload it as an xAPI "
-            "package, or export the course as SCORM.",
-        )
-    if "cmi5.xml" in lowered:
-        raise refuse(
-            "cmi5-package",
-            "This is a cmi5 package (it has cmi5.xml), not SCORM. Upload it as a cmi5 package, "
-            "or export the course as SCORM.",
-        )
-    if "h5p.json" in lowered:
-        raise refuse("h5p-package", "This is an H5P package (it has h5p.json). Upload it as an H5P package.")
+    other_kind_refuse(lowered, OTHER_KINDS)
     raise refuse(
         "missing-manifest",
         "The zip has no imsmanifest.xml, so it is not a SCORM package. Export the course as "
@@ -92,9 +91,7 @@ def _not_scorm(names: list[str]) -> None:
 
 def package_validate(source: IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> ScormPackageContents:
     """Check a package without extracting it; return what it holds or raise PackageRefused."""
-    archive = zip_open(source, limits, not_a_zip=NOT_A_ZIP)
-    with archive:
-        kept = directory_scan(archive, limits, ignored=path_ignored)
+    with zip_scanned(source, limits, not_a_zip=NOT_A_ZIP, ignored=path_ignored) as (archive, kept):
         info = kept.get(MANIFEST)
         if info is None:
             wrong_case = next((name for name in kept if name.lower() == MANIFEST), None)
@@ -107,20 +104,11 @@ def package_validate(source: IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> S
             raise AssertionError("unreachable")  # pragma: no cover
         root = manifest_parse_xml(bytes_read(archive, info, limits, MANIFEST))
         manifest = manifest_read(root, set(kept))
-    entries = tuple(Entry(name, found.file_size, found.compress_size) for name, found in kept.items())
+    entries = entries_of(kept)
     return ScormPackageContents(manifest=manifest, entries=entries)
 
 
-def package_extract(
-    source: IO[bytes],
-    contents: ScormPackageContents,
-    *,
-    sink: Sink,
-    limits: Limits = DEFAULT_LIMITS,
-    progress: Callable[[int, int], None] | None = None,
-) -> int:
-    """Stream every accepted file of a validated package to `sink(path, file)`; the bytes extracted."""
-    return entries_extract(source, contents.entries, sink=sink, limits=limits, progress=progress)
+package_extract = contents_extract
 
 
 def scorm_asset_path_valid(*, path: str) -> bool:

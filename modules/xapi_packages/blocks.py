@@ -2,7 +2,12 @@
 
 from wagtail import blocks
 
-from modules.packages.blocks import PackageActivityBlock, PackageChooserBlock
+from modules.packages.blocks import (
+    PackageActivityBlock,
+    PackageChooserBlock,
+    activity_heading_block,
+    activity_required_block,
+)
 from modules.xapi_packages.kind import XAPI_KIND
 
 
@@ -26,11 +31,7 @@ class XapiActivityBlock(PackageActivityBlock):
         "modules.XapiPackage",
         help_text="The xAPI or cmi5 package to launch. Lessons always launch its latest ready version.",
     )
-    heading = blocks.CharBlock(
-        required=False,
-        max_length=200,
-        help_text="Shown above the course and used as its accessible name. Defaults to the package title.",
-    )
+    heading = activity_heading_block("course")
     completion_rule = blocks.ChoiceBlock(
         choices=XapiCompletionRule.CHOICES,
         default=XapiCompletionRule.COMPLETED,
@@ -39,11 +40,7 @@ class XapiActivityBlock(PackageActivityBlock):
             "cmi5 packages complete when every part meets its own moveOn rule."
         ),
     )
-    required = blocks.BooleanBlock(
-        required=False,
-        default=True,
-        help_text="Learners must complete this activity to complete the lesson.",
-    )
+    required = activity_required_block()
 
     class Meta:
         icon = "link-external"
@@ -58,7 +55,7 @@ class XapiActivityBlock(PackageActivityBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        lesson = (parent_context or {}).get("lesson") or (parent_context or {}).get("page")
+        lesson = self.lesson_of(parent_context)
         version = context["package_version"]
         context["xapi_aus"] = version.aus if version else []
         context["xapi_lesson_id"] = getattr(lesson, "pk", None)

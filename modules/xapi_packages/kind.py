@@ -32,7 +32,6 @@ XAPI_KIND: PackageKind[XapiPackage, XapiPackageVersion] = package_kind_register(
         storage=xapi_storage,
         validate=package_validate,
         extract=package_extract,
-        extract_task="modules.tasks.xapi_version_extract_task",
         version_fields=_version_fields,
         contents_title=lambda contents: contents.structure.title,
         default_title="xAPI package",

@@ -7,7 +7,14 @@ registration, as cmi5 requires for a changed course structure.
 
 from django.db import models
 
-from modules.packages.models import PackageBase, PackageStatus, PackageVersionBase, package_upload_name
+from modules.packages.models import (
+    PackageBase,
+    PackageStatus,
+    PackageVersionBase,
+    package_current_version_field,
+    package_upload_name,
+    package_version_number_unique,
+)
 
 XapiStatus = PackageStatus
 
@@ -24,14 +31,8 @@ def xapi_upload_path(instance: "XapiPackageVersion", filename: str) -> str:
 class XapiPackage(PackageBase):
     """An xAPI or cmi5 course L&D can place in lessons."""
 
-    current_version = models.ForeignKey(
-        "modules.XapiPackageVersion",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-        help_text="The ready version lessons launch.",
+    current_version = package_current_version_field(
+        "modules.XapiPackageVersion", help_text="The ready version lessons launch."
     )
 
     class Meta(PackageBase.Meta):
@@ -55,9 +56,7 @@ class XapiPackageVersion(PackageVersionBase):
     blocks = models.JSONField(default=list, blank=True, help_text="cmi5 blocks: id and title.")
 
     class Meta(PackageVersionBase.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["package", "number"], name="modules_xapi_version_number_unique")
-        ]
+        constraints = [package_version_number_unique(name="modules_xapi_version_number_unique")]
         verbose_name = "xAPI or cmi5 package version"
 
     @property

@@ -10,7 +10,6 @@ are refused with a reason naming what they are (SCORM, AICC, H5P).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -18,13 +17,16 @@ from modules.packages.archive import (
     DEFAULT_LIMITS,
     Entry,
     Limits,
-    Sink,
     bytes_read,
-    directory_scan,
-    entries_extract,
-    path_segments,
     refuse,
-    zip_open,
+)
+from modules.packages.contents import (
+    H5P_ELSEWHERE,
+    contents_extract,
+    entries_of,
+    other_kind_refuse,
+    path_hidden_or_resource_fork,
+    zip_scanned,
 )
 from modules.xapi_packages.structure import CourseStructure, cmi5_read, tincan_read, xml_parse
 
@@ -32,6 +34,15 @@ CMI5_XML = "cmi5.xml"
 TINCAN_XML = "tincan.xml"
 NOT_A_ZIP = "The file is not a valid xAPI or cmi5 package (a package is a .zip file)."
 MAX_STRUCTURE_BYTES = 2 * 1024 * 1024
+OTHER_KINDS = (
+    (
+        "imsmanifest.xml",
+        "scorm-package",
+        "This is a SCORM package (it has imsmanifest.xml). Upload it as a SCORM package, or export "
+        "the course as xAPI (Tin Can) or cmi5.",
+    ),
+    H5P_ELSEWHERE,
+)
 
 
 @dataclass(frozen=True)
@@ -40,12 +51,7 @@ class XapiPackageContents:
     entries: tuple[Entry, ...] = field(repr=False)
 
 
-def path_ignored(name: str) -> bool:
-    """Skipped and never served: macOS resource forks (`__MACOSX/`) and hidden files (`.DS_Store`)."""
-    segments = path_segments(name)
-    return bool(segments) and (
-        segments[0] == "__MACOSX" or any(segment.startswith(".") for segment in segments)
-    )
+path_ignored = path_hidden_or_resource_fork
 
 
 def _not_xapi(names: list[str]) -> None:
@@ -60,14 +66,7 @@ def _not_xapi(names: list[str]) -> None:
     wrong_case = next((n for n in names if n.lower() in {CMI5_XML, TINCAN_XML}), None)
     if wrong_case is not None:
         raise refuse("structure-misplaced", f"{wrong_case!r} must be named in lower case.")
-    if "imsmanifest.xml" in lowered:
-        raise refuse(
-            "scorm-package",
-            "This is a SCORM package (it has imsmanifest.xml). Upload it as a SCORM package, or export "
-            "the course as xAPI (Tin Can) or cmi5.",
-        )
-    if "h5p.json" in lowered:
-        raise refuse("h5p-package", "This is an H5P package (it has h5p.json). Upload it as an H5P package.")
+    other_kind_refuse(lowered, OTHER_KINDS)
     raise refuse(
         "missing-structure",
         "The zip has neither cmi5.xml nor tincan.xml, so it is not an xAPI or cmi5 package. Export the "
@@ -77,9 +76,7 @@ def _not_xapi(names: list[str]) -> None:
 
 def package_validate(source: IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> XapiPackageContents:
     """Check a package without extracting it; return what it holds or raise PackageRefused."""
-    archive = zip_open(source, limits, not_a_zip=NOT_A_ZIP)
-    with archive:
-        kept = directory_scan(archive, limits, ignored=path_ignored)
+    with zip_scanned(source, limits, not_a_zip=NOT_A_ZIP, ignored=path_ignored) as (archive, kept):
         name = CMI5_XML if CMI5_XML in kept else TINCAN_XML if TINCAN_XML in kept else None
         if name is None:
             _not_xapi(list(kept))
@@ -93,17 +90,8 @@ def package_validate(source: IO[bytes], *, limits: Limits = DEFAULT_LIMITS) -> X
         structure = cmi5_read(xml_parse(data, name=name, root="courseStructure"), names)
     else:
         structure = tincan_read(xml_parse(data, name=name, root="tincan"), names)
-    entries = tuple(Entry(path, found.file_size, found.compress_size) for path, found in kept.items())
+    entries = entries_of(kept)
     return XapiPackageContents(structure=structure, entries=entries)
 
 
-def package_extract(
-    source: IO[bytes],
-    contents: XapiPackageContents,
-    *,
-    sink: Sink,
-    limits: Limits = DEFAULT_LIMITS,
-    progress: Callable[[int, int], None] | None = None,
-) -> int:
-    """Stream every accepted file of a validated package to `sink(path, file)`; the bytes extracted."""
-    return entries_extract(source, contents.entries, sink=sink, limits=limits, progress=progress)
+package_extract = contents_extract

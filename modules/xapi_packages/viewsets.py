@@ -3,14 +3,10 @@
 from modules.packages.viewsets import PackageViewSet
 from modules.xapi_packages.forms import XapiPackageForm
 from modules.xapi_packages.kind import XAPI_KIND
-from modules.xapi_packages.models import XapiPackage
 
 
 class XapiPackageViewSet(PackageViewSet):
-    model = XapiPackage
     kind = XAPI_KIND
     upload_form = XapiPackageForm
     menu_label = "xAPI and cmi5 packages"
-    menu_name = "xapi-packages"
     menu_order = 222
-    list_display = ["title", "status", "updated_at"]

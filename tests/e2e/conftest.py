@@ -56,3 +56,16 @@ def sign_in(live_server, context):
         return user
 
     return _sign_in
+
+
+@pytest.fixture
+def site_home():
+    """The home page as the seed makes it, with Wagtail's cached site root paths forgotten (they
+    were cached while home_page_ensure renamed Wagtail's default page)."""
+    from wagtail.models import Site
+
+    from cms.pages.demo.seed import home_page_ensure
+
+    home = home_page_ensure()
+    Site.clear_site_root_paths_cache()
+    return home

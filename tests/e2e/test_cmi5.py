@@ -5,9 +5,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from wagtail.models import Site
 
-from cms.pages.demo.seed import home_page_ensure
 from learning.models import ActivityCompletion, XAPIStatement
 from tests.cms.people.factories import UserFactory
 from tests.e2e.axe import assert_accessible
@@ -20,13 +18,10 @@ SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"
 
 
 @pytest.fixture
-def cmi5_lesson(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    home = home_page_ensure()
-    Site.clear_site_root_paths_cache()
+def cmi5_lesson(media, site_home):
     package = xapi_package_ready(title="The Family Safeguarding Model: a short quiz")
     _module, (lesson,) = module_with_lessons(
-        home,
+        site_home,
         bodies=[
             [text_block("<p>Read part 1, then pass the quiz.</p>"), xapi_activity_block(package=package)]
         ],

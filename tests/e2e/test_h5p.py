@@ -5,9 +5,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from wagtail.models import Site
 
-from cms.pages.demo.seed import home_page_ensure
 from learning.models import ActivityCompletion, H5PAttempt, H5PPlayerState, XAPIStatement
 from tests.cms.people.factories import UserFactory
 from tests.conftest import wait_for
@@ -24,12 +22,10 @@ CORRECT = [True, False, True, False, True]
 
 
 @pytest.fixture
-def h5p_module():
-    home = home_page_ensure()
-    Site.clear_site_root_paths_cache()  # cached while home_page_ensure renamed Wagtail's default page
+def h5p_module(site_home):
     package = h5p_package_ready(title="Check your understanding")
     module, lessons = module_with_lessons(
-        home,
+        site_home,
         bodies=[
             [
                 text_block("<p>Motivational interviewing helps parents find their own reasons.</p>"),

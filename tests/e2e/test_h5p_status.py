@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 from cms.people import roles
 from cms.people.services import groups_ensure
 from modules.h5p.demo import demo_package_bytes
-from modules.h5p.services import h5p_package_create, h5p_version_extract
+from modules.h5p.kind import H5P_KIND
+from modules.packages.services import package_create, package_version_extract
 from tests.cms.people.factories import staff_member
 from tests.e2e.axe import assert_accessible
 
@@ -27,8 +28,10 @@ def processing(settings, tmp_path):
     """An upload waiting for the worker (none runs here: the test unpacks it when it chooses)."""
     settings.MEDIA_ROOT = tmp_path
     groups_ensure()
-    return h5p_package_create(
-        title="Check your understanding", upload=ContentFile(demo_package_bytes(), name="demo.h5p")
+    return package_create(
+        kind=H5P_KIND,
+        title="Check your understanding",
+        upload=ContentFile(demo_package_bytes(), name="demo.h5p"),
     )
 
 
@@ -42,7 +45,7 @@ def test_the_package_list_shows_ready_without_a_reload(live_server, page, sign_i
     page.screenshot(path=str(SHOTS / "h5p-status-01-processing.png"))
     page.evaluate("window.__loads = (window.__loads || 0) + 1")
 
-    h5p_version_extract(version_id=processing.pk)
+    package_version_extract(kind=H5P_KIND, version_id=processing.pk)
 
     expect(status).to_have_text("Ready", timeout=15_000)
     expect(page.locator("[data-h5p-status-announcer]")).to_have_text("Check your understanding: Ready.")
@@ -59,7 +62,7 @@ def test_the_package_page_shows_ready_and_offers_the_details(live_server, page, 
     expect(page.get_by_role("progressbar", name="Extraction progress")).to_be_visible()
     page.get_by_role("textbox", name="Title").fill("Checking what I typed is kept")
 
-    h5p_version_extract(version_id=processing.pk)
+    package_version_extract(kind=H5P_KIND, version_id=processing.pk)
 
     details = page.get_by_role("link", name="Show the details")
     expect(details).to_be_visible(timeout=15_000)

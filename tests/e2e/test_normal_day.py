@@ -17,19 +17,22 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
-from cms.pages.demo.seed import home_page_ensure
 from cms.people import roles
 from cms.people.services import groups_ensure
 from learning.services import enrolments_sync
-from modules.services import ld_approval_workflow_assign
 from practiceweek.models import Slot
 from tests.cms.people.factories import TeamFactory, staff_member
 from tests.e2e.axe import assert_accessible
 from tests.e2e.test_readiness import rollout  # noqa: F401 - the director's day reads this rollout
 from tests.learning.factories import AssignmentFactory
-from tests.modules.factories import knowledge_check_block, module_with_lessons, text_block
+from tests.modules.factories import (
+    knowledge_check_block,
+    lesson_submitted_for_review,
+    module_with_lessons,
+    text_block,
+)
 from tests.practiceweek.factories import PracticeWeekFactory, booking_direct, host_of, senior_manager, slot_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -219,22 +222,18 @@ def test_a_directors_day_reading_readiness(live_server, page, sign_in, rollout, 
 
 
 @pytest.fixture
-def submitted_lesson():
-    home = home_page_ensure()
-    Site.clear_site_root_paths_cache()
-    groups_ensure()
-    editor = staff_member(role=roles.LEARNING_AND_DEVELOPMENT, mfa=True, first_name="Alex")
-    lead = staff_member(role=roles.LEARNING_AND_DEVELOPMENT_LEAD, mfa=True, first_name="Robin")
-    module, (lesson,) = module_with_lessons(home, bodies=[[text_block()]], title="Working with fathers")
-    workflow = ld_approval_workflow_assign(page=module.get_parent())
-    lesson.body = [
-        text_block("<p>Fathers are part of the family plan.</p>"),
-        knowledge_check_block(id="kc-fathers"),
-    ]
-    lesson.title = "Bringing fathers in"
-    lesson.save_revision(user=editor)
-    workflow.start(lesson, editor)
-    return {"lesson": lesson, "lead": lead}
+def submitted_lesson(site_home):
+    return lesson_submitted_for_review(
+        site_home,
+        body=[
+            text_block("<p>Fathers are part of the family plan.</p>"),
+            knowledge_check_block(id="kc-fathers"),
+        ],
+        lesson_title="Bringing fathers in",
+        editor_name="Alex",
+        lead_name="Robin",
+        title="Working with fathers",
+    )
 
 
 @SIZES

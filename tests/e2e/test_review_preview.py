@@ -11,17 +11,16 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
-from wagtail.models import Site
 
-from cms.pages.demo.seed import home_page_ensure
-from cms.people import roles
-from cms.people.services import groups_ensure
 from learning.models import H5PAttempt, XAPIStatement
-from modules.services import ld_approval_workflow_assign
-from tests.cms.people.factories import staff_member
 from tests.e2e.axe import assert_accessible
 from tests.e2e.test_h5p import CORRECT, answer_with_keyboard, player_frame
-from tests.modules.factories import h5p_package_ready, module_with_lessons, scenario_create, text_block
+from tests.modules.factories import (
+    h5p_and_scenario_body,
+    h5p_package_ready,
+    lesson_submitted_for_review,
+    scenario_create,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -29,26 +28,15 @@ SHOTS = Path("/tmp/jlearn-shots")  # noqa: S108 - screenshots for the reviewer
 
 
 @pytest.fixture
-def submitted():
-    home = home_page_ensure()
-    Site.clear_site_root_paths_cache()
-    groups_ensure()
-    editor = staff_member(role=roles.LEARNING_AND_DEVELOPMENT, mfa=True, first_name="Alex")
-    lead = staff_member(role=roles.LEARNING_AND_DEVELOPMENT_LEAD, mfa=True, first_name="Robin")
+def submitted(site_home):
     package = h5p_package_ready(title="Check your understanding")
-    scenario = scenario_create(slug="dan")
-    module, (lesson,) = module_with_lessons(
-        home, bodies=[[text_block()]], title="Motivational interviewing foundations"
+    return lesson_submitted_for_review(
+        site_home,
+        body=h5p_and_scenario_body(package, scenario_create(slug="dan")),
+        editor_name="Alex",
+        lead_name="Robin",
+        title="Motivational interviewing foundations",
     )
-    workflow = ld_approval_workflow_assign(page=module.get_parent())
-    lesson.body = [
-        ("rich_text", "<p>Read this first.</p>"),
-        ("h5p_activity", {"package": package, "heading": "True or false?", "completion_rule": "default"}),
-        ("mi_scenario", {"scenario": scenario, "introduction": "", "required": True}),
-    ]
-    lesson.save_revision(user=editor)
-    state = workflow.start(lesson, editor)
-    return {"lesson": lesson, "lead": lead, "task": state.current_task_state.task}
 
 
 def test_a_lead_plays_the_h5p_activity_in_the_workflow_preview(live_server, page, sign_in, submitted):

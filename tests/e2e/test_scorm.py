@@ -5,9 +5,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from wagtail.models import Site
 
-from cms.pages.demo.seed import home_page_ensure
 from learning.models import ActivityCompletion, ScormAttempt
 from modules.scorm.demo import DEMO_2004, demo_package_bytes
 from tests.cms.people.factories import UserFactory
@@ -42,16 +40,13 @@ def last_commit_lands(page):
 
 
 @pytest.fixture
-def scorm_module(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    home = home_page_ensure()
-    Site.clear_site_root_paths_cache()
+def scorm_module(media, site_home):
     course_12 = scorm_package_ready(title="Recording what families tell us")
     course_2004 = scorm_package_ready(
         title="Working with the whole family", data=demo_package_bytes(DEMO_2004)
     )
     module, lessons = module_with_lessons(
-        home,
+        site_home,
         bodies=[
             [
                 text_block("<p>Good records.</p>"),

@@ -23,14 +23,28 @@ def make_module(module_index):
 
 
 @pytest.fixture
+def learner():
+    """A learner with a name, for the records and exports that show it (a test module may keep its own)."""
+    from tests.cms.people.factories import UserFactory
+
+    return UserFactory(first_name="Sam", last_name="Okafor")
+
+
+@pytest.fixture
+def xapi_lesson(home_page):
+    """A lesson whose only block (id "xapi-1") launches the demo cmi5 course."""
+    from tests.modules.factories import module_with_lessons, xapi_activity_block, xapi_package_ready
+
+    package = xapi_package_ready()
+    _module, (lesson,) = module_with_lessons(
+        home_page, bodies=[[xapi_activity_block(package=package, id="xapi-1")]]
+    )
+    return lesson
+
+
+@pytest.fixture
 def ld_admin():
     """An L&D editor signed up for two-step sign-in, as the Wagtail admin asks."""
-    from django.contrib.auth.models import Group
+    from tests.cms.people.factories import ld_editor_create
 
-    from cms.people.services import groups_ensure
-    from tests.cms.people.factories import UserFactory, mfa_enrol
-
-    groups_ensure()
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name="L&D editors"))
-    return mfa_enrol(user)
+    return ld_editor_create()

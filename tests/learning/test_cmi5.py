@@ -14,9 +14,8 @@ from django.utils import timezone
 from learning.models import ActivityCompletion, Cmi5Registration, Cmi5Session, LessonProgress, XAPIStatement
 from learning.services import xapi_launch
 from tests.cms.people.factories import UserFactory
-from tests.modules.factories import module_with_lessons, xapi_activity_block, xapi_package_ready
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 ORIGIN = "http://testserver"
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -27,23 +26,9 @@ ABANDONED = "https://w3id.org/xapi/adl/verbs/abandoned"
 LAUNCHED = ADL + "launched"
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
-def learner():
-    return UserFactory(first_name="Sam", last_name="Okafor")
-
-
-@pytest.fixture
-def course(home_page):
-    package = xapi_package_ready()
-    _module, (lesson,) = module_with_lessons(
-        home_page, bodies=[[xapi_activity_block(package=package, id="xapi-1")]]
-    )
-    return lesson
+def course(xapi_lesson):
+    return xapi_lesson
 
 
 class Launched:

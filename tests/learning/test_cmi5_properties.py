@@ -12,9 +12,8 @@ from learning.selectors import LaunchGrant, platform_agent
 from learning.services import LaunchRefused, launch_statements_store, xapi_launch
 from learning.services.lrs import StatementRejected
 from tests.cms.people.factories import UserFactory
-from tests.modules.factories import module_with_lessons, xapi_activity_block, xapi_package_ready
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 ADL = "http://adlnet.gov/expapi/verbs/"
 CMI5 = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
@@ -42,18 +41,9 @@ STEPS = st.lists(
 )
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
-def lesson(home_page):
-    package = xapi_package_ready()
-    _module, (lesson,) = module_with_lessons(
-        home_page, bodies=[[xapi_activity_block(package=package, id="xapi-1")]]
-    )
-    return lesson
+def lesson(xapi_lesson):
+    return xapi_lesson
 
 
 def _grant(user, lesson, au_index):

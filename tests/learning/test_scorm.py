@@ -11,24 +11,14 @@ from wagtail.models import PageViewRestriction
 from learning.models import ActivityCompletion, LessonProgress, ModuleCompletion, ScormAttempt
 from learning.services import scorm_commit
 from modules.scorm.demo import DEMO_2004, demo_package_bytes
-from tests.cms.people.factories import UserFactory
+from tests.cms.people.factories import UserFactory, group_member
 from tests.modules.factories import module_with_lessons, scorm_activity_block, scorm_package_ready
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 COMMIT = "/learning/scorm/commit/"
 RESUME = "/learning/scorm/resume/"
 SESSION = "page-session-0001"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def learner():
-    return UserFactory(first_name="Sam", last_name="Okafor")
 
 
 def course(home_page, *, data=None, **block):
@@ -357,12 +347,8 @@ def test_ld_see_per_package_results_and_the_most_missed_questions(client, home_p
 
 @pytest.mark.parametrize("role_group", [None, "Team managers", "Staff"])
 def test_learners_and_managers_cannot_see_scorm_results(client, home_page, role_group):
-    from tests.cms.people.factories import mfa_enrol
 
     _module, _lesson, version = course(home_page)
-    user = UserFactory()
-    if role_group:
-        user.groups.add(Group.objects.get_or_create(name=role_group)[0])
-    client.force_login(mfa_enrol(user))
+    client.force_login(group_member(role_group))
     for url in ("/admin/readiness/scorm/", f"/admin/readiness/scorm/{version.package_id}/"):
         assert client.get(url).status_code in {302, 403}

@@ -14,10 +14,10 @@ import pytest
 
 from learning.models import ActivityCompletion, ScormAttempt
 from learning.services import module_cycle_open
-from tests.cms.people.factories import UserFactory
+from tests.cms.people.factories import UserFactory, group_member
 from tests.learning.test_scorm import PASSED_12, RESUME, body, course, post
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 SCO = "recording-sco"
 FAILED_12 = {"cmi.core.lesson_status": "failed", "cmi.core.score.raw": "20", "cmi.core.exit": ""}
@@ -27,11 +27,6 @@ HALF_WAY_12 = {
     "cmi.suspend_data": "page-2",
     "cmi.core.exit": "suspend",
 }
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -216,14 +211,7 @@ def test_the_scorm_export_neutralises_formulas_and_comes_as_a_workbook(client, h
 
 @pytest.mark.parametrize("role_group", [None, "Team managers", "Staff"])
 def test_learners_and_managers_cannot_export_scorm_attempts(client, role_group):
-    from django.contrib.auth.models import Group
-
-    from tests.cms.people.factories import mfa_enrol
-
-    user = UserFactory()
-    if role_group:
-        user.groups.add(Group.objects.get_or_create(name=role_group)[0])
-    client.force_login(mfa_enrol(user))
+    client.force_login(group_member(role_group))
     assert client.get(EXPORT).status_code in {302, 403}
     client.logout()
     assert client.get(EXPORT).status_code == 302

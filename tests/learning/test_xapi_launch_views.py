@@ -19,7 +19,7 @@ from tests.cms.people.factories import UserFactory
 from tests.modules.factories import module_with_lessons, xapi_activity_block, xapi_package_ready
 from tests.modules.h5p.corpus import zip_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 LAUNCH = "/learning/xapi-launch/"
 STATUS = "/learning/xapi-launch/status/"
@@ -29,18 +29,9 @@ TINCAN = b"""<?xml version="1.0"?><tincan xmlns="http://projecttincan.com/tincan
 <launch lang="en-GB">story.html</launch></activity></activities></tincan>"""
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
-def lesson(home_page):
-    package = xapi_package_ready()
-    _module, (lesson,) = module_with_lessons(
-        home_page, bodies=[[xapi_activity_block(package=package, id="xapi-1")]]
-    )
-    return lesson
+def lesson(xapi_lesson):
+    return xapi_lesson
 
 
 def launch(client, lesson, au="0", block="xapi-1"):

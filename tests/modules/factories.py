@@ -7,6 +7,7 @@ import factory
 import wagtail_factories
 
 from modules.models import LessonPage, ModuleIndexPage, ModulePage
+from modules.packages.services import package_create, package_version_extract
 
 
 def block_id() -> str:
@@ -112,20 +113,63 @@ def module_with_lessons(
 # Packages of every kind (H5P, SCORM) and the blocks that play them.
 
 
+def lesson_submitted_for_review(
+    home_page,
+    *,
+    body: list,
+    lesson_title: str = "",
+    editor_name: str = "",
+    lead_name: str = "",
+    **module_fields,
+) -> dict:
+    """An L&D editor's draft of a lesson with `body`, submitted to the L&D approval workflow on the
+    module index: the lesson, its editor, an L&D lead who may review it, and the workflow's task."""
+    from cms.people import roles
+    from cms.people.services import groups_ensure
+    from modules.services import ld_approval_workflow_assign
+    from tests.cms.people.factories import staff_member
+
+    groups_ensure()
+    editor = staff_member(role=roles.LEARNING_AND_DEVELOPMENT, mfa=True, **_first_name(editor_name))
+    lead = staff_member(role=roles.LEARNING_AND_DEVELOPMENT_LEAD, mfa=True, **_first_name(lead_name))
+    module, (lesson,) = module_with_lessons(home_page, bodies=[[text_block()]], **module_fields)
+    workflow = ld_approval_workflow_assign(page=module.get_parent())
+    lesson.body = body
+    lesson.title = lesson_title or lesson.title
+    lesson.save_revision(user=editor)
+    state = workflow.start(lesson, editor)
+    return {"lesson": lesson, "editor": editor, "lead": lead, "task": state.current_task_state.task}
+
+
+def _first_name(name: str) -> dict[str, str]:
+    return {"first_name": name} if name else {}
+
+
+def h5p_and_scenario_body(package, scenario) -> list:
+    """A lesson body with text, an H5P activity and an MI scenario (as Wagtail takes it in Python)."""
+    return [
+        ("rich_text", "<p>Read this first.</p>"),
+        ("h5p_activity", {"package": package, "heading": "True or false?", "completion_rule": "default"}),
+        ("mi_scenario", {"scenario": scenario, "introduction": "", "required": True}),
+    ]
+
+
 def package_ready(*, kind: str, title: str | None = None, data: bytes | None = None, uploaded_by=None):
-    """A ready package of that kind ("h5p", "scorm"), uploaded and extracted to storage through the
-    real generic services. Defaults to the kind's demo package (H5P: modules/h5p/demo_content;
-    SCORM: the 1.2 course in modules/scorm/demo_content) and its demo title."""
+    """A ready package of that kind ("h5p", "scorm", "xapi"), uploaded and extracted to storage
+    through the real generic services. Defaults to the kind's demo package (H5P:
+    modules/h5p/demo_content; SCORM: the 1.2 course in modules/scorm/demo_content; xAPI: the cmi5
+    demo course) and its demo title."""
     from django.core.files.base import ContentFile
 
     from modules.h5p.demo import demo_package_bytes as h5p_demo
     from modules.packages.kinds import package_kind_get
-    from modules.packages.services import package_create, package_version_extract
     from modules.scorm.demo import demo_package_bytes as scorm_demo
+    from modules.xapi_packages.demo import cmi5_demo_package_bytes
 
     demo_title, demo = {
         "h5p": ("Check your understanding", h5p_demo),
         "scorm": ("Recording what families tell us", scorm_demo),
+        "xapi": ("Family Safeguarding Model quiz", cmi5_demo_package_bytes),
     }[kind]
     package_kind = package_kind_get(kind)
     name = f"package.{package_kind.upload_extension}"
@@ -282,18 +326,7 @@ def scenario_block(scenario, *, id: str | None = None, required: bool = True) ->
 # xAPI and cmi5 packages and their lesson block.
 
 
-def xapi_package_ready(*, title: str = "Family Safeguarding Model quiz", data: bytes | None = None):
-    """A ready xAPI / cmi5 package, uploaded and extracted through the real services (default: cmi5 demo)."""
-    from django.core.files.base import ContentFile
-
-    from modules.xapi_packages.demo import cmi5_demo_package_bytes
-    from modules.xapi_packages.services import xapi_package_create, xapi_version_extract
-
-    upload = ContentFile(data if data is not None else cmi5_demo_package_bytes(), name="package.zip")
-    version = xapi_package_create(title=title, upload=upload)
-    version = xapi_version_extract(version_id=version.pk)
-    version.package.refresh_from_db()
-    return version.package
+xapi_package_ready = partial(package_ready, kind="xapi")
 
 
 def xapi_activity_block(

@@ -114,6 +114,12 @@ def status_tag(status: str, text: str = "", colour: str = ""):
     return {"text": text or known_text, "colour": colour}
 
 
+@register.inclusion_tag("components/table_head.html")
+def table_head(*headings):
+    """A table's header row, one column heading per argument: {% table_head "Name" "Status" %}."""
+    return {"headings": headings}
+
+
 @register.inclusion_tag("components/error_summary.html")
 def error_summary(form, title: str = "There is a problem"):
     """GOV.UK error summary for a bound Django form: each error links to its field."""

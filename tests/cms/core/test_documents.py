@@ -10,14 +10,9 @@ from wagtail.models import Collection, CollectionViewRestriction
 from cms.core.documents import document_serve
 from tests.cms.people.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 VIDEO = bytes(range(256)) * 40  # 10,240 bytes standing in for a lesson video
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture

@@ -479,3 +479,41 @@ def test_a_lesson_page_shows_an_edit_and_a_completion_at_once_while_redis_is_dow
     assert "Edited during the outage" in page.text
     assert page.text.count("(Complete)") == 1
     assert client.get(f"{module.url}no-such-lesson/").status_code == 404
+
+
+def test_a_kept_lesson_body_yields_to_an_edit_and_each_learners_own_marks_while_redis_is_down(
+    client, site_on_redis, h5p_lesson
+):
+    """The lesson body kept rendered in Redis (modules.fragments) is not trusted while Redis is
+    down: an edit published meanwhile shows at once, each learner sees only their own done mark,
+    and once Redis is back the kept body is the edited one."""
+    import re
+
+    from django.test import Client
+
+    from learning.services import activity_complete
+
+    _module, lesson = h5p_lesson
+    first, second = _verified_user(), _verified_user()
+    other = Client()
+    assert _sign_in(client, first).status_code == 302
+    assert _sign_in(other, second).status_code == 302
+    assert "Parents are capable of change." in client.get(lesson.url).text  # kept in Redis
+
+    site_on_redis.stop(keep_data=True)
+    lesson = lesson.specific
+    lesson.body = [text_block("<p>Edited during the outage.</p>"), lesson.body.raw_data[1]]
+    lesson.save_revision().publish()
+    activity_complete(user=first, lesson=lesson, block_id="h5p-1")
+    mine, theirs = client.get(lesson.url).text, other.get(lesson.url).text
+    for html in (mine, theirs):
+        assert "Edited during the outage." in html
+        assert "Parents are capable of change." not in html
+    assert re.search(r"data-activity-done>", mine)
+    assert re.search(r"data-activity-done hidden>", theirs)
+
+    site_on_redis.start()
+    for _visit in ("first, filling the caches", "second, from them"):
+        html = wait_for(lambda: (page := other.get(lesson.url)).status_code == 200 and page.text)
+        assert "Edited during the outage." in html
+        assert re.search(r"data-activity-done hidden>", html)

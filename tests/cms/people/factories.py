@@ -102,6 +102,30 @@ def staff_member(
     return user
 
 
+def group_member(group_name: str | None) -> User:
+    """A person in that group (in none for None), enrolled in two-step sign-in so that only the
+    group's permissions decide what the admin lets them do."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory()
+    if group_name:
+        user.groups.add(Group.objects.get_or_create(name=group_name)[0])
+    return mfa_enrol(user)
+
+
+def ld_editor_create() -> User:
+    """An L&D editor (in the group, without a staff profile) enrolled in two-step sign-in, as the
+    Wagtail admin asks."""
+    from django.contrib.auth.models import Group
+
+    from cms.people.services import groups_ensure
+
+    groups_ensure()
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name="L&D editors"))
+    return mfa_enrol(user)
+
+
 def mfa_enrol(user: User) -> User:
     from allauth.mfa.models import Authenticator
 

@@ -11,24 +11,19 @@ from wagtail.blocks import StructBlockValidationError
 from modules.h5p.blocks import H5PActivityBlock
 from modules.h5p.csp import H5P_FRAME_BOOTSTRAP, H5P_FRAME_BOOTSTRAP_HASH
 from modules.h5p.demo import demo_package_bytes
-from modules.h5p.services import h5p_version_add
+from modules.h5p.kind import H5P_KIND
 from modules.models import H5PPackage, H5PStatus
+from modules.packages.services import package_version_add
 from tests.cms.people.factories import UserFactory
 from tests.modules.factories import h5p_activity_block, h5p_package_ready, module_with_lessons
 from tests.modules.h5p.corpus import hostile_cases, package
 from tests.modules.packages.kinds import stored_files
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 FRAME_BUNDLE = (
     Path(__file__).resolve().parents[3] / "node_modules" / "h5p-standalone" / "dist" / "frame.bundle.js"
 )
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def lie_package() -> bytes:
@@ -124,7 +119,9 @@ def test_path_tricks_get_a_404(client, ready_version, path):
 def test_versions_that_are_not_ready_are_not_served(client, media):
     client.force_login(UserFactory())
     package_ = h5p_package_ready()
-    pending = h5p_version_add(package=package_, upload=ContentFile(demo_package_bytes(), name="v2.h5p"))
+    pending = package_version_add(
+        kind=H5P_KIND, package=package_, upload=ContentFile(demo_package_bytes(), name="v2.h5p")
+    )
     assert client.get(f"/h5p/{pending.pk}/h5p.json").status_code == 404
     assert client.get("/h5p/999999/h5p.json").status_code == 404
 

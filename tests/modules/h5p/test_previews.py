@@ -6,10 +6,11 @@ from django.urls import reverse
 from cms.people import roles
 from cms.people.services import groups_ensure
 from modules.h5p.csp import H5P_FRAME_BOOTSTRAP_HASH
-from modules.services import ld_approval_workflow_assign
 from tests.cms.people.factories import staff_member
 from tests.modules.factories import (
+    h5p_and_scenario_body,
     h5p_package_ready,
+    lesson_submitted_for_review,
     module_with_lessons,
     scenario_create,
     text_block,
@@ -22,27 +23,11 @@ pytestmark = pytest.mark.django_db
 def submitted_lesson(home_page, settings, tmp_path):
     """An editor's draft of a lesson with an H5P activity and an MI scenario, submitted for approval."""
     settings.MEDIA_ROOT = tmp_path
-    groups_ensure()
-    editor = staff_member(role=roles.LEARNING_AND_DEVELOPMENT, mfa=True)
-    lead = staff_member(role=roles.LEARNING_AND_DEVELOPMENT_LEAD, mfa=True)
     package = h5p_package_ready()
-    scenario = scenario_create(slug="dan")
-    module, (lesson,) = module_with_lessons(home_page, bodies=[[text_block()]])
-    workflow = ld_approval_workflow_assign(page=module.get_parent())
-    lesson.body = [
-        ("rich_text", "<p>Read this first.</p>"),
-        ("h5p_activity", {"package": package, "heading": "True or false?", "completion_rule": "default"}),
-        ("mi_scenario", {"scenario": scenario, "introduction": "", "required": True}),
-    ]
-    lesson.save_revision(user=editor)
-    state = workflow.start(lesson, editor)
-    return {
-        "lesson": lesson,
-        "editor": editor,
-        "lead": lead,
-        "task": state.current_task_state.task,
-        "package": package,
-    }
+    submitted = lesson_submitted_for_review(
+        home_page, body=h5p_and_scenario_body(package, scenario_create(slug="dan"))
+    )
+    return {**submitted, "package": package}
 
 
 def assert_plays_like_a_lesson(response, package):

@@ -10,15 +10,9 @@ from tests.hostile import SPECIALS
 from tests.modules.factories import h5p_package_ready
 from tests.modules.h5p.corpus import package
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 SCRIPT = "H5P.FSMStatementCheck-1.0/statement-check.js"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from django.urls import reverse
 from cms.people import roles
 from cms.people.services import groups_ensure
 from modules.h5p.demo import demo_package_bytes
-from modules.h5p.services import h5p_package_create, h5p_version_extract
+from modules.h5p.kind import H5P_KIND
+from modules.packages.services import package_create, package_version_extract
 from tests.cms.people.factories import staff_member
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +19,10 @@ URL = reverse("wagtailsnippets_modules_h5ppackage:status")
 @pytest.fixture
 def processing(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    version = h5p_package_create(
-        title="Check your understanding", upload=ContentFile(demo_package_bytes(), name="demo.h5p")
+    version = package_create(
+        kind=H5P_KIND,
+        title="Check your understanding",
+        upload=ContentFile(demo_package_bytes(), name="demo.h5p"),
     )
     return version
 
@@ -49,7 +52,7 @@ def test_l_and_d_see_a_package_go_from_processing_to_ready(client, ld_editor, pr
             }
         ]
     }
-    h5p_version_extract(version_id=processing.pk)
+    package_version_extract(kind=H5P_KIND, version_id=processing.pk)
     (item,) = client.get(URL, {"ids": str(package_id)}).json()["packages"]
     assert (item["status"], item["label"]) == ("ready", "Ready")
 

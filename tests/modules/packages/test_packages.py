@@ -17,19 +17,13 @@ from django.core.management.base import CommandError
 from modules.packages.archive import PackageRefused
 from modules.packages.models import PackageStatus
 from modules.packages.services import package_create, package_version_add, package_version_extract
-from tests.cms.people.factories import UserFactory, mfa_enrol
+from tests.cms.people.factories import UserFactory, group_member, ld_editor_create, mfa_enrol
 from tests.modules.factories import package_ready
 from tests.modules.packages.kinds import every_kind, stored_files
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 PROJECT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @every_kind
@@ -144,12 +138,7 @@ def test_import_refuses_a_missing_file(kind):
 
 @pytest.fixture
 def ld_editor():
-    from cms.people.services import groups_ensure
-
-    groups_ensure()
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name="L&D editors"))
-    return mfa_enrol(user)
+    return ld_editor_create()
 
 
 @every_kind
@@ -203,10 +192,7 @@ def test_an_upload_with_the_wrong_file_name_is_refused_in_the_form(kind, client,
 @every_kind
 @pytest.mark.parametrize("role_group", [None, "Team managers", "Staff"])
 def test_learners_and_managers_cannot_upload(kind, client, role_group):
-    user = UserFactory()
-    if role_group:
-        user.groups.add(Group.objects.get_or_create(name=role_group)[0])
-    client.force_login(mfa_enrol(user))
+    client.force_login(group_member(role_group))
     response = client.post(
         f"{kind.admin}add/", {"title": "Sneaky", "upload": ContentFile(kind.demo(), name=kind.filename)}
     )

@@ -2,12 +2,10 @@
 sees the result."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
-from cms.people.services import groups_ensure
 from modules.packages.models import PackageStatus
-from tests.cms.people.factories import UserFactory, mfa_enrol
+from tests.cms.people.factories import ld_editor_create
 from tests.conftest import wait_for
 from tests.modules.packages.kinds import every_kind
 
@@ -15,10 +13,7 @@ from tests.modules.packages.kinds import every_kind
 @pytest.fixture
 def ld_editor(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    groups_ensure()
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name="L&D editors"))
-    return mfa_enrol(user)
+    return ld_editor_create()
 
 
 def _upload_and_wait(client, kind, data: bytes, status: str):

@@ -9,21 +9,16 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.models import PageViewRestriction
 
 from modules.models import ScormPackage, ScormStatus
+from modules.packages.services import package_version_add
 from modules.scorm.blocks import ScormActivityBlock
 from modules.scorm.demo import DEMO_2004, demo_package_bytes
-from modules.scorm.services import scorm_version_add
+from modules.scorm.kind import SCORM_KIND
 from tests.cms.people.factories import UserFactory
 from tests.modules.factories import module_with_lessons, scorm_activity_block, scorm_package_ready
 from tests.modules.packages.kinds import stored_files
 from tests.modules.scorm.corpus import package_12
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def test_an_accepted_package_is_extracted_to_storage_with_what_its_manifest_says(media):
@@ -119,8 +114,8 @@ def test_a_version_of_another_package_or_block_is_not_served(client, scorm_lesso
     client.force_login(UserFactory())
     assert client.get(_url(lesson, other)).status_code == 404
     assert client.get(_url(lesson, version, block="no-such-block")).status_code == 404
-    pending = scorm_version_add(
-        package=version.package, upload=ContentFile(demo_package_bytes(), name="v.zip")
+    pending = package_version_add(
+        kind=SCORM_KIND, package=version.package, upload=ContentFile(demo_package_bytes(), name="v.zip")
     )
     assert client.get(_url(lesson, pending)).status_code == 404
 

@@ -8,12 +8,7 @@ from cms.core.seeding import SeedContext
 from modules.demo.scorm import seed_scorm
 from modules.models import LessonPage, ModulePage, ScormPackage, ScormStatus
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def _seed() -> str:

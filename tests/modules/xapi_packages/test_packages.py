@@ -8,21 +8,16 @@ from django.core.files.base import ContentFile
 from wagtail.blocks import StructBlockValidationError
 
 from modules.models import XapiPackage, XapiStatus
+from modules.packages.services import package_version_add, package_version_extract
 from modules.xapi_packages.blocks import XapiActivityBlock
 from modules.xapi_packages.demo import cmi5_demo_package_bytes
-from modules.xapi_packages.services import xapi_version_add, xapi_version_extract
-from tests.cms.people.factories import UserFactory, mfa_enrol
+from modules.xapi_packages.kind import XAPI_KIND
+from tests.cms.people.factories import group_member, ld_editor_create
 from tests.modules.factories import xapi_package_ready
 from tests.modules.h5p.corpus import zip_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 ADD = "/admin/snippets/modules/xapipackage/add/"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def stored_files(root: Path) -> list[str]:
@@ -44,22 +39,19 @@ def test_an_accepted_package_is_extracted_with_what_its_course_structure_says(me
 def test_a_reupload_is_a_new_version_and_lessons_keep_the_ready_one_until_it_is_ready():
     package = xapi_package_ready()
     first = package.current_version
-    second = xapi_version_add(package=package, upload=ContentFile(cmi5_demo_package_bytes(), name="v2.zip"))
+    second = package_version_add(
+        kind=XAPI_KIND, package=package, upload=ContentFile(cmi5_demo_package_bytes(), name="v2.zip")
+    )
     package.refresh_from_db()
     assert (second.number, package.current_version_id, package.status) == (2, first.pk, XapiStatus.PROCESSING)
-    xapi_version_extract(version_id=second.pk)
+    package_version_extract(kind=XAPI_KIND, version_id=second.pk)
     package.refresh_from_db()
     assert (package.current_version_id, package.status) == (second.pk, XapiStatus.READY)
 
 
 @pytest.fixture
 def ld_editor():
-    from cms.people.services import groups_ensure
-
-    groups_ensure()
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name="L&D editors"))
-    return mfa_enrol(user)
+    return ld_editor_create()
 
 
 def test_ld_editors_upload_a_package_and_it_is_extracted_after_commit(
@@ -92,10 +84,7 @@ def test_a_refused_upload_shows_its_reason_in_the_form_and_keeps_nothing(client,
 
 @pytest.mark.parametrize("role_group", [None, "Team managers", "Staff"])
 def test_learners_and_managers_cannot_upload(client, role_group):
-    user = UserFactory()
-    if role_group:
-        user.groups.add(Group.objects.get_or_create(name=role_group)[0])
-    client.force_login(mfa_enrol(user))
+    client.force_login(group_member(role_group))
     response = client.post(
         ADD, {"title": "Sneaky", "upload": ContentFile(cmi5_demo_package_bytes(), name="c.zip")}
     )

@@ -1,0 +1,140 @@
+"""A lesson body rendered once per page revision, with the learner's parts filled in per request.
+
+Most of a lesson's markup is the same for every learner: text, images, videos, resources, and
+the frame of an activity (its heading, player container, package addresses). That markup is
+rendered once and kept in the shared cache under the page tree's generation (which any page
+save, publish, move or package change renews, cms.core.page_cache), the lesson's id and live
+revision and the language. What belongs to one learner or one request is never in it:
+
+- *live blocks* (``LIVE_BLOCK_TYPES``: knowledge checks, reflections) are rendered whole on
+  every request: their markup is the learner's answers, feedback and saved text throughout;
+- every other block is rendered with a context that holds no request, person, CSRF token or
+  CSP nonce, so nothing of theirs can enter the cached markup; the few per-request pieces such
+  a block shows (its done mark, its script's nonce, a form's CSRF token) are *live islands*:
+  ``{% live_island "template" name=value %}`` in its template, recorded as a hole when the
+  block is rendered for the cache and filled by rendering that small template per request.
+
+Previews and drafts are never cached (a preview renders the same way, without keeping it).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+
+from django.template.loader import get_template
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from cms.core.page_cache import tree_cache_get, tree_cache_set, tree_generation
+from cms.core.selectors import frame_cache_seconds
+
+# Blocks whose whole markup is the learner's state (answers, feedback, saved text).
+LIVE_BLOCK_TYPES = frozenset({"knowledge_check", "reflection"})
+
+# Where a recording render keeps the islands of the block being rendered (see live_island).
+ISLANDS_CONTEXT_KEY = "lesson_fragment_islands"
+
+# Values an island may carry into the cache: plain data, never an object that could hold a learner.
+ISLAND_VALUE_TYPES = (str, int, bool, type(None))
+
+Island = tuple[str, tuple[tuple[str, object], ...]]  # (template name, sorted (name, value) pairs)
+Segment = str | Island | int  # markup, an island, or the index of a live block in the body
+
+
+@dataclass
+class IslandRecorder:
+    """Collects the islands of one recording render; each is marked by a token no author can type."""
+
+    token: str = field(default_factory=lambda: secrets.token_hex(12))
+    islands: list[Island] = field(default_factory=list)
+
+    def mark(self, template_name: str, values: dict[str, object]) -> SafeString:
+        for name, value in values.items():
+            if not isinstance(value, ISLAND_VALUE_TYPES):
+                raise TypeError(f"live island {template_name}: {name} must be plain data, not {type(value)}")
+        self.islands.append((template_name, tuple(sorted(values.items()))))
+        return mark_safe(f"<!--island-{self.token}-{len(self.islands) - 1}-->")  # noqa: S308 (a hex token)
+
+    def split(self, html: str) -> list[Segment]:
+        """The rendered markup cut at each island's mark: markup and islands, in order."""
+        segments: list[Segment] = []
+        pattern = re.compile(rf"<!--island-{self.token}-(\d+)-->")
+        for number, piece in enumerate(pattern.split(html)):
+            if number % 2:
+                segments.append(self.islands[int(piece)])
+            elif piece:
+                segments.append(piece)
+        return segments
+
+
+def _block_segments(block, *, index: int, page) -> list[Segment]:
+    opening = format_html(
+        '<div class="lesson-block lesson-block--{}" id="block-{}">', block.block_type, block.id
+    )
+    if block.block_type in LIVE_BLOCK_TYPES:
+        return [opening, index, "</div>"]
+    recorder = IslandRecorder()
+    # No request, person, CSRF token or nonce here: only content can reach the cached markup.
+    context = {
+        "id": block.id,
+        "block_id": block.id,
+        "lesson": page,
+        "page": page,
+        ISLANDS_CONTEXT_KEY: recorder,
+    }
+    return [opening, *recorder.split(str(block.render_as_block(context=context))), "</div>"]
+
+
+def lesson_body_segments(*, page) -> list[Segment]:
+    """The lesson body as markup shared by every learner, islands and live blocks' places.
+
+    Adjacent markup is joined, so a body of plain content is one string.
+    """
+    segments: list[Segment] = []
+    for index, block in enumerate(page.body):
+        for segment in _block_segments(block, index=index, page=page):
+            if isinstance(segment, str) and segments and isinstance(segments[-1], str):
+                segments[-1] += segment
+            else:
+                segments.append(segment)
+    return segments
+
+
+def lesson_body_cached_segments(*, page, preview: bool) -> list[Segment]:
+    """``lesson_body_segments``, kept in the shared cache for a live page (never for a preview)."""
+    seconds = frame_cache_seconds()
+    if preview or not seconds or not page.pk or not page.live:
+        return lesson_body_segments(page=page)
+    key = (
+        f"modules:lesson-body:{tree_generation()}:{page.pk}:{page.live_revision_id}:"
+        f"{translation.get_language()}"
+    )
+    segments = tree_cache_get(key, seconds=seconds)
+    if segments is None:
+        segments = lesson_body_segments(page=page)
+        tree_cache_set(key, segments, seconds)
+    return segments
+
+
+def lesson_body_render(*, page, context: dict, preview: bool) -> SafeString:
+    """The lesson body for this request: the shared markup with the islands and live blocks
+    rendered with `context` (the page's context: request, CSRF token, nonce)."""
+    segments = lesson_body_cached_segments(page=page, preview=preview)
+    blocks = None
+    parts = []
+    for segment in segments:
+        if isinstance(segment, str):
+            parts.append(segment)
+        elif isinstance(segment, int):
+            if blocks is None:
+                blocks = page.body
+            block = blocks[segment]
+            block_context = {**context, "id": block.id, "block_id": block.id, "lesson": page}
+            parts.append(str(block.render_as_block(context=block_context)))
+        else:
+            template_name, values = segment
+            parts.append(get_template(template_name).render({**context, **dict(values)}))
+    return mark_safe("".join(parts))  # noqa: S308 (blocks and templates escape what they render)

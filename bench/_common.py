@@ -241,9 +241,11 @@ def caches_empty() -> None:
     from django.core.cache import cache
 
     from cms.core import page_cache
+    from cms.pages import public_cache
 
     cache.clear()
     page_cache._local_tier.clear()
+    public_cache.local_clear()
 
 
 def query_count_cold(path: str, *, user=None) -> tuple[int, int, int]:

@@ -9,6 +9,17 @@ class OfflineCompletionForm(forms.Form):
     completed_on = forms.DateField(
         label="Date completed", help_text="For example, 20/11/2026", input_formats=["%d/%m/%Y", "%Y-%m-%d"]
     )
+    recognition = forms.ChoiceField(
+        label="Why it counts",
+        help_text="Parts of the module's cmi5 courses they have not finished are recorded as waived "
+        "with this reason.",
+        widget=forms.RadioSelect,
+        choices=[],
+        error_messages={
+            "required": "Choose why this training counts.",
+            "invalid_choice": "Choose one of the reasons listed.",
+        },
+    )
     evidence = forms.CharField(
         label="Evidence",
         help_text="What shows they completed it: an attendance sheet, a trainer's confirmation.",
@@ -18,8 +29,10 @@ class OfflineCompletionForm(forms.Form):
 
     def __init__(self, *args, modules, **kwargs):
         super().__init__(*args, **kwargs)
+        from learning.models import CompletionChange
         from modules.models import ModulePage
 
+        self.fields["recognition"].choices = CompletionChange.Recognition.choices
         self.fields["module"].queryset = ModulePage.objects.filter(pk__in=[m.pk for m in modules])
 
     def clean_completed_on(self):

@@ -23,6 +23,11 @@ SCHEDULE = {
         "task": "learning.tasks.lrs_forward_task",
         "schedule": crontab(minute="*"),
     },
+    # Delivered outbox rows past LRS_OUTBOX_KEEP_DAYS (dead letters are kept).
+    "learning-lrs-outbox-prune": {
+        "task": "learning.tasks.lrs_outbox_prune_task",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "learning-retention": {
         "task": "learning.tasks.retention_apply_task",
         "schedule": crontab(hour=3, minute=15),

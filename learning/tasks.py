@@ -18,7 +18,7 @@ from learning.services import (
     reminders_scan,
     retention_apply,
 )
-from learning.services.lrs import forwarding_alerts_send, lrs_forward_send_all
+from learning.services.lrs import forwarding_alerts_send, lrs_forward_send_all, lrs_outbox_prune
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -84,3 +84,9 @@ def lrs_forward_task() -> dict:
     report = lrs_forward_send_all()
     alerts = forwarding_alerts_send()
     return {"delivered": report.delivered, "retried": report.retried, "dead": report.dead, "alerts": alerts}
+
+
+@shared_task
+def lrs_outbox_prune_task() -> int:
+    """Nightly: delete delivered forwarding outbox rows older than LRS_OUTBOX_KEEP_DAYS."""
+    return lrs_outbox_prune()

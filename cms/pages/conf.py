@@ -25,6 +25,9 @@ DEFAULTS: dict[str, object] = {
     # generation (what purges change) at most this often.
     "PUBLIC_CACHE_LOCAL_ENTRIES": 200,
     "PUBLIC_CACHE_LOCAL_SECONDS": 1.0,
+    # After a publish, this many public pages of each site (shallowest first) are rendered into
+    # the emptied cache by a Celery task (cms.pages.warming); 0 turns warming off.
+    "PUBLIC_CACHE_WARM_PAGES": 20,
     # Expressions of interest: at most this many form posts from one IP address per window.
     "RECRUITMENT_FORM_RATE_LIMIT": 10,
     "RECRUITMENT_FORM_RATE_WINDOW_SECONDS": 60 * 60,

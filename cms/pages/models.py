@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.forms.models import FORM_FIELD_CHOICES, AbstractForm, AbstractFormField
@@ -20,13 +21,35 @@ from wagtail.models import DraftStateMixin, Page, RevisionMixin
 from wagtail.search import index
 
 from cms.core.models import optional_link
+from cms.core.page_cache import CachedViewRestrictionsMixin
 from cms.pages.blocks import RecruitmentStreamBlock
 from cms.pages.forms import InterestFormBuilder
-from cms.pages.selectors import job_postings_for, london_today, social_image_url
+from cms.pages.selectors import london_today, recruitment_job_postings_json, social_image_url
 from cms.pages.views import interest_form_serve
 
 
-class HomePage(Page):
+class PublicPageMixin(CachedViewRestrictionsMixin):
+    """A public page: its route (the path alone decides it) and its view restrictions are
+    answered from the page tree cache (cms.core.page_cache), so rendering one for an
+    anonymous visitor reads no page row twice."""
+
+    route_cache = True
+
+    def __getstate__(self):
+        """Pickle without the related rows read while rendering (hero image, linked pages) and
+        without StreamField bodies: the cached route is read on every request, so it stays small
+        and never carries an image or page row that has since changed. A body left out is read
+        again (one query) only if a render needs it, which with the page's fragments kept
+        (cms.pages.selectors.public_fragment) it does not."""
+        state = super().__getstate__()
+        state["_state"].fields_cache = {}
+        for field in self._meta.concrete_fields:
+            if isinstance(field, StreamField):
+                state.pop(field.attname, None)
+        return state
+
+
+class HomePage(PublicPageMixin, Page):
     """The site root: sells the model to visitors, shows staff where to go next."""
 
     introduction = models.TextField(blank=True, help_text="A sentence or two under the title.")
@@ -41,7 +64,7 @@ class HomePage(Page):
     template = "pages/home_page.html"
 
 
-class StandardPage(Page):
+class StandardPage(PublicPageMixin, Page):
     """A plain content page: accessibility statement, privacy notice, cookies."""
 
     introduction = models.TextField(blank=True)
@@ -144,7 +167,7 @@ class Vacancy(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
             raise ValidationError(errors)
 
 
-class RecruitmentPage(Page):
+class RecruitmentPage(PublicPageMixin, Page):
     """The public landing page that sells the model and the jobs to social workers."""
 
     hero_heading = models.CharField(
@@ -202,13 +225,18 @@ class RecruitmentPage(Page):
     template = "pages/recruitment_page.html"
 
     def get_context(self, request, *args, **kwargs):
+        """Lazy: the template keeps the vacancies, the JobPosting data and the hero in fragments
+        of the public cache (cms.pages.selectors.public_fragment), so a page rendered while
+        those are kept reads neither the vacancies nor the image renditions."""
         context = super().get_context(request, *args, **kwargs)
-        vacancies = list(Vacancy.objects.open())
+        vacancies = SimpleLazyObject(lambda: list(Vacancy.objects.open()))
         context["open_vacancies"] = vacancies
-        context["job_postings"] = job_postings_for(
-            vacancies=vacancies, page=self, page_url=request.build_absolute_uri(self.get_url(request))
+        context["job_postings"] = SimpleLazyObject(
+            lambda: recruitment_job_postings_json(page=self, request=request, vacancies=vacancies)
         )
-        context["social_image_url"] = social_image_url(image=self.hero_image, request=request)
+        context["social_image_url"] = SimpleLazyObject(
+            lambda: social_image_url(image=self.hero_image, request=request) or ""
+        )
         return context
 
 

@@ -8,14 +8,18 @@ most `PUBLIC_CACHE_LOCAL_ENTRIES`) and re-reads the shared generation at most ev
 a purge made by another process is seen within that second (at once in the process
 that purged). Entries carry their absolute expiry, honoured by both levels.
 
-Use through cms.pages.selectors (lookups) and cms.pages.services (store, purge).
+The same store keeps fragments of public pages (see "fragments" below).
+
+Use through cms.pages.selectors (lookups, fragments) and cms.pages.services (store, purge).
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import BaseCache, caches
@@ -24,8 +28,8 @@ from cms.core.local_cache import LocalTier
 from cms.pages.conf import setting
 
 GENERATION_KEY = "pages:public-cache:generation"
-# (generation, expires_at (epoch seconds), status, headers, content)
-Entry = tuple[str, float, int, list[tuple[str, str]], bytes]
+# (generation, expires_at (epoch seconds), status, headers, content: a response's bytes or a fragment)
+Entry = tuple[str, float, int, list[tuple[str, str]], Any]
 
 _lock = threading.Lock()
 # Entries are served as stored (no copy per read): the response is built from them, never changed.
@@ -90,7 +94,7 @@ def entry_set(
     generation: str | None,
     status: int,
     headers: list[tuple[str, str]],
-    content: bytes,
+    content: Any,
     timeout: int,
 ) -> None:
     if generation is None:
@@ -106,3 +110,47 @@ def purge() -> str:
     shared().set(GENERATION_KEY, generation, timeout=None)
     _remember_generation(generation)
     return generation
+
+
+# --- fragments ----------------------------------------------------------------------------
+#
+# Parts of a public page that are the same for every anonymous visitor (a page's hero and
+# body, its JobPosting data) are kept here too, under the same generation: they live as
+# long as the whole response would, end when any purge does (a publish, an edit of a page,
+# a vacancy, an image or the branding), and are never read or kept while the shared cache
+# does not answer. A page rendered because its whole response is not cached then costs only
+# the frame around these parts.
+
+FRAGMENT_KEY_PREFIX = "pages:public-cache:fragment:"
+
+
+def fragment_key(*, name: str, vary: tuple[Any, ...]) -> str:
+    digest = hashlib.sha256(repr((name, vary)).encode()).hexdigest()[:40]
+    return f"{FRAGMENT_KEY_PREFIX}{digest}"
+
+
+def fragment_get_or_build[T](*, name: str, vary: tuple[Any, ...], build: Callable[[], T], timeout: int) -> T:
+    """The value kept for (name, vary) under the current generation, or `build()` (kept when it can be).
+
+    The value must be immutable (a string, or a tuple of strings): it is served to every later
+    request as it is.
+    """
+    generation = generation_current()
+    if generation is None:
+        return build()
+    key = fragment_key(name=name, vary=vary)
+    entry = entry_get(key=key, generation=generation)
+    if entry is not None:
+        fragment: T = entry[4]
+        return fragment
+    value = build()
+    entry_set(key=key, generation=generation, status=200, headers=[], content=value, timeout=timeout)
+    return value
+
+
+def local_clear() -> None:
+    """Forget this process's copies and generation, as a restart does (benchmarks, tests)."""
+    with _lock:
+        _local.clear()
+        _state["generation"] = None
+        _state["checked_at"] = 0.0

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.core.cache import BaseCache, caches
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from cms.pages import public_cache as public_cache_store
 
@@ -125,6 +129,37 @@ def job_postings_for(
     ]
 
 
+# The characters that could end a <script> element or open a comment inside one,
+# escaped as JSON allows (the same set Django's json_script escapes).
+_SCRIPT_SAFE = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def ld_json_text(value: Any) -> str:
+    """`value` as JSON safe to place inside <script type="application/ld+json">."""
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_SAFE)
+
+
+def recruitment_job_postings_json(
+    *, page: RecruitmentPage, request: HttpRequest, vacancies: list[Vacancy]
+) -> tuple[str, ...]:
+    """The page's JobPosting data, one JSON text per open vacancy (safe inside a <script>), kept
+    as a fragment of the public cache: `vacancies` is only read when it is not kept."""
+
+    def build() -> tuple[str, ...]:
+        page_url = request.build_absolute_uri(page.get_url(request))
+        return tuple(
+            mark_safe(ld_json_text(posting))  # noqa: S308
+            for posting in job_postings_for(vacancies=vacancies, page=page, page_url=page_url)
+        )
+
+    if getattr(request, "is_preview", False):
+        return build()
+    # The page's address is worked out only when built: it depends on the host, the scheme and the
+    # page's place in the tree (a move renews the generation), all named here.
+    vary = (page.pk, page.live_revision_id, page.url_path, request.scheme, request.get_host())
+    return public_fragment(name="job-postings", vary=vary, build=build)
+
+
 def social_image_url(*, image: AbstractImage | None, request: HttpRequest) -> str | None:
     """Absolute address of the 1200x630 JPEG that Open Graph and Twitter cards show."""
     if image is None:
@@ -169,3 +204,21 @@ def public_cache_lookup(*, key: str) -> tuple[str | None, public_cache_store.Ent
     for `key` if it belongs to it)."""
     generation = public_cache_store.generation_current()
     return generation, public_cache_store.entry_get(key=key, generation=generation)
+
+
+def public_fragment[T](*, name: str, vary: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """A part of a public page that is the same for every anonymous visitor, built once per
+    generation of the public cache (so until the next publish or edit, or London midnight) and
+    shared by every web process; built each time while the shared cache does not answer.
+
+    `vary` names everything else the part depends on (the page and its live revision, the host);
+    the value must be immutable (a string, or a tuple of strings).
+    """
+    from cms.pages.conf import setting
+
+    return public_cache_store.fragment_get_or_build(
+        name=name,
+        vary=vary,
+        build=build,
+        timeout=public_cache_timeout(longest=int(setting("PUBLIC_CACHE_SECONDS"))),
+    )

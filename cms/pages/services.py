@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from cms.core.email import absolute_url, email_send_after_commit
+from cms.core.queue import task_queue_after_commit
 from cms.pages import public_cache as public_cache_store
 from cms.pages.conf import setting
 from cms.pages.selectors import public_cache
@@ -122,6 +123,51 @@ def public_cache_purge() -> str:
     Returns the new generation.
     """
     return public_cache_store.purge()
+
+
+def public_cache_warm_after_commit() -> None:
+    """Once the current transaction commits, render the public pages into the emptied cache
+    (cms.pages.tasks.public_cache_warm), so the first visitor after a publish is not the one
+    who pays for it. Nothing is queued when PUBLIC_CACHE_WARM_PAGES is 0."""
+    if int(setting("PUBLIC_CACHE_WARM_PAGES")) > 0:
+        task_queue_after_commit("cms.pages.tasks.public_cache_warm")
+
+
+def public_cache_warm() -> int:
+    """Render every site's public pages (at most PUBLIC_CACHE_WARM_PAGES a site, shallowest first)
+    as an anonymous visitor would, storing them in the public cache; returns how many were stored.
+
+    Pages already stored are answered from the cache (nothing rendered); pages the cache may not
+    store (forms, view-restricted pages, error responses) are not asked for.
+    """
+    from wagtail.models import Page, Site
+
+    from cms.pages.selectors import page_is_publicly_cacheable
+    from cms.pages.warming import anonymous_get
+
+    stored = 0
+    limit = int(setting("PUBLIC_CACHE_WARM_PAGES"))
+    for site in Site.objects.select_related("root_page"):
+        pages = (
+            Page.objects.descendant_of(site.root_page, inclusive=True)
+            .live()
+            .public()
+            .order_by("depth", "path")
+            .specific()[: limit * 2]
+        )
+        asked = 0
+        for page in pages:
+            if asked >= limit:
+                break
+            if not page_is_publicly_cacheable(page=page):
+                continue
+            url_parts = page.get_url_parts()
+            if url_parts is None or url_parts[0] != site.pk:
+                continue
+            asked += 1
+            _status, cache_status = anonymous_get(hostname=site.hostname, port=site.port, path=url_parts[2])
+            stored += cache_status == "miss"
+    return stored
 
 
 def public_cache_store_response(

@@ -442,6 +442,9 @@ READINESS_CACHE_SECONDS = int(os.environ.get("READINESS_CACHE_SECONDS", "600"))
 # Forwarding statements to other LRSs (learning.LrsForwardingTarget): how long one request to a
 # target may take before it counts as a failure and its rows wait for the next try.
 LRS_FORWARD_TIMEOUT_SECONDS = float(os.environ.get("LRS_FORWARD_TIMEOUT_SECONDS", "10"))
+# Days delivered outbox rows are kept before the nightly prune deletes them (dead letters are kept
+# until resent or deleted by L&D).
+LRS_OUTBOX_KEEP_DAYS = int(os.environ.get("LRS_OUTBOX_KEEP_DAYS", "30"))
 
 # How long a launched xAPI / cmi5 course's restricted credential lasts, in hours (capped at 8 by
 # learning.selectors.cmi5.launch_hours).

@@ -37,5 +37,8 @@ CELERY_TASK_DEFAULT_QUEUE = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "mai
 # The site frame's cached reads (cms.core.selectors) would outlive each test's
 # rolled-back data; tests of that cache turn it on themselves.
 FRAME_CACHE_SECONDS = 0
+# No page rendering behind a test's back after each publish (a worker fixture would run it
+# beside the test); tests of warming turn it on (tests/cms/pages/test_public_rendering.py).
+PUBLIC_CACHE_WARM_PAGES = 0
 # Likewise the readiness figures (tests of that cache turn it on themselves).
 READINESS_CACHE_SECONDS = 0

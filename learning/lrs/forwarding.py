@@ -1,8 +1,10 @@
-"""The forwarding screens in the Wagtail admin: each target's outbox, and resending dead letters.
+"""The forwarding screens in the Wagtail admin: each target's outbox, and resending or deleting
+dead letters.
 
-Every L&D person (and superusers) may look and resend; setting targets up is the viewset's
-(L&D leads). Resending is a POST with the CSRF token; an id that is not one of this target's
-dead letters resends nothing and says so.
+Every L&D person (and superusers) may look, resend and delete; setting targets up is the
+viewset's (L&D leads). Resending and deleting are POSTs with the CSRF token (``operation``
+"resend", the default, or "delete"); an id that is not one of this target's dead letters
+changes nothing and says so.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from cms.people.selectors import is_learning_and_development
 from learning.models import LrsForwardingTarget
 from learning.selectors import forwarding_overview, forwarding_status, outbox_dead_letters
-from learning.services.lrs import outbox_resend
+from learning.services.lrs import outbox_dead_delete, outbox_resend
 
 
 def _refuse_unless_learning_and_development(user) -> None:
@@ -81,16 +83,24 @@ class ForwardingResendView(_LearningAndDevelopmentOnly, View):
         if target is None:
             raise Http404("No such forwarding target.")
         back = HttpResponseRedirect(reverse("learning_lrs_forwarding_target", args=[target.pk]))
+        deleting = request.POST.get("operation") == "delete"
+        act = outbox_dead_delete if deleting else outbox_resend
         if request.POST.get("all") == "1":
-            count = outbox_resend(target=target)
+            count = act(target=target)
         else:
             raw = request.POST.get("outbox_id", "")
             if not raw.isdigit() or len(raw) > 18:
-                messages.error(request, "Choose a dead letter to resend.")
+                messages.error(request, f"Choose a dead letter to {'delete' if deleting else 'resend'}.")
                 return back
-            count = outbox_resend(target=target, outbox_ids=[int(raw)])
-        if count:
-            messages.success(request, f"{count} statement{'s' if count != 1 else ''} queued to send again.")
+            count = act(target=target, outbox_ids=[int(raw)])
+        plural = "s" if count != 1 else ""
+        if count and deleting:
+            messages.success(
+                request, f"{count} dead letter{plural} deleted; the statements stay in the store."
+            )
+        elif count:
+            messages.success(request, f"{count} statement{plural} queued to send again.")
         else:
-            messages.warning(request, "Nothing to resend: that is not one of this target's dead letters.")
+            verb = "delete" if deleting else "resend"
+            messages.warning(request, f"Nothing to {verb}: that is not one of this target's dead letters.")
         return back

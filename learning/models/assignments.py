@@ -142,6 +142,17 @@ class CompletionChange(models.Model):
         DUE_DATE_CHANGED = "due_date_changed", "Changed a due date"
         ERASED = "erased", "Erased personal data"
 
+    class Recognition(models.TextChoices):
+        """Why learning done elsewhere counts: cmi5's waiver reasons (9.5.5.2), in its own words."""
+
+        EQUIVALENT_OUTSIDE_ACTIVITY = (
+            "Equivalent Outside Activity",
+            "Equivalent training outside this platform (a classroom course, another employer)",
+        )
+        TESTED_OUT = "Tested Out", "Passed an assessment instead of doing the training"
+        EQUIVALENT_AU = "Equivalent AU", "Completed an equivalent part of the same course"
+        ADMINISTRATIVE = "Administrative", "An L&D decision (for example, the training does not apply)"
+
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_record_changes"
     )
@@ -153,6 +164,12 @@ class CompletionChange(models.Model):
     )
     action = models.CharField(max_length=30, choices=Action.choices)
     reason = models.TextField(help_text="Why, and the evidence seen.")
+    recognition = models.CharField(
+        max_length=40,
+        choices=Recognition.choices,
+        blank=True,
+        help_text="For learning recorded as done elsewhere: the cmi5 reason its course parts were waived.",
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

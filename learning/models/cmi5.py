@@ -63,6 +63,12 @@ class Cmi5Session(models.Model):
     token_hash = models.CharField(
         max_length=64, blank=True, help_text="SHA-256 of the launch credential's secret."
     )
+    launch_mode = models.CharField(
+        max_length=10,
+        default="Normal",
+        help_text="cmi5 launchMode: Normal, or Review for an AU already satisfied (only initialized "
+        "and terminated count then).",
+    )
     launched_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     initialized_at = models.DateTimeField(null=True, blank=True)

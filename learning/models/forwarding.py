@@ -94,7 +94,15 @@ class LrsOutbox(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["target", "statement"], name="learning_outbox_once_per_target")
         ]
-        indexes = [models.Index(fields=["target", "status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["target", "status", "next_attempt_at"]),
+            # The nightly prune's scan: delivered rows by when they were sent.
+            models.Index(
+                fields=["last_attempt_at"],
+                condition=models.Q(status="delivered"),
+                name="learning_outbox_delivered_at",
+            ),
+        ]
         verbose_name = "LRS outbox row"
 
     def __str__(self) -> str:

@@ -23,14 +23,19 @@ from cms.people.models import User
 from learning.models import Cmi5Registration, Cmi5Session
 from learning.selectors.lrs_keys import platform_account_home
 from learning.selectors.xapi import ActivityUnavailable, _lesson_for
-from modules.models import LessonPage
+from modules.models import LessonPage, ModulePage, XapiPackage
+from modules.selectors import module_lessons_live
+from modules.xapi_packages.selectors import xapi_version_ready
 
 __all__ = [
     "LAUNCH_KEY_PREFIX",
+    "Cmi5ModuleBlock",
     "LaunchGrant",
     "XapiActivity",
     "cmi5_au_activity_id",
+    "cmi5_module_blocks",
     "cmi5_structure_object_id",
+    "cmi5_waivable_aus",
     "launch_grant_authenticate",
     "launch_hours",
     "launch_secret_hash",
@@ -154,3 +159,57 @@ def launch_grant_authenticate(*, key: str, secret: str) -> LaunchGrant | None:
         kind=row["registration__package_version__kind"],
         expires_at=row["expires_at"],
     )
+
+
+@dataclass(frozen=True)
+class Cmi5ModuleBlock:
+    """A cmi5 course placed in one of a module's live lessons, at its current ready version."""
+
+    activity: XapiActivity
+    version: dict[str, Any]
+
+
+def cmi5_module_blocks(*, module: ModulePage) -> list[Cmi5ModuleBlock]:
+    """Every cmi5 course block of the module's live lessons whose package has a ready version."""
+    found = []
+    for lesson in module_lessons_live(module=module):
+        for block in lesson.body.raw_data:
+            value: dict[str, Any] = block.get("value") or {}
+            if block.get("type") != XAPI_BLOCK_TYPE or not isinstance(value.get("package"), int):
+                continue
+            current = (
+                XapiPackage.objects.filter(pk=value["package"])
+                .values_list("current_version", flat=True)
+                .first()
+            )
+            version = xapi_version_ready(version_id=current) if current else None
+            if version is None or version["kind"] != "cmi5":
+                continue
+            activity = XapiActivity(
+                lesson=lesson,
+                block_id=str(block.get("id")),
+                package_id=value["package"],
+                completion_rule=value.get("completion_rule") or "completed",
+                required=value.get("required", True) is not False,
+            )
+            found.append(Cmi5ModuleBlock(activity=activity, version=version))
+    return found
+
+
+def cmi5_waivable_aus(*, user: User, module: ModulePage) -> list[tuple[str, str, str]]:
+    """(lesson title, course title, AU title) of every AU of the module's cmi5 courses the person
+    has not yet satisfied: what recording the module as completed elsewhere would waive."""
+    blocks = cmi5_module_blocks(module=module)
+    results = {
+        (row["lesson_id"], row["block_id"], row["package_version_id"]): row["au_results"]
+        for row in Cmi5Registration.objects.filter(
+            user=user, lesson_id__in={b.activity.lesson.pk for b in blocks}
+        ).values("lesson_id", "block_id", "package_version_id", "au_results")
+    }
+    waivable = []
+    for block in blocks:
+        done = results.get((block.activity.lesson.pk, block.activity.block_id, block.version["pk"]), {})
+        for au in block.version["aus"]:
+            if au.get("move_on") != "NotApplicable" and not done.get(au["id"], {}).get("satisfied"):
+                waivable.append((block.activity.lesson.title, block.version["course_title"], au["title"]))
+    return waivable

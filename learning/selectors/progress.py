@@ -21,8 +21,9 @@ from modules.models import LessonPage, ModulePage
 from modules.selectors import (
     lesson_block_types,
     lesson_required_block_ids,
+    module_lesson_ids_live,
     module_lessons_for_outline,
-    module_of_lesson,
+    module_parent_id,
 )
 
 
@@ -226,26 +227,40 @@ def lesson_state(*, user: User, lesson: LessonPage, module: ModulePage) -> Lesso
     )
 
 
-def lesson_progress_summary(*, user: User, lesson: LessonPage) -> dict[str, object]:
+def lesson_progress_summary(
+    *, user: User, lesson: LessonPage, progress: ModuleProgress | None = None
+) -> dict[str, object]:
     """What a lesson page shows of the person's progress, for updating it in place.
 
     Sent back to the player when an activity completes, so the page's status, the
     remaining count, the module's progress bar and the done marks change without a reload.
+    Answered from the person's progress row in the module (its JSON holds every status) and
+    the module's lesson ids (cached with the outline): ``progress`` is that row as the
+    completion wrote it, when the caller has it, so nothing is read but what the cache holds.
     """
-    module = module_of_lesson(lesson=lesson)
-    state = lesson_state(user=user, lesson=lesson, module=module or lesson.get_parent().specific)
-    outline = state.outline
-    status = state.entry.status if state.entry else NOT_STARTED
+    module_id = progress.module_id if progress is not None else module_parent_id(lesson=lesson)
+    if progress is None and module_id is not None:
+        progress = ModuleProgress.objects.filter(user=user, module_id=module_id).first()
+    lesson_ids = module_lesson_ids_live(module_id=module_id) if module_id is not None else []
+    statuses = [
+        (progress.lesson_state(lesson_id).get("status") if progress else "") for lesson_id in lesson_ids
+    ]
+    completed_lessons = statuses.count(COMPLETED)
+    saved = progress.lesson_state(lesson.pk) if progress else {}
+    status = (saved.get("status") or NOT_STARTED) if lesson.pk in lesson_ids else NOT_STARTED
+    done_ids = set(saved.get("done", []))
     return {
         "lesson_status": status,
         "lesson_status_label": STATUS_LABELS[status],
-        "lesson_completed": state.completed,
-        "required_remaining": state.required_remaining,
-        "done_block_ids": sorted(state.done_ids),
-        "module_completed_lessons": outline.completed,
-        "module_total_lessons": outline.total,
-        "module_percent": outline.percent,
-        "module_completed": outline.is_complete,
+        "lesson_completed": status == COMPLETED,
+        "required_remaining": sum(
+            1 for block_id in lesson_required_block_ids(lesson=lesson) if block_id not in done_ids
+        ),
+        "done_block_ids": sorted(done_ids),
+        "module_completed_lessons": completed_lessons,
+        "module_total_lessons": len(lesson_ids),
+        "module_percent": round(100 * completed_lessons / len(lesson_ids)) if lesson_ids else 0,
+        "module_completed": progress is not None and progress.completed_at is not None,
     }
 
 

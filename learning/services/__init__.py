@@ -32,6 +32,7 @@ from learning.services.cmi5 import (
     LaunchOutcome,
     LaunchRefused,
     cmi5_fetch,
+    cmi5_module_waive,
     launch_statements_store,
     move_on_met,
     xapi_launch,
@@ -54,12 +55,15 @@ from learning.services.personal_data import (
     retention_apply,
 )
 from learning.services.progress import (
+    ActivityCompleted,
     ActivityNotFound,
     LessonHasRequiredActivities,
     activity_complete,
+    activity_complete_with_progress,
     lesson_mark_done,
     lesson_visit,
 )
+from learning.services.recognition import module_completed_elsewhere_record
 from learning.services.reminders import (
     TEMPLATES,
     TeamReminderOutcome,
@@ -104,6 +108,7 @@ __all__ = [
     "MAX_STATE_CHARS",
     "MAX_VERB_IRI",
     "TEMPLATES",
+    "ActivityCompleted",
     "ActivityNotFound",
     "AnswerRefused",
     "Cmi",
@@ -124,6 +129,7 @@ __all__ = [
     "StepResult",
     "TeamReminderOutcome",
     "activity_complete",
+    "activity_complete_with_progress",
     "add_months",
     "assignment_audience",
     "assignment_audience_q",
@@ -133,6 +139,7 @@ __all__ = [
     "certificate_image",
     "certificate_render",
     "cmi5_fetch",
+    "cmi5_module_waive",
     "cmi_validate",
     "completion_is_current",
     "completion_rule_met",
@@ -150,6 +157,7 @@ __all__ = [
     "learning_record_export",
     "lesson_mark_done",
     "lesson_visit",
+    "module_completed_elsewhere_record",
     "module_cycle_open",
     "module_progress_lock",
     "move_on_met",

@@ -320,7 +320,13 @@ def enrolments_mark_complete(*, user: User, module_id: int, completed_at: dateti
 
 @transaction.atomic
 def offline_completion_record(
-    *, learner: User, module: ModulePage, completed_on: date, evidence: str, recorded_by: User
+    *,
+    learner: User,
+    module: ModulePage,
+    completed_on: date,
+    evidence: str,
+    recorded_by: User,
+    recognition: str = "",
 ) -> ModuleCompletion:
     """L&D record that someone completed a module offline (a classroom MI course, say).
 
@@ -354,6 +360,7 @@ def offline_completion_record(
         completion=completion,
         action=CompletionChange.Action.RECORDED_OFFLINE,
         reason=evidence,
+        recognition=recognition,
         changed_by=recorded_by,
     )
     return completion

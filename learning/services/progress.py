@@ -9,16 +9,16 @@ the other and the last one sees the module complete.
 
 from __future__ import annotations
 
-import functools
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, connection, router, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from wagtail.models import Page
 
 from cms.people.models import User
 from learning.models import (
-    ActivityCompletion,
     LessonProgress,
     ModuleCompletion,
     ModuleProgress,
@@ -26,6 +26,14 @@ from learning.models import (
 from learning.services.assignments import enrolments_mark_complete
 from learning.services.certificates import certificate_create
 from learning.services.cycles import module_progress_lock
+from learning.services.progress_rows import (
+    CompletionRow,
+    LessonRowChange,
+    activity_completion_insert,
+    activity_completion_score_raise,
+    progress_save_with_lesson,
+    progress_touch,
+)
 from modules.selectors import (
     lesson_block_types,
     lesson_required_block_ids,
@@ -45,76 +53,40 @@ class LessonHasRequiredActivities(ValueError):
     """The lesson completes through its activities, not by being marked done."""
 
 
-@functools.cache
-def _module_progress_touch_sql() -> str:
-    meta, quote = ModuleProgress._meta, connection.ops.quote_name
-    # A concrete field is one with a column (Django's own definition); the test narrows the type.
-    columns = ", ".join(quote(field.column) for field in meta.concrete_fields if field.column is not None)
-    # Identifiers come from the model, quoted; every value is a parameter.
-    return (
-        f"UPDATE {quote(meta.db_table)} SET {quote('last_lesson_id')} = %s, "  # noqa: S608
-        f"{quote('last_activity_at')} = %s WHERE {quote('user_id')} = %s AND {quote('module_id')} = %s "
-        f"RETURNING {columns}"
-    )
-
-
-def _module_progress_touch_lock(
-    *, user: User, module_id: int, lesson_id: int, at: datetime
-) -> ModuleProgress | None:
-    """The person's progress row for the module, locked for this transaction, with the lesson
-    recorded as where they were last active: one ``UPDATE ... RETURNING`` rather than a
-    ``SELECT ... FOR UPDATE`` and a later UPDATE. None when the row does not exist yet.
-
-    The UPDATE takes the same row lock ``select_for_update`` does (waiting for a concurrent
-    holder, then reading its committed row), so what it returns is as safe to change.
-    """
-    rows = ModuleProgress.objects.raw(
-        _module_progress_touch_sql(),
-        [lesson_id, at, user.pk, module_id],
-        using=router.db_for_write(ModuleProgress),  # raw() would otherwise ask for a read database
-    )
-    return next(iter(rows), None)
-
-
-def _lesson_progress_refresh(
-    *,
-    user: User,
-    lesson: LessonPage,
-    module_progress: ModuleProgress,
-    required_ids: list[str],
-    block_id: str,
-    at: datetime,
-) -> bool:
-    """Add a completed activity to the lesson; complete the lesson when all required ones are done.
-
-    The module row's JSON (locked by the caller) lists the lesson's completed activities
-    for the cycle, so no query recounts them. Returns True when the lesson completed in
-    this call.
-    """
-    state = module_progress.lesson_state(lesson.pk)
+def _lesson_progress_change(
+    *, module_progress: ModuleProgress, lesson_id: int, required_ids: list[str], block_id: str, at: datetime
+) -> tuple[bool, LessonRowChange]:
+    """Add a completed activity to the lesson in the locked module row's JSON (which lists the
+    lesson's completed activities for the cycle, so no query recounts them), and say what the
+    lesson's own row needs. True first when the lesson completes in this call."""
+    state = module_progress.lesson_state(lesson_id)
     done_ids = set(state.get("done", [])) | {block_id}
     required_done = sum(1 for required_id in required_ids if required_id in done_ids)
     was_completed = state.get("status") == LessonProgress.Status.COMPLETED
     completes = not was_completed and bool(required_ids) and required_done == len(required_ids)
     _lesson_state_set(
         module_progress=module_progress,
-        lesson_id=lesson.pk,
+        lesson_id=lesson_id,
         status=LessonProgress.Status.COMPLETED if completes else LessonProgress.Status.IN_PROGRESS,
         done=done_ids,
     )
-    rows = LessonProgress.objects.filter(user=user, lesson=lesson, cycle=module_progress.cycle)
     if was_completed:
-        rows.exclude(required_completed=required_done).update(required_completed=required_done)
-        return False
-    fields: dict[str, int | str | datetime] = {
+        return False, LessonRowChange(values={"required_completed": required_done}, only_if_open=False)
+    values: dict[str, int | str | datetime] = {
         "required_completed": required_done,
         "required_total": len(required_ids),
     }
     if completes:
-        fields |= {"status": LessonProgress.Status.COMPLETED, "completed_at": at}
-    if rows.exclude(status=LessonProgress.Status.COMPLETED).update(**fields):
-        return completes
-    # No row yet (the lesson was never opened), or one completed that the JSON did not know of.
+        values |= {"status": LessonProgress.Status.COMPLETED, "completed_at": at}
+    return completes, LessonRowChange(values=values, only_if_open=True)
+
+
+def _lesson_progress_create(
+    *, user: User, lesson: LessonPage, module_progress: ModuleProgress, change: LessonRowChange, at: datetime
+) -> None:
+    """The lesson's row when the UPDATE found none open: made (the lesson was never opened), or
+    brought up to date (one completed that the JSON did not know of keeps its completion)."""
+    fields = change.values
     try:
         with transaction.atomic():
             LessonProgress.objects.create(
@@ -126,19 +98,18 @@ def _lesson_progress_refresh(
                 last_viewed_at=at,
                 **fields,
             )
-        return completes
+        return
     except IntegrityError:
         pass
     lesson_progress = LessonProgress.objects.get(user=user, lesson=lesson, cycle=module_progress.cycle)
     if lesson_progress.is_completed:
-        if lesson_progress.required_completed != required_done:
-            lesson_progress.required_completed = required_done
+        if lesson_progress.required_completed != fields["required_completed"]:
+            lesson_progress.required_completed = int(fields["required_completed"])
             lesson_progress.save(update_fields=["required_completed"])
-        return False
+        return
     for name, value in fields.items():
         setattr(lesson_progress, name, value)
     lesson_progress.save(update_fields=list(fields))
-    return completes
 
 
 def _lesson_state_set(
@@ -210,6 +181,15 @@ def _module_completion_record(
     return completion
 
 
+@dataclass(frozen=True)
+class ActivityCompleted:
+    """What ``activity_complete_with_progress`` did: whether the completion is new, and the
+    person's progress row for the module as it wrote it (for the page's answer, no re-read)."""
+
+    newly_completed: bool
+    progress: ModuleProgress
+
+
 def activity_complete(
     *,
     user: User,
@@ -229,20 +209,34 @@ def activity_complete(
     rendered by Celery after commit. Returns True if this call newly completed the
     activity. Raises ActivityNotFound for a block id that is not in the lesson.
     """
-    at = at or timezone.now()
+    return activity_complete_with_progress(
+        user=user, lesson=lesson, block_id=block_id, score=score, max_score=max_score, at=at
+    ).newly_completed
+
+
+def activity_complete_with_progress(
+    *,
+    user: User,
+    lesson: LessonPage,
+    block_id: str,
+    score: float | None = None,
+    max_score: float | None = None,
+    at: datetime | None = None,
+) -> ActivityCompleted:
+    """``activity_complete``, answering the progress row as written too."""
     if block_id not in lesson_block_types(lesson=lesson):
         raise ActivityNotFound(f"Lesson {lesson.pk} has no block {block_id!r}.")
-    module_id = module_parent_id(lesson=lesson)
-    if module_id is None:
-        raise ActivityNotFound(f"Lesson {lesson.pk} is not in a module.")
     return _activity_complete_locked(
         user=user,
         lesson=lesson,
-        module_id=module_id,
-        block_id=block_id,
-        score=score,
-        max_score=max_score,
-        at=at,
+        completion=CompletionRow(
+            user_id=user.pk,
+            lesson_id=lesson.pk,
+            block_id=block_id,
+            score=score,
+            max_score=max_score,
+            completed_at=at or timezone.now(),
+        ),
     )
 
 
@@ -250,55 +244,40 @@ def activity_complete(
 # and an error in it rolls the whole of that back, statement included.
 @transaction.atomic(savepoint=False)
 def _activity_complete_locked(
-    *,
-    user: User,
-    lesson: LessonPage,
-    module_id: int,
-    block_id: str,
-    score: float | None,
-    max_score: float | None,
-    at: datetime,
-) -> bool:
-    module_progress = _module_progress_touch_lock(user=user, module_id=module_id, lesson_id=lesson.pk, at=at)
+    *, user: User, lesson: LessonPage, completion: CompletionRow
+) -> ActivityCompleted:
+    at, block_id = completion.completed_at, completion.block_id
+    touched = progress_touch(
+        user_id=user.pk,
+        module_path=lesson.path[: -Page.steplen],
+        lesson_id=lesson.pk,
+        at=at,
+        completion=completion,
+    )
     fields = []
-    if module_progress is None:
+    newly_completed: bool | None = None
+    if touched is not None:
+        module_progress, newly_completed = touched.progress, touched.newly_completed
+    else:
+        # No progress row yet (the lesson was never opened): its module, then the row, made.
+        module_id = module_parent_id(lesson=lesson)
+        if module_id is None:
+            raise ActivityNotFound(f"Lesson {lesson.pk} is not in a module.")
         module_progress = module_progress_lock(user=user, module_id=module_id, at=at)
         module_progress.last_lesson_id = lesson.pk
         module_progress.last_activity_at = at
         fields += ["last_lesson", "last_activity_at"]
-
-    # By the unique constraint's columns, unordered: at most one row.
-    existing = next(
-        iter(
-            ActivityCompletion.objects.filter(
-                user_id=user.pk, lesson_id=lesson.pk, block_id=block_id, cycle=module_progress.cycle
-            ).values_list("pk", "score")[:1]
-        ),
-        None,
-    )
-    if existing is not None:
-        if score is not None and (existing[1] is None or score > existing[1]):
-            ActivityCompletion.objects.filter(pk=existing[0]).update(score=score, max_score=max_score)
-        newly_completed = False
-    else:
-        ActivityCompletion.objects.create(
-            user=user,
-            lesson=lesson,
-            block_id=block_id,
-            cycle=module_progress.cycle,
-            score=score,
-            max_score=max_score,
-            completed_at=at,
-        )
-        newly_completed = True
+    if newly_completed is None:
+        newly_completed = activity_completion_insert(completion=completion, cycle=module_progress.cycle)
+    if not newly_completed:
+        activity_completion_score_raise(completion=completion, cycle=module_progress.cycle)
 
     # A repeat of a completion the row's JSON already holds changes nothing more: the UPDATE
     # that locked the row has recorded where the person was.
     if newly_completed or block_id not in module_progress.lesson_state(lesson.pk).get("done", []):
-        lesson_completed = _lesson_progress_refresh(
-            user=user,
-            lesson=lesson,
+        lesson_completed, change = _lesson_progress_change(
             module_progress=module_progress,
+            lesson_id=lesson.pk,
             required_ids=lesson_required_block_ids(lesson=lesson),
             block_id=block_id,
             at=at,
@@ -307,9 +286,16 @@ def _activity_complete_locked(
         if lesson_completed:
             _module_progress_recount(user=user, module_progress=module_progress, at=at)
             fields += MODULE_RECOUNT_FIELDS
-    if fields:
+        changed = progress_save_with_lesson(
+            progress=module_progress, fields=list(dict.fromkeys(fields)), lesson_id=lesson.pk, change=change
+        )
+        if not changed and change.only_if_open:
+            _lesson_progress_create(
+                user=user, lesson=lesson, module_progress=module_progress, change=change, at=at
+            )
+    elif fields:
         module_progress.save(update_fields=list(dict.fromkeys(fields)))
-    return newly_completed
+    return ActivityCompleted(newly_completed=newly_completed, progress=module_progress)
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from cms.core.text import text_problem
 from cms.people.models import User
-from learning.models import H5PAttempt, H5PPlayerState, XAPIStatement
+from learning.models import H5PAttempt, H5PPlayerState, ModuleProgress, XAPIStatement
 from learning.selectors import (
     ActivityUnavailable,
     H5PActivity,
@@ -32,7 +32,8 @@ from learning.selectors import (
     platform_agent,
 )
 from learning.services.lrs import outbox_enqueue, statement_index
-from learning.services.progress import activity_complete
+from learning.services.progress import activity_complete_with_progress
+from learning.services.progress_rows import rows_insert
 from learning.services.xapi_schema import Statement, StatementInvalid, statement_parse
 
 RESULT_VERBS = frozenset({"answered", "completed", "passed", "failed"})
@@ -59,6 +60,8 @@ class StatementOutcome:
     duplicate: bool
     activity_completed: bool
     newly_completed: bool
+    # The person's progress row in the module as the completion wrote it (None unless it did).
+    progress: ModuleProgress | None = None
 
 
 def completion_rule_met(*, rule: str, pass_mark: int | None, statement: Statement) -> bool:
@@ -87,24 +90,23 @@ def completion_rule_met(*, rule: str, pass_mark: int | None, statement: Statemen
     return verb in {"completed", "answered"} or (verb == "passed" and pass_mark is not None)
 
 
-def _attempt_create(
+def _attempt(
     *,
     user: User,
     activity: H5PActivity,
     version_id: int | None,
-    stored: XAPIStatement,
     statement: Statement,
     completed: bool,
-) -> None:
-    if version_id is None or statement.verb not in RESULT_VERBS:
-        return
+) -> H5PAttempt | None:
+    """The attempt a top-level result statement leaves (unsaved; its statement is set on insert)."""
+    if version_id is None or statement.verb not in RESULT_VERBS or not statement.top_level:
+        return None
     score = statement.score
-    H5PAttempt.objects.create(
+    return H5PAttempt(
         user=user,
         lesson=activity.lesson,
         block_id=activity.block_id,
         package_version_id=version_id,
-        statement=stored,
         verb=statement.verb,
         score_raw=score.raw if score else None,
         score_min=score.min if score else None,
@@ -160,7 +162,7 @@ def _statement_store(
         rule=activity.completion_rule, pass_mark=activity.pass_mark, statement=statement
     )
     index = statement_index({**statement.payload, "actor": platform_agent(user_id=user.pk)})
-    stored = XAPIStatement.objects.create(
+    stored = XAPIStatement(
         statement_id=statement.id,
         source=XAPIStatement.Source.H5P,
         actor_key=index.actor_key,
@@ -177,29 +179,33 @@ def _statement_store(
         payload=statement.payload,
         completed_activity=completes,
     )
+    rows_insert(
+        parent=stored,
+        child=_attempt(
+            user=user, activity=activity, version_id=version_id, statement=statement, completed=completes
+        ),
+        link="statement",
+    )
     outbox_enqueue(statements=[stored])
-    if statement.top_level:
-        _attempt_create(
-            user=user,
-            activity=activity,
-            version_id=version_id,
-            stored=stored,
-            statement=statement,
-            completed=completes,
+    if not completes:
+        return StatementOutcome(
+            str(statement.id), duplicate=False, activity_completed=False, newly_completed=False
         )
-    newly = False
-    if completes:
-        score = statement.score
-        newly = activity_complete(
-            user=user,
-            lesson=activity.lesson,
-            block_id=block_id,
-            score=score.raw if score else None,
-            max_score=score.max if score else None,
-            at=at,
-        )
+    score = statement.score
+    completed = activity_complete_with_progress(
+        user=user,
+        lesson=activity.lesson,
+        block_id=block_id,
+        score=score.raw if score else None,
+        max_score=score.max if score else None,
+        at=at,
+    )
     return StatementOutcome(
-        str(statement.id), duplicate=False, activity_completed=completes, newly_completed=newly
+        str(statement.id),
+        duplicate=False,
+        activity_completed=True,
+        newly_completed=completed.newly_completed,
+        progress=completed.progress,
     )
 
 

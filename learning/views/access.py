@@ -13,20 +13,25 @@ from typing import Any
 
 from django.http import Http404
 
+from learning.models import ModuleProgress
 from learning.selectors import lesson_progress_summary
 from modules.selectors import ContentUnavailable, lesson_viewable_get, module_viewable_get
 
 
-def with_lesson_progress(answer: dict, *, user, lesson_id: int, newly_completed: bool) -> dict:
+def with_lesson_progress(
+    answer: dict, *, user, lesson_id: int, newly_completed: bool, progress: ModuleProgress | None = None
+) -> dict:
     """A player's answer, with the lesson's progress when the activity has just completed, for
     the page to show in place (lesson-progress.js: status, remaining count, bar, done marks).
-    Nothing is added when the lesson has been withdrawn meanwhile (the page is stale anyway)."""
+    ``progress`` is the module's progress row as the completion wrote it, when the service
+    answered it (then it is not read again). Nothing is added when the lesson has been
+    withdrawn meanwhile (the page is stale anyway)."""
     if newly_completed:
         try:
             lesson = lesson_viewable_get(user=user, lesson_id=lesson_id)
         except ContentUnavailable:
             return answer
-        answer["progress"] = lesson_progress_summary(user=user, lesson=lesson)
+        answer["progress"] = lesson_progress_summary(user=user, lesson=lesson, progress=progress)
     return answer
 
 

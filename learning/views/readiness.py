@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -24,6 +25,7 @@ from learning.selectors import (
     BY_FIELDS,
     MATRIX_HEADER,
     SCORM_HEADER,
+    cmi5_waivable_aus,
     my_learning,
     person_module_matrix,
     readiness_by,
@@ -36,7 +38,7 @@ from learning.services import (
     enrolment_due_date_change,
     learning_record_csv,
     learning_record_export,
-    offline_completion_record,
+    module_completed_elsewhere_record,
     person_erase,
 )
 
@@ -164,22 +166,7 @@ class PersonRecordView(ReadinessAccessMixin, WagtailAdminTemplateMixin, Template
             Enrolment.objects.filter(user=self.person, removed_on__isnull=True).select_related("module")
         )
         if request.POST.get("action") == "offline":
-            form = OfflineCompletionForm(request.POST, modules=[e.module for e in enrolments])
-            if form.is_valid():
-                try:
-                    offline_completion_record(
-                        learner=self.person,
-                        module=form.cleaned_data["module"],
-                        completed_on=form.cleaned_data["completed_on"],
-                        evidence=form.cleaned_data["evidence"],
-                        recorded_by=request.user,
-                    )
-                except ValueError as error:
-                    form.add_error(None, str(error))
-                else:
-                    messages.success(request, "Offline training recorded.")
-                    return redirect(request.path)
-            return self.render_to_response(self.get_context_data(offline_form=form))
+            return self._offline(request, enrolments)
         if request.POST.get("action") == "due_date":
             form = DueDateChangeForm(request.POST, enrolments=enrolments)
             if form.is_valid():
@@ -213,6 +200,45 @@ class PersonRecordView(ReadinessAccessMixin, WagtailAdminTemplateMixin, Template
             )
             return redirect(request.path)
         messages.error(request, "Choose what to change.")
+        return redirect(request.path)
+
+    def _offline(self, request, enrolments):
+        """Record training completed elsewhere in two steps: the form, then a check-your-answers
+        page naming the cmi5 course parts that will be waived; only "confirm" records it."""
+        form = OfflineCompletionForm(request.POST, modules=[e.module for e in enrolments])
+        if not form.is_valid() or request.POST.get("step") == "change":
+            return self.render_to_response(self.get_context_data(offline_form=form))
+        data = form.cleaned_data
+        if request.POST.get("step") != "confirm":
+            context = self.get_context_data()
+            context.update(
+                {
+                    "form": form,
+                    "module": data["module"],
+                    "completed_on": data["completed_on"],
+                    "evidence": data["evidence"],
+                    "recognition_label": dict(form.fields["recognition"].choices)[data["recognition"]],
+                    "recognition": data["recognition"],
+                    "waivable": cmi5_waivable_aus(user=self.person, module=data["module"]),
+                }
+            )
+            return TemplateResponse(request, "learning/readiness/offline_confirm.html", context)
+        try:
+            _completion, waived = module_completed_elsewhere_record(
+                learner=self.person,
+                module=data["module"],
+                completed_on=data["completed_on"],
+                evidence=data["evidence"],
+                recognition=data["recognition"],
+                recorded_by=request.user,
+            )
+        except ValueError as error:
+            form.add_error(None, str(error))
+            return self.render_to_response(self.get_context_data(offline_form=form))
+        parts = (
+            f" {waived} cmi5 course part{'s' if waived != 1 else ''} recorded as waived." if waived else ""
+        )
+        messages.success(request, f"Training completed elsewhere recorded.{parts}")
         return redirect(request.path)
 
 

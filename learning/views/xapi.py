@@ -133,7 +133,11 @@ def xapi_statement(request: HttpRequest) -> JsonResponse:
         "newly_completed": outcome.newly_completed,
     }
     with_lesson_progress(
-        answer, user=request.user, lesson_id=lesson_id, newly_completed=outcome.newly_completed
+        answer,
+        user=request.user,
+        lesson_id=lesson_id,
+        newly_completed=outcome.newly_completed,
+        progress=outcome.progress,
     )
     return JsonResponse(answer, status=200 if outcome.duplicate else 201)
 

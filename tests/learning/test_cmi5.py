@@ -272,11 +272,13 @@ def test_statements_breaking_the_cmi5_rules_are_refused_with_403(course, learner
 
 
 def test_completed_only_once_per_registration(course, learner):
-    first = Launched(learner, course)
+    """The quiz (moveOn Passed) completed but not passed is not satisfied, so it is launched again in
+    Normal mode, where a second 'completed' is refused."""
+    first = Launched(learner, course, au_index=1)
     first.sign_in()
     first.post(first.statement("initialized"))
     first.post(first.statement("completed", result={"completion": True}))
-    second = Launched(learner, course)
+    second = Launched(learner, course, au_index=1)
     second.sign_in()
     second.post(second.statement("initialized"))
     response = second.post(second.statement("completed", result={"completion": True}))
@@ -284,15 +286,18 @@ def test_completed_only_once_per_registration(course, learner):
 
 
 def test_failed_may_not_follow_passed_in_a_registration(course, learner):
-    first = Launched(learner, course, au_index=1)
+    """Part 1 (moveOn Completed) passed but not completed is not satisfied, so it is launched again in
+    Normal mode, where 'failed' after the registration's 'passed' is refused."""
+    first = Launched(learner, course, au_index=0)
     first.sign_in()
     first.post(first.statement("initialized"))
-    first.post(first.statement("passed", result={"success": True, "score": {"scaled": 1}}))
-    second = Launched(learner, course, au_index=1)
+    first.post(first.statement("passed", result={"success": True}))
+    second = Launched(learner, course, au_index=0)
     second.sign_in()
     second.post(second.statement("initialized"))
-    response = second.post(second.statement("failed", result={"success": False, "score": {"scaled": 0.2}}))
+    response = second.post(second.statement("failed", result={"success": False}))
     assert response.status_code == 403
+    assert "'failed' may not follow 'passed'" in response.json()["error"]
 
 
 def test_a_defined_statement_needs_the_session_id_and_the_launched_activity(course, learner):

@@ -192,7 +192,14 @@ def test_leadership_with_the_readiness_permission_can_view_but_not_change_record
     assert client.get(url).status_code == 200
     response = client.post(
         url,
-        {"action": "offline", "module": rollout["module"].pk, "completed_on": "01/11/2026", "evidence": "x"},
+        {
+            "action": "offline",
+            "module": rollout["module"].pk,
+            "completed_on": "01/11/2026",
+            "recognition": "Administrative",
+            "evidence": "x",
+            "step": "confirm",
+        },
     )
     assert response.status_code in {302, 403}  # Wagtail's admin turns a refusal into a redirect home
     assert not CompletionChange.objects.exists()
@@ -209,7 +216,9 @@ def test_ld_record_offline_training_on_the_person_page_and_it_is_shown(client, r
             "action": "offline",
             "module": rollout["module"].pk,
             "completed_on": "20/11/2026",
+            "recognition": "Equivalent Outside Activity",
             "evidence": "Classroom MI course, signed register",
+            "step": "confirm",
         },
     )
     assert response.status_code == 302

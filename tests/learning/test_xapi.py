@@ -446,16 +446,19 @@ def test_statements_cost_at_most_10_queries_however_large_the_module(
     assert ActivityCompletion.objects.filter(lesson=created[1], block_id="h5p-1").count() == 1
 
 
-def test_a_first_completion_costs_at_most_18_queries_with_the_caches_just_emptied(
+def test_a_first_completion_costs_at_most_12_queries_with_the_caches_just_emptied(
     home_page, package, site_caches
 ):
     """A learner's first completion of a lesson, just after the cache was emptied (a flush or a
     restart), in a 30-lesson module: session and person, the lesson, the restrictions, the
-    package version and the module (one each), the module's lessons (one, shared by the recount
-    and the progress sent back), the progress row read back, and the writes (statement, attempt,
-    progress touch, completion look-up and insert, lesson and module progress), the active
-    forwarding targets (read once, then cached with the page tree), the test's savepoint and
-    release included."""
+    package version (one each), the module's lessons (one, shared by the recount and the
+    progress sent back), the active forwarding targets (read once, then cached), and three
+    writes on PostgreSQL: the statement with its attempt, the progress row's lock with the
+    completion's INSERT ... ON CONFLICT DO NOTHING, the lesson's and module's progress (each pair
+    one WITH statement), the test's savepoint and release included. The module is found by the
+    lesson's path inside the progress row's UPDATE, and the progress sent back is the row as
+    written: neither is read. (Was 18; SQLite, without data-modifying WITH queries, writes each
+    row in its own statement: three more.)"""
     from django.core.cache import cache
 
     from cms.core import page_cache
@@ -471,7 +474,9 @@ def test_a_first_completion_costs_at_most_18_queries_with_the_caches_just_emptie
         response = post(client, body_for(created[1], block_id="h5p-1"))
     assert response.status_code == 201
     assert response.json()["progress"]["module_completed_lessons"] == 1
-    assert len(queries) <= 18, "\n".join(query["sql"][:110] for query in queries)
+    assert len(queries) <= (12 if connection.vendor == "postgresql" else 15), "\n".join(
+        query["sql"][:110] for query in queries
+    )
 
 
 def test_a_statement_completing_the_module_costs_a_fixed_number_of_queries(home_page, package, site_caches):
@@ -549,8 +554,10 @@ def test_repeating_a_completion_locks_and_touches_the_progress_row_in_one_update
     home_page, package, site_caches
 ):
     """A completion already recorded costs one UPDATE ... RETURNING of the progress row (its lock,
-    and where the learner was last) and one small read of the completion: no SELECT ... FOR
-    UPDATE, and the row's JSON is not written again."""
+    and where the learner was last; on PostgreSQL the same statement tries the completion's
+    INSERT ... ON CONFLICT DO NOTHING, elsewhere it is one more) and one UPDATE keeping the better
+    score: no SELECT ... FOR UPDATE, no read of the completion, and the row's JSON is not
+    written again."""
     learner = UserFactory()
     client = Client()
     client.force_login(learner)
@@ -565,13 +572,19 @@ def test_repeating_a_completion_locks_and_touches_the_progress_row_in_one_update
     assert response.json()["newly_completed"] is False
     sqls = _statement_sql(queries)
     assert not [sql for sql in sqls if "FOR UPDATE" in sql], sqls
-    progress_writes = [sql for sql in sqls if sql.startswith('UPDATE "learning_moduleprogress"')]
+    progress_writes = [sql for sql in sqls if 'UPDATE "learning_moduleprogress"' in sql]
     assert len(progress_writes) == 1, sqls
     assert "lesson_states" not in progress_writes[0].split("RETURNING")[0]
-    completion_reads = [sql for sql in sqls if 'FROM "learning_activitycompletion"' in sql]
-    assert len(completion_reads) == 1, sqls
-    assert "ORDER BY" not in completion_reads[0], "one row by the unique key: nothing to order"
-    assert len(queries) <= 6, "\n".join(sql[:110] for sql in sqls)
+    completion_reads = [
+        sql for sql in sqls if sql.startswith("SELECT") and 'FROM "learning_activitycompletion"' in sql
+    ]
+    assert not completion_reads, sqls
+    score_writes = [sql for sql in sqls if sql.startswith('UPDATE "learning_activitycompletion"')]
+    assert len(score_writes) == 1, sqls
+    assert "< " in score_writes[0], "only a better score is written"
+    assert len(queries) <= (6 if connection.vendor == "postgresql" else 7), "\n".join(
+        sql[:110] for sql in sqls
+    )
     progress = ModuleProgress.objects.get(user=learner)
     assert progress.last_lesson_id == created[1].pk
     assert progress.lesson_states == states_before

@@ -16,17 +16,23 @@ credential: only for its learner and registration, about its own activity; for c
 the AU's moveOn criteria (or, for Tin Can, the block's rule) are met, the LMS writes its
 ``satisfied`` statements and ``activity_complete`` runs, all in the same transaction as
 the statement that met them.
+
+``cmi5_module_waive`` waives the AUs of a module's cmi5 courses when L&D record the module
+as completed elsewhere (``waived``, then ``satisfied`` as the rules say).
 """
 
 from learning.services.cmi5.common import FetchRefused, LaunchOutcome, LaunchRefused, move_on_met
 from learning.services.cmi5.launch import cmi5_fetch, xapi_launch
 from learning.services.cmi5.statements import launch_statements_store
+from learning.services.cmi5.waivers import WAIVER_REASONS, cmi5_module_waive
 
 __all__ = [
+    "WAIVER_REASONS",
     "FetchRefused",
     "LaunchOutcome",
     "LaunchRefused",
     "cmi5_fetch",
+    "cmi5_module_waive",
     "launch_statements_store",
     "move_on_met",
     "xapi_launch",

@@ -96,6 +96,7 @@ def xapi_launch(
         registration=registration,
         au_id=au["id"],
         activity_id=activity_id,
+        launch_mode=_launch_mode(registration=registration, au=au, kind=kind),
         launched_at=at,
         expires_at=at + timedelta(hours=launch_hours()),
     )
@@ -151,6 +152,16 @@ def xapi_launch(
     )
 
 
+def _launch_mode(*, registration: Cmi5Registration, au: dict[str, Any], kind: str) -> str:
+    """Review for a cmi5 AU the learner has satisfied already (met its moveOn, or it was waived), so
+    revisiting it cannot change its status (cmi5 10.2.2); Normal otherwise. A NotApplicable AU is
+    satisfied from the start and nothing it sends counts, so it stays Normal."""
+    satisfied = bool(registration.au_results.get(au["id"], {}).get("satisfied"))
+    if kind == "cmi5" and satisfied and au.get("move_on") != "NotApplicable":
+        return "Review"
+    return "Normal"
+
+
 def _launch_records(
     *,
     registration: Cmi5Registration,
@@ -172,12 +183,12 @@ def _launch_records(
             "contextActivities": {"grouping": [{"id": au["id"]}]},
             "extensions": {SESSION_ID: session_id},
         },
-        "launchMode": "Normal",
+        "launchMode": session.launch_mode,
         "moveOn": au["move_on"],
         "returnURL": return_url,
     }
     extensions: dict[str, Any] = {
-        EXTENSION + "launchmode": "Normal",
+        EXTENSION + "launchmode": session.launch_mode,
         EXTENSION + "launchurl": content_url,
         EXTENSION + "moveon": au["move_on"],
     }

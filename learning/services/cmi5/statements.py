@@ -89,6 +89,7 @@ class _Progress:
     passed: bool
     failed: bool
     score: dict[str, Any] | None = None
+    launch_mode: str = "Normal"
 
 
 def _cmi5_rule_check(
@@ -113,6 +114,11 @@ def _cmi5_rule_check(
         raise LaunchRefused(f"Only the platform records '{name}' statements (cmi5 9.3).")
     if verb not in AU_VERBS:
         raise LaunchRefused(f"'{verb[:100]}' is not a cmi5 defined verb; leave out the cmi5 category.")
+    if state.launch_mode != "Normal" and verb not in (INITIALIZED, TERMINATED):
+        raise LaunchRefused(
+            f"This part was launched in {state.launch_mode} mode: only 'initialized' and 'terminated' "
+            "may be sent (cmi5 10.2.2)."
+        )
     if statement["object"].get("id") != grant.activity_id:
         raise LaunchRefused("A cmi5 defined statement's object must be the launched activityId (cmi5 9.4).")
     extensions = _dict(context.get("extensions"))
@@ -231,6 +237,7 @@ def launch_statements_store(
             completed=bool(results.get("completed")),
             passed=bool(results.get("passed")),
             failed=bool(results.get("failed")),
+            launch_mode=session.launch_mode,
         )
         rule = _registration_rule(registration)
         for statement in statements:

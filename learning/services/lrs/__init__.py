@@ -28,6 +28,12 @@ from learning.services.lrs.forwarding import (
     outbox_resend,
 )
 from learning.services.lrs.indexing import StatementIndex, statement_index, timestamp_utc
+from learning.services.lrs.outbox_retention import (
+    PRUNE_BATCH,
+    lrs_outbox_prune,
+    outbox_dead_delete,
+    outbox_keep_days,
+)
 from learning.services.lrs.signature import signature_verify
 from learning.services.lrs.statements import (
     AttachmentPart,
@@ -47,6 +53,7 @@ from learning.services.lrs.validation_parts import (
 
 __all__ = [
     "BACKOFF_CAP",
+    "PRUNE_BATCH",
     "SCOPES",
     "AttachmentPart",
     "CredentialInvalid",
@@ -72,8 +79,11 @@ __all__ = [
     "lrs_credential_update",
     "lrs_forward_send",
     "lrs_forward_send_all",
+    "lrs_outbox_prune",
     "lrs_statements_store",
+    "outbox_dead_delete",
     "outbox_enqueue",
+    "outbox_keep_days",
     "outbox_resend",
     "signature_verify",
     "statement_index",

@@ -184,6 +184,35 @@ def test_public_pages_serve_from_the_database_while_redis_is_down_and_cache_agai
     assert any(":pages:public-cache:" in key for key in site_on_redis.stored_keys())
 
 
+def test_rendered_public_pages_show_edits_at_once_while_redis_is_down_and_after_it_returns(
+    client, site_on_redis, home_page, settings
+):
+    """The page fragments kept under the public cache's generation are neither read nor kept while
+    Redis is down, so an edit published meanwhile shows at once; and when Redis comes back with its
+    old data, no fragment from before the outage is served."""
+    from wagtail.models import Site
+
+    from tests.cms.pages.factories import RecruitmentPageFactory
+
+    settings.PUBLIC_CACHE_LOCAL_SECONDS = 0
+    Site.clear_site_root_paths_cache()
+    page = RecruitmentPageFactory(parent=home_page)
+    campaign = "/join-us/?utm_source=newsletter"
+    assert "Do the social work" in client.get(campaign).text
+    assert any(":pages:public-cache:fragment:" in key for key in site_on_redis.stored_keys())
+
+    site_on_redis.stop(keep_data=True)
+    page.hero_heading = "Published during the outage"
+    page.save_revision().publish()
+    for _visit in ("first", "second"):
+        assert "Published during the outage" in client.get(campaign).text
+
+    site_on_redis.start()
+    assert wait_for(lambda: "Published during the outage" in client.get("/join-us/").text)
+    for _visit in ("first, keeping the fragments again", "second, from them"):
+        assert "Published during the outage" in client.get(campaign).text
+
+
 @pytest.fixture
 def lesson(home_page):
     _module, (lesson,) = module_with_lessons(home_page, bodies=[[text_block()]])

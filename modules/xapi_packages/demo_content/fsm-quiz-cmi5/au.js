@@ -1,6 +1,7 @@
 // A small cmi5 assignable unit runtime written for this demo course: reads the launch
 // parameters, fetches the auth-token once, reads LMS.LaunchData, and sends the cmi5
-// defined statements (initialized, completed, passed or failed, terminated) to the LRS.
+// defined statements (initialized, completed, passed or failed, terminated) to the LRS;
+// in Review mode only initialized and terminated.
 const CMI5 = "https://w3id.org/xapi/cmi5/context/categories/cmi5";
 const MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon";
 const SESSION = "https://w3id.org/xapi/cmi5/context/extensions/sessionid";
@@ -83,14 +84,17 @@ export async function start() {
   }
 
   await send("initialized");
+  // Review and Browse (cmi5 10.2.2): only initialized and terminated may be sent, so the
+  // learner can look again without changing what is recorded.
+  const recording = (launchData.launchMode || "Normal") === "Normal";
+  const record = (verb, result) => (recording ? send(verb, result, true) : Promise.resolve());
   return {
     launchData,
+    recording,
     sessionId: launchData.contextTemplate.extensions[SESSION],
-    completed: () => send("completed", { completion: true, duration: seconds(began) }, true),
-    passed: (scaled) =>
-      send("passed", { success: true, score: { scaled }, duration: seconds(began) }, true),
-    failed: (scaled) =>
-      send("failed", { success: false, score: { scaled }, duration: seconds(began) }, true),
+    completed: () => record("completed", { completion: true, duration: seconds(began) }),
+    passed: (scaled) => record("passed", { success: true, score: { scaled }, duration: seconds(began) }),
+    failed: (scaled) => record("failed", { success: false, score: { scaled }, duration: seconds(began) }),
     terminate: async () => {
       await send("terminated", { duration: seconds(began) });
       if (launchData.returnURL) {

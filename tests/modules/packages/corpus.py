@@ -102,6 +102,24 @@ def replace_in_names(data: bytes, old: bytes, new: bytes) -> bytes:
     return data.replace(old, new)
 
 
+def billion_laughs(root: str) -> bytes:
+    """An XML document whose nested entities expand a thousandfold (the entity-expansion attack)."""
+    return f"""<?xml version="1.0"?>
+<!DOCTYPE {root} [
+  <!ENTITY a "aaaaaaaaaa">
+  <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+  <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+]>
+<{root}>&c;</{root}>""".encode()
+
+
+def external_entity(root: str, body: str = "&secret;") -> bytes:
+    """An XML document reading a local file through an external entity (XXE); `body` uses it."""
+    return f"""<?xml version="1.0"?>
+<!DOCTYPE {root} [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<{root}>{body}</{root}>""".encode()
+
+
 def archive_cases(package: Callable[..., bytes], files: dict[str, bytes], *, page: bytes) -> list[Case]:
     """The zip-level attacks every kind meets through the shared archive rules, made on one kind's
     good package: `package(changes)` rebuilds it with files changed, `files` are its good files and

@@ -14,6 +14,8 @@ from modules.packages.archive import Limits
 from tests.modules.packages.corpus import (
     Case,
     archive_cases,
+    billion_laughs,
+    external_entity,
     files_changed,
     zip_bytes,
 )
@@ -125,19 +127,6 @@ def _nested(folder: str = "course/") -> bytes:
     return zip_bytes({folder + name: data for name, data in files_12().items()})
 
 
-BILLION_LAUGHS = b"""<?xml version="1.0"?>
-<!DOCTYPE manifest [
-  <!ENTITY a "aaaaaaaaaa">
-  <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
-  <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
-]>
-<manifest>&c;</manifest>"""
-
-XXE = b"""<?xml version="1.0"?>
-<!DOCTYPE manifest [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
-<manifest><metadata><schemaversion>&secret;</schemaversion></metadata></manifest>"""
-
-
 def hostile_cases() -> list[Case]:
     item = '<item identifier="ITEM1" identifierref="{ref}"><title>One</title></item>'
     org = '<organization identifier="ORG"><title>T</title>{items}</organization>'
@@ -178,8 +167,22 @@ def hostile_cases() -> list[Case]:
             "manifest-malformed",
         ),
         Case("manifest is empty", package_12({"imsmanifest.xml": b""}), "manifest-malformed"),
-        Case("billion laughs", package_12({"imsmanifest.xml": BILLION_LAUGHS}), "manifest-unsafe-xml"),
-        Case("external entity (XXE)", package_12({"imsmanifest.xml": XXE}), "manifest-unsafe-xml"),
+        Case(
+            "billion laughs",
+            package_12({"imsmanifest.xml": billion_laughs("manifest")}),
+            "manifest-unsafe-xml",
+        ),
+        Case(
+            "external entity (XXE)",
+            package_12(
+                {
+                    "imsmanifest.xml": external_entity(
+                        "manifest", "<metadata><schemaversion>&secret;</schemaversion></metadata>"
+                    )
+                }
+            ),
+            "manifest-unsafe-xml",
+        ),
         Case(
             "top element is not <manifest>",
             package_12({"imsmanifest.xml": b"<?xml version='1.0'?><course/>"}),

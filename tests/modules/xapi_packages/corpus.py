@@ -10,6 +10,8 @@ from __future__ import annotations
 from tests.modules.packages.corpus import (
     Case,
     archive_cases,
+    billion_laughs,
+    external_entity,
     files_changed,
     zip_bytes,
 )
@@ -44,19 +46,6 @@ def package(changes: dict[str, bytes | None] | None = None) -> bytes:
     return zip_bytes(files_changed(good_files(), changes))
 
 
-BILLION_LAUGHS = b"""<?xml version="1.0"?>
-<!DOCTYPE courseStructure [
-  <!ENTITY a "aaaaaaaaaa">
-  <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
-  <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
-]>
-<courseStructure>&c;</courseStructure>"""
-
-XXE = b"""<?xml version="1.0"?>
-<!DOCTYPE courseStructure [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
-<courseStructure>&xxe;</courseStructure>"""
-
-
 def hostile_cases() -> list[Case]:
     return [
         *archive_cases(package, good_files(), page=HTML),
@@ -73,8 +62,14 @@ def hostile_cases() -> list[Case]:
         Case("H5P package", zip_bytes({"h5p.json": b"{}", "content/content.json": b"{}"}), "h5p-package"),
         # Malformed or hostile course structures
         Case("cmi5.xml not XML", package({"cmi5.xml": b"<courseStructure"}), "structure-malformed"),
-        Case("billion laughs", package({"cmi5.xml": BILLION_LAUGHS}), "structure-unsafe-xml"),
-        Case("external entity (XXE)", package({"cmi5.xml": XXE}), "structure-unsafe-xml"),
+        Case(
+            "billion laughs", package({"cmi5.xml": billion_laughs("courseStructure")}), "structure-unsafe-xml"
+        ),
+        Case(
+            "external entity (XXE)",
+            package({"cmi5.xml": external_entity("courseStructure")}),
+            "structure-unsafe-xml",
+        ),
         Case(
             "top element is not <courseStructure>",
             package({"cmi5.xml": b"<manifest/>"}),

@@ -8,6 +8,8 @@ Celery task sends pending rows in batches (learning/services/lrs/forwarding.py).
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from cms.core.models import optional_link
+
 
 class LrsForwardingTarget(models.Model):
     """Another LRS that receives copies of our statements, with what to send it."""
@@ -41,13 +43,8 @@ class LrsForwardingTarget(models.Model):
     activity_prefix = models.CharField(
         max_length=500, blank=True, default="", help_text="Only statements whose activity id starts so."
     )
-    programme = models.ForeignKey(
-        "learning.Programme",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Only statements about lessons of modules this programme assigns.",
+    programme = optional_link(
+        "learning.Programme", help_text="Only statements about lessons of modules this programme assigns."
     )
     batch_size = models.PositiveSmallIntegerField(
         default=100, validators=[MinValueValidator(1), MaxValueValidator(1000)]

@@ -6,6 +6,8 @@ Statements themselves live in the one statement store (``XAPIStatement``, learni
 from django.conf import settings
 from django.db import models
 
+from cms.core.models import optional_link
+
 
 class LrsCredential(models.Model):
     """HTTP basic credentials an xAPI client uses at /xapi, with what it may do there.
@@ -32,9 +34,7 @@ class LrsCredential(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     secret_rotated_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL)
 
     class Meta:
         ordering = ["name"]

@@ -10,6 +10,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from cms.core.models import optional_link
+
 
 def _ballot_seed() -> str:
     return secrets.token_hex(8)
@@ -38,12 +40,8 @@ class PracticeWeek(ClusterableModel):
     offer_hours = models.PositiveSmallIntegerField(
         default=24, help_text="How long a waitlist offer stays open before it moves on."
     )
-    prerequisite_module = models.ForeignKey(
+    prerequisite_module = optional_link(
         "modules.ModulePage",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
         help_text="A module people must complete before booking (e.g. confidentiality on home visits).",
     )
     confidentiality_agreement = models.TextField(

@@ -1,4 +1,4 @@
-"""Site-wide settings edited in the Wagtail admin."""
+"""Site-wide settings, the send-once ledger, and the link and check factories every app's models use."""
 
 from django.conf import settings
 from django.db import models
@@ -6,6 +6,19 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from cms.core.branding import DEFAULT_BRAND_COLOUR, DEFAULT_FONT, FONT_STACKS, validate_brand_colour
+
+
+def after_check(
+    *, earlier: str, later: str, name: str, message: str, or_equal: bool = False
+) -> models.CheckConstraint:
+    """A database check that field ``later`` comes after field ``earlier`` (or equals it, if
+    ``or_equal``): an end after its start, a closing after its opening."""
+    lookup = "gte" if or_equal else "gt"
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{later}__{lookup}": models.F(earlier)}),
+        name=name,
+        violation_error_message=message,
+    )
 
 
 def optional_link(to: str, *, help_text: str = "", **options) -> models.ForeignKey:

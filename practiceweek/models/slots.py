@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
-from cms.core.models import optional_link
+from cms.core.models import after_check, optional_link
 from practiceweek.models.weeks import PracticeWeek
 
 
@@ -86,10 +86,11 @@ class Slot(models.Model):
                 name="practiceweek_slot_capacity_positive",
                 violation_error_message="A slot needs at least one place.",
             ),
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")),
+            after_check(
+                earlier="starts_at",
+                later="ends_at",
                 name="practiceweek_slot_ends_after_start",
-                violation_error_message="A slot must end after it starts.",
+                message="A slot must end after it starts.",
             ),
         ]
 

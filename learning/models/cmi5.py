@@ -11,14 +11,11 @@ import uuid
 
 from django.db import models
 
-from cms.core.models import person_link
-from learning.models.links import lesson_link
+from learning.models.links import lesson_block_keys
 
 
 class Cmi5Registration(models.Model):
-    user = person_link(related_name="cmi5_registrations")
-    lesson = lesson_link(related_name="cmi5_registrations")
-    block_id = models.CharField(max_length=64)
+    user, lesson, block_id = lesson_block_keys(related_name="cmi5_registrations")
     package_version = models.ForeignKey(
         "modules.XapiPackageVersion", on_delete=models.PROTECT, related_name="registrations"
     )

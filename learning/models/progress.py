@@ -9,7 +9,7 @@ page, a module page and My learning read progress in a fixed number of queries.
 from django.db import models
 
 from cms.core.models import optional_link, person_link
-from learning.models.links import lesson_link
+from learning.models.links import lesson_block_keys, lesson_link
 
 
 class ModuleCompletion(models.Model):
@@ -134,9 +134,7 @@ class ActivityCompletion(models.Model):
     Written once; a later, better attempt may raise the score but never removes the row.
     """
 
-    user = person_link(related_name="activity_completions")
-    lesson = lesson_link(related_name="activity_completions")
-    block_id = models.CharField(max_length=64)
+    user, lesson, block_id = lesson_block_keys(related_name="activity_completions")
     cycle = models.PositiveIntegerField(default=1)
     score = models.FloatField(null=True, blank=True)
     max_score = models.FloatField(null=True, blank=True)
@@ -156,9 +154,7 @@ class ActivityCompletion(models.Model):
 class KnowledgeCheckAttempt(models.Model):
     """Every answer a person submits to a knowledge check, kept."""
 
-    user = person_link(related_name="knowledge_check_attempts")
-    lesson = lesson_link(related_name="knowledge_check_attempts")
-    block_id = models.CharField(max_length=64)
+    user, lesson, block_id = lesson_block_keys(related_name="knowledge_check_attempts")
     cycle = models.PositiveIntegerField(default=1)
     selected_option_ids = models.JSONField(default=list)
     score_percent = models.PositiveSmallIntegerField()
@@ -176,9 +172,7 @@ class KnowledgeCheckAttempt(models.Model):
 class Reflection(models.Model):
     """A person's private answer to a reflection prompt. Only its author sees it."""
 
-    user = person_link(related_name="reflections")
-    lesson = lesson_link(related_name="reflections")
-    block_id = models.CharField(max_length=64)
+    user, lesson, block_id = lesson_block_keys(related_name="reflections")
     text = models.TextField()
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

@@ -7,8 +7,7 @@ finished attempt did not meet the block's rule (a failed test may be taken again
 
 from django.db import models
 
-from cms.core.models import person_link
-from learning.models.links import lesson_link
+from learning.models.links import lesson_block_keys
 
 
 class ScormAttempt(models.Model):
@@ -18,9 +17,7 @@ class ScormAttempt(models.Model):
     element the SCO set (interactions, objectives, preferences, comments) as sent.
     """
 
-    user = person_link(related_name="scorm_attempts")
-    lesson = lesson_link(related_name="scorm_attempts")
-    block_id = models.CharField(max_length=64)
+    user, lesson, block_id = lesson_block_keys(related_name="scorm_attempts")
     package_version = models.ForeignKey(
         "modules.ScormPackageVersion", on_delete=models.PROTECT, related_name="attempts"
     )

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from cms.core.models import optional_link, person_link
-from learning.models.links import lesson_link
+from learning.models.links import lesson_block_keys, lesson_link
 
 
 class XAPIStatement(models.Model):
@@ -55,9 +55,7 @@ class XAPIStatement(models.Model):
 class H5PAttempt(models.Model):
     """One result from an H5P activity (a top-level answered, completed, passed or failed)."""
 
-    user = person_link(related_name="h5p_attempts")
-    lesson = lesson_link(related_name="h5p_attempts")
-    block_id = models.CharField(max_length=64)
+    user, lesson, block_id = lesson_block_keys(related_name="h5p_attempts")
     package_version = models.ForeignKey(
         "modules.H5PPackageVersion", on_delete=models.PROTECT, related_name="attempts"
     )
@@ -85,9 +83,7 @@ class H5PAttempt(models.Model):
 class H5PPlayerState(models.Model):
     """Where a learner left an H5P activity, so the player resumes there."""
 
-    user = person_link(related_name="h5p_states")
-    lesson = lesson_link(related_name="h5p_states")
-    block_id = models.CharField(max_length=64)
+    user, lesson, block_id = lesson_block_keys(related_name="h5p_states")
     package_version = optional_link("modules.H5PPackageVersion")
     data = models.TextField(help_text="The player's state, a JSON string H5P gives back on resume.")
     updated_at = models.DateTimeField(auto_now=True)

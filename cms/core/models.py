@@ -42,6 +42,20 @@ def person_link(*, related_name: str, optional: bool = False, **options) -> mode
     return owner_link(settings.AUTH_USER_MODEL, related_name=related_name, optional=optional, **options)
 
 
+class NamedModel(models.Model):
+    """A record known by its name (an agency, a team, an LRS credential): listed in name order and
+    shown as its name. Each model declares its own ``name`` field, as its length and rules differ."""
+
+    name: str
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 @register_setting(icon="image")
 class BrandingSettings(BaseSiteSetting):
     """The council's name, logo, colour and typeface, applied to every public page."""

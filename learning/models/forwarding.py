@@ -8,10 +8,10 @@ Celery task sends pending rows in batches (learning/services/lrs/forwarding.py).
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from cms.core.models import optional_link
+from cms.core.models import NamedModel, optional_link
 
 
-class LrsForwardingTarget(models.Model):
+class LrsForwardingTarget(NamedModel):
     """Another LRS that receives copies of our statements, with what to send it."""
 
     class Version(models.TextChoices):
@@ -62,12 +62,8 @@ class LrsForwardingTarget(models.Model):
     last_delivered_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedModel.Meta):
         verbose_name = "LRS forwarding target"
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class LrsOutbox(models.Model):

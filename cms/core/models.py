@@ -46,8 +46,6 @@ class NamedModel(models.Model):
     """A record known by its name (an agency, a team, an LRS credential): listed in name order and
     shown as its name. Each model declares its own ``name`` field, as its length and rules differ."""
 
-    name: str
-
     class Meta:
         abstract = True
         ordering = ["name"]

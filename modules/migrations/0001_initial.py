@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import modelcluster.fields
 import modelsearch.index
 import modules.h5p.models
 import modules.models.pages
@@ -20,6 +21,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('wagtailcore', '0098_apitoken'),
+        ('people', '0001_initial'),
+        ('wagtailimages', '0027_image_description'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -230,5 +234,87 @@ class Migration(migrations.Migration):
                 'ordering': ['package', '-number'],
                 'abstract': False,
             },
+        ),
+        migrations.AddField(
+            model_name='h5ppackageversion',
+            name='uploaded_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+        ),
+        migrations.AddField(
+            model_name='h5ppackage',
+            name='current_version',
+            field=models.ForeignKey(blank=True, editable=False, help_text='The ready version lessons play.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='modules.h5ppackageversion'),
+        ),
+        migrations.AddField(
+            model_name='modulepage',
+            name='image',
+            field=models.ForeignKey(blank=True, help_text='Shown on the module list. Give it alt text in the image library.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image'),
+        ),
+        migrations.AddField(
+            model_name='modulepage',
+            name='intended_roles',
+            field=modelcluster.fields.ParentalManyToManyField(blank=True, help_text='Who the module is written for. Leave empty for everyone.', related_name='+', to='people.role'),
+        ),
+        migrations.AddField(
+            model_name='modulepage',
+            name='prerequisites',
+            field=modelcluster.fields.ParentalManyToManyField(blank=True, help_text='Modules to complete first. Lessons stay locked until they are complete.', related_name='+', to='modules.modulepage'),
+        ),
+        migrations.AddField(
+            model_name='scenario',
+            name='latest_revision',
+            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.revision', verbose_name='latest revision'),
+        ),
+        migrations.AddField(
+            model_name='scenario',
+            name='live_revision',
+            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.revision', verbose_name='live revision'),
+        ),
+        migrations.AddField(
+            model_name='scenario',
+            name='locked_by',
+            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='locked_%(class)ss', to=settings.AUTH_USER_MODEL, verbose_name='locked by'),
+        ),
+        migrations.AddField(
+            model_name='scormpackageversion',
+            name='package',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='modules.scormpackage'),
+        ),
+        migrations.AddField(
+            model_name='scormpackageversion',
+            name='uploaded_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+        ),
+        migrations.AddField(
+            model_name='scormpackage',
+            name='current_version',
+            field=models.ForeignKey(blank=True, editable=False, help_text='The ready version lessons play.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='modules.scormpackageversion'),
+        ),
+        migrations.AddField(
+            model_name='xapipackageversion',
+            name='package',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='modules.xapipackage'),
+        ),
+        migrations.AddField(
+            model_name='xapipackageversion',
+            name='uploaded_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+        ),
+        migrations.AddField(
+            model_name='xapipackage',
+            name='current_version',
+            field=models.ForeignKey(blank=True, editable=False, help_text='The ready version lessons launch.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='modules.xapipackageversion'),
+        ),
+        migrations.AddConstraint(
+            model_name='h5ppackageversion',
+            constraint=models.UniqueConstraint(fields=('package', 'number'), name='modules_h5p_version_number_unique'),
+        ),
+        migrations.AddConstraint(
+            model_name='scormpackageversion',
+            constraint=models.UniqueConstraint(fields=('package', 'number'), name='modules_scorm_version_number_unique'),
+        ),
+        migrations.AddConstraint(
+            model_name='xapipackageversion',
+            constraint=models.UniqueConstraint(fields=('package', 'number'), name='modules_xapi_version_number_unique'),
         ),
     ]

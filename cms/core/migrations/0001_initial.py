@@ -2,6 +2,7 @@
 
 import cms.core.branding
 import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
 
 
@@ -12,6 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('wagtailcore', '0098_apitoken'),
         ('wagtailimages', '0027_image_description'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -48,5 +50,18 @@ class Migration(migrations.Migration):
                 'verbose_name': 'branding',
                 'verbose_name_plural': 'branding',
             },
+        ),
+        migrations.AddField(
+            model_name='messagesent',
+            name='user',
+            field=models.ForeignKey(blank=True, help_text='Who the message is to, where it is to one person.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='messages_sent', to=settings.AUTH_USER_MODEL),
+        ),
+        migrations.AddIndex(
+            model_name='messagesent',
+            index=models.Index(fields=['user', 'kind'], name='core_messag_user_id_bfa75d_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='messagesent',
+            index=models.Index(fields=['status', 'created_at'], name='core_messag_status_53c08a_idx'),
         ),
     ]

@@ -8,13 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from wagtail.models import Page
 
 from cms.people.models import Agency, Role, StaffProfile, Team, User
-from learning.models import Enrolment, Programme
+from learning.models import Assignment, Enrolment, Programme
 
 BY_FIELDS = {
     "team": ("user__profile__team__name", "Team"),
@@ -63,14 +64,18 @@ class ShareRow:
         return "low"
 
 
-def _counts(today: date) -> dict:
+def _counts(today: date, *, distinct: bool = True) -> dict:
     """The three figures every readiness table shows, as aggregates over a grouping that
     includes the module: people are counted, not enrolments, so a module assigned to someone
-    twice (audiences that overlap) counts once, overdue by its earliest required date."""
+    twice (audiences that overlap) counts once, overdue by its earliest required date.
+
+    ``distinct=False`` counts rows instead: the same figures where each person has one row at
+    most (``readiness_grain``), without the sort a distinct count needs."""
+    counted = "user_id" if distinct else "id"
     return {
-        "total": Count("user_id", distinct=True),
-        "complete": Count("user_id", distinct=True, filter=Q(completed_at__isnull=False)),
-        "overdue": Count("user_id", distinct=True, filter=Q(completed_at__isnull=True, due_date__lt=today)),
+        "total": Count(counted, distinct=distinct),
+        "complete": Count(counted, distinct=distinct, filter=Q(completed_at__isnull=False)),
+        "overdue": Count(counted, distinct=distinct, filter=Q(completed_at__isnull=True, due_date__lt=today)),
     }
 
 
@@ -90,23 +95,31 @@ class GrainRow:
 
 
 def _named(
-    grouped: QuerySet, *, select: str, joins: list[tuple[str, type[models.Model], str, str]], tail: str = ""
+    grouped: QuerySet | tuple[str, list[Any]],
+    *,
+    select: str,
+    joins: list[tuple[str, type[models.Model], str, str]],
+    tail: str = "",
+    with_queries: tuple[str, list[Any]] = ("", []),
 ) -> list[tuple]:
-    """Rows of `grouped` (a values() query grouped by ids) with names joined on afterwards.
+    """Rows of `grouped` (a values() query grouped by ids, or the SQL and parameters of one)
+    with names joined on afterwards.
 
     Grouping by ids and joining names onto the few thousand groups is cheaper than grouping
     150,000 rows by the names themselves: PostgreSQL then sorts integers, not collated text.
     `select` names the outer columns (the grouped query is `g`); each join is (kind, model,
-    alias, condition); `tail` ends the statement (ORDER BY, LIMIT).
+    alias, condition); `tail` ends the statement (ORDER BY, LIMIT); `with_queries` is a
+    ``WITH ...`` clause (and its parameters) the grouped query reads.
     """
-    inner, params = grouped.query.sql_with_params()
+    inner, params = grouped if isinstance(grouped, tuple) else grouped.query.sql_with_params()
     quote = connection.ops.quote_name
     joined = " ".join(
         f"{kind} JOIN {quote(model._meta.db_table)} {alias} ON {condition}"
         for kind, model, alias, condition in joins
     )
+    sql = f"{with_queries[0]} SELECT {select} FROM ({inner}) g {joined} {tail}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {select} FROM ({inner}) g {joined} {tail}", params)  # noqa: S608
+        cursor.execute(sql, [*with_queries[1], *params])
         return cursor.fetchall()
 
 
@@ -120,20 +133,59 @@ def readiness_grain(*, programme: Programme | None, today: date) -> list[GrainRo
     (teams x roles x agencies x modules), whatever the number of people.
 
     Grouped by the ids of team, role, agency and module, then named: at 150,000 enrolments
-    grouping by the names cost about twice as much (docs/benchmarks.md)."""
-    grouped = (
-        required_enrolments(programme=programme)
-        .values(
-            grain_team=F("user__profile__team_id"),
-            grain_role=F("user__profile__role_id"),
-            grain_agency=F("user__profile__agency_id"),
-            grain_module=F("module_id"),
+    grouping by the names cost about twice as much (docs/benchmarks.md).
+
+    People are counted distinct (``_counts``), but a distinct count had PostgreSQL sort all
+    150,000 rows (spilling to disk). Where a module is given by one counting assignment and
+    every enrolment in it was made for that assignment, each person has one row, so the
+    statement counts rows (hashed, no sort) and marks the modules where that does not hold
+    (a module assigned twice, or an enrolment left on a module its assignment no longer
+    names); only those modules, none as a rule, are counted again by distinct people."""
+    counting = Assignment.objects.filter(active=True, required=True)
+    if programme is not None:
+        counting = counting.filter(programme=programme)
+    twice = counting.order_by().values("module_id").annotate(times=Count("id")).filter(times__gt=1)
+    enrolments = required_enrolments(programme=programme)
+    grain = {
+        "grain_team": F("user__profile__team_id"),
+        "grain_role": F("user__profile__role_id"),
+        "grain_agency": F("user__profile__agency_id"),
+        "grain_module": F("module_id"),
+    }
+    by_rows = (
+        enrolments.values(**grain)
+        .annotate(
+            **_counts(today, distinct=False),
+            first_enrolled=Min("enrolled_on"),
+            shared=Max(
+                Case(
+                    When(
+                        Q(module_id__in=twice.values("module_id")) | ~Q(module_id=F("assignment__module_id")),
+                        then=1,
+                    ),
+                    default=0,
+                )
+            ),
         )
+        .order_by()
+    )
+    quote = connection.ops.quote_name
+    rows_cte, shared_cte = quote("grain_by_rows"), quote("grain_shared")
+    shared_modules = f"SELECT grain_module FROM {shared_cte}"  # noqa: S608 (quoted names only)
+    by_people = (
+        enrolments.filter(module_id__in=RawSQL(shared_modules, ()))  # noqa: S611 (no input)
+        .values(**grain)
         .annotate(**_counts(today), first_enrolled=Min("enrolled_on"))
         .order_by()
     )
+    rows_sql, rows_params = by_rows.query.sql_with_params()
+    people_sql, people_params = by_people.query.sql_with_params()
+    columns = "grain_team, grain_role, grain_agency, grain_module, total, complete, overdue, first_enrolled"
+    shared_with = f"SELECT DISTINCT grain_module FROM {rows_cte} WHERE shared = 1"  # noqa: S608
+    grouped = f"SELECT {columns} FROM {rows_cte} WHERE grain_module NOT IN ({shared_modules})"  # noqa: S608
     rows = _named(
-        grouped,
+        (f"{grouped} UNION ALL {people_sql}", list(people_params)),
+        with_queries=(f"WITH {rows_cte} AS ({rows_sql}), {shared_cte} AS ({shared_with})", list(rows_params)),
         select=(
             "team.name, role.name, agency.name, page.title, g.total, g.complete, g.overdue, g.first_enrolled"
         ),

@@ -217,7 +217,13 @@ def test_an_enrolment_left_on_a_module_its_assignment_no_longer_names_still_coun
 ):
     """The induction gave Lee MI foundations beside the rollout, then L&D changed the induction
     to Recording: Lee's induction enrolment keeps MI foundations, so Lee holds two rows for it,
-    and readiness still counts Lee once in MI foundations (complete once, overdue once)."""
+    and readiness still counts Lee once in MI foundations (overdue once, then one completion on
+    the burn-up)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from learning.models import ModuleCompletion
     from learning.selectors import readiness_figures
 
     mi, recording = make_module("Motivational interviewing foundations"), make_module("Recording")
@@ -238,3 +244,7 @@ def test_an_enrolment_left_on_a_module_its_assignment_no_longer_names_still_coun
     cell = figures.heatmap.cells[("Banbury Family Safeguarding", "Motivational interviewing foundations")]
     assert (cell.total, cell.complete, cell.overdue) == (1, 0, 1)
     assert (figures.totals.total, figures.totals.overdue) == (1, 1)
+    ModuleCompletion.objects.create(user=lee, module=mi, completed_at=timezone.now() - timedelta(days=1))
+    enrolments_sync(today=date(2026, 11, 3))
+    burn = readiness_figures(programme=rollout, today=date(2027, 4, 2)).burn
+    assert [count for _day, count in burn.points] == [1], "one person completing, on both rows"

@@ -2,19 +2,15 @@
 
 from celery.schedules import crontab
 
-SCHEDULE = {
-    "practiceweek-expire-offers": {
-        "task": "practiceweek.tasks.expire_offers",
-        "schedule": crontab(minute="*/5"),
+from cms.core.beat import beat_schedule
+
+SCHEDULE = beat_schedule(
+    "practiceweek",
+    {
+        "expire-offers": ("expire_offers", crontab(minute="*/5")),
+        "draw-due-ballots": ("draw_due_ballots", crontab(minute="*/5")),
+        # Hourly: a visit enters the 48-hour window at any time of day.
+        "reminders": ("send_reminders", crontab(minute=15)),
+        "ld-digest": ("send_ld_digest", crontab(hour=7, minute=30)),
     },
-    "practiceweek-draw-due-ballots": {
-        "task": "practiceweek.tasks.draw_due_ballots",
-        "schedule": crontab(minute="*/5"),
-    },
-    # Hourly: a visit enters the 48-hour window at any time of day.
-    "practiceweek-reminders": {"task": "practiceweek.tasks.send_reminders", "schedule": crontab(minute=15)},
-    "practiceweek-ld-digest": {
-        "task": "practiceweek.tasks.send_ld_digest",
-        "schedule": crontab(hour=7, minute=30),
-    },
-}
+)

@@ -57,6 +57,10 @@ class SlotIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
         return super().get_base_queryset().select_related("week", "host_team")
 
 
+# Which slot a row is about, in the slots' export and (through ``slot.``) the bookings'.
+SLOT_EXPORT_HEADINGS = {"week.name": "Week", "get_activity_display": "Activity", "host_team.name": "Team"}
+
+
 class SlotViewSet(ModelViewSet):
     model = Slot
     delete_view_class = ProtectedDeleteView
@@ -83,9 +87,7 @@ class SlotViewSet(ModelViewSet):
     list_filter = ["week", "status", "activity", "host_team", "locality"]
     search_fields = ["locality", "description", "host_team__name"]
     list_export = [
-        "week.name",
-        "get_activity_display",
-        "host_team.name",
+        *SLOT_EXPORT_HEADINGS,
         "locality",
         "starts_at",
         "ends_at",
@@ -94,9 +96,7 @@ class SlotViewSet(ModelViewSet):
         "get_status_display",
     ]
     export_headings = {
-        "week.name": "Week",
-        "get_activity_display": "Activity",
-        "host_team.name": "Team",
+        **SLOT_EXPORT_HEADINGS,
         "get_status_display": "Status",
         "places_held": "Taken or offered",
     }
@@ -155,9 +155,7 @@ class BookingViewSet(ModelViewSet):
         "user.get_full_name",
         "user.email",
         "agency.name",
-        "slot.week.name",
-        "slot.get_activity_display",
-        "slot.host_team.name",
+        *(f"slot.{column}" for column in SLOT_EXPORT_HEADINGS),
         "slot.locality",
         "slot.starts_at",
         "get_status_display",
@@ -168,9 +166,7 @@ class BookingViewSet(ModelViewSet):
         "user.get_full_name": "Name",
         "user.email": "Email",
         "agency.name": "Agency",
-        "slot.week.name": "Week",
-        "slot.get_activity_display": "Activity",
-        "slot.host_team.name": "Team",
+        **{f"slot.{column}": heading for column, heading in SLOT_EXPORT_HEADINGS.items()},
         "slot.locality": "Locality",
         "slot.starts_at": "Starts",
         "get_status_display": "Status",

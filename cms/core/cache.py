@@ -62,6 +62,7 @@ DEFAULT_CONNECT_TIMEOUT = 0.5
 DEFAULT_SOCKET_TIMEOUT = 0.5
 DEFAULT_CIRCUIT_OPEN_SECONDS = 5.0
 DEFAULT_DIRTY_KEYS_LIMIT = 10_000
+_UNANSWERED = object()  # incr's answer when Redis is silent about a key with no local tier
 
 
 class RedisCacheClient(DjangoRedisCacheClient):
@@ -246,32 +247,29 @@ class RedisCache(DjangoRedisCache):
 
     # --- Django's cache API ------------------------------------------------------------
 
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+    def _keyed(self, name, key, *args, version, writes, unanswered=None):
+        """Django's single-key operation `name` on Redis. A key that falls back is served by this
+        process's tier while Redis does not answer (straight away while the circuit is open);
+        any other key then gets `unanswered`."""
+        local = getattr(self._local, name)
         if self._falls_back(key) and self._circuit.is_open:
-            return self._local.add(key, value, timeout, version=version)
+            return local(key, *args, version=version)
+        remote = getattr(super(), name)
         answered, result = self._call(
-            lambda: super(RedisCache, self).add(key, value, timeout, version), writes=[key], version=version
+            lambda: remote(key, *args, version), writes=[key] if writes else (), version=version
         )
-        if not answered and self._falls_back(key):
-            return self._local.add(key, value, timeout, version=version)
-        return bool(result)
+        if answered:
+            return result
+        return local(key, *args, version=version) if self._falls_back(key) else unanswered
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return bool(self._keyed("add", key, value, timeout, version=version, writes=True))
 
     def get(self, key, default=None, version=None):
-        if self._falls_back(key) and self._circuit.is_open:
-            return self._local.get(key, default, version=version)
-        answered, result = self._call(lambda: super(RedisCache, self).get(key, default, version))
-        if not answered:
-            return self._local.get(key, default, version=version) if self._falls_back(key) else default
-        return result
+        return self._keyed("get", key, default, version=version, writes=False, unanswered=default)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        if self._falls_back(key) and self._circuit.is_open:
-            return self._local.set(key, value, timeout, version=version)
-        answered, _ = self._call(
-            lambda: super(RedisCache, self).set(key, value, timeout, version), writes=[key], version=version
-        )
-        if not answered and self._falls_back(key):
-            self._local.set(key, value, timeout, version=version)
+        self._keyed("set", key, value, timeout, version=version, writes=True)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         if self._falls_back(key) and self._circuit.is_open:
@@ -282,14 +280,7 @@ class RedisCache(DjangoRedisCache):
         return bool(result) if answered else False
 
     def delete(self, key, version=None):
-        if self._falls_back(key) and self._circuit.is_open:
-            return self._local.delete(key, version=version)
-        answered, result = self._call(
-            lambda: super(RedisCache, self).delete(key, version), writes=[key], version=version
-        )
-        if not answered and self._falls_back(key):
-            return self._local.delete(key, version=version)
-        return bool(result)
+        return bool(self._keyed("delete", key, version=version, writes=True))
 
     def get_many(self, keys, version=None):
         keys = list(keys)
@@ -300,24 +291,13 @@ class RedisCache(DjangoRedisCache):
         return self._local.get_many(local, version=version) if local else {}
 
     def has_key(self, key, version=None):
-        if self._falls_back(key) and self._circuit.is_open:
-            return self._local.has_key(key, version=version)
-        answered, result = self._call(lambda: super(RedisCache, self).has_key(key, version))
-        if not answered:
-            return self._falls_back(key) and self._local.has_key(key, version=version)
-        return result
+        return self._keyed("has_key", key, version=version, writes=False, unanswered=False)
 
     def incr(self, key, delta=1, version=None):
-        if self._falls_back(key) and self._circuit.is_open:
-            return self._local.incr(key, delta, version=version)
-        answered, result = self._call(
-            lambda: super(RedisCache, self).incr(key, delta, version), writes=[key], version=version
-        )
-        if answered:
-            return result
-        if self._falls_back(key):
-            return self._local.incr(key, delta, version=version)
-        raise ValueError(f"Key '{key}' not found (Redis is not answering).")
+        result = self._keyed("incr", key, delta, version=version, writes=True, unanswered=_UNANSWERED)
+        if result is _UNANSWERED:
+            raise ValueError(f"Key '{key}' not found (Redis is not answering).")
+        return result
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         if not data:

@@ -6,20 +6,15 @@ Deep links should be built with `absolute_url`.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailAttachment, EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from cms.core.queue import task_queue_after_commit
 
-
-@dataclass(frozen=True)
-class Attachment:
-    filename: str
-    content: str
-    mimetype: str
+# An attachment is Django's own (filename, content, mimetype), as EmailMessage.attachments holds.
+Attachment = EmailAttachment
 
 
 def absolute_url(path: str) -> str:

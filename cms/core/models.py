@@ -1,4 +1,4 @@
-"""Site-wide settings edited in the Wagtail admin."""
+"""Site-wide settings, the send-once ledger, and the link and check factories every app's models use."""
 
 from django.conf import settings
 from django.db import models
@@ -8,12 +8,50 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from cms.core.branding import DEFAULT_BRAND_COLOUR, DEFAULT_FONT, FONT_STACKS, validate_brand_colour
 
 
-def optional_link(to: str, *, help_text: str, **options) -> models.ForeignKey:
-    """An optional link to an image, page or document that is left empty, not cascaded, when
-    what it names is deleted (and gives that item no reverse accessor)."""
+def after_check(
+    *, earlier: str, later: str, name: str, message: str, or_equal: bool = False
+) -> models.CheckConstraint:
+    """A database check that field ``later`` comes after field ``earlier`` (or equals it, if
+    ``or_equal``): an end after its start, a closing after its opening."""
+    lookup = "gte" if or_equal else "gt"
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{later}__{lookup}": models.F(earlier)}),
+        name=name,
+        violation_error_message=message,
+    )
+
+
+def optional_link(to: str, *, help_text: str = "", **options) -> models.ForeignKey:
+    """An optional link (to an image, page, document, agency, module...) that is left empty, not
+    cascaded, when what it names is deleted (and gives that item no reverse accessor)."""
     return models.ForeignKey(
         to, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text=help_text, **options
     )
+
+
+def owner_link(to: str, *, related_name: str, optional: bool = False, **options) -> models.ForeignKey:
+    """What a record belongs to: the record is deleted with it. An optional one may name nothing."""
+    return models.ForeignKey(
+        to, on_delete=models.CASCADE, null=optional, blank=optional, related_name=related_name, **options
+    )
+
+
+def person_link(*, related_name: str, optional: bool = False, **options) -> models.ForeignKey:
+    """The person a record is of or for: the record goes with them when they are deleted (erased).
+    An optional one may name nobody (a message to a list, a statement from an outside actor)."""
+    return owner_link(settings.AUTH_USER_MODEL, related_name=related_name, optional=optional, **options)
+
+
+class NamedModel(models.Model):
+    """A record known by its name (an agency, a team, an LRS credential): listed in name order and
+    shown as its name. Each model declares its own ``name`` field, as its length and rules differ."""
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 @register_setting(icon="image")
@@ -107,12 +145,9 @@ class MessageSent(models.Model):
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=40, help_text="The key's first part: what sort of message.")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
+    user = person_link(
         related_name="messages_sent",
+        optional=True,
         help_text="Who the message is to, where it is to one person.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from cms.core.models import NamedModel
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -47,7 +49,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
 
-class Agency(models.Model):
+class Agency(NamedModel):
     """An organisation staff belong to: the council or a partner agency."""
 
     class Kind(models.TextChoices):
@@ -69,15 +71,11 @@ class Agency(models.Model):
         ),
     )
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedModel.Meta):
         verbose_name_plural = "agencies"
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Team(models.Model):
+class Team(NamedModel):
     """A team in a locality, belonging to one agency."""
 
     name = models.CharField(max_length=120)
@@ -85,25 +83,15 @@ class Team(models.Model):
     locality = models.CharField(max_length=80, blank=True)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedModel.Meta):
         constraints = [models.UniqueConstraint(fields=["agency", "name"], name="people_team_unique_name")]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Role(models.Model):
+class Role(NamedModel):
     """A job role. Each role maps to a permission group (see cms.people.roles)."""
 
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class StaffProfile(models.Model):

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from cms.core.models import optional_link, person_link
+
 
 class Programme(models.Model):
     """A rollout with a go-live date, e.g. "Family Safeguarding rollout"."""
@@ -55,9 +57,7 @@ class Assignment(models.Model):
         null=True, blank=True, help_text="Open a new cycle this many months after each completion."
     )
     active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -94,7 +94,7 @@ class Enrolment(models.Model):
     marked removed, so their history and completions stay.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
+    user = person_link(related_name="enrolments")
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="enrolments")
     module = models.ForeignKey("modules.ModulePage", on_delete=models.PROTECT, related_name="+")
     enrolled_on = models.DateField()
@@ -153,9 +153,7 @@ class CompletionChange(models.Model):
         EQUIVALENT_AU = "Equivalent AU", "Completed an equivalent part of the same course"
         ADMINISTRATIVE = "Administrative", "An L&D decision (for example, the training does not apply)"
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_record_changes"
-    )
+    learner = person_link(related_name="learning_record_changes")
     module = models.ForeignKey(
         "modules.ModulePage", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -9,18 +9,13 @@ hashes of the one-time fetch secret and of the restricted credential the content
 
 import uuid
 
-from django.conf import settings
 from django.db import models
+
+from learning.models.links import lesson_block_keys
 
 
 class Cmi5Registration(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cmi5_registrations"
-    )
-    lesson = models.ForeignKey(
-        "modules.LessonPage", on_delete=models.CASCADE, related_name="cmi5_registrations"
-    )
-    block_id = models.CharField(max_length=64)
+    user, lesson, block_id = lesson_block_keys(related_name="cmi5_registrations")
     package_version = models.ForeignKey(
         "modules.XapiPackageVersion", on_delete=models.PROTECT, related_name="registrations"
     )

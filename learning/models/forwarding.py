@@ -8,8 +8,10 @@ Celery task sends pending rows in batches (learning/services/lrs/forwarding.py).
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from cms.core.models import NamedModel, optional_link
 
-class LrsForwardingTarget(models.Model):
+
+class LrsForwardingTarget(NamedModel):
     """Another LRS that receives copies of our statements, with what to send it."""
 
     class Version(models.TextChoices):
@@ -41,13 +43,8 @@ class LrsForwardingTarget(models.Model):
     activity_prefix = models.CharField(
         max_length=500, blank=True, default="", help_text="Only statements whose activity id starts so."
     )
-    programme = models.ForeignKey(
-        "learning.Programme",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Only statements about lessons of modules this programme assigns.",
+    programme = optional_link(
+        "learning.Programme", help_text="Only statements about lessons of modules this programme assigns."
     )
     batch_size = models.PositiveSmallIntegerField(
         default=100, validators=[MinValueValidator(1), MaxValueValidator(1000)]
@@ -65,12 +62,8 @@ class LrsForwardingTarget(models.Model):
     last_delivered_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedModel.Meta):
         verbose_name = "LRS forwarding target"
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class LrsOutbox(models.Model):

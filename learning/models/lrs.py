@@ -6,8 +6,10 @@ Statements themselves live in the one statement store (``XAPIStatement``, learni
 from django.conf import settings
 from django.db import models
 
+from cms.core.models import NamedModel, optional_link
 
-class LrsCredential(models.Model):
+
+class LrsCredential(NamedModel):
     """HTTP basic credentials an xAPI client uses at /xapi, with what it may do there.
 
     The secret is shown once, when it is made or rotated; only its SHA-256 is kept (it is
@@ -32,16 +34,10 @@ class LrsCredential(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     secret_rotated_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL)
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedModel.Meta):
         verbose_name = "LRS credential"
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class LrsDocument(models.Model):

@@ -6,8 +6,10 @@ completion record and certificate all stay. Rows are denormalised so that a less
 page, a module page and My learning read progress in a fixed number of queries.
 """
 
-from django.conf import settings
 from django.db import models
+
+from cms.core.models import optional_link, person_link
+from learning.models.links import lesson_block_keys, lesson_link
 
 
 class ModuleCompletion(models.Model):
@@ -20,9 +22,7 @@ class ModuleCompletion(models.Model):
         ONLINE = "online", "Completed online"
         OFFLINE = "offline", "Recorded offline training"
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_completions"
-    )
+    user = person_link(related_name="module_completions")
     module = models.ForeignKey("modules.ModulePage", on_delete=models.PROTECT, related_name="completions")
     cycle = models.PositiveIntegerField(default=1)
     completed_at = models.DateTimeField()
@@ -55,18 +55,14 @@ class ModuleProgress(models.Model):
     that the module is now complete.
     """
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_progress"
-    )
+    user = person_link(related_name="module_progress")
     module = models.ForeignKey("modules.ModulePage", on_delete=models.CASCADE, related_name="progress")
     cycle = models.PositiveIntegerField(default=1)
     lessons_completed = models.PositiveIntegerField(default=0)
     lessons_total = models.PositiveIntegerField(
         default=0, help_text="Live lessons when progress last changed (for lists; pages recount)."
     )
-    last_lesson = models.ForeignKey(
-        "modules.LessonPage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    last_lesson = optional_link("modules.LessonPage")
     lesson_states = models.JSONField(
         default=dict,
         blank=True,
@@ -106,10 +102,8 @@ class LessonProgress(models.Model):
         IN_PROGRESS = "in_progress", "In progress"
         COMPLETED = "completed", "Completed"
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
-    )
-    lesson = models.ForeignKey("modules.LessonPage", on_delete=models.CASCADE, related_name="progress")
+    user = person_link(related_name="lesson_progress")
+    lesson = lesson_link(related_name="progress")
     module = models.ForeignKey("modules.ModulePage", on_delete=models.CASCADE, related_name="lesson_progress")
     cycle = models.PositiveIntegerField(default=1)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
@@ -140,13 +134,7 @@ class ActivityCompletion(models.Model):
     Written once; a later, better attempt may raise the score but never removes the row.
     """
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity_completions"
-    )
-    lesson = models.ForeignKey(
-        "modules.LessonPage", on_delete=models.CASCADE, related_name="activity_completions"
-    )
-    block_id = models.CharField(max_length=64)
+    user, lesson, block_id = lesson_block_keys(related_name="activity_completions")
     cycle = models.PositiveIntegerField(default=1)
     score = models.FloatField(null=True, blank=True)
     max_score = models.FloatField(null=True, blank=True)
@@ -166,13 +154,7 @@ class ActivityCompletion(models.Model):
 class KnowledgeCheckAttempt(models.Model):
     """Every answer a person submits to a knowledge check, kept."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="knowledge_check_attempts"
-    )
-    lesson = models.ForeignKey(
-        "modules.LessonPage", on_delete=models.CASCADE, related_name="knowledge_check_attempts"
-    )
-    block_id = models.CharField(max_length=64)
+    user, lesson, block_id = lesson_block_keys(related_name="knowledge_check_attempts")
     cycle = models.PositiveIntegerField(default=1)
     selected_option_ids = models.JSONField(default=list)
     score_percent = models.PositiveSmallIntegerField()
@@ -190,9 +172,7 @@ class KnowledgeCheckAttempt(models.Model):
 class Reflection(models.Model):
     """A person's private answer to a reflection prompt. Only its author sees it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections")
-    lesson = models.ForeignKey("modules.LessonPage", on_delete=models.CASCADE, related_name="reflections")
-    block_id = models.CharField(max_length=64)
+    user, lesson, block_id = lesson_block_keys(related_name="reflections")
     text = models.TextField()
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -219,7 +199,7 @@ class Certificate(models.Model):
     """
 
     completion = models.OneToOneField(ModuleCompletion, on_delete=models.PROTECT, related_name="certificate")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
+    user = person_link(related_name="certificates")
     module = models.ForeignKey("modules.ModulePage", on_delete=models.PROTECT, related_name="certificates")
     code = models.CharField(max_length=20, unique=True)
     learner_name = models.CharField(max_length=300)

@@ -4,8 +4,9 @@ A choice keeps a copy of what was said and the feedback given, so a learner's re
 still reads true after the scenario is edited or deleted.
 """
 
-from django.conf import settings
 from django.db import models
+
+from cms.core.models import optional_link, person_link
 
 
 class ScenarioAttempt(models.Model):
@@ -19,9 +20,7 @@ class ScenarioAttempt(models.Model):
 
     FINISHED = (Status.COMPLETED, Status.BELOW_MINIMUM)
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scenario_attempts"
-    )
+    user = person_link(related_name="scenario_attempts")
     scenario = models.ForeignKey(
         "modules.Scenario", on_delete=models.SET_NULL, null=True, related_name="attempts"
     )
@@ -29,9 +28,7 @@ class ScenarioAttempt(models.Model):
     revision = models.ForeignKey(
         "wagtailcore.Revision", on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    lesson = models.ForeignKey(
-        "modules.LessonPage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    lesson = optional_link("modules.LessonPage")
     block_id = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     opening_text = models.TextField(blank=True)

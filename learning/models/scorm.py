@@ -5,8 +5,9 @@ A person has one current attempt per lesson block, package version and SCO (the 
 (learning.selectors.scorm.scorm_new_attempt_due): on a new recertification cycle, or when the
 finished attempt did not meet the block's rule (a failed test may be taken again)."""
 
-from django.conf import settings
 from django.db import models
+
+from learning.models.links import lesson_block_keys
 
 
 class ScormAttempt(models.Model):
@@ -16,11 +17,7 @@ class ScormAttempt(models.Model):
     element the SCO set (interactions, objectives, preferences, comments) as sent.
     """
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scorm_attempts"
-    )
-    lesson = models.ForeignKey("modules.LessonPage", on_delete=models.CASCADE, related_name="scorm_attempts")
-    block_id = models.CharField(max_length=64)
+    user, lesson, block_id = lesson_block_keys(related_name="scorm_attempts")
     package_version = models.ForeignKey(
         "modules.ScormPackageVersion", on_delete=models.PROTECT, related_name="attempts"
     )

@@ -1,8 +1,10 @@
 """xAPI records: the one statement store (H5P players and LRS clients), H5P attempts, player state."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from cms.core.models import optional_link, person_link
+from learning.models.links import lesson_block_keys, lesson_link
 
 
 class XAPIStatement(models.Model):
@@ -21,24 +23,10 @@ class XAPIStatement(models.Model):
 
     statement_id = models.UUIDField(unique=True)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.H5P)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="xapi_statements",
-    )
-    lesson = models.ForeignKey(
-        "modules.LessonPage",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="xapi_statements",
-    )
+    user = person_link(related_name="xapi_statements", optional=True)
+    lesson = lesson_link(related_name="xapi_statements", optional=True)
     block_id = models.CharField(max_length=64, blank=True, default="")
-    package_version = models.ForeignKey(
-        "modules.H5PPackageVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    package_version = optional_link("modules.H5PPackageVersion")
     verb = models.CharField(max_length=2048, help_text="The verb IRI.")
     top_level = models.BooleanField(default=True, help_text="False for statements about a sub-activity.")
     payload = models.JSONField(help_text="The statement as stored (H5P's without its actor).")
@@ -53,9 +41,7 @@ class XAPIStatement(models.Model):
     voided = models.BooleanField(default=False)
     voids = models.UUIDField(null=True, blank=True, help_text="The statement this one voids.")
     references = models.UUIDField(null=True, blank=True, help_text="The statement its StatementRef names.")
-    credential = models.ForeignKey(
-        "learning.LrsCredential", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    credential = optional_link("learning.LrsCredential")
 
     class Meta:
         ordering = ["-stored_at"]
@@ -69,9 +55,7 @@ class XAPIStatement(models.Model):
 class H5PAttempt(models.Model):
     """One result from an H5P activity (a top-level answered, completed, passed or failed)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="h5p_attempts")
-    lesson = models.ForeignKey("modules.LessonPage", on_delete=models.CASCADE, related_name="h5p_attempts")
-    block_id = models.CharField(max_length=64)
+    user, lesson, block_id = lesson_block_keys(related_name="h5p_attempts")
     package_version = models.ForeignKey(
         "modules.H5PPackageVersion", on_delete=models.PROTECT, related_name="attempts"
     )
@@ -99,12 +83,8 @@ class H5PAttempt(models.Model):
 class H5PPlayerState(models.Model):
     """Where a learner left an H5P activity, so the player resumes there."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="h5p_states")
-    lesson = models.ForeignKey("modules.LessonPage", on_delete=models.CASCADE, related_name="h5p_states")
-    block_id = models.CharField(max_length=64)
-    package_version = models.ForeignKey(
-        "modules.H5PPackageVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    user, lesson, block_id = lesson_block_keys(related_name="h5p_states")
+    package_version = optional_link("modules.H5PPackageVersion")
     data = models.TextField(help_text="The player's state, a JSON string H5P gives back on resume.")
     updated_at = models.DateTimeField(auto_now=True)
 

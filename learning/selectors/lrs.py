@@ -20,20 +20,6 @@ from learning.selectors.lrs_keys import (
 MAX_PAGE = 200
 PLATFORM_VERSION = "1.0.0"
 
-__all__ = [
-    "MAX_PAGE",
-    "StatementQuery",
-    "StatementsPage",
-    "lrs_activity_get",
-    "lrs_attachments_get",
-    "lrs_credential_authenticate",
-    "lrs_document_get",
-    "lrs_document_ids",
-    "lrs_statement_get",
-    "lrs_statement_payload",
-    "lrs_statements_query",
-]
-
 
 @dataclass(frozen=True)
 class StatementQuery:

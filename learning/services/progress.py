@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NotRequired, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -190,15 +190,18 @@ class ActivityCompleted:
     progress: ModuleProgress
 
 
-def activity_complete(
-    *,
-    user: User,
-    lesson: LessonPage,
-    block_id: str,
-    score: float | None = None,
-    max_score: float | None = None,
-    at: datetime | None = None,
-) -> bool:
+class ActivityDone(TypedDict):
+    """Who completed which required block of which lesson, with the score and time where known."""
+
+    user: User
+    lesson: LessonPage
+    block_id: str
+    score: NotRequired[float | None]
+    max_score: NotRequired[float | None]
+    at: NotRequired[datetime | None]
+
+
+def activity_complete(**done: Unpack[ActivityDone]) -> bool:
     """Record that `user` completed the required activity `block_id` of `lesson`.
 
     Idempotent: a second call never loses or duplicates a completion (a better score
@@ -209,21 +212,12 @@ def activity_complete(
     rendered by Celery after commit. Returns True if this call newly completed the
     activity. Raises ActivityNotFound for a block id that is not in the lesson.
     """
-    return activity_complete_with_progress(
-        user=user, lesson=lesson, block_id=block_id, score=score, max_score=max_score, at=at
-    ).newly_completed
+    return activity_complete_with_progress(**done).newly_completed
 
 
-def activity_complete_with_progress(
-    *,
-    user: User,
-    lesson: LessonPage,
-    block_id: str,
-    score: float | None = None,
-    max_score: float | None = None,
-    at: datetime | None = None,
-) -> ActivityCompleted:
+def activity_complete_with_progress(**done: Unpack[ActivityDone]) -> ActivityCompleted:
     """``activity_complete``, answering the progress row as written too."""
+    user, lesson, block_id = done["user"], done["lesson"], done["block_id"]
     if block_id not in lesson_block_types(lesson=lesson):
         raise ActivityNotFound(f"Lesson {lesson.pk} has no block {block_id!r}.")
     return _activity_complete_locked(
@@ -233,9 +227,9 @@ def activity_complete_with_progress(
             user_id=user.pk,
             lesson_id=lesson.pk,
             block_id=block_id,
-            score=score,
-            max_score=max_score,
-            completed_at=at or timezone.now(),
+            score=done.get("score"),
+            max_score=done.get("max_score"),
+            completed_at=done.get("at") or timezone.now(),
         ),
     )
 

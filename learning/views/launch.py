@@ -70,7 +70,7 @@ def xapi_fetch_view(request: HttpRequest, session_id: str, secret: str) -> HttpR
     try:
         token = cmi5_fetch(session_id=str(session_id), secret=secret)
     except FetchRefused as refused:
-        return JsonResponse({"error-code": refused.code, "error-text": refused.text})
+        return JsonResponse({"error-code": refused.code, "error-text": refused.reason})
     return JsonResponse({"auth-token": token})
 
 

@@ -53,7 +53,9 @@ def can_change_records(user) -> bool:
     return is_learning_and_development(user=user)
 
 
-class ReadinessAccessMixin:
+class ReadinessPageView(WagtailAdminTemplateMixin, TemplateView):
+    """A page of the readiness reports in the Wagtail admin, for L&D and leadership only."""
+
     def get_breadcrumbs_items(self):
         """Home > Readiness (> the person): the header names where L&D are, not just Home."""
         items = [*self.breadcrumbs_items, {"url": reverse("learning_readiness"), "label": "Readiness"}]
@@ -78,7 +80,7 @@ def _programme_from(request, programmes: list[Programme] | None = None) -> Progr
     return next((p for p in programmes if p.pk == chosen), programmes[0] if programmes else None)
 
 
-class ReadinessView(ReadinessAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+class ReadinessView(ReadinessPageView):
     page_title = "Readiness"
     header_icon = "tasks"
     template_name = "learning/readiness/dashboard.html"
@@ -120,7 +122,7 @@ class ReadinessView(ReadinessAccessMixin, WagtailAdminTemplateMixin, TemplateVie
         return context
 
 
-class PersonRecordView(ReadinessAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+class PersonRecordView(ReadinessPageView):
     """One person's learning record: assignments, status, completions and every manual change."""
 
     header_icon = "user"

@@ -2,15 +2,13 @@
 attempts, completion and pass rates, average score and most-missed interactions."""
 
 from django.shortcuts import get_object_or_404
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from learning.selectors import scorm_package_results
-from learning.views.readiness import ReadinessAccessMixin
+from learning.views.readiness import ReadinessPageView
 from modules.models import ScormPackage
 
 
-class ScormResultsIndexView(ReadinessAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+class ScormResultsIndexView(ReadinessPageView):
     page_title = "SCORM results"
     header_icon = "desktop"
     template_name = "learning/readiness/scorm_packages.html"
@@ -21,7 +19,7 @@ class ScormResultsIndexView(ReadinessAccessMixin, WagtailAdminTemplateMixin, Tem
         return context
 
 
-class ScormPackageResultsView(ReadinessAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+class ScormPackageResultsView(ReadinessPageView):
     header_icon = "desktop"
     template_name = "learning/readiness/scorm_package.html"
 

@@ -48,5 +48,8 @@ H5P_KIND: PackageKind[H5PPackage, H5PPackageVersion] = package_kind_register(
         upload_wrong_extension="Choose a file ending in .h5p.",
         detail_heading="Main library",
         title_help="How editors find this package. Leave empty to use the title in the file.",
+        import_help="Validate, store and extract an H5P package (.h5p) as a new package; print its id.",
+        import_path_help="The .h5p file to import.",
+        import_title_help="The package's title (defaults to the title in h5p.json).",
     )
 )

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cms.core.errors import Refusal
 from cms.core.text import text_problem
 
 __all__ = [
@@ -99,13 +100,8 @@ LIBRARY_EXTENSIONS: frozenset[str] = CONTENT_EXTENSIONS | {"js", "css"}
 PLAYER_CORE_API = (1, 27)
 
 
-class MetadataInvalid(ValueError):
+class MetadataInvalid(Refusal, ValueError):
     """A metadata field breaks a rule; `code` is stable, `reason` names the file and field."""
-
-    def __init__(self, code: str, reason: str):
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO, Any
 
+from cms.core.errors import Refusal
+
 DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
 S_IFLNK = 0o120000
 ALLOWED_COMPRESSION = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
@@ -61,13 +63,8 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-class PackageRefused(Exception):
+class PackageRefused(Refusal):
     """The package cannot be accepted. `reason` is written for the person who uploaded it."""
-
-    def __init__(self, code: str, reason: str):
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
 
 
 @dataclass(frozen=True)

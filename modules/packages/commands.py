@@ -1,8 +1,8 @@
-"""The base of every `import_<kind>` management command.
+"""The base of every `import_<kind>` management command (`manage.py import_<kind> PATH --title TITLE`).
 
 Validates and extracts a package before returning. Prints the new package's id and exits 0
 when accepted; prints the reason and exits 1 when refused (nothing is kept), or when the file
-cannot be read.
+cannot be read. A kind's command names only its `kind`, whose words it shows.
 """
 
 from typing import Any, ClassVar
@@ -16,12 +16,14 @@ from modules.packages.services import package_import
 
 class PackageImportCommand(BaseCommand):
     kind: ClassVar[PackageKind[Any, Any]]
-    path_help: ClassVar[str]  # "The .h5p file to import."
-    title_help: ClassVar[str]  # "The package's title (defaults to the title in h5p.json)."
+
+    @property
+    def help(self) -> str:  # type: ignore[override]
+        return self.kind.import_help
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help=self.path_help)
-        parser.add_argument("--title", help=self.title_help)
+        parser.add_argument("path", help=self.kind.import_path_help)
+        parser.add_argument("--title", help=self.kind.import_title_help)
 
     def handle(self, *args, path: str, title: str | None, **options):
         try:

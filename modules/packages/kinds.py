@@ -54,6 +54,10 @@ class PackageKind[PackageT: PackageBase, VersionT: PackageVersionBase]:
     upload_wrong_extension: str
     title_help: str
     detail_heading: str  # the versions panel's column of PackageVersionBase.admin_detail
+    # The import command's words (`manage.py import_<name>`): its help, and its arguments'.
+    import_help: str
+    import_path_help: str  # "The .h5p file to import."
+    import_title_help: str  # "The package's title (defaults to the title in h5p.json)."
     ready_fields: Callable[[Any], dict[str, object]] = _no_fields  # only when it is ready
     current_fields: Callable[[Any], dict[str, object]] = _no_fields  # on the package, when current
 

@@ -23,7 +23,31 @@ def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
     return list(mapping.items())
 
 
-class ScenarioResponseBlock(blocks.StructBlock):
+def _effect_block(label: str, help_text: str) -> blocks.IntegerBlock:
+    """How a parent statement moves one of the parent's states (none by default)."""
+    return blocks.IntegerBlock(
+        default=0, min_value=graph.DELTA_MIN, max_value=graph.DELTA_MAX, label=label, help_text=help_text
+    )
+
+
+class NodeRulesMixin:
+    """A conversation block whose own rules (`rules_check`, raising the block's validation error)
+    hold on publish; a draft is saved with them broken, as the scenario form lists them among the
+    graph's warnings instead."""
+
+    is_deferred_validation: bool
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not self.is_deferred_validation:
+            self.rules_check(value)
+        return value
+
+    def rules_check(self, value) -> None:
+        raise NotImplementedError
+
+
+class ScenarioResponseBlock(NodeRulesMixin, blocks.StructBlock):
     """One thing the worker can say in reply to the parent."""
 
     text = blocks.TextBlock(
@@ -64,20 +88,16 @@ class ScenarioResponseBlock(blocks.StructBlock):
         label = "Worker's response"
         label_format = "{code}: {text}"
 
-    def clean(self, value):
-        value = super().clean(value)
-        if self.is_deferred_validation:
-            return value  # a draft: the form lists this among the graph's warnings instead
+    def rules_check(self, value) -> None:
         if value.get("mi_override") and not (value.get("override_reason") or "").strip():
             raise blocks.StructBlockValidationError(
                 block_errors={
                     "override_reason": ErrorList(["Say why this response is an exception to its code."])
                 }
             )
-        return value
 
 
-class ParentStatementBlock(blocks.StructBlock):
+class ParentStatementBlock(NodeRulesMixin, blocks.StructBlock):
     """What the parent says at this point, how it moves them, and the worker's options."""
 
     key = blocks.CharBlock(
@@ -97,20 +117,11 @@ class ParentStatementBlock(blocks.StructBlock):
         help_text="Only for change talk: desire, ability, reasons, need (preparatory) or commitment, "
         "activation, taking steps (mobilising).",
     )
-    readiness = blocks.IntegerBlock(
-        default=0,
-        min_value=graph.DELTA_MIN,
-        max_value=graph.DELTA_MAX,
-        label="Effect on readiness to change",
-        help_text="From -3 to +3: how saying this moves the parent's readiness (0 to 10).",
+    readiness = _effect_block(
+        "Effect on readiness to change",
+        "From -3 to +3: how saying this moves the parent's readiness (0 to 10).",
     )
-    openness = blocks.IntegerBlock(
-        default=0,
-        min_value=graph.DELTA_MIN,
-        max_value=graph.DELTA_MAX,
-        label="Effect on openness",
-        help_text="From -3 (more defensive) to +3 (more open).",
-    )
+    openness = _effect_block("Effect on openness", "From -3 (more defensive) to +3 (more open).")
     responses = blocks.ListBlock(
         ScenarioResponseBlock(),
         max_num=graph.MAX_RESPONSES,
@@ -123,10 +134,7 @@ class ParentStatementBlock(blocks.StructBlock):
         label = "Parent statement"
         label_format = "{key}: {text}"
 
-    def clean(self, value):
-        value = super().clean(value)
-        if self.is_deferred_validation:
-            return value  # a draft: the form lists this among the graph's warnings instead
+    def rules_check(self, value) -> None:
         kind = value.get("change_talk_kind")
         if value.get("talk_type") == "change" and not kind:
             raise blocks.StructBlockValidationError(
@@ -136,7 +144,6 @@ class ParentStatementBlock(blocks.StructBlock):
             raise blocks.StructBlockValidationError(
                 block_errors={"change_talk_kind": ErrorList(["Only change talk has a kind; clear this."])}
             )
-        return value
 
 
 class EndNodeBlock(blocks.StructBlock):
@@ -161,7 +168,7 @@ class EndNodeBlock(blocks.StructBlock):
         label_format = "{key} (end): {title}"
 
 
-class ScenarioNodesBlock(blocks.StreamBlock):
+class ScenarioNodesBlock(NodeRulesMixin, blocks.StreamBlock):
     parent = ParentStatementBlock()
     end = EndNodeBlock()
 
@@ -170,10 +177,8 @@ class ScenarioNodesBlock(blocks.StreamBlock):
         # A twenty-node conversation reads as a list of "key: words" lines; open one to edit it.
         collapsed = True
 
-    def clean(self, value):
-        value = super().clean(value)
-        if self.is_deferred_validation:
-            return value  # a draft: duplicate keys are among the graph's warnings instead
+    def rules_check(self, value) -> None:
+        """Keys are unique."""
         seen: dict[str, int] = {}
         errors = {}
         for index, child in enumerate(value):
@@ -186,7 +191,6 @@ class ScenarioNodesBlock(blocks.StreamBlock):
                 seen[key] = index
         if errors:
             raise blocks.StreamBlockValidationError(block_errors=errors)
-        return value
 
 
 class ScenarioBlock(blocks.StructBlock):

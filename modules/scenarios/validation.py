@@ -161,6 +161,25 @@ class _Shape:
             return None
         return value
 
+    def members(self, value, path: str, *, optional: set[str]) -> dict:
+        """An object whose members are all optional: {} when it is not one."""
+        return self.object(value, path, required=set(), optional=optional) or {}
+
+    def listed(self, value, path: str, *, most: int, what: str = "") -> list:
+        """The list at `path`; empty, with a problem, when it is not a list or holds more than `most`."""
+        if not isinstance(value, list):
+            self.add(path, "expected a list")
+            return []
+        if len(value) > most:
+            self.add(path, f"too many {what}({len(value)}; at most {most})")
+            return []
+        return value
+
+
+def _stream_child(block_type: str, value: dict) -> dict:
+    """A StreamField (or ListBlock) child as stored, with a fresh id."""
+    return {"type": block_type, "id": str(uuid.uuid4()), "value": value}
+
 
 def _response_raw(shape: _Shape, data, path: str) -> dict:
     data = shape.object(
@@ -168,10 +187,9 @@ def _response_raw(shape: _Shape, data, path: str) -> dict:
     )
     if data is None:
         return {}
-    return {
-        "type": "item",
-        "id": str(uuid.uuid4()),
-        "value": {
+    return _stream_child(
+        "item",
+        {
             "text": shape.text(data["text"], f"{path}.text", max_length=graph.RESPONSE_MAX_LENGTH),
             "code": shape.choice(data["code"], f"{path}.code", choices=graph.BEHAVIOUR_CODES),
             "mi_override": shape.choice(
@@ -191,7 +209,7 @@ def _response_raw(shape: _Shape, data, path: str) -> dict:
             ),
             "next": shape.text(data["next"], f"{path}.next", max_length=graph.KEY_MAX_LENGTH),
         },
-    }
+    )
 
 
 def _node_raw(shape: _Shape, data, path: str) -> dict:
@@ -206,10 +224,9 @@ def _node_raw(shape: _Shape, data, path: str) -> dict:
         )
         if data is None:
             return {}
-        return {
-            "type": "end",
-            "id": str(uuid.uuid4()),
-            "value": {
+        return _stream_child(
+            "end",
+            {
                 "key": shape.text(data["key"], key_path, max_length=graph.KEY_MAX_LENGTH),
                 "title": shape.text(data["title"], f"{path}.title", max_length=graph.END_TITLE_MAX_LENGTH),
                 "parent_text": shape.text(
@@ -225,7 +242,7 @@ def _node_raw(shape: _Shape, data, path: str) -> dict:
                     data["debrief"], f"{path}.debrief", max_length=graph.DEBRIEF_MAX_LENGTH
                 ),
             },
-        }
+        )
     if kind != "parent":
         shape.add(f"{path}.type", "expected 'parent' or 'end'")
         return {}
@@ -237,23 +254,11 @@ def _node_raw(shape: _Shape, data, path: str) -> dict:
     )
     if data is None:
         return {}
-    effects = (
-        shape.object(
-            data.get("effects", {}), f"{path}.effects", required=set(), optional={"readiness", "openness"}
-        )
-        or {}
-    )
-    responses = data["responses"]
-    if not isinstance(responses, list):
-        shape.add(f"{path}.responses", "expected a list")
-        responses = []
-    elif len(responses) > graph.MAX_RESPONSES:
-        shape.add(f"{path}.responses", f"too many ({len(responses)}; at most {graph.MAX_RESPONSES})")
-        responses = []
-    return {
-        "type": "parent",
-        "id": str(uuid.uuid4()),
-        "value": {
+    effects = shape.members(data.get("effects", {}), f"{path}.effects", optional={"readiness", "openness"})
+    responses = shape.listed(data["responses"], f"{path}.responses", most=graph.MAX_RESPONSES)
+    return _stream_child(
+        "parent",
+        {
             "key": shape.text(data["key"], key_path, max_length=graph.KEY_MAX_LENGTH),
             "text": shape.text(data["text"], f"{path}.text", max_length=graph.STATEMENT_MAX_LENGTH),
             "media": None,
@@ -264,26 +269,21 @@ def _node_raw(shape: _Shape, data, path: str) -> dict:
                 choices=graph.CHANGE_TALK_KINDS,
                 allow_none=True,
             ),
-            "readiness": shape.integer(
-                effects.get("readiness", 0),
-                f"{path}.effects.readiness",
-                low=graph.DELTA_MIN,
-                high=graph.DELTA_MAX,
-            )
-            or 0,
-            "openness": shape.integer(
-                effects.get("openness", 0),
-                f"{path}.effects.openness",
-                low=graph.DELTA_MIN,
-                high=graph.DELTA_MAX,
-            )
-            or 0,
+            "readiness": _effect(shape, effects, f"{path}.effects", "readiness"),
+            "openness": _effect(shape, effects, f"{path}.effects", "openness"),
             "responses": [
                 _response_raw(shape, item, f"{path}.responses[{number}]")
                 for number, item in enumerate(responses)
             ],
         },
-    }
+    )
+
+
+def _effect(shape: _Shape, effects: dict, path: str, name: str) -> int:
+    """How a parent statement moves one of the parent's states (none when the file does not say)."""
+    return (
+        shape.integer(effects.get(name, 0), f"{path}.{name}", low=graph.DELTA_MIN, high=graph.DELTA_MAX) or 0
+    )
 
 
 def scenario_document_check(document: Any) -> tuple[dict[str, Any], list[str]]:
@@ -311,23 +311,13 @@ def scenario_document_check(document: Any) -> tuple[dict[str, Any], list[str]]:
     persona = shape.object(
         data["persona"], "scenario.persona", required={"name", "situation", "family_context", "concerns"}
     ) or {"name": "", "situation": "", "family_context": "", "concerns": ""}
-    state = (
-        shape.object(
-            data.get("initial_state", {}),
-            "scenario.initial_state",
-            required=set(),
-            optional={"readiness", "openness"},
-        )
-        or {}
+    state = shape.members(
+        data.get("initial_state", {}), "scenario.initial_state", optional={"readiness", "openness"}
     )
-    minimum = (
-        shape.object(
-            data.get("minimum_profile", {}),
-            "scenario.minimum_profile",
-            required=set(),
-            optional={"mi_consistent_percent", "reflections_per_question"},
-        )
-        or {}
+    minimum = shape.members(
+        data.get("minimum_profile", {}),
+        "scenario.minimum_profile",
+        optional={"mi_consistent_percent", "reflections_per_question"},
     )
     ratio = minimum.get("reflections_per_question")
     if ratio is not None and (
@@ -340,13 +330,7 @@ def scenario_document_check(document: Any) -> tuple[dict[str, Any], list[str]]:
     slug = shape.text(data["slug"], "scenario.slug", max_length=SLUG_MAX_LENGTH)
     if slug and slugify(slug) != slug:
         shape.add("scenario.slug", "use lower-case letters, digits and hyphens")
-    nodes = data["nodes"]
-    if not isinstance(nodes, list):
-        shape.add("scenario.nodes", "expected a list")
-        nodes = []
-    elif len(nodes) > graph.MAX_NODES:
-        shape.add("scenario.nodes", f"too many nodes ({len(nodes)}; at most {graph.MAX_NODES})")
-        nodes = []
+    nodes = shape.listed(data["nodes"], "scenario.nodes", most=graph.MAX_NODES, what="nodes ")
     fields = {
         "slug": slug,
         "title": shape.text(data["title"], "scenario.title", max_length=120),

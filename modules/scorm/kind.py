@@ -45,5 +45,8 @@ SCORM_KIND: PackageKind[ScormPackage, ScormPackageVersion] = package_kind_regist
         upload_wrong_extension="Choose a .zip file.",
         detail_heading="SCORM",
         title_help="How editors find this package. Leave empty to use the course title.",
+        import_help="Validate, store and extract a SCORM package (.zip) as a new package; print its id.",
+        import_path_help="The SCORM .zip file to import.",
+        import_title_help="The package's title (defaults to the title in imsmanifest.xml).",
     )
 )

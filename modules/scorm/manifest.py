@@ -13,7 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from urllib.parse import unquote
 
 from defusedxml import DefusedXmlException
@@ -54,18 +54,10 @@ class Item:
     data_from_lms: str = ""
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "identifier": self.identifier,
-            "title": self.title,
-            "launch": self.launch,
-            "sco": self.sco,
-            "mastery_score": self.mastery_score,
-            "scaled_passing_score": self.scaled_passing_score,
-            "completion_threshold": self.completion_threshold,
-            "max_time": self.max_time,
-            "time_limit_action": self.time_limit_action,
-            "data_from_lms": self.data_from_lms,
-        }
+        """What the version records of the item: every field but `launch_file`, only ever checked."""
+        record = asdict(self)
+        del record["launch_file"]
+        return record
 
 
 @dataclass(frozen=True)

@@ -47,5 +47,10 @@ XAPI_KIND: PackageKind[XapiPackage, XapiPackageVersion] = package_kind_register(
         upload_wrong_extension="Choose a .zip file.",
         detail_heading="Kind",
         title_help="How editors find this package. Leave empty to use the course title.",
+        import_help=(
+            "Validate, store and extract an xAPI or cmi5 package (.zip) as a new package; print its id."
+        ),
+        import_path_help="The xAPI or cmi5 .zip file to import.",
+        import_title_help="The package's title (defaults to the course title in cmi5.xml or tincan.xml).",
     )
 )

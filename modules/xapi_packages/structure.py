@@ -21,7 +21,7 @@ from __future__ import annotations
 import posixpath
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from urllib.parse import unquote, urlsplit
 
@@ -58,18 +58,7 @@ class AssignableUnit:
     blocks: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "url": self.url,
-            "launch_method": self.launch_method,
-            "move_on": self.move_on,
-            "mastery_score": self.mastery_score,
-            "launch_parameters": self.launch_parameters,
-            "entitlement_key": self.entitlement_key,
-            "activity_type": self.activity_type,
-            "blocks": list(self.blocks),
-        }
+        return {**asdict(self), "blocks": list(self.blocks)}
 
 
 @dataclass(frozen=True)
@@ -78,7 +67,7 @@ class Block:
     title: str
 
     def as_dict(self) -> dict[str, str]:
-        return {"id": self.id, "title": self.title}
+        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cms.core.models import optional_link, person_link
 from practiceweek.models.slots import Slot
 
 
@@ -30,16 +31,9 @@ class Booking(models.Model):
         ABSENT = "absent", "Did not attend"
 
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_bookings"
-    )
-    agency = models.ForeignKey(
-        "people.Agency",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The person's agency when they booked (quotas count this).",
+    user = person_link(related_name="practice_bookings")
+    agency = optional_link(
+        "people.Agency", help_text="The person's agency when they booked (quotas count this)."
     )
     status = models.CharField(max_length=20, choices=Status.choices)
     queued_at = models.DateTimeField(help_text="Waitlist order: earliest first.")
@@ -53,9 +47,7 @@ class Booking(models.Model):
     ics_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     ics_sequence = models.PositiveIntegerField(default=0)
     attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True, default="")
-    attendance_marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    attendance_marked_by = optional_link(settings.AUTH_USER_MODEL)
     attendance_marked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -94,9 +86,7 @@ class BookingEvent(models.Model):
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    actor = optional_link(settings.AUTH_USER_MODEL)
     action = models.CharField(max_length=40)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from cms.core.models import after_check, optional_link
 from practiceweek.models.weeks import PracticeWeek
 
 
@@ -48,9 +49,7 @@ class Slot(models.Model):
     meeting_point = models.TextField(help_text="Shown only to people with a confirmed place.")
     access_notes = models.TextField(blank=True, help_text="Parking, accessibility, what to bring.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPROVED)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    proposed_by = optional_link(settings.AUTH_USER_MODEL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -87,10 +86,11 @@ class Slot(models.Model):
                 name="practiceweek_slot_capacity_positive",
                 violation_error_message="A slot needs at least one place.",
             ),
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")),
+            after_check(
+                earlier="starts_at",
+                later="ends_at",
                 name="practiceweek_slot_ends_after_start",
-                violation_error_message="A slot must end after it starts.",
+                message="A slot must end after it starts.",
             ),
         ]
 

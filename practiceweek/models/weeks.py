@@ -4,11 +4,12 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
+
+from cms.core.models import after_check, optional_link
 
 
 def _ballot_seed() -> str:
@@ -38,12 +39,8 @@ class PracticeWeek(ClusterableModel):
     offer_hours = models.PositiveSmallIntegerField(
         default=24, help_text="How long a waitlist offer stays open before it moves on."
     )
-    prerequisite_module = models.ForeignKey(
+    prerequisite_module = optional_link(
         "modules.ModulePage",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
         help_text="A module people must complete before booking (e.g. confidentiality on home visits).",
     )
     confidentiality_agreement = models.TextField(
@@ -91,15 +88,18 @@ class PracticeWeek(ClusterableModel):
         ordering = ["-starts_on"]
         permissions = [("run_practice_week", "Can run practice week (allocate, override, reports)")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")),
+            after_check(
+                earlier="starts_on",
+                later="ends_on",
+                or_equal=True,
                 name="practiceweek_week_ends_after_start",
-                violation_error_message="The week cannot end before it starts.",
+                message="The week cannot end before it starts.",
             ),
-            models.CheckConstraint(
-                condition=Q(signup_closes_at__gt=F("signup_opens_at")),
+            after_check(
+                earlier="signup_opens_at",
+                later="signup_closes_at",
                 name="practiceweek_signup_closes_after_opening",
-                violation_error_message="Sign-up must close after it opens.",
+                message="Sign-up must close after it opens.",
             ),
         ]
 

@@ -33,6 +33,23 @@ def demo_organisation() -> dict[str, Any]:
     return json.loads(DATA.read_text(encoding="utf-8"))
 
 
+def _by_slug[M: (Agency, Team)](
+    model: type[M], rows: list[dict[str, Any]], *fields: str, **links: dict[str, Any]
+) -> dict[str, M]:
+    """Create or update each row by its slug, {slug: object}: `fields` are copied from the row, and
+    each of `links` sets its field to the object the row's value names."""
+    return {
+        row["slug"]: model.objects.update_or_create(
+            slug=row["slug"],
+            defaults={
+                **{name: row[name] for name in fields},
+                **{name: objects[row[name]] for name, objects in links.items()},
+            },
+        )[0]
+        for row in rows
+    }
+
+
 def _person_ensure(
     entry: dict[str, Any],
     *,
@@ -77,26 +94,8 @@ def seed_people(context: SeedContext) -> None:
     with transaction.atomic():
         groups_ensure()
         roles = roles_ensure()
-        agencies = {}
-        for agency in data["agencies"]:
-            agencies[agency["slug"]], _ = Agency.objects.update_or_create(
-                slug=agency["slug"],
-                defaults={
-                    "name": agency["name"],
-                    "kind": agency["kind"],
-                    "email_domain": agency["email_domain"],
-                },
-            )
-        teams = {}
-        for team in data["teams"]:
-            teams[team["slug"]], _ = Team.objects.update_or_create(
-                slug=team["slug"],
-                defaults={
-                    "name": team["name"],
-                    "locality": team["locality"],
-                    "agency": agencies[team["agency"]],
-                },
-            )
+        agencies = _by_slug(Agency, data["agencies"], "name", "kind", "email_domain")
+        teams = _by_slug(Team, data["teams"], "name", "locality", agency=agencies)
         created = sum(
             _person_ensure(entry, context=context, roles=roles, agencies=agencies, teams=teams)
             for entry in data["people"]

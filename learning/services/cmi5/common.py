@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from cms.core.errors import Refusal
 from cms.people.models import User
 from learning.models import Cmi5Registration, Cmi5Session
 from learning.selectors.cmi5 import (
@@ -45,13 +46,9 @@ class LaunchRefused(PermissionError):
     or a statement the cmi5 rules forbid): answered 403 with the reason."""
 
 
-class FetchRefused(Exception):
-    """The fetch URL will not give a token (cmi5 8.2.3): error-code 1 used or expired, 2 invalid."""
-
-    def __init__(self, code: str, text: str) -> None:
-        super().__init__(text)
-        self.code = code
-        self.text = text
+class FetchRefused(Refusal):
+    """The fetch URL will not give a token (cmi5 8.2.3): error-code 1 used or expired, 2 invalid;
+    `reason` is the error-text."""
 
 
 @dataclass(frozen=True)

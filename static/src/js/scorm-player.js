@@ -152,37 +152,40 @@ function totalTime(seconds, is12) {
   return `${hh}:${mm}:${ss}`;
 }
 
+// SCORM 1.2's names for the learner and attempt elements both standards start with (2004: "cmi.<name>").
+const SCORM12_NAMES = {
+  learner_id: "cmi.core.student_id",
+  learner_name: "cmi.core.student_name",
+  location: "cmi.core.lesson_location",
+  credit: "cmi.core.credit",
+  entry: "cmi.core.entry",
+  total_time: "cmi.core.total_time",
+};
+
 function initialCMI(state, is12) {
   const item = state.item || {};
+  const start = {
+    learner_id: state.learner_id,
+    learner_name: state.learner_name,
+    location: state.location,
+    credit: "credit",
+    entry: state.resume ? "resume" : state.completion_status ? "" : "ab-initio",
+    total_time: totalTime(state.total_seconds, is12),
+    suspend_data: state.suspend_data,
+    launch_data: item.data_from_lms || "",
+  };
+  const data = Object.fromEntries(
+    Object.entries(start).map(([name, value]) => [(is12 && SCORM12_NAMES[name]) || `cmi.${name}`, value]),
+  );
   if (is12) {
-    const data = {
-      "cmi.core.student_id": state.learner_id,
-      "cmi.core.student_name": state.learner_name,
-      "cmi.core.lesson_location": state.location,
-      "cmi.core.credit": "credit",
-      "cmi.core.entry": state.resume ? "resume" : state.completion_status ? "" : "ab-initio",
-      "cmi.core.total_time": totalTime(state.total_seconds, true),
-      "cmi.suspend_data": state.suspend_data,
-      "cmi.launch_data": item.data_from_lms || "",
-      "cmi.student_data.max_time_allowed": item.max_time || "",
-      "cmi.student_data.time_limit_action": item.time_limit_action || "",
-    };
+    data["cmi.student_data.max_time_allowed"] = item.max_time || "";
+    data["cmi.student_data.time_limit_action"] = item.time_limit_action || "";
     if (state.completion_status) data["cmi.core.lesson_status"] = state.completion_status;
     if (item.mastery_score !== null && item.mastery_score !== undefined) {
       data["cmi.student_data.mastery_score"] = String(item.mastery_score);
     }
     return data;
   }
-  const data = {
-    "cmi.learner_id": state.learner_id,
-    "cmi.learner_name": state.learner_name,
-    "cmi.location": state.location,
-    "cmi.credit": "credit",
-    "cmi.entry": state.resume ? "resume" : state.completion_status ? "" : "ab-initio",
-    "cmi.total_time": totalTime(state.total_seconds, false),
-    "cmi.suspend_data": state.suspend_data,
-    "cmi.launch_data": item.data_from_lms || "",
-  };
   if (state.completion_status) data["cmi.completion_status"] = state.completion_status;
   if (state.success_status) data["cmi.success_status"] = state.success_status;
   if (item.scaled_passing_score !== null && item.scaled_passing_score !== undefined) {

@@ -11,7 +11,14 @@ from wagtail.blocks import StreamValue
 from wagtail.models import Page
 from wagtail.query import PageQuerySet
 
-from cms.core.page_cache import page_viewable_by, tree_cache_get, tree_cache_set, tree_generation
+from cms.core.page_cache import (
+    page_restrictions_note,
+    page_viewable_by,
+    tree_cache_get,
+    tree_cache_set,
+    tree_generation,
+    view_restricted_annotation,
+)
 from cms.core.selectors import frame_cache_seconds
 from cms.core.text import text_displayable
 from modules.models import LessonPage, ModulePage
@@ -125,13 +132,24 @@ def _outline_lessons(*, module_id: int, lessons: Callable[[], QuerySet[LessonPag
 
 
 def lesson_live_get(*, lesson_id: int) -> LessonPage | None:
-    """The live lesson with that id (one query, or none: cached like the outline)."""
+    """The live lesson with that id (one query, or none: cached like the outline).
+
+    The same query says whether a view restriction applies to it or an ancestor, so a lesson
+    under none answers ``page_viewable_by`` without another.
+    """
     seconds = frame_cache_seconds()
     key = f"modules:lesson:{tree_generation()}:{lesson_id}" if seconds else ""
     # False caches "no such live lesson", so a missing id costs no query either.
     found: LessonPage | Literal[False] | None = tree_cache_get(key, seconds=seconds) if key else None
     if found is None:
-        found = LessonPage.objects.live().filter(pk=lesson_id).first() or False
+        found = (
+            LessonPage.objects.live()
+            .filter(pk=lesson_id)
+            .annotate(view_restricted=view_restricted_annotation())
+            .first()
+        ) or False
+        if found:
+            page_restrictions_note(found, restricted=found.view_restricted)
         if key:
             tree_cache_set(key, found, seconds)
     return found or None
@@ -161,7 +179,14 @@ def module_viewable_get(*, user: AnonymousUser | AbstractBaseUser, module_id: in
     """The live module with that id, if this signed-in person may view it; else ContentUnavailable."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise ContentUnavailable("That module does not exist or is not available to you.")
-    module = ModulePage.objects.live().filter(pk=module_id).first()
+    module = (
+        ModulePage.objects.live()
+        .filter(pk=module_id)
+        .annotate(view_restricted=view_restricted_annotation())
+        .first()
+    )
+    if module is not None:
+        page_restrictions_note(module, restricted=module.view_restricted)
     if module is None or not page_viewable_by(user=user, page=module):
         raise ContentUnavailable("That module does not exist or is not available to you.")
     return module

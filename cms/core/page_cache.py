@@ -49,7 +49,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from wagtail.models import Page, PageViewRestriction, Site
@@ -263,6 +263,27 @@ def _restricted_paths() -> frozenset[str]:
     )
 
 
+def view_restricted_annotation() -> Exists:
+    """For annotating a page query: whether the page, an ancestor, or a page one of them aliases is
+    under a view restriction (the ``restricted_paths`` rule), read in the page's own query. Driven
+    by the restrictions, which are few; a page known free of them sets ``_view_restrictions_none``
+    (``page_restrictions_note``) and answers ``page_viewable_by`` and Wagtail's serve-time check
+    without a query."""
+    restrictions = PageViewRestriction.objects.annotate(
+        page_path=ExpressionWrapper(OuterRef("path"), output_field=CharField())
+    )
+    return Exists(restrictions.filter(page_path__startswith=F("page__path"))) | Exists(
+        restrictions.filter(page_path__startswith=F("page__aliases__path"))
+    )
+
+
+def page_restrictions_note(page: Page, *, restricted: bool) -> None:
+    """Record on a page read with ``view_restricted_annotation`` that no view restriction applies
+    (it travels with the page into the caches, which a restriction's change renews)."""
+    if not restricted:
+        page._view_restrictions_none = True
+
+
 def page_unrestricted(*, path: str) -> bool:
     """True when the cache knows no view restriction applies to the page at `path` (or its
     ancestors); False when one may, or when caching is off (then ask the database)."""
@@ -288,7 +309,7 @@ def page_viewable_by(*, user, page: Page) -> bool:
     learning, and a password proves nothing about who is asking. A page under no
     restriction costs no query when the page tree cache is on.
     """
-    if page_unrestricted(path=page.path):
+    if getattr(page, "_view_restrictions_none", False) or page_unrestricted(path=page.path):
         return True
     steplen = Page.steplen
     paths = [page.path[:length] for length in range(steplen, len(page.path) + 1, steplen)]

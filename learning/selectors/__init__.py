@@ -42,6 +42,9 @@ from learning.selectors.lrs_forwarding import (
     forwarding_overview,
     forwarding_status,
     forwarding_targets_active,
+    forwarding_targets_cached,
+    forwarding_targets_kept,
+    forwarding_targets_query,
     outbox_dead_letters,
 )
 from learning.selectors.lrs_keys import (
@@ -206,6 +209,9 @@ __all__ = [
     "forwarding_overview",
     "forwarding_status",
     "forwarding_targets_active",
+    "forwarding_targets_cached",
+    "forwarding_targets_kept",
+    "forwarding_targets_query",
     "h5p_activity_get",
     "h5p_attempts_for",
     "h5p_version_for_activity",

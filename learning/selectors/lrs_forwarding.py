@@ -3,7 +3,9 @@ counts, and its dead letters."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -20,6 +22,9 @@ __all__ = [
     "forwarding_overview",
     "forwarding_status",
     "forwarding_targets_active",
+    "forwarding_targets_cached",
+    "forwarding_targets_kept",
+    "forwarding_targets_query",
     "outbox_dead_letters",
 ]
 
@@ -34,6 +39,47 @@ class ActiveTarget:
     programme_id: int | None
 
 
+def _targets_key() -> tuple[str, int]:
+    seconds = frame_cache_seconds()
+    return (f"learning:lrs-forwarding:targets:{tree_generation()}" if seconds else ""), seconds
+
+
+def forwarding_targets_cached() -> list[ActiveTarget] | None:
+    """The active targets' filters if this process or the shared cache holds them (no query);
+    None when they must be read (``forwarding_targets_query``)."""
+    key, seconds = _targets_key()
+    if not key:
+        return None
+    found = tree_cache_get_many([key], seconds=seconds)
+    return list(found[key]) if key in found else None
+
+
+def forwarding_targets_query() -> QuerySet[LrsForwardingTarget, tuple[Any, ...]]:
+    """The read behind the active targets' filters: rows for ``forwarding_targets_kept``. A caller
+    about to write may run it inside its own statement (learning.services.xapi)."""
+    return (
+        LrsForwardingTarget.objects.filter(is_active=True)
+        .order_by("pk")
+        .values_list("pk", "verbs", "activity_prefix", "programme_id")
+    )
+
+
+def forwarding_targets_kept(*, rows: Iterable[Sequence[Any]]) -> list[ActiveTarget]:
+    """The targets from the rows ``forwarding_targets_query`` answered, in order, kept in the
+    caches (with the frame's caches on) for the statements after."""
+    targets = sorted(
+        (
+            ActiveTarget(pk=pk, verbs=tuple(verbs or ()), activity_prefix=prefix, programme_id=programme_id)
+            for pk, verbs, prefix, programme_id in rows
+        ),
+        key=lambda target: target.pk,
+    )
+    key, seconds = _targets_key()
+    if key:
+        tree_cache_set(key, targets, seconds)
+    return targets
+
+
 def forwarding_targets_active() -> list[ActiveTarget]:
     """The active targets' filters, read for every statement stored.
 
@@ -41,21 +87,8 @@ def forwarding_targets_active() -> list[ActiveTarget]:
     generation, which saving or deleting a target renews (learning.apps), so a statement
     stored costs no query for them once a worker has read them.
     """
-    seconds = frame_cache_seconds()
-    key = f"learning:lrs-forwarding:targets:{tree_generation()}" if seconds else ""
-    if key:
-        found = tree_cache_get_many([key], seconds=seconds)
-        if key in found:
-            return list(found[key])
-    targets = [
-        ActiveTarget(pk=pk, verbs=tuple(verbs or ()), activity_prefix=prefix, programme_id=programme_id)
-        for pk, verbs, prefix, programme_id in LrsForwardingTarget.objects.filter(is_active=True)
-        .order_by("pk")
-        .values_list("pk", "verbs", "activity_prefix", "programme_id")
-    ]
-    if key:
-        tree_cache_set(key, targets, seconds)
-    return targets
+    cached = forwarding_targets_cached()
+    return cached if cached is not None else forwarding_targets_kept(rows=forwarding_targets_query())
 
 
 @dataclass(frozen=True)

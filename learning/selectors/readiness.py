@@ -8,13 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from wagtail.models import Page
 
 from cms.people.models import Agency, Role, StaffProfile, Team, User
-from learning.models import Enrolment, Programme
+from learning.models import Assignment, Enrolment, Programme
 
 BY_FIELDS = {
     "team": ("user__profile__team__name", "Team"),
@@ -63,14 +64,18 @@ class ShareRow:
         return "low"
 
 
-def _counts(today: date) -> dict:
+def _counts(today: date, *, distinct: bool = True) -> dict:
     """The three figures every readiness table shows, as aggregates over a grouping that
     includes the module: people are counted, not enrolments, so a module assigned to someone
-    twice (audiences that overlap) counts once, overdue by its earliest required date."""
+    twice (audiences that overlap) counts once, overdue by its earliest required date.
+
+    ``distinct=False`` counts rows instead: the same figures where each person has one row at
+    most (``readiness_grain``), without the sort a distinct count needs."""
+    counted = "user_id" if distinct else "id"
     return {
-        "total": Count("user_id", distinct=True),
-        "complete": Count("user_id", distinct=True, filter=Q(completed_at__isnull=False)),
-        "overdue": Count("user_id", distinct=True, filter=Q(completed_at__isnull=True, due_date__lt=today)),
+        "total": Count(counted, distinct=distinct),
+        "complete": Count(counted, distinct=distinct, filter=Q(completed_at__isnull=False)),
+        "overdue": Count(counted, distinct=distinct, filter=Q(completed_at__isnull=True, due_date__lt=today)),
     }
 
 
@@ -90,16 +95,21 @@ class GrainRow:
 
 
 def _named(
-    grouped: QuerySet, *, select: str, joins: list[tuple[str, type[models.Model], str, str]], tail: str = ""
+    grouped: QuerySet | tuple[str, list[Any]],
+    *,
+    select: str,
+    joins: list[tuple[str, type[models.Model], str, str]],
+    tail: str = "",
 ) -> list[tuple]:
-    """Rows of `grouped` (a values() query grouped by ids) with names joined on afterwards.
+    """Rows of `grouped` (a values() query grouped by ids, or the SQL and parameters of one)
+    with names joined on afterwards.
 
     Grouping by ids and joining names onto the few thousand groups is cheaper than grouping
     150,000 rows by the names themselves: PostgreSQL then sorts integers, not collated text.
     `select` names the outer columns (the grouped query is `g`); each join is (kind, model,
     alias, condition); `tail` ends the statement (ORDER BY, LIMIT).
     """
-    inner, params = grouped.query.sql_with_params()
+    inner, params = grouped if isinstance(grouped, tuple) else grouped.query.sql_with_params()
     quote = connection.ops.quote_name
     joined = " ".join(
         f"{kind} JOIN {quote(model._meta.db_table)} {alias} ON {condition}"
@@ -115,22 +125,73 @@ def _as_date(value: date | str | None) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def _counted_once(
+    *,
+    programme: Programme | None,
+    enrolments: QuerySet[Enrolment],
+    group: dict[str, Any],
+    rows: dict,
+    people: dict,
+) -> tuple[str, list[Any]]:
+    """One statement (SQL and parameters) grouping required `enrolments` by `group` (whose
+    ``counted_module`` key is the module), with the counts `people` (distinct people) as `rows` (the
+    same counted by rows) give them where they agree.
+
+    A distinct count has PostgreSQL sort every row by the group (150,000 of them, spilling to
+    disk) and each group again per count. Where a module is given by one counting assignment
+    and every enrolment in it was made for that assignment, each person has one row in it, so
+    the statement counts rows (hashed, no sort) and marks the modules where that does not hold
+    (a module assigned twice, or an enrolment left on a module its assignment was changed
+    from); only those modules, none as a rule, are counted again by distinct people."""
+    counting = Assignment.objects.filter(active=True, required=True)
+    if programme is not None:
+        counting = counting.filter(programme=programme)
+    twice = counting.order_by().values("module_id").annotate(times=Count("id")).filter(times__gt=1)
+    shared = Q(module_id__in=twice.values("module_id")) | ~Q(module_id=F("assignment__module_id"))
+    quote = connection.ops.quote_name
+    by_rows_name, shared_name = quote("by_rows"), quote("shared_modules")
+    shared_modules = f"SELECT counted_module FROM {shared_name}"  # noqa: S608 (quoted names only)
+    by_rows = (
+        enrolments.values(**group)
+        .annotate(**rows, shared=Max(Case(When(shared, then=1), default=0)))
+        .order_by()
+    )
+    by_people = (
+        enrolments.filter(module_id__in=RawSQL(shared_modules, ()))  # noqa: S611 (no input)
+        .values(**group)
+        .annotate(**people)
+        .order_by()
+    )
+    rows_sql, rows_params = by_rows.query.sql_with_params()
+    people_sql, people_params = by_people.query.sql_with_params()
+    columns = ", ".join(quote(name) for name in [*group, *people])
+    return (
+        f"WITH {by_rows_name} AS ({rows_sql}), "  # noqa: S608
+        f"{shared_name} AS (SELECT DISTINCT counted_module FROM {by_rows_name} WHERE shared = 1) "
+        f"SELECT {columns} FROM {by_rows_name} WHERE counted_module NOT IN ({shared_modules}) "
+        f"UNION ALL {people_sql}",
+        [*rows_params, *people_params],
+    )
+
+
 def readiness_grain(*, programme: Programme | None, today: date) -> list[GrainRow]:
     """One grouped query over required enrolments; a few thousand rows at most
     (teams x roles x agencies x modules), whatever the number of people.
 
     Grouped by the ids of team, role, agency and module, then named: at 150,000 enrolments
-    grouping by the names cost about twice as much (docs/benchmarks.md)."""
-    grouped = (
-        required_enrolments(programme=programme)
-        .values(
-            grain_team=F("user__profile__team_id"),
-            grain_role=F("user__profile__role_id"),
-            grain_agency=F("user__profile__agency_id"),
-            grain_module=F("module_id"),
-        )
-        .annotate(**_counts(today), first_enrolled=Min("enrolled_on"))
-        .order_by()
+    grouping by the names cost about twice as much (docs/benchmarks.md); people are counted by
+    rows where that gives the same figures (``_counted_once``)."""
+    grouped = _counted_once(
+        programme=programme,
+        enrolments=required_enrolments(programme=programme),
+        group={
+            "grain_team": F("user__profile__team_id"),
+            "grain_role": F("user__profile__role_id"),
+            "grain_agency": F("user__profile__agency_id"),
+            "counted_module": F("module_id"),
+        },
+        rows={**_counts(today, distinct=False), "first_enrolled": Min("enrolled_on")},
+        people={**_counts(today), "first_enrolled": Min("enrolled_on")},
     )
     rows = _named(
         grouped,
@@ -141,7 +202,7 @@ def readiness_grain(*, programme: Programme | None, today: date) -> list[GrainRo
             ("LEFT", Team, "team", "team.id = g.grain_team"),
             ("LEFT", Role, "role", "role.id = g.grain_role"),
             ("LEFT", Agency, "agency", "agency.id = g.grain_agency"),
-            ("INNER", Page, "page", "page.id = g.grain_module"),
+            ("INNER", Page, "page", "page.id = g.counted_module"),
         ],
     )
     return [
@@ -221,21 +282,23 @@ def burn_up(
     total = sum(row.total for row in grain)
     start = min((row.first_enrolled for row in grain if row.first_enrolled), default=today)
     # People completing each module per day (a module assigned twice is one completion).
-    per_day_and_module = (
-        required_enrolments(programme=programme)
-        .filter(completed_at__isnull=False)
-        .annotate(day=TruncDate("completed_at"))
-        .values("day", "module_id")
-        .annotate(n=Count("user_id", distinct=True))
-        .order_by("day")
+    per_day_and_module, params = _counted_once(
+        programme=programme,
+        enrolments=required_enrolments(programme=programme).filter(completed_at__isnull=False),
+        group={"day": TruncDate("completed_at"), "counted_module": F("module_id")},
+        rows={"completed": Count("id")},
+        people={"completed": Count("user_id", distinct=True)},
     )
     per_day: dict[date, int] = {}
-    for row in per_day_and_module:
-        per_day[row["day"]] = per_day.get(row["day"], 0) + row["n"]
+    with connection.cursor() as cursor:
+        cursor.execute(per_day_and_module, params)
+        for value, _module, completed in cursor.fetchall():
+            if (day := _as_date(value)) is not None:
+                per_day[day] = per_day.get(day, 0) + completed
     points: list[tuple[date, int]] = []
     running = 0
     recent = 0
-    for day, completed in per_day.items():
+    for day, completed in sorted(per_day.items()):
         running += completed
         points.append((day, running))
         if day > today - timedelta(days=pace_window_days):

@@ -13,11 +13,14 @@ Identifiers come from the models, quoted; every value is a parameter, prepared b
 from __future__ import annotations
 
 import functools
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db import connections, models, router
+from django.db.models import QuerySet
 
 from learning.models import ActivityCompletion, LessonProgress, ModuleProgress
 
@@ -237,29 +240,60 @@ def _insert_sql(instance: models.Model, *, link: tuple[str, str] | None = None) 
     )
 
 
-def rows_insert(*, parent: models.Model, child: models.Model | None, link: str) -> None:
+def rows_insert(
+    *,
+    parent: models.Model,
+    child: models.Model | None,
+    link: str,
+    also_read: QuerySet[Any, Any] | None = None,
+) -> list[tuple[Any, ...]]:
     """Insert a new row and, when given, a row pointing to it by ``link`` (one statement on
     PostgreSQL, two elsewhere); both instances get their ids. A unique constraint's violation
-    raises IntegrityError as ``save()`` would."""
-    if child is None or not _with_queries():
+    raises IntegrityError as ``save()`` would.
+
+    ``also_read``, a ``values_list`` query, is answered too: its rows as tuples, read by the same
+    statement on PostgreSQL (so a read the caller would make next costs no round trip of its
+    own), by a query of its own elsewhere. On PostgreSQL its values travel as JSON, so it should
+    select numbers, text, booleans and JSON only.
+    """
+    if (child is None and also_read is None) or not _with_queries():
         parent.save(force_insert=True)
         if child is not None:
             setattr(child, link, parent)
             child.save(force_insert=True)
-        return
+        return [] if also_read is None else [tuple(row) for row in also_read]
     pk = _quote("id")
     parent_sql, parent_params = _insert_sql(parent)
-    child_sql, child_params = _insert_sql(child, link=(link, "parent"))
+    child_sql, child_id = "", "NULL"
+    child_params: list[Any] = []
+    if child is not None:
+        child_insert, child_params = _insert_sql(child, link=(link, "parent"))
+        child_sql = f", {_quote('child')} AS ({child_insert} RETURNING {pk})"
+        child_id = f"(SELECT {pk} FROM {_quote('child')})"  # noqa: S608
+    read_sql = "NULL"
+    read_params: Sequence[Any] = ()
+    if also_read is not None:
+        read_query, read_params = also_read.query.sql_with_params()
+        # json (not jsonb) keeps each row's columns in the order selected.
+        read_sql = f"(SELECT json_agg({_quote('read')}) FROM ({read_query}) {_quote('read')})"  # noqa: S608
     sql = (
-        f"WITH {_quote('parent')} AS ({parent_sql} RETURNING {pk}), "  # noqa: S608
-        f"{_quote('child')} AS ({child_sql} RETURNING {pk}) "
-        f"SELECT {_quote('parent')}.{pk}, (SELECT {pk} FROM {_quote('child')}) FROM {_quote('parent')}"
+        f"WITH {_quote('parent')} AS ({parent_sql} RETURNING {pk}){child_sql} "  # noqa: S608
+        f"SELECT {_quote('parent')}.{pk}, {child_id}, {read_sql} FROM {_quote('parent')}"
     )
     with connections[_database()].cursor() as cursor:
-        cursor.execute(sql, [*parent_params, *child_params])
+        cursor.execute(sql, [*parent_params, *child_params, *read_params])
         found = cursor.fetchone()
     if found is None:
         raise RuntimeError("The INSERT returned no row.")
-    parent.pk, child.pk = found
-    parent._state.adding = child._state.adding = False
-    setattr(child, link, parent)
+    parent.pk, child_pk, read = found
+    parent._state.adding = False
+    if child is not None:
+        child.pk = child_pk
+        child._state.adding = False
+        setattr(child, link, parent)
+    return _json_rows(read)
+
+
+def _json_rows(read: str | list[dict[str, Any]] | None) -> list[tuple[Any, ...]]:
+    rows: Sequence[dict[str, Any]] = (json.loads(read) if isinstance(read, str) else read) or []
+    return [tuple(row.values()) for row in rows]

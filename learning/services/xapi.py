@@ -8,8 +8,9 @@ platform account of the signed-in person).
 lesson, H5P block, visible to the person), stores the statement once by its id with
 the actor taken from the session, keeps an attempt for every result, applies the
 block's completion rule and, when met, calls ``activity_complete`` in the same
-transaction, in which it is also queued for forwarding to other LRSs. Its query count
-does not depend on the size of the module.
+transaction, in which it is also queued for forwarding to other LRSs (the active targets,
+unless cached, read by the statement's own INSERT). Its query count does not depend on the
+size of the module.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from learning.models import H5PAttempt, H5PPlayerState, ModuleProgress, XAPIStat
 from learning.selectors import (
     ActivityUnavailable,
     H5PActivity,
+    forwarding_targets_cached,
+    forwarding_targets_kept,
+    forwarding_targets_query,
     h5p_activity_get,
     h5p_version_for_activity,
     platform_agent,
@@ -179,14 +183,19 @@ def _statement_store(
         payload=statement.payload,
         completed_activity=completes,
     )
-    rows_insert(
+    # The forwarding targets, unless cached, are read by the statement's own INSERT.
+    targets = forwarding_targets_cached()
+    read = rows_insert(
         parent=stored,
         child=_attempt(
             user=user, activity=activity, version_id=version_id, statement=statement, completed=completes
         ),
         link="statement",
+        also_read=forwarding_targets_query() if targets is None else None,
     )
-    outbox_enqueue(statements=[stored])
+    if targets is None:
+        targets = forwarding_targets_kept(rows=read)
+    outbox_enqueue(statements=[stored], targets=targets)
     if not completes:
         return StatementOutcome(
             str(statement.id), duplicate=False, activity_completed=False, newly_completed=False

@@ -162,3 +162,89 @@ def test_the_rollout_burn_up_counts_one_completion_for_the_module_assigned_twice
     chart = burn_up(programme=overlap["rollout"], today=timezone.localdate())
     assert chart.total == 1
     assert chart.points[-1][1] == 1
+
+
+def test_one_programme_assigning_a_module_twice_counts_each_person_once_beside_a_module_assigned_once(
+    make_module,
+):
+    """The rollout gives MI foundations to the Banbury team and again to Lee by name, and gives
+    Recording to the team once: Lee and Sam count once in each module (readiness counts modules
+    assigned once by row and the others by person; both land in the same figures), and Lee's
+    completion of MI foundations is one point on the burn-up, as is Sam's of Recording."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from learning.models import ModuleCompletion
+    from learning.selectors import readiness_figures
+
+    mi, recording = make_module("Motivational interviewing foundations"), make_module("Recording")
+    team = TeamFactory(name="Banbury Family Safeguarding")
+    lee = StaffProfileFactory(team=team, user__first_name="Lee").user
+    sam = StaffProfileFactory(team=team, user__first_name="Sam").user
+    rollout = ProgrammeFactory(
+        name="Family Safeguarding rollout", slug="rollout", go_live_date=date(2027, 6, 1)
+    )
+    AssignmentFactory(programme=rollout, module=mi, teams=[team], due_date=ROLLOUT_DUE)
+    AssignmentFactory(programme=rollout, module=mi, people=[lee], due_date=INDUCTION_DUE)
+    AssignmentFactory(programme=rollout, module=recording, teams=[team], due_date=ROLLOUT_DUE)
+    enrolments_sync(today=date(2026, 11, 1))
+    assert lee.enrolments.count() == 3
+    now = timezone.now()
+    ModuleCompletion.objects.create(user=lee, module=mi, completed_at=now - timedelta(days=2))
+    ModuleCompletion.objects.create(user=sam, module=recording, completed_at=now - timedelta(days=1))
+    enrolments_sync(today=date(2026, 11, 2))
+    today = date(2027, 3, 1)  # past the induction's date only
+    figures = readiness_figures(programme=rollout, today=today)
+    assert (figures.totals.total, figures.totals.complete, figures.totals.overdue) == (4, 2, 0)
+    cells = {
+        module: figures.heatmap.cells[("Banbury Family Safeguarding", module)]
+        for module in ("Motivational interviewing foundations", "Recording")
+    }
+    assert [(c.total, c.complete) for c in cells.values()] == [(2, 1), (2, 1)]
+    assert figures.burn.total == 4
+    assert [count for _day, count in figures.burn.points] == [1, 2]
+    later = readiness_figures(programme=rollout, today=date(2027, 4, 2))  # past every date
+    assert (later.totals.total, later.totals.complete, later.totals.overdue) == (4, 2, 2)
+    assert sorted((row["user__first_name"], row["module__title"]) for row in later.overdue) == [
+        ("Lee", "Recording"),
+        ("Sam", "Motivational interviewing foundations"),
+    ]
+
+
+def test_an_enrolment_left_on_a_module_its_assignment_no_longer_names_still_counts_the_person_once(
+    make_module,
+):
+    """The induction gave Lee MI foundations beside the rollout, then L&D changed the induction
+    to Recording: Lee's induction enrolment keeps MI foundations, so Lee holds two rows for it,
+    and readiness still counts Lee once in MI foundations (overdue once, then one completion on
+    the burn-up)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from learning.models import ModuleCompletion
+    from learning.selectors import readiness_figures
+
+    mi, recording = make_module("Motivational interviewing foundations"), make_module("Recording")
+    team = TeamFactory(name="Banbury Family Safeguarding")
+    lee = StaffProfileFactory(team=team, user__first_name="Lee").user
+    rollout = ProgrammeFactory(name="Family Safeguarding rollout", slug="rollout")
+    AssignmentFactory(programme=rollout, module=mi, teams=[team], due_date=ROLLOUT_DUE)
+    induction = AssignmentFactory(programme=rollout, module=mi, people=[lee], due_date=INDUCTION_DUE)
+    enrolments_sync(today=date(2026, 11, 1))
+    induction.module = recording
+    induction.save()
+    enrolments_sync(today=date(2026, 11, 2))
+    assert sorted(lee.enrolments.values_list("module__title", flat=True)) == [
+        "Motivational interviewing foundations",
+        "Motivational interviewing foundations",
+    ]
+    figures = readiness_figures(programme=rollout, today=date(2027, 4, 2))
+    cell = figures.heatmap.cells[("Banbury Family Safeguarding", "Motivational interviewing foundations")]
+    assert (cell.total, cell.complete, cell.overdue) == (1, 0, 1)
+    assert (figures.totals.total, figures.totals.overdue) == (1, 1)
+    ModuleCompletion.objects.create(user=lee, module=mi, completed_at=timezone.now() - timedelta(days=1))
+    enrolments_sync(today=date(2026, 11, 3))
+    burn = readiness_figures(programme=rollout, today=date(2027, 4, 2)).burn
+    assert [count for _day, count in burn.points] == [1], "one person completing, on both rows"

@@ -278,3 +278,23 @@ def test_an_unrestricted_lesson_costs_no_query_for_its_privacy_with_the_caches_o
     with django_assert_max_num_queries(12) as captured:
         assert client.post(url, {"text": "Listening first."}).status_code == 302
     assert not [query for query in captured.captured_queries if "pageviewrestriction" in query["sql"].lower()]
+
+
+def test_an_alias_of_a_restricted_lesson_is_refused_with_the_caches_on_and_just_emptied(
+    client, learner, course, home_page, site_caches
+):
+    """The lesson's own query says whether a restriction applies (production's caches keep that
+    answer with the lesson): the source's restriction still refuses its alias, read cold."""
+    from django.core.cache import cache
+
+    from cms.core import page_cache
+
+    _restrict(course, where="lesson", kind=PageViewRestriction.GROUPS)
+    open_module, _lessons = module_with_lessons(home_page, bodies=[])
+    alias = course["lesson"].create_alias(parent=open_module, update_slug="alias-of-restricted")
+    cache.clear()
+    page_cache._local_tier.clear()
+    url = reverse("learning:reflection_save", args=[alias.pk, "rf-1"])
+    for _ in range(2):  # cold, then from the cache
+        assert client.post(url, {"text": "Noted."}).status_code == 404
+    assert not Reflection.objects.exists()

@@ -1,7 +1,8 @@
 """Forwarding stored statements to other LRSs (the council's): the outbox and its sender.
 
 ``outbox_enqueue`` runs inside the transaction that stores statements (LRS POST/PUT and the H5P
-session path): one query for the active targets (none once cached, with the frame's caches on),
+session path): one query for the active targets (none once cached, with the frame's caches on;
+none on the H5P path, whose INSERT reads them when they are not cached),
 at most two more when a target filters by programme, and one bulk insert when any matches,
 whatever the batch's size. ``lrs_forward_send`` sends a target's
 due rows in batches (a JSON array POSTed with the target's version header), locking them with
@@ -110,16 +111,23 @@ def _matches(target: ActiveTarget, row: XAPIStatement, programme_lessons: dict[i
     return True
 
 
-def outbox_enqueue(*, statements: Sequence[XAPIStatement], at: datetime | None = None) -> int:
+def outbox_enqueue(
+    *,
+    statements: Sequence[XAPIStatement],
+    at: datetime | None = None,
+    targets: list[ActiveTarget] | None = None,
+) -> int:
     """Queue these just-stored statements for every active target they match; answer the rows made.
 
     Call it inside the transaction that stored them: a rollback takes the rows with it. The
     sender is offered the work after commit (never run here: a dead broker only delays it
-    until the minute's beat).
+    until the minute's beat). ``targets``: the active targets, when the caller has read them
+    already (``forwarding_targets_kept``).
     """
     if not statements:
         return 0
-    targets = forwarding_targets_active()
+    if targets is None:
+        targets = forwarding_targets_active()
     if not targets:
         return 0
     programme_ids = {t.programme_id for t in targets if t.programme_id is not None}

@@ -355,6 +355,52 @@ def test_ld_hear_once_per_outage_after_an_hour(settings):
     assert len(mail.outbox) == 2
 
 
+def test_an_h5p_statement_just_after_the_caches_were_emptied_reads_the_targets_with_its_insert(
+    client, home_page, settings, tmp_path, site_caches
+):
+    """After a Redis flush or a restart, the first H5P answer is still queued for the target
+    whose verbs it matches, and not for the one it does not; on PostgreSQL the targets come
+    with the statement's own INSERT, not a query of their own. The next reads them cached."""
+    from django.core.cache import cache
+
+    from cms.core import page_cache
+
+    settings.MEDIA_ROOT = tmp_path
+    package = h5p_package_ready()
+    _module, (lesson,) = module_with_lessons(
+        home_page, bodies=[[text_block(), h5p_activity_block(package=package, id="h5p-1")]]
+    )
+    answers = _target(verbs=["http://adlnet.gov/expapi/verbs/answered"])
+    completions = _target(name="Completions", verbs=[COMPLETED])
+    client.force_login(UserFactory())
+    sent = []
+    for _ in range(2):
+        cache.clear()
+        page_cache._local_tier.clear()
+        sent.append(statement())
+        body = {"lesson_id": lesson.pk, "block_id": "h5p-1", "statement": sent[-1]}
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                "/learning/xapi/statements/", data=json.dumps(body), content_type="application/json"
+            )
+        assert response.status_code == 201
+        reads = [
+            q["sql"] for q in queries if q["sql"].startswith("SELECT") and "lrsforwardingtarget" in q["sql"]
+        ]
+        assert len(reads) == (0 if connection.vendor == "postgresql" else 1)
+        sent.append(statement())
+        body = {"lesson_id": lesson.pk, "block_id": "h5p-1", "statement": sent[-1]}
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                "/learning/xapi/statements/", data=json.dumps(body), content_type="application/json"
+            )
+        assert response.status_code == 201
+        assert not [q for q in queries if "lrsforwardingtarget" in q["sql"]]
+    queued = sorted(str(row.statement.statement_id) for row in _rows(answers))
+    assert queued == sorted(s["id"] for s in sent)
+    assert not _rows(completions).exists()
+
+
 def test_with_the_frame_caches_targets_are_read_once_and_forgotten_when_one_changes(site_caches):
     """Production keeps the active targets cached: a new or paused target counts at once."""
     _store(lrs_statement())  # warm: no target yet, and that is cached

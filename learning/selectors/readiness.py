@@ -142,7 +142,11 @@ def _counted_once(
     and every enrolment in it was made for that assignment, each person has one row in it, so
     the statement counts rows (hashed, no sort) and marks the modules where that does not hold
     (a module assigned twice, or an enrolment left on a module its assignment was changed
-    from); only those modules, none as a rule, are counted again by distinct people."""
+    from); only those modules, none as a rule, are counted again by distinct people.
+
+    The distinct count is not read at all unless some module needs it: PostgreSQL otherwise
+    scans the enrolments until the first row it could keep (tens of thousands of them at the
+    bench's 150,000, the completed ones lying at the end of the table)."""
     counting = Assignment.objects.filter(active=True, required=True)
     if programme is not None:
         counting = counting.filter(programme=programme)
@@ -169,7 +173,7 @@ def _counted_once(
         f"WITH {by_rows_name} AS ({rows_sql}), "  # noqa: S608
         f"{shared_name} AS (SELECT DISTINCT counted_module FROM {by_rows_name} WHERE shared = 1) "
         f"SELECT {columns} FROM {by_rows_name} WHERE counted_module NOT IN ({shared_modules}) "
-        f"UNION ALL {people_sql}",
+        f"UNION ALL SELECT * FROM ({people_sql}) by_people WHERE EXISTS ({shared_modules})",
         [*rows_params, *people_params],
     )
 
@@ -352,22 +356,30 @@ def overdue_list(*, programme: Programme | None, today: date, limit: int = 200) 
         .annotate(earliest_due=Min("due_date"))
         .order_by()
     )
+    # The rows shown are chosen with the one name they are ordered by, then the few of them
+    # named: joining team and module to every overdue row before the cut cost a third of
+    # the query at 15,000 overdue rows (docs/benchmarks.md).
+    grouped_sql, params = grouped.query.sql_with_params()
+    person = connection.ops.quote_name(User._meta.db_table)
+    shown = (
+        "SELECT g.overdue_user, g.overdue_module, g.earliest_due, "  # noqa: S608 (no input)
+        f"person.first_name, person.last_name, person.email FROM ({grouped_sql}) g "
+        f"INNER JOIN {person} person ON person.id = g.overdue_user "
+        # Ties broken by person and module, so the list (and its cut at `limit`) is stable.
+        f"ORDER BY g.earliest_due, person.last_name, g.overdue_user, g.overdue_module LIMIT {int(limit)}"
+    )
     rows = _named(
-        grouped,
+        (shown, list(params)),
         select=(
-            "g.overdue_user, person.first_name, person.last_name, person.email, team.name, "
+            "g.overdue_user, g.first_name, g.last_name, g.email, team.name, "
             "g.overdue_module, page.title, g.earliest_due"
         ),
         joins=[
-            ("INNER", User, "person", "person.id = g.overdue_user"),
             ("LEFT", StaffProfile, "profile", "profile.user_id = g.overdue_user"),
             ("LEFT", Team, "team", "team.id = profile.team_id"),
             ("INNER", Page, "page", "page.id = g.overdue_module"),
         ],
-        # Ties broken by person and module, so the list (and its cut at `limit`) is stable.
-        tail=(
-            f"ORDER BY g.earliest_due, person.last_name, g.overdue_user, g.overdue_module LIMIT {int(limit)}"
-        ),
+        tail="ORDER BY g.earliest_due, g.last_name, g.overdue_user, g.overdue_module",
     )
     fields = (
         "user_id",

@@ -357,7 +357,7 @@ def overdue_list(*, programme: Programme | None, today: date, limit: int = 200) 
         .order_by()
     )
     # The rows shown are chosen with the one name they are ordered by, then the few of them
-    # named: joining team and module to every overdue row before the cut cost a third of
+    # named: joining team and module to every overdue row before the cut cost about a quarter of
     # the query at 15,000 overdue rows (docs/benchmarks.md).
     grouped_sql, params = grouped.query.sql_with_params()
     person = connection.ops.quote_name(User._meta.db_table)

@@ -15,6 +15,7 @@ from learning.selectors.assignments import (
     STATUS_ORDER,
     STATUS_RANKS,
     LearningItem,
+    ShownProfile,
     active_enrolments,
     enrolment_status,
 )
@@ -66,16 +67,16 @@ def _profile_shown(
     user_id: int,
     shown: Mapping[int, tuple[str, str | None, int | None]],
     teams: dict[int, Team],
-    made: dict[int, StaffProfile],
+    made: dict[int, ShownProfile],
     roles: dict[str, Role],
-) -> StaffProfile | None:
+) -> ShownProfile | None:
     """The parts of a person's staff profile a row of My team shows (job title, role, team),
-    unsaved, made once per person on the page."""
+    made once per person on the page (a plain record: a staff profile per person cost more)."""
     if user_id not in made and user_id in shown:
         title, role, team = shown[user_id]
         if role and role not in roles:
             roles[role] = Role(name=role)
-        made[user_id] = StaffProfile(
+        made[user_id] = ShownProfile(
             job_title=title, role=roles[role] if role else None, team=teams.get(team) if team else None
         )
     return made.get(user_id)
@@ -195,7 +196,7 @@ def team_learning(
         .order_by()
         .values_list("pk", "assignment__programme__name", "completed_at")
     }
-    profiles_shown: dict[int, StaffProfile] = {}
+    profiles_shown: dict[int, ShownProfile] = {}
     roles_shown: dict[str, Role] = {}
     rows = []
     for item in page.object_list:

@@ -37,6 +37,7 @@ __all__ = [
     "module_lessons_live",
     "module_of_lesson",
     "module_parent_id",
+    "module_titles",
     "module_viewable_get",
     "training_search",
 ]
@@ -92,6 +93,19 @@ def module_of_lesson(*, lesson: Page) -> ModulePage | None:
         if key:
             tree_cache_set(key, found, seconds)
     return found or None
+
+
+def module_titles() -> dict[int, str]:
+    """Every module page's title by id (one query, or none: cached under the page tree's
+    generation like the outline, so a rename shows at once). My team sorts and filters by them."""
+    seconds = frame_cache_seconds()
+    key = f"modules:titles:{tree_generation()}" if seconds else ""
+    found: dict[int, str] | None = tree_cache_get(key, seconds=seconds) if key else None
+    if found is None:
+        found = dict(ModulePage.objects.order_by().values_list("pk", "title"))
+        if key:
+            tree_cache_set(key, found, seconds)
+    return found
 
 
 def module_parent_id(*, lesson: Page) -> int | None:

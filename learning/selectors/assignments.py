@@ -7,7 +7,7 @@ from datetime import date, datetime
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from cms.people.models import StaffProfile, User
+from cms.people.models import Role, StaffProfile, Team, User
 from learning.models import Certificate, Enrolment, ModuleProgress
 from learning.selectors.status import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, STATUS_LABELS
 
@@ -81,6 +81,16 @@ def enrolments_by_module(enrolments: Iterable[Enrolment]) -> list[tuple[Enrolmen
 
 
 @dataclass(frozen=True)
+class ShownProfile:
+    """What a row of My team shows of a person's staff profile: job title, role and team (the
+    role and team as the names they print), without making a staff profile for each row."""
+
+    job_title: str
+    role: Role | None
+    team: Team | None
+
+
+@dataclass(frozen=True)
 class LearningItem:
     """One module assigned to one person, with everything a list row shows."""
 
@@ -97,7 +107,7 @@ class LearningItem:
     completed_at: datetime | None
     # For lists of several people (My team): their name, and their staff profile.
     person: str = ""
-    profile: StaffProfile | None = None
+    profile: StaffProfile | ShownProfile | None = None
     # Every programme that assigned the module (two overlapping assignments give one item).
     reasons: tuple[str, ...] = ()
 

@@ -15,10 +15,11 @@ from learning.selectors.assignments import (
     STATUS_ORDER,
     STATUS_RANKS,
     LearningItem,
+    ShownProfile,
     active_enrolments,
     enrolment_status,
 )
-from modules.models import ModulePage
+from modules.selectors import module_titles
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,9 @@ class TeamLearning:
 
 # A narrow item: (pk, user id, module id, required, due date, complete).
 _Narrow = tuple[int, int, int, bool, date, bool]
-# A sortable item: (status rank, due date, last name, first name, user id, module title, pk).
-_Sortable = tuple[int, date, str, str, int, str, int]
+# A sortable item: (status rank, due date, last name, first name, user id, module title, pk),
+# then what the page's rows show of it (module id, required), never compared: pk is unique.
+_Sortable = tuple[int, date, str, str, int, str, int, int, bool]
 
 
 class _InOrder:
@@ -65,16 +67,16 @@ def _profile_shown(
     user_id: int,
     shown: Mapping[int, tuple[str, str | None, int | None]],
     teams: dict[int, Team],
-    made: dict[int, StaffProfile],
+    made: dict[int, ShownProfile],
     roles: dict[str, Role],
-) -> StaffProfile | None:
+) -> ShownProfile | None:
     """The parts of a person's staff profile a row of My team shows (job title, role, team),
-    unsaved, made once per person on the page."""
+    made once per person on the page (a plain record: a staff profile per person cost more)."""
     if user_id not in made and user_id in shown:
         title, role, team = shown[user_id]
         if role and role not in roles:
             roles[role] = Role(name=role)
-        made[user_id] = StaffProfile(
+        made[user_id] = ShownProfile(
             job_title=title, role=roles[role] if role else None, team=teams.get(team) if team else None
         )
     return made.get(user_id)
@@ -93,9 +95,11 @@ def team_learning(
     """Each person by each assigned module for the people in `profiles`: overdue first, then
     in progress, not started and complete; soonest due first within each.
 
-    Statuses are worked out from narrow rows (a few numbers and dates per item, read in
-    three queries), then only the page's fifty items are read in full: a team of a hundred
-    people with thirty modules each costs a few milliseconds.
+    Statuses are worked out from narrow rows (a few numbers and dates per item, read in two
+    queries, with the module titles from modules.selectors.module_titles, cached under the
+    page tree's generation), then only the page's fifty items are read further, by primary
+    key and without joining people (their names come from the read of the people): a team of
+    a hundred people with thirty modules each costs a few milliseconds.
     """
     # Everything the page shows of each person, in one read: the filter's teams and the
     # rows' role lines come from here rather than two more queries.
@@ -108,9 +112,10 @@ def team_learning(
             "team__name",
             "job_title",
             "role__name",
+            "user__email",
         )
     )
-    team_names = {team: name for *_person, team, name, _title, _role in rows_of_people if team}
+    team_names = {team: name for *_person, team, name, _title, _role, _email in rows_of_people if team}
     by_name = sorted(team_names.items(), key=lambda pair: (pair[1], pair[0]))
     teams = [Team(pk=team, name=name) for team, name in by_name]  # only what the filter shows
     if team_id not in {team.pk for team in teams}:
@@ -121,7 +126,11 @@ def team_learning(
         if team_id is None or team == team_id
     }
     teams_by_id = {team.pk: team for team in teams}
-    shown = {user_id: (title, role, team) for user_id, _l, _f, team, _n, title, role in rows_of_people}
+    shown = {user_id: (title, role, team) for user_id, _l, _f, team, _n, title, role, _e in rows_of_people}
+    # The rows' names come from this read too, so the page's items need not join people.
+    names = {
+        user_id: f"{first} {last}".strip() or email for user_id, last, first, *_shown, email in rows_of_people
+    }
     narrow = active_enrolments().filter(user_id__in=people.keys())
     # One item per person and module, as in _items: the required one, then the soonest due.
     chosen: dict[tuple[int, int], _Narrow] = {}
@@ -144,14 +153,17 @@ def team_learning(
             user_id__in=people.keys(), module_id__in={module for _user, module in chosen}
         ).values_list("user_id", "module_id", "lessons_completed", "lessons_total")
     }
-    titles = dict(
-        ModulePage.objects.filter(pk__in={module for _user, module in chosen}).values_list("pk", "title")
-    )
+    every_title = module_titles()  # cached under the page tree's generation
+    titles = {
+        module: every_title[module]
+        for module in {module for _user, module in chosen}
+        if module in every_title
+    }
     status_counts = dict.fromkeys(STATUS_ORDER, 0)
     if status not in STATUS_ORDER:
         status = None  # no such status: not a filter
     items: list[_Sortable] = []
-    for (user_id, module), (pk, _user, _module, _required, due, completed) in chosen.items():
+    for (user_id, module), (pk, _user, _module, required, due, completed) in chosen.items():
         if module_id and module != module_id:
             continue
         item_status = enrolment_status(
@@ -160,51 +172,54 @@ def team_learning(
         status_counts[item_status] += 1
         if status in (None, item_status):
             items.append(
-                (STATUS_ORDER[item_status], due, *people[user_id], user_id, titles.get(module, ""), pk)
+                (
+                    STATUS_ORDER[item_status],
+                    due,
+                    *people[user_id],
+                    user_id,
+                    titles.get(module, ""),
+                    pk,
+                    module,
+                    required,
+                )
             )
     # Django's Paginator needs only len() and slicing (its documented contract); the stubs'
     # protocol also asks for iteration and integer indexing, which it never uses here.
     paginator: Paginator[_Sortable] = Paginator(_InOrder(items), per_page)  # type: ignore[arg-type]
     page = paginator.get_page(page_number)
-    statuses = {item[-1]: STATUS_RANKS[item[0]] for item in page.object_list}
-    fields = (
-        "pk",
-        "user_id",
-        "module_id",
-        "assignment__programme__name",
-        "assignment__required",
-        "due_date",
-        "completed_at",
-        "user__first_name",
-        "user__last_name",
-        "user__email",
-    )
-    on_page = {row["pk"]: row for row in Enrolment.objects.filter(pk__in=statuses.keys()).values(*fields)}
-    profiles_shown: dict[int, StaffProfile] = {}
+    statuses = {item[6]: STATUS_RANKS[item[0]] for item in page.object_list}
+    # The rest of each item on the page (who, which module, required, due) is in the narrow
+    # rows; only the programme and when it was completed are read in full, by primary key.
+    on_page = {
+        pk: (programme, completed_at)
+        for pk, programme, completed_at in Enrolment.objects.filter(pk__in=statuses.keys())
+        .order_by()
+        .values_list("pk", "assignment__programme__name", "completed_at")
+    }
+    profiles_shown: dict[int, ShownProfile] = {}
     roles_shown: dict[str, Role] = {}
     rows = []
     for item in page.object_list:
-        row = on_page.get(item[-1])
-        if row is None:  # removed between the two reads
+        _rank, due, _last, _first, user_id, _title, pk, module, required = item
+        if pk not in on_page:  # removed between the two reads
             continue
-        key = (row["user_id"], row["module_id"])
-        done, total = progress.get(key, (0, 0))
-        name = f"{row['user__first_name']} {row['user__last_name']}".strip() or row["user__email"]
+        programme, completed_at = on_page[pk]
+        done, total = progress.get((user_id, module), (0, 0))
         rows.append(
             LearningItem(
-                enrolment_id=row["pk"],
-                user_id=row["user_id"],
-                module_id=row["module_id"],
-                module_title=titles.get(row["module_id"], ""),
+                enrolment_id=pk,
+                user_id=user_id,
+                module_id=module,
+                module_title=titles.get(module, ""),
                 module_url=None,
-                programme=row["assignment__programme__name"],
-                required=row["assignment__required"],
-                due_date=row["due_date"],
-                status=statuses[row["pk"]],
-                percent=100 if row["completed_at"] else lessons_percent(completed=done, total=total),
-                completed_at=row["completed_at"],
-                person=name,
-                profile=_profile_shown(row["user_id"], shown, teams_by_id, profiles_shown, roles_shown),
+                programme=programme,
+                required=required,
+                due_date=due,
+                status=statuses[pk],
+                percent=100 if completed_at else lessons_percent(completed=done, total=total),
+                completed_at=completed_at,
+                person=names[user_id],
+                profile=_profile_shown(user_id, shown, teams_by_id, profiles_shown, roles_shown),
             )
         )
     return TeamLearning(

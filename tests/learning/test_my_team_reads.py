@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cms.people.roles import GROUP_TEAM_MANAGERS
 from learning.services import enrolments_sync
+from modules.models import ModulePage
 from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
 from tests.learning.factories import AssignmentFactory
 
@@ -73,3 +74,23 @@ def test_role_lines_show_job_title_and_team_or_nothing_when_unplaced(client, two
     assert text[una : text.index("</th>", una)].endswith(
         '<span class="govuk-body-s learning-team-table__role"></span>'
     )
+
+
+def test_module_titles_come_from_the_cache_and_a_rename_shows_at_once(
+    client, two_teams, site_caches, django_assert_num_queries
+):
+    """With production's caches the module titles (sorting, the module filter, each row) are
+    read once per page tree generation; publishing a new title renews it, so My team shows it."""
+    client.force_login(two_teams["manager"])
+    client.get(reverse("learning:my_team"))
+    # 6: the role checks, the people, their assigned items, progress and the page's items (the
+    # module titles were a seventh).
+    with django_assert_num_queries(6):
+        response = client.get(reverse("learning:my_team"))
+    assert "Structured parenting assessment" in response.text
+    module = ModulePage.objects.get(title="Structured parenting assessment")
+    module.title = "Structured parenting assessment (2027)"
+    module.save_revision().publish()
+    text = client.get(reverse("learning:my_team")).text
+    assert "Structured parenting assessment (2027)" in text
+    assert text.count("Structured parenting assessment (2027)") >= 2  # the module filter and a row

@@ -12,12 +12,11 @@ from wagtail.models import Page
 from wagtail.query import PageQuerySet
 
 from cms.core.page_cache import (
-    page_restrictions_note,
+    page_first_noting_restrictions,
     page_viewable_by,
     tree_cache_get,
     tree_cache_set,
     tree_generation,
-    view_restricted_annotation,
 )
 from cms.core.selectors import frame_cache_seconds
 from cms.core.text import text_displayable
@@ -156,14 +155,7 @@ def lesson_live_get(*, lesson_id: int) -> LessonPage | None:
     # False caches "no such live lesson", so a missing id costs no query either.
     found: LessonPage | Literal[False] | None = tree_cache_get(key, seconds=seconds) if key else None
     if found is None:
-        found = (
-            LessonPage.objects.live()
-            .filter(pk=lesson_id)
-            .annotate(view_restricted=view_restricted_annotation())
-            .first()
-        ) or False
-        if found:
-            page_restrictions_note(found, restricted=found.view_restricted)
+        found = page_first_noting_restrictions(LessonPage.objects.live().filter(pk=lesson_id)) or False
         if key:
             tree_cache_set(key, found, seconds)
     return found or None
@@ -193,14 +185,7 @@ def module_viewable_get(*, user: AnonymousUser | AbstractBaseUser, module_id: in
     """The live module with that id, if this signed-in person may view it; else ContentUnavailable."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise ContentUnavailable("That module does not exist or is not available to you.")
-    module = (
-        ModulePage.objects.live()
-        .filter(pk=module_id)
-        .annotate(view_restricted=view_restricted_annotation())
-        .first()
-    )
-    if module is not None:
-        page_restrictions_note(module, restricted=module.view_restricted)
+    module = page_first_noting_restrictions(ModulePage.objects.live().filter(pk=module_id))
     if module is None or not page_viewable_by(user=user, page=module):
         raise ContentUnavailable("That module does not exist or is not available to you.")
     return module

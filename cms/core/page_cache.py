@@ -49,7 +49,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from wagtail.models import Page, PageViewRestriction, Site
@@ -263,12 +263,9 @@ def _restricted_paths() -> frozenset[str]:
     )
 
 
-def view_restricted_annotation() -> Exists:
-    """For annotating a page query: whether the page, an ancestor, or a page one of them aliases is
-    under a view restriction (the ``restricted_paths`` rule), read in the page's own query. Driven
-    by the restrictions, which are few; a page known free of them sets ``_view_restrictions_none``
-    (``page_restrictions_note``) and answers ``page_viewable_by`` and Wagtail's serve-time check
-    without a query."""
+def _view_restricted() -> Exists:
+    """Whether the page of the outer query, an ancestor, or a page one of them aliases is under a
+    view restriction (the ``restricted_paths`` rule). Driven by the restrictions, which are few."""
     restrictions = PageViewRestriction.objects.annotate(
         page_path=ExpressionWrapper(OuterRef("path"), output_field=CharField())
     )
@@ -277,11 +274,15 @@ def view_restricted_annotation() -> Exists:
     )
 
 
-def page_restrictions_note(page: Page, *, restricted: bool) -> None:
-    """Record on a page read with ``view_restricted_annotation`` that no view restriction applies
-    (it travels with the page into the caches, which a restriction's change renews)."""
-    if not restricted:
+def page_first_noting_restrictions[P: Page](pages: QuerySet[P]) -> P | None:
+    """The first page of `pages`, read in one query that also says whether a view restriction
+    applies to it. A page under none carries ``_view_restrictions_none`` (into the caches too,
+    which a restriction's change renews), so ``page_viewable_by`` and Wagtail's serve-time check
+    answer it without another query."""
+    page = pages.annotate(view_restricted=_view_restricted()).first()
+    if page is not None and not page.view_restricted:
         page._view_restrictions_none = True
+    return page
 
 
 def page_unrestricted(*, path: str) -> bool:

@@ -24,15 +24,35 @@ BY_FIELDS = {
 }
 
 
-def required_enrolments(*, programme: Programme | None = None) -> QuerySet[Enrolment]:
-    """Required learning that counts towards readiness: active people, live assignments."""
+def _counted_profiles() -> QuerySet[StaffProfile]:
+    """The staff whose required learning counts towards readiness: an active profile of an
+    active user. Someone without a profile, or a leaver, is in no figure."""
+    return StaffProfile.objects.filter(active=True, user__is_active=True)
+
+
+def required_enrolments(
+    *, programme: Programme | None = None, with_profile: bool = False
+) -> QuerySet[Enrolment]:
+    """Required learning that counts towards readiness: people who count
+    (``_counted_profiles``), live assignments.
+
+    Who counts is decided on the people tables (a few thousand rows), not per enrolment: at
+    150,000 enrolments each join of every enrolment to a people table is a hash join of them
+    all (docs/benchmarks.md). By default the enrolments of the few people left out are
+    dropped (a small hashed ``NOT IN``, no join at all). ``with_profile`` is for grouping by
+    team, role or agency: each enrolment is joined once to its person's profile
+    (``Enrolment.profile``) and only the profiles that count are joined, rather than joining
+    the user table as well."""
     enrolments = Enrolment.objects.filter(
         removed_on__isnull=True,
         assignment__active=True,
         assignment__required=True,
-        user__is_active=True,
-        user__profile__active=True,
     )
+    if with_profile:
+        enrolments = enrolments.filter(profile__pk__in=_counted_profiles())
+    else:
+        left_out = User.objects.exclude(pk__in=_counted_profiles().values("user_id"))
+        enrolments = enrolments.exclude(user_id__in=left_out)
     if programme is not None:
         enrolments = enrolments.filter(assignment__programme=programme)
     return enrolments
@@ -146,18 +166,27 @@ def _counted_once(
 
     The distinct count is not read at all unless some module needs it: PostgreSQL otherwise
     scans the enrolments until the first row it could keep (tens of thousands of them at the
-    bench's 150,000, the completed ones lying at the end of the table)."""
+    bench's 150,000, the completed ones lying at the end of the table).
+
+    Whether a module is assigned twice is read from the assignments (a few dozen rows) once,
+    not tested on every enrolment; each row only compares its module with its assignment's."""
     counting = Assignment.objects.filter(active=True, required=True)
     if programme is not None:
         counting = counting.filter(programme=programme)
-    twice = counting.order_by().values("module_id").annotate(times=Count("id")).filter(times__gt=1)
-    shared = Q(module_id__in=twice.values("module_id")) | ~Q(module_id=F("assignment__module_id"))
+    twice = (
+        counting.order_by()
+        .values("module_id")
+        .annotate(times=Count("id"))
+        .filter(times__gt=1)
+        .values("module_id")
+    )
+    moved = ~Q(module_id=F("assignment__module_id"))
     quote = connection.ops.quote_name
     by_rows_name, shared_name = quote("by_rows"), quote("shared_modules")
     shared_modules = f"SELECT counted_module FROM {shared_name}"  # noqa: S608 (quoted names only)
     by_rows = (
         enrolments.values(**group)
-        .annotate(**rows, shared=Max(Case(When(shared, then=1), default=0)))
+        .annotate(**rows, shared=Max(Case(When(moved, then=1), default=0)))
         .order_by()
     )
     by_people = (
@@ -167,14 +196,16 @@ def _counted_once(
         .order_by()
     )
     rows_sql, rows_params = by_rows.query.sql_with_params()
+    twice_sql, twice_params = twice.query.sql_with_params()
     people_sql, people_params = by_people.query.sql_with_params()
     columns = ", ".join(quote(name) for name in [*group, *people])
     return (
         f"WITH {by_rows_name} AS ({rows_sql}), "  # noqa: S608
-        f"{shared_name} AS (SELECT DISTINCT counted_module FROM {by_rows_name} WHERE shared = 1) "
+        f"{shared_name} AS (SELECT counted_module FROM {by_rows_name} WHERE shared = 1 "
+        f"UNION {twice_sql}) "
         f"SELECT {columns} FROM {by_rows_name} WHERE counted_module NOT IN ({shared_modules}) "
         f"UNION ALL SELECT * FROM ({people_sql}) by_people WHERE EXISTS ({shared_modules})",
-        [*rows_params, *people_params],
+        [*rows_params, *twice_params, *people_params],
     )
 
 
@@ -187,11 +218,11 @@ def readiness_grain(*, programme: Programme | None, today: date) -> list[GrainRo
     rows where that gives the same figures (``_counted_once``)."""
     grouped = _counted_once(
         programme=programme,
-        enrolments=required_enrolments(programme=programme),
+        enrolments=required_enrolments(programme=programme, with_profile=True),
         group={
-            "grain_team": F("user__profile__team_id"),
-            "grain_role": F("user__profile__role_id"),
-            "grain_agency": F("user__profile__agency_id"),
+            "grain_team": F("profile__team_id"),
+            "grain_role": F("profile__role_id"),
+            "grain_agency": F("profile__agency_id"),
             "counted_module": F("module_id"),
         },
         rows={**_counts(today, distinct=False), "first_enrolled": Min("enrolled_on")},

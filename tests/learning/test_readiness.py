@@ -73,6 +73,33 @@ def test_leavers_drop_out_of_the_figures(rollout):
     assert totals.total == 4
 
 
+def test_people_who_do_not_count_are_left_out_of_every_figure(rollout):
+    """Someone whose profile was removed, a leaver whose profile is inactive and someone whose
+    account is switched off keep their enrolments, but no readiness figure counts them."""
+    from learning.selectors import readiness_figures
+
+    banbury_done, _, banbury_no_profile = rollout["people"][:3]
+    witney_switched_off, witney_leaver = rollout["people"][3:]
+    banbury_no_profile.delete()
+    witney_switched_off.user.is_active = False
+    witney_switched_off.user.save()
+    witney_leaver.active = False
+    witney_leaver.save()
+
+    figures = readiness_figures(programme=rollout["programme"], today=rollout["today"])
+
+    assert (figures.totals.total, figures.totals.complete, figures.totals.overdue) == (2, 2, 0)
+    for by in ("team", "role", "agency"):
+        assert sum(row.total for row in figures.groupings[by]) == 2
+    assert [row.label for row in figures.groupings["team"]] == ["Banbury"]
+    assert set(figures.heatmap.cells) == {("Banbury", "Motivational interviewing foundations")}
+    assert figures.overdue == []
+    assert figures.burn.total == 2
+    assert [count for _day, count in figures.burn.points] == [1, 2]
+    assert Enrolment.objects.filter(user=banbury_done.user).exists()
+    assert Enrolment.objects.filter(user=banbury_no_profile.user, removed_on__isnull=True).exists()
+
+
 def test_burn_up_counts_completions_and_projects_at_the_current_pace(rollout):
     burn = burn_up(programme=rollout["programme"], today=rollout["today"])
     assert burn.total == 5

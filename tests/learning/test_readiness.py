@@ -3,7 +3,7 @@
 import csv
 import io
 import zipfile
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -106,6 +106,25 @@ def test_burn_up_counts_completions_and_projects_at_the_current_pace(rollout):
     assert [count for _day, count in burn.points] == [1, 2, 3]
     assert burn.projected_at_go_live == 5
     assert burn.target_on(burn.go_live) == 5
+
+
+def test_completions_are_counted_on_their_local_day_either_side_of_the_clocks_changing(rollout):
+    """The burn-up's days are UK dates: a completion at half past midnight in summer time is on
+    that day, not the day before in UTC, including on the nights the clocks go forward or back
+    and before the dates the figures cover (worked out by the zone's name there)."""
+    from learning.selectors.readiness import _local_day
+
+    enrolment = Enrolment.objects.filter(user=rollout["people"][0].user).get()
+    day = _local_day("completed_at", since=date(2026, 3, 1), until=date(2026, 11, 30))
+    nights = [datetime(2026, 3, 28, 21, tzinfo=UTC), datetime(2026, 3, 29, 21, tzinfo=UTC)]
+    nights += [datetime(2026, 10, 24, 21, tzinfo=UTC), datetime(2026, 10, 25, 21, tzinfo=UTC)]
+    nights += [datetime(2026, 7, 1, 21, tzinfo=UTC), datetime(2025, 7, 1, 21, tzinfo=UTC)]
+    for night in nights:
+        for quarter_hours in range(24):
+            moment = night + timedelta(minutes=15 * quarter_hours, microseconds=quarter_hours)
+            Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=moment)
+            counted = Enrolment.objects.filter(pk=enrolment.pk).annotate(day=day).get().day
+            assert counted == timezone.localtime(moment).date(), moment
 
 
 def test_heatmap_and_groupings_are_rolled_up_from_one_grouped_query(rollout, django_assert_num_queries):

@@ -12,7 +12,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.datastructures import MultiValueDictKeyError
 from django.utils.http import urlencode
 
-from cms.core.reversing import reverse_fixed
+from cms.core.addresses import reverse_fixed
 from cms.core.sign_in import session_passed_second_factor, sign_in_door, user_has_mfa
 
 

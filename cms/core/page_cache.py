@@ -6,7 +6,7 @@ changes rarely next to page views, so those answers are kept in the shared
 cache (Redis in production) for FRAME_CACHE_SECONDS under one *tree generation*
 that cms.core.signals renews whenever a page, a site or a view restriction is
 saved, deleted, published, unpublished or moved (and modules renews when an H5P
-package changes). The generation is read once per request.
+package changes). The generation is read once per request, with the branding's.
 
 - ``PageTreeCacheMiddleware``: the Wagtail site of a GET request's host (root page
   included), the sites' root paths (which every page address is built from), and the
@@ -23,9 +23,10 @@ package changes). The generation is read once per request.
 - ``CachedViewRestrictionsMixin``: Wagtail checks view restrictions on every serve; the
   set of restricted paths is cached, so a page under none of them costs no query.
 - ``tree_cache_get`` / ``tree_cache_get_many`` / ``tree_cache_set``: the reads keyed by the
-  generation (here, modules.selectors, modules.h5p, the branding in cms.core.selectors) go
-  through the process-local tier (cms.core.local_cache) in front of Redis. A key holding the
-  generation never changes while that generation stands, so each worker process keeps what it read (at most
+  generation (here, modules.selectors, modules.h5p; and the branding in cms.core.selectors,
+  keyed by the branding's own generation, read with the tree's) go through the process-local
+  tier (cms.core.local_cache) in front of Redis. A key holding the generation never changes
+  while that generation stands, so each worker process keeps what it read (at most
   ``LOCAL_TIER_ENTRIES`` keys, least recently used out first) and a request reads only
   the generation itself from Redis. Values are kept pickled and unpickled on every read
   (plain immutable values as they are), so requests never share a mutable object; an
@@ -67,8 +68,14 @@ def frame_cache_seconds() -> int:
     return int(getattr(settings, "FRAME_CACHE_SECONDS", 300))
 
 
-# The generation read at the start of a request, so its later cache keys cost no extra round trip.
+# The branding's own generation (cms.core.selectors keys the branding by it; cms.core.signals
+# renews it when branding, a logo or a site changes), read with the tree's in one round trip.
+BRANDING_GENERATION_KEY = "core:frame:branding:generation"
+
+
+# The generations read at the start of a request, so its later cache keys cost no extra round trip.
 _request_generation: ContextVar[str | None] = ContextVar("tree_generation", default=None)
+_request_branding_generation: ContextVar[str | None] = ContextVar("branding_generation", default=None)
 
 
 def tree_generation() -> str:
@@ -76,6 +83,18 @@ def tree_generation() -> str:
     return _request_generation.get() or cache.get_or_set(
         TREE_GENERATION_KEY, lambda: secrets.token_hex(8), None
     )
+
+
+def branding_generation() -> str:
+    """The branding's current generation; a fresh one-off value when the shared cache cannot answer."""
+    return _request_branding_generation.get() or cache.get_or_set(
+        BRANDING_GENERATION_KEY, lambda: secrets.token_hex(8), None
+    )
+
+
+def branding_forget(*args, **kwargs) -> None:
+    """Every cached branding is stale (cms.core.signals calls this)."""
+    cache.delete(BRANDING_GENERATION_KEY)
 
 
 def tree_forget(*args, **kwargs) -> None:
@@ -154,13 +173,18 @@ class PageTreeCacheMiddleware:
         seconds = frame_cache_seconds()
         if not seconds:
             return self.get_response(request)
-        token = _request_generation.set(tree_generation())
+        found = cache.get_many([TREE_GENERATION_KEY, BRANDING_GENERATION_KEY])
+        token = _request_generation.set(found.get(TREE_GENERATION_KEY) or tree_generation())
+        branding_token = _request_branding_generation.set(
+            found.get(BRANDING_GENERATION_KEY) or branding_generation()
+        )
         try:
             if request.method in ("GET", "HEAD"):
                 return self._serve_get(request, seconds)
             return self.get_response(request)
         finally:
             _request_generation.reset(token)
+            _request_branding_generation.reset(branding_token)
 
     def _serve_get(self, request, seconds: int):
         generation, host = tree_generation(), f"{request._get_raw_host()}:{request.get_port()}"

@@ -23,12 +23,12 @@ from django.core.exceptions import DisallowedHost
 from django.db.models import Exists, Expression, OuterRef, StringAgg, Subquery, Value
 from django.http import HttpRequest
 
+from cms.core.addresses import reverse_fixed_or_none
 from cms.core.audiences import audience_groups, audience_groups_of, audience_tests
 from cms.core.branding import font_stack, safe_brand_colour
 from cms.core.middleware import admin_access_permissions
 from cms.core.models import BrandingSettings
-from cms.core.page_cache import frame_cache_seconds, tree_cache_get, tree_cache_set, tree_generation
-from cms.core.reversing import reverse_fixed_or_none
+from cms.core.page_cache import branding_generation, frame_cache_seconds, tree_cache_get, tree_cache_set
 
 # Whoever a request is for (the user model is cms.people's; cms.core names only Django's base).
 SiteUser = AbstractUser | AnonymousUser
@@ -252,10 +252,11 @@ LOGO_FILTER = "height-40"
 def branding_for_request(*, request: HttpRequest) -> Branding:
     """The branding of the site the request is for; defaults when it matches no Wagtail site.
 
-    Cached by host name under the page tree's generation, which cms.core.signals renews when
-    branding, a logo or a site changes: read from this process's tier (cms.core.page_cache),
-    so a page costs no round trip for it, and a page outside Wagtail's tree (sign-in, My
-    learning) does not pay for Wagtail's site lookup query either.
+    Cached by host name under the branding's generation, which cms.core.signals renews when
+    branding, a logo or a site changes, and read from this process's tier (cms.core.page_cache
+    reads that generation with the tree's), so a page costs no round trip for it, and a page
+    outside Wagtail's tree (sign-in, My learning) does not pay for Wagtail's site lookup
+    query either.
     """
     seconds = frame_cache_seconds()
     try:
@@ -264,7 +265,7 @@ def branding_for_request(*, request: HttpRequest) -> Branding:
         host, seconds = "", 0
     if not seconds:
         return _branding_uncached(request)
-    key = f"core:frame:branding:{tree_generation()}:{host}"
+    key = f"core:frame:branding:{branding_generation()}:{host}"
     branding = tree_cache_get(key, seconds=seconds)
     if branding is None:
         branding = _branding_uncached(request)

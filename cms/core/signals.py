@@ -6,11 +6,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 
 def forget_branding(sender=None, **kwargs) -> None:
-    """Every cached branding is stale: settings, a site or a logo changed. The branding is kept
-    under the page tree's generation (cms.core.selectors), so that generation is renewed."""
-    from cms.core.page_cache import tree_forget
+    """Every cached branding is stale (a new generation): settings, a site or a logo changed."""
+    from cms.core.page_cache import branding_forget
 
-    tree_forget()
+    branding_forget()
 
 
 def _forget_changed_branding(sender, instance, created=False, **kwargs) -> None:
@@ -112,6 +111,7 @@ def connect() -> None:
     from cms.core.cache import redis_recovered
 
     redis_recovered.connect(tree_forget, dispatch_uid="core-tree-redis-recovered")
+    redis_recovered.connect(forget_branding, dispatch_uid="core-branding-redis-recovered")
     for signal in (post_save, post_delete):
         signal.connect(_forget_tree_on_page_change, dispatch_uid=f"core-tree-page-{id(signal)}")
         signal.connect(tree_forget, sender=Site, dispatch_uid=f"core-tree-site-{id(signal)}")

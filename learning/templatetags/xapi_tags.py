@@ -4,7 +4,7 @@ from django import template
 from django.middleware.csrf import get_token
 from django.utils.html import format_html
 
-from cms.core.reversing import reverse_fixed
+from cms.core.addresses import reverse_fixed
 
 register = template.Library()
 

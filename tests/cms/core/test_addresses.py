@@ -1,9 +1,9 @@
-"""Fixed addresses reversed once per URL map (cms.core.reversing)."""
+"""Addresses worked out once per process: fixed URLs per URL map, static files (cms.core.addresses)."""
 
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from cms.core.reversing import reverse_fixed, reverse_fixed_or_none
+from cms.core.addresses import reverse_fixed, reverse_fixed_or_none
 
 
 def test_a_fixed_address_is_django_s_own():
@@ -33,3 +33,26 @@ def test_the_script_prefix_is_part_of_the_address():
     finally:
         set_script_prefix("/")
     assert not reverse_fixed("wagtailadmin_home").startswith("/mounted/")
+
+
+def test_a_static_address_is_django_s_own():
+    from django.templatetags.static import static
+
+    from cms.core.addresses import static_fixed
+
+    assert static_fixed("css/site.css") == static("css/site.css")
+    assert static_fixed("css/site.css") == static_fixed("css/site.css")
+
+
+def test_static_addresses_follow_the_static_settings(settings):
+    """Served from elsewhere (another STATIC_URL), the frame's files are addressed there at once."""
+    from cms.core.addresses import static_fixed
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.STATIC_URL = "/first/"
+    assert static_fixed("js/site.js") == "/first/js/site.js"
+    settings.STATIC_URL = "/second/"
+    assert static_fixed("js/site.js") == "/second/js/site.js"

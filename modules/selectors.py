@@ -1,5 +1,6 @@
 """Reads over training content. Nothing here knows about learners (see learning/)."""
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Literal
 
@@ -25,6 +26,7 @@ from modules.models import LessonPage, ModulePage
 __all__ = [
     "COMPLETABLE_BLOCK_TYPES",
     "ContentUnavailable",
+    "OutlineLesson",
     "lesson_block_types",
     "lesson_block_value",
     "lesson_counts_by_module",
@@ -121,24 +123,70 @@ def module_lessons_live(*, module: Page) -> list[LessonPage]:
 OUTLINE_FIELDS = ("id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "introduction")
 
 
-def module_lessons_for_outline(*, module: Page) -> list[LessonPage]:
+@functools.cache
+def _outline_attnames() -> tuple[str, ...]:
+    """The outline's fields (and the lesson's own key) in the model's field order, as ``from_db``
+    takes them."""
+    wanted = {*OUTLINE_FIELDS, LessonPage._meta.pk.attname}
+    return tuple(field.attname for field in LessonPage._meta.concrete_fields if field.attname in wanted)
+
+
+class OutlineLesson:
+    """A lesson as its module's outline shows it: its values, and the lesson page itself (with
+    those fields only) made when something asks for it, such as a link to the lesson."""
+
+    __slots__ = ("_page", "_values")
+
+    def __init__(self, values: tuple) -> None:
+        self._values = dict(zip(_outline_attnames(), values, strict=True))
+        self._page: LessonPage | None = None
+
+    @property
+    def pk(self) -> int:
+        return self._values["id"]
+
+    @property
+    def title(self) -> str:
+        return self._values["title"]
+
+    @property
+    def slug(self) -> str:
+        return self._values["slug"]
+
+    @property
+    def introduction(self) -> str:
+        return self._values["introduction"]
+
+    @property
+    def page(self) -> LessonPage:
+        if self._page is None:
+            self._page = LessonPage.from_db("default", _outline_attnames(), tuple(self._values.values()))
+        return self._page
+
+
+def module_lessons_for_outline(*, module: Page) -> list[OutlineLesson]:
     """The module's live lessons in order, with the fields an outline shows (one query, or none).
 
     Every lesson page shows its module's outline, so the list is kept in the shared
     cache for FRAME_CACHE_SECONDS under the page tree's generation, which any page
-    save, publish, unpublish, move or delete renews (cms.core.page_cache).
+    save, publish, unpublish, move or delete renews (cms.core.page_cache). It is kept as plain
+    values (which the process's tier keeps as they are, with nothing to unpickle), and a lesson
+    page is made only for the lessons a page links to.
     """
-    return _outline_lessons(
+    rows = _outline_lessons(
         module_id=module.pk, lessons=lambda: LessonPage.objects.child_of(module).live().order_by("path")
     )
+    return [OutlineLesson(row) for row in rows]
 
 
-def _outline_lessons(*, module_id: int, lessons: Callable[[], QuerySet[LessonPage]]) -> list[LessonPage]:
+def _outline_lessons(
+    *, module_id: int, lessons: Callable[[], QuerySet[LessonPage]]
+) -> tuple[tuple[object, ...], ...]:
     seconds = frame_cache_seconds()
-    key = f"modules:outline:{tree_generation()}:{module_id}" if seconds else ""
+    key = f"modules:outline:v2:{tree_generation()}:{module_id}" if seconds else ""
     found = tree_cache_get(key, seconds=seconds) if key else None
     if found is None:
-        found = list(lessons().only(*OUTLINE_FIELDS))
+        found = tuple(lessons().values_list(*_outline_attnames()))
         if key:
             tree_cache_set(key, found, seconds)
     return found
@@ -206,7 +254,7 @@ def module_lesson_ids_live(*, module_id: int) -> list[int]:
             .order_by("path")
         ),
     )
-    return [lesson.pk for lesson in lessons]
+    return [OutlineLesson(row).pk for row in lessons]
 
 
 def lesson_counts_by_module(*, module_ids: Iterable[int]) -> dict[int, int]:

@@ -12,12 +12,13 @@ from django.urls import get_script_prefix, reverse
 from django.utils.datastructures import MultiValueDictKeyError
 from django.utils.http import urlencode
 
+from cms.core.addresses import reverse_fixed
 from cms.core.sign_in import session_passed_second_factor, sign_in_door, user_has_mfa
 
 
 def admin_prefix() -> str:
     """Where the Wagtail admin is mounted, as a `path_info` prefix (no script prefix)."""
-    return "/" + reverse("wagtailadmin_home").removeprefix(get_script_prefix())
+    return "/" + reverse_fixed("wagtailadmin_home").removeprefix(get_script_prefix())
 
 
 def is_admin_path(path_info: str) -> bool:
@@ -48,7 +49,7 @@ def admin_refuses(request) -> bool:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not is_admin_path(request.path_info):
         return False
-    if request.path_info == "/" + reverse("wagtailadmin_logout").removeprefix(get_script_prefix()):
+    if request.path_info == "/" + reverse_fixed("wagtailadmin_logout").removeprefix(get_script_prefix()):
         return False
     return not user_can_access_admin(user)
 

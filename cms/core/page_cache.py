@@ -6,11 +6,12 @@ changes rarely next to page views, so those answers are kept in the shared
 cache (Redis in production) for FRAME_CACHE_SECONDS under one *tree generation*
 that cms.core.signals renews whenever a page, a site or a view restriction is
 saved, deleted, published, unpublished or moved (and modules renews when an H5P
-package changes). The generation is read once per request.
+package changes). The generation is read once per request, with the branding's.
 
 - ``PageTreeCacheMiddleware``: the Wagtail site of a GET request's host (root page
-  included), and the route to pages whose class sets ``route_cache = True`` (pages
-  whose ``route`` depends on the path alone). Draft content is never involved: routing
+  included), the sites' root paths (which every page address is built from), and the
+  route to pages whose class sets ``route_cache = True`` (pages whose ``route`` depends
+  on the path alone). Draft content is never involved: routing
   only ever reaches live pages, and previews do not route.
 - ``route_by_url_path`` (the same middleware, once the URL resolves to Wagtail's ``serve``): a
   route the cache does not hold is found with one query for the pages along the path (by
@@ -22,9 +23,10 @@ package changes). The generation is read once per request.
 - ``CachedViewRestrictionsMixin``: Wagtail checks view restrictions on every serve; the
   set of restricted paths is cached, so a page under none of them costs no query.
 - ``tree_cache_get`` / ``tree_cache_get_many`` / ``tree_cache_set``: the reads keyed by the
-  generation (here, modules.selectors, modules.h5p) go through the process-local
-  tier (cms.core.local_cache) in front of Redis. A key holding the generation never changes while that
-  generation stands, so each worker process keeps what it read (at most
+  generation (here, modules.selectors, modules.h5p; and the branding in cms.core.selectors,
+  keyed by the branding's own generation, read with the tree's) go through the process-local
+  tier (cms.core.local_cache) in front of Redis. A key holding the generation never changes
+  while that generation stands, so each worker process keeps what it read (at most
   ``LOCAL_TIER_ENTRIES`` keys, least recently used out first) and a request reads only
   the generation itself from Redis. Values are kept pickled and unpickled on every read
   (plain immutable values as they are), so requests never share a mutable object; an
@@ -52,17 +54,28 @@ from django.core.cache import cache
 from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction, Site, SiteRootPath
 from wagtail.url_routing import RouteResult
 
 from cms.core.local_cache import LocalTier
-from cms.core.selectors import frame_cache_seconds
 
 TREE_GENERATION_KEY = "core:tree:generation"
 
 
-# The generation read at the start of a request, so its later cache keys cost no extra round trip.
+def frame_cache_seconds() -> int:
+    """How long the frame's and the tree's reads are cached (setting FRAME_CACHE_SECONDS; 0 turns
+    caching off). cms.core.selectors offers it too, where most callers import it from."""
+    return int(getattr(settings, "FRAME_CACHE_SECONDS", 300))
+
+
+# The branding's own generation (cms.core.selectors keys the branding by it; cms.core.signals
+# renews it when branding, a logo or a site changes), read with the tree's in one round trip.
+BRANDING_GENERATION_KEY = "core:frame:branding:generation"
+
+
+# The generations read at the start of a request, so its later cache keys cost no extra round trip.
 _request_generation: ContextVar[str | None] = ContextVar("tree_generation", default=None)
+_request_branding_generation: ContextVar[str | None] = ContextVar("branding_generation", default=None)
 
 
 def tree_generation() -> str:
@@ -70,6 +83,18 @@ def tree_generation() -> str:
     return _request_generation.get() or cache.get_or_set(
         TREE_GENERATION_KEY, lambda: secrets.token_hex(8), None
     )
+
+
+def branding_generation() -> str:
+    """The branding's current generation; a fresh one-off value when the shared cache cannot answer."""
+    return _request_branding_generation.get() or cache.get_or_set(
+        BRANDING_GENERATION_KEY, lambda: secrets.token_hex(8), None
+    )
+
+
+def branding_forget(*args, **kwargs) -> None:
+    """Every cached branding is stale (cms.core.signals calls this)."""
+    cache.delete(BRANDING_GENERATION_KEY)
 
 
 def tree_forget(*args, **kwargs) -> None:
@@ -148,19 +173,32 @@ class PageTreeCacheMiddleware:
         seconds = frame_cache_seconds()
         if not seconds:
             return self.get_response(request)
-        token = _request_generation.set(tree_generation())
+        found = cache.get_many([TREE_GENERATION_KEY, BRANDING_GENERATION_KEY])
+        token = _request_generation.set(found.get(TREE_GENERATION_KEY) or tree_generation())
+        branding_token = _request_branding_generation.set(
+            found.get(BRANDING_GENERATION_KEY) or branding_generation()
+        )
         try:
             if request.method in ("GET", "HEAD"):
                 return self._serve_get(request, seconds)
             return self.get_response(request)
         finally:
             _request_generation.reset(token)
+            _request_branding_generation.reset(branding_token)
 
     def _serve_get(self, request, seconds: int):
         generation, host = tree_generation(), f"{request._get_raw_host()}:{request.get_port()}"
         site_key = f"core:site:{generation}:{host}"
         route_key = f"core:route:{generation}:{host}:{request.path_info}"
-        found = tree_cache_get_many([site_key, route_key], seconds=seconds)
+        root_paths_key = f"core:site-root-paths:{generation}"
+        found = tree_cache_get_many([site_key, route_key, root_paths_key], seconds=seconds)
+        root_paths = found.get(root_paths_key)
+        if root_paths is None:
+            # Plain tuples: the process's tier keeps them as they are, with nothing to unpickle.
+            root_paths = tuple(tuple(root_path) for root_path in Site.get_site_root_paths())
+            tree_cache_set(root_paths_key, root_paths, seconds)
+        # Where Wagtail looks for them before asking its own cache (Page._get_site_root_paths).
+        request._wagtail_cached_site_root_paths = [SiteRootPath(*root_path) for root_path in root_paths]
         site = found.get(site_key)
         if site is None:
             site = Site.find_for_request(request)

@@ -13,31 +13,25 @@ check, is on the page), and the site's branding.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, AnonymousUser, Group
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db.models import Exists, Expression, OuterRef, StringAgg, Subquery, Value
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
 
+from cms.core.addresses import reverse_fixed_or_none
 from cms.core.audiences import audience_groups, audience_groups_of, audience_tests
 from cms.core.branding import font_stack, safe_brand_colour
 from cms.core.middleware import admin_access_permissions
 from cms.core.models import BrandingSettings
+from cms.core.page_cache import branding_generation, frame_cache_seconds, tree_cache_get, tree_cache_set
 
 # Whoever a request is for (the user model is cms.people's; cms.core names only Django's base).
 SiteUser = AbstractUser | AnonymousUser
-
-
-def frame_cache_seconds() -> int:
-    """How long the frame's reads are cached (setting FRAME_CACHE_SECONDS; 0 turns caching off)."""
-    return int(getattr(settings, "FRAME_CACHE_SECONDS", 300))
 
 
 @dataclass(frozen=True)
@@ -144,6 +138,11 @@ def group_names_of(user: SiteUser) -> frozenset[str]:
     return names
 
 
+# Where a request's user object carries its facts when the sign-in read them with its row
+# (cms.people.middleware reads both in one round trip on GET and HEAD requests).
+PEOPLE_FACTS_ATTRIBUTE = "_core_people_facts"
+
+
 def people_facts_cache_key(user_id: int | None) -> str:
     # v2: the facts gained the audiences passed by registered tests.
     return f"core:frame:people:v2:{user_id}"
@@ -158,7 +157,9 @@ def _people_facts(user: SiteUser) -> tuple[frozenset[str], bool, bool, frozenset
     """
     key = people_facts_cache_key(user.pk)
     seconds = frame_cache_seconds()
-    cached = cache.get(key) if seconds else None
+    cached = getattr(user, PEOPLE_FACTS_ATTRIBUTE, None) if seconds else None
+    if cached is None and seconds:
+        cached = cache.get(key)
     if cached is not None:
         return cached
     # One query, over the person's own row: their group names (unless this request's user
@@ -228,12 +229,7 @@ def navigation_for(
 
 
 def _first_reversible(url_names: tuple[str, ...]) -> str | None:
-    for name in url_names:
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
+    return next(filter(None, map(reverse_fixed_or_none, url_names)), None)
 
 
 @dataclass(frozen=True)
@@ -253,40 +249,27 @@ class Branding:
 LOGO_FILTER = "height-40"
 
 
-BRANDING_GENERATION_KEY = "core:frame:branding:generation"
-
-
-def branding_cache_generation() -> str | None:
-    """Stamp of the cached branding; cms.core.signals renews it when branding, logo or sites change.
-
-    None when the shared cache cannot say (Redis unavailable, cms.core.cache): then branding is
-    read from the database and not cached.
-    """
-    generation = cache.get(BRANDING_GENERATION_KEY)
-    if generation is None:
-        cache.add(BRANDING_GENERATION_KEY, secrets.token_hex(8), None)
-        generation = cache.get(BRANDING_GENERATION_KEY)
-    return generation
-
-
 def branding_for_request(*, request: HttpRequest) -> Branding:
     """The branding of the site the request is for; defaults when it matches no Wagtail site.
 
-    Cached by host name, so a page outside Wagtail's tree (sign-in, My learning) does
-    not pay for Wagtail's site lookup query on every request either.
+    Cached by host name under the branding's generation, which cms.core.signals renews when
+    branding, a logo or a site changes, and read from this process's tier (cms.core.page_cache
+    reads that generation with the tree's), so a page costs no round trip for it, and a page
+    outside Wagtail's tree (sign-in, My learning) does not pay for Wagtail's site lookup
+    query either.
     """
     seconds = frame_cache_seconds()
     try:
         host = request.get_host()
     except DisallowedHost:
         host, seconds = "", 0
-    generation = branding_cache_generation() if seconds else None
-    key = f"core:frame:branding:{generation}:{host}" if generation else ""
-    branding = cache.get(key) if key else None
+    if not seconds:
+        return _branding_uncached(request)
+    key = f"core:frame:branding:{branding_generation()}:{host}"
+    branding = tree_cache_get(key, seconds=seconds)
     if branding is None:
         branding = _branding_uncached(request)
-        if key:
-            cache.set(key, branding, seconds)
+        tree_cache_set(key, branding, seconds)
     return branding
 
 

@@ -7,9 +7,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 def forget_branding(sender=None, **kwargs) -> None:
     """Every cached branding is stale (a new generation): settings, a site or a logo changed."""
-    from cms.core.selectors import BRANDING_GENERATION_KEY
+    from cms.core.page_cache import branding_forget
 
-    cache.delete(BRANDING_GENERATION_KEY)
+    branding_forget()
 
 
 def _forget_changed_branding(sender, instance, created=False, **kwargs) -> None:
@@ -27,12 +27,13 @@ def _forget_logo(sender, instance, **kwargs) -> None:
 
 
 def _forget_groups(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    from cms.core.selectors import GROUP_NAMES_ATTRIBUTE, people_facts_cache_key
+    from cms.core.selectors import GROUP_NAMES_ATTRIBUTE, PEOPLE_FACTS_ATTRIBUTE, people_facts_cache_key
 
     if not action.startswith("post_"):
         return
     if not reverse:
         instance.__dict__.pop(GROUP_NAMES_ATTRIBUTE, None)
+        instance.__dict__.pop(PEOPLE_FACTS_ATTRIBUTE, None)
     user_ids = (pk_set or []) if reverse else [instance.pk]
     if reverse and action == "post_clear":
         user_ids = []  # a group emptied: rare; the cache expires within minutes
@@ -41,8 +42,9 @@ def _forget_groups(sender, instance, action, reverse, pk_set, **kwargs) -> None:
 
 def _forget_person(sender, instance, **kwargs) -> None:
     """A person's own row changed (superuser, active): their admin access may have too."""
-    from cms.core.selectors import people_facts_cache_key
+    from cms.core.selectors import PEOPLE_FACTS_ATTRIBUTE, people_facts_cache_key
 
+    instance.__dict__.pop(PEOPLE_FACTS_ATTRIBUTE, None)
     cache.delete(people_facts_cache_key(instance.pk))
 
 

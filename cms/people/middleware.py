@@ -11,6 +11,9 @@ So changing a password or deactivating someone still signs them out at once: the
 row is forgotten whenever it is saved or deleted (cms.people.signals, again after
 commit) and by services that update people in bulk (``user_cache_forget``), and
 the cache entry expires regardless within FRAME_CACHE_SECONDS.
+
+On GET and HEAD the same round trip reads the person's cached frame facts (groups, admin
+access: cms.core.selectors), which the page's header needs anyway.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from django.db import transaction
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
-from cms.core.selectors import frame_cache_seconds
+from cms.core.selectors import PEOPLE_FACTS_ATTRIBUTE, frame_cache_seconds, people_facts_cache_key
 
 
 def user_cache_key(user_id) -> str:
@@ -45,12 +48,21 @@ def _cached_user(request):
     if user_id is None or not session_hash or backend_path not in settings.AUTHENTICATION_BACKENDS:
         return auth.get_user(request)
     key = user_cache_key(user_id)
-    user = cache.get(key)
+    if request.method in ("GET", "HEAD"):
+        # The page's frame reads the person's facts too (cms.core.selectors): one round trip for
+        # both. Only where nothing is written, so no change made by this request is missed.
+        facts_key = people_facts_cache_key(user_id)
+        found = cache.get_many([key, facts_key])
+        user, facts = found.get(key), found.get(facts_key)
+    else:
+        user, facts = cache.get(key), None
     if (
         user is not None
         and constant_time_compare(session_hash, user.get_session_auth_hash())
         and load_backend(backend_path).user_can_authenticate(user)
     ):
+        if facts is not None:
+            setattr(user, PEOPLE_FACTS_ATTRIBUTE, facts)
         return user
     user = auth.get_user(request)
     if user.is_authenticated:

@@ -19,6 +19,7 @@ from learning.models import Certificate, ModuleCompletion, ModuleProgress, Refle
 from learning.selectors.status import COMPLETED, NOT_STARTED, STATUS_LABELS
 from modules.models import LessonPage, ModulePage
 from modules.selectors import (
+    OutlineLesson,
     lesson_block_types,
     lesson_required_block_ids,
     module_lesson_ids_live,
@@ -48,9 +49,18 @@ def module_progress_by_module(*, user: User, module_ids: Iterable[int]) -> dict[
 
 @dataclass
 class LessonEntry:
-    lesson: LessonPage
+    outline_lesson: OutlineLesson
     number: int
     status: str
+
+    @property
+    def lesson(self) -> LessonPage:
+        """The lesson page (made on first use: a lesson page links to two of its module's lessons)."""
+        return self.outline_lesson.page
+
+    @property
+    def lesson_id(self) -> int:
+        return self.outline_lesson.pk
 
     @property
     def status_label(self) -> str:
@@ -102,7 +112,7 @@ class ModuleOutline:
             return None
         last_id = self.progress.last_lesson_id if self.progress else None
         for entry in self.lessons:
-            if entry.lesson.pk == last_id and not entry.is_completed:
+            if entry.lesson_id == last_id and not entry.is_completed:
                 return entry
         for entry in self.lessons:
             if not entry.is_completed:
@@ -110,10 +120,10 @@ class ModuleOutline:
         return None
 
     def entry_for(self, lesson_id: int) -> LessonEntry | None:
-        return next((entry for entry in self.lessons if entry.lesson.pk == lesson_id), None)
+        return next((entry for entry in self.lessons if entry.lesson_id == lesson_id), None)
 
     def neighbours(self, lesson_id: int) -> tuple[LessonEntry | None, LessonEntry | None]:
-        ids = [entry.lesson.pk for entry in self.lessons]
+        ids = [entry.lesson_id for entry in self.lessons]
         if lesson_id not in ids:
             return None, None
         index = ids.index(lesson_id)
@@ -145,7 +155,7 @@ def module_outline(*, user: User, module: ModulePage) -> ModuleOutline:
     states = progress.lesson_states if progress else {}
     entries = [
         LessonEntry(
-            lesson=lesson,
+            outline_lesson=lesson,
             number=number,
             status=(states.get(str(lesson.pk)) or {}).get("status") or NOT_STARTED,
         )

@@ -160,38 +160,40 @@ def _aside_links(outline, page, page_url: str | None, request) -> dict[int, tupl
     """Each lesson's side list item up to its status: (as a link, as the current lesson).
 
     The same for every learner, so kept in the shared cache under the page tree's generation
-    (which any page change renews, as it does the outline's lessons) and the module's address.
+    (which any page change renews, as it does the outline's lessons) and the module's address,
+    as plain tuples (which the process's tier keeps as they are, with nothing to unpickle).
     Siblings' URLs are the current lesson's with its slug swapped, as Wagtail would build them.
     """
     suffix = f"{page.slug}/"
     base = page_url[: -len(suffix)] if page_url and page_url.endswith(suffix) else None
     seconds = frame_cache_seconds() if base is not None else 0
-    key = f"learning:lesson-aside:{tree_generation()}:{outline.module.pk}:{base}" if seconds else ""
+    key = f"learning:lesson-aside:v2:{tree_generation()}:{outline.module.pk}:{base}" if seconds else ""
     links = tree_cache_get(key, seconds=seconds) if key else None
     if links is not None:
-        return links
+        return {lesson_id: (link, current) for lesson_id, link, current in links}
 
-    def url(lesson) -> str:
-        return f"{base}{lesson.slug}/" if base is not None else lesson.get_url(request)
+    def url(entry) -> str:
+        return f"{base}{entry.outline_lesson.slug}/" if base is not None else entry.lesson.get_url(request)
 
-    links = {}
+    links = []
     for entry in outline.lessons:
-        label = format_html("{}. {}", entry.number, entry.lesson.title)
-        links[entry.lesson.pk] = (
-            format_html(
-                '<li class="lesson-aside__item"><a class="govuk-link" href="{}">{}</a>',
-                url(entry.lesson),
-                label,
-            ),
-            format_html(
-                '<li class="lesson-aside__item">'
-                '<span aria-current="page" class="govuk-!-font-weight-bold">{}</span>',
-                label,
-            ),
+        label = format_html("{}. {}", entry.number, entry.outline_lesson.title)
+        links.append(
+            (
+                entry.lesson_id,
+                format_html(
+                    '<li class="lesson-aside__item"><a class="govuk-link" href="{}">{}</a>', url(entry), label
+                ),
+                format_html(
+                    '<li class="lesson-aside__item">'
+                    '<span aria-current="page" class="govuk-!-font-weight-bold">{}</span>',
+                    label,
+                ),
+            )
         )
     if key:
-        tree_cache_set(key, links, seconds)
-    return links
+        tree_cache_set(key, tuple(links), seconds)
+    return {lesson_id: (link, current) for lesson_id, link, current in links}
 
 
 @register.simple_tag(takes_context=True)
@@ -207,8 +209,8 @@ def lesson_aside_items(context, outline, page):
     links = _aside_links(outline, page, page.get_url(request), request)
     items = []
     for entry in outline.lessons:
-        link, current = links[entry.lesson.pk]
-        items.append((current if entry.lesson.pk == page.pk else link) + ASIDE_STATUS_ENDINGS[entry.status])
+        link, current = links[entry.lesson_id]
+        items.append((current if entry.lesson_id == page.pk else link) + ASIDE_STATUS_ENDINGS[entry.status])
     return mark_safe("\n".join(items))  # noqa: S308 (each piece was built with format_html)
 
 

@@ -2,8 +2,9 @@
 
 from django import template
 from django.middleware.csrf import get_token
-from django.urls import reverse
 from django.utils.html import format_html
+
+from cms.core.addresses import reverse_fixed
 
 register = template.Library()
 
@@ -24,11 +25,11 @@ def lesson_tracking_attrs(context, page) -> str:
         'data-xapi-endpoint="{}" data-state-endpoint="{}" data-scorm-commit-endpoint="{}" '
         'data-scorm-resume-endpoint="{}" data-xapi-status-endpoint="{}" data-lesson-id="{}" '
         'data-csrf-token="{}"',
-        reverse("learning:xapi_statement"),
-        reverse("learning:xapi_state"),
-        reverse("learning:scorm_commit"),
-        reverse("learning:scorm_resume"),
-        reverse("learning:xapi_launch_status"),
+        reverse_fixed("learning:xapi_statement"),
+        reverse_fixed("learning:xapi_state"),
+        reverse_fixed("learning:scorm_commit"),
+        reverse_fixed("learning:scorm_resume"),
+        reverse_fixed("learning:xapi_launch_status"),
         page.pk,
         get_token(request),
     )

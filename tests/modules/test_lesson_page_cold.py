@@ -112,6 +112,21 @@ def test_a_new_lesson_published_shows_at_once_in_the_cached_outline(client, near
     assert html.count('class="lesson-aside__item"') == LESSONS + 1
 
 
+def test_another_lesson_renamed_shows_at_once_in_the_cached_side_list(client, nearly_done, site_caches):
+    """An editor renames an earlier lesson: the side list and the previous-lesson link of a
+    lesson page already cached show the new title on the learner's next view."""
+    _module, lessons, learner = nearly_done
+    client.force_login(learner)
+    for _ in range(2):  # the second from the caches
+        assert client.get(lessons[-1].url).status_code == 200
+    renamed = lessons[-2].specific
+    renamed.title = "Working with fathers"
+    renamed.save_revision().publish()
+    html = client.get(lessons[-1].url).content.decode()
+    assert f'<a class="govuk-link" href="{lessons[-2].url}">{LESSONS - 1}. Working with fathers</a>' in html
+    assert "Working with fathers" in html.split('rel="prev"', 1)[1].split("</a>", 1)[0]
+
+
 def test_a_completion_shows_at_once_on_a_cached_lesson_page(client, nearly_done, site_caches):
     """The learner completes the last lesson's check: the page and outline say so on the next view."""
     _module, lessons, learner = nearly_done

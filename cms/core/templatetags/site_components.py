@@ -21,9 +21,17 @@ from django import template
 from django.apps import apps
 from django.utils.safestring import mark_safe
 
+from cms.core.addresses import static_fixed
 from cms.core.branding import FONT_STACKS, font_stack, safe_brand_colour
 
 register = template.Library()
+
+
+@register.simple_tag(name="static_fixed")
+def static_fixed_tag(path: str) -> str:
+    """``{% static %}`` for the frame's own files, worked out once per process (cms.core.addresses)."""
+    return static_fixed(path)
+
 
 _ids = itertools.count(1)
 FONT_STACK_VALUES = {stack for _label, stack in FONT_STACKS.values()}

@@ -98,3 +98,27 @@ def test_forgetting_the_tree_empties_the_tier():
     cache.delete(key)
     tree_forget()
     assert tree_cache_get(key, seconds=300) is None
+
+
+@pytest.mark.django_db
+def test_a_new_site_shows_in_page_addresses_at_once(client, home_page, settings):
+    """The sites' root paths, which every page address is built from, are kept under the tree's
+    generation: once a module has a site (an address) of its own, its lessons link to each
+    other by that site's paths on the next page."""
+    from wagtail.models import Site
+
+    from tests.cms.people.factories import UserFactory
+    from tests.modules.factories import module_with_lessons, text_block
+
+    settings.ALLOWED_HOSTS = ["localhost", "testserver", "module.example.org"]
+    module, (first, second) = module_with_lessons(
+        home_page, bodies=[[text_block("<p>One.</p>")], [text_block("<p>Two.</p>")]]
+    )
+    client.force_login(UserFactory(groups=["Staff"]))
+    for _ in range(2):  # the second from the cache
+        html = client.get(first.url).content.decode()
+        assert f'href="/modules/{module.slug}/{second.slug}/"' in html
+    Site.objects.create(hostname="module.example.org", port=80, root_page=module)
+    html = client.get(f"/{first.slug}/", HTTP_HOST="module.example.org").content.decode()
+    assert f'href="/{second.slug}/"' in html
+    assert f'href="/modules/{module.slug}/{second.slug}/"' not in html

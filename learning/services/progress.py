@@ -24,13 +24,15 @@ from learning.models import (
     ModuleProgress,
 )
 from learning.services.assignments import enrolments_mark_complete
-from learning.services.certificates import certificate_create
+from learning.services.certificates import certificate_create, certificate_render_queue, certificate_unsaved
 from learning.services.cycles import module_progress_lock
 from learning.services.progress_rows import (
     CompletionRow,
     LessonRowChange,
     activity_completion_insert,
     activity_completion_score_raise,
+    module_completion_in_one_statement,
+    module_completion_insert,
     progress_save_with_lesson,
     progress_touch,
 )
@@ -144,9 +146,7 @@ def _lesson_complete(
 MODULE_RECOUNT_FIELDS = ["lessons_completed", "lessons_total", "last_activity_at", "completed_at"]
 
 
-def _module_progress_recount(
-    *, user: User, module_progress: ModuleProgress, at: datetime
-) -> ModuleCompletion | None:
+def _module_progress_recount(*, user: User, module_progress: ModuleProgress, at: datetime) -> None:
     """Recount the module's completed lessons (from the locked row's JSON, under the lesson ids
     the content cache holds) and write the completion record when all are done. The caller
     saves ``MODULE_RECOUNT_FIELDS``."""
@@ -159,16 +159,29 @@ def _module_progress_recount(
     module_progress.lessons_completed = completed
     module_progress.lessons_total = len(lesson_ids)
     module_progress.last_activity_at = at
-    completion = None
     if lesson_ids and completed == len(lesson_ids) and module_progress.completed_at is None:
         module_progress.completed_at = at
-        completion = _module_completion_record(user=user, module_progress=module_progress, at=at)
-    return completion
+        _module_completion_record(user=user, module_progress=module_progress, at=at)
 
 
-def _module_completion_record(
-    *, user: User, module_progress: ModuleProgress, at: datetime
-) -> ModuleCompletion:
+def _module_completion_record(*, user: User, module_progress: ModuleProgress, at: datetime) -> None:
+    """The module's completion for the cycle, its certificate and the enrolments mirroring it,
+    unless the cycle has a completion already (one statement where the database allows)."""
+    completion = ModuleCompletion(
+        user=user,
+        module_id=module_progress.module_id,
+        cycle=module_progress.cycle,
+        completed_at=at,
+        source=ModuleCompletion.Source.ONLINE,
+    )
+    if module_completion_in_one_statement():
+        # The statement titles the certificate from the module's page, so no query reads it first.
+        certificate_id = module_completion_insert(
+            completion=completion, certificate=certificate_unsaved(completion=completion, module_title="")
+        )
+        if certificate_id is not None:
+            certificate_render_queue(certificate_id=certificate_id)
+        return
     completion, created = ModuleCompletion.objects.get_or_create(
         user=user,
         module_id=module_progress.module_id,
@@ -178,7 +191,6 @@ def _module_completion_record(
     if created:
         certificate_create(completion=completion)
         enrolments_mark_complete(user=user, module_id=module_progress.module_id, completed_at=at)
-    return completion
 
 
 @dataclass(frozen=True)

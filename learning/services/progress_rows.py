@@ -22,7 +22,14 @@ from typing import Any
 from django.db import connections, models, router
 from django.db.models import QuerySet
 
-from learning.models import ActivityCompletion, LessonProgress, ModuleProgress
+from learning.models import (
+    ActivityCompletion,
+    Certificate,
+    Enrolment,
+    LessonProgress,
+    ModuleCompletion,
+    ModuleProgress,
+)
 
 
 @dataclass(frozen=True)
@@ -72,12 +79,6 @@ def _column(model: type[models.Model], name: str) -> str:
 
 def _prepared(model: type[models.Model], name: str, value: object) -> Any:
     return _field(model, name).get_db_prep_save(value, connection=connections[_database()])
-
-
-def _assignments(model: type[models.Model], values: dict[str, Any]) -> tuple[str, list[Any]]:
-    """``"column" = %s, ...`` for the fields named, and their values as each field saves them."""
-    parts = [f"{_column(model, name)} = %s" for name in values]
-    return ", ".join(parts), [_prepared(model, name, value) for name, value in values.items()]
 
 
 @functools.cache
@@ -177,11 +178,40 @@ def activity_completion_score_raise(*, completion: CompletionRow, cycle: int) ->
     )
 
 
-def _lesson_rows(*, user_id: int, lesson_id: int, cycle: int, change: LessonRowChange) -> Any:
-    rows = LessonProgress.objects.filter(user_id=user_id, lesson_id=lesson_id, cycle=cycle)
-    if change.only_if_open:
-        return rows.exclude(status=LessonProgress.Status.COMPLETED)
-    return rows.exclude(required_completed=change.values["required_completed"])
+@functools.cache
+def _lesson_update_sql(names: tuple[str, ...], *, only_if_open: bool) -> str:
+    """The UPDATE of the person's lesson row setting ``names``: unless it is completed when
+    ``only_if_open``, otherwise unless its count of completed activities matches already."""
+    unless = "status" if only_if_open else "required_completed"
+    return (
+        f"UPDATE {_quote(LessonProgress._meta.db_table)} SET "  # noqa: S608
+        f"{', '.join(f'{_column(LessonProgress, name)} = %s' for name in names)} "
+        f"WHERE {_column(LessonProgress, 'user')} = %s AND {_column(LessonProgress, 'lesson')} = %s "
+        f"AND {_column(LessonProgress, 'cycle')} = %s AND {_column(LessonProgress, unless)} <> %s"
+    )
+
+
+@functools.cache
+def _progress_save_sql(fields: tuple[str, ...], lesson_names: tuple[str, ...], *, only_if_open: bool) -> str:
+    """One statement: the lesson row's UPDATE as a WITH query, then the progress row's."""
+    progress_set = ", ".join(f"{_column(ModuleProgress, name)} = %s" for name in fields)
+    return (
+        f"WITH {_quote('lesson')} AS ({_lesson_update_sql(lesson_names, only_if_open=only_if_open)} "  # noqa: S608
+        f"RETURNING 1) UPDATE {_quote(ModuleProgress._meta.db_table)} SET {progress_set} "
+        f"WHERE {_quote('id')} = %s RETURNING (SELECT count(*) FROM {_quote('lesson')})"
+    )
+
+
+def _lesson_params(*, user_id: int, lesson_id: int, cycle: int, change: LessonRowChange) -> list[Any]:
+    """The values of the lesson row's UPDATE: those it sets, then those it is found by."""
+    unless = LessonProgress.Status.COMPLETED if change.only_if_open else change.values["required_completed"]
+    return [
+        *(_prepared(LessonProgress, name, value) for name, value in change.values.items()),
+        user_id,
+        lesson_id,
+        cycle,
+        unless,
+    ]
 
 
 def progress_save_with_lesson(
@@ -189,55 +219,120 @@ def progress_save_with_lesson(
 ) -> int:
     """Save ``fields`` of the locked progress row and apply ``change`` to the lesson's row (one
     statement on PostgreSQL); answers how many lesson rows changed."""
-    lesson_rows = _lesson_rows(
+    lesson_params = _lesson_params(
         user_id=progress.user_id, lesson_id=lesson_id, cycle=progress.cycle, change=change
     )
+    names = tuple(change.values)
+    connection = connections[_database()]
     if not _with_queries():
-        changed = int(lesson_rows.update(**change.values))
+        with connection.cursor() as cursor:
+            cursor.execute(_lesson_update_sql(names, only_if_open=change.only_if_open), lesson_params)
+            changed = cursor.rowcount
         progress.save(update_fields=fields)
         return changed
-    connection = connections[_database()]
-    lesson_sql, lesson_params = lesson_rows.values("pk").query.sql_with_params()
-    lesson_set, lesson_values = _assignments(LessonProgress, change.values)
-    progress_set, progress_values = _assignments(
-        ModuleProgress,
-        {name: getattr(progress, _field(ModuleProgress, name).attname) for name in fields},
-    )
-    lessons = _quote(LessonProgress._meta.db_table)
-    sql = (
-        f"WITH {_quote('lesson')} AS (UPDATE {lessons} SET {lesson_set} "  # noqa: S608
-        f"WHERE {_quote('id')} IN ({lesson_sql}) RETURNING 1) "
-        f"UPDATE {_quote(ModuleProgress._meta.db_table)} SET {progress_set} WHERE {_quote('id')} = %s "
-        f"RETURNING (SELECT count(*) FROM {_quote('lesson')})"
-    )
+    progress_values = [
+        _prepared(ModuleProgress, name, getattr(progress, _field(ModuleProgress, name).attname))
+        for name in fields
+    ]
+    sql = _progress_save_sql(tuple(fields), names, only_if_open=change.only_if_open)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*lesson_values, *lesson_params, *progress_values, progress.pk])
+        cursor.execute(sql, [*lesson_params, *progress_values, progress.pk])
         found = cursor.fetchone()
     return int(found[0]) if found else 0
 
 
-def _insert_sql(instance: models.Model, *, link: tuple[str, str] | None = None) -> tuple[str, list[Any]]:
-    """The INSERT of a new instance's concrete fields (its auto id left to the database);
-    ``link`` is (a field, an earlier WITH query): the field takes that query's id instead."""
-    connection = connections[_database()]
-    meta = type(instance)._meta
+@functools.cache
+def _insert_template(
+    model: type[models.Model], link: tuple[str, str] | None, computed: tuple[tuple[str, str], ...] = ()
+) -> tuple[str, tuple[Any, ...]]:
+    """The INSERT of a new instance's concrete fields (its auto id left to the database) and the
+    fields whose values it takes, in order; ``link`` is (a field, an earlier WITH query): the
+    field takes that query's id instead; ``computed`` pairs a field with the SQL of its value."""
+    meta = model._meta
+    expressions = dict(computed)
     columns: list[str] = []
     values: list[str] = []
-    params: list[Any] = []
+    fields: list[Any] = []
     for field in meta.concrete_fields:
         if field is meta.auto_field or field.column is None:
             continue
         columns.append(_quote(field.column))
         if link is not None and field.name == link[0]:
             values.append(f"{_quote(link[1])}.{_quote('id')}")
-            continue
-        values.append("%s")
-        params.append(field.get_db_prep_save(field.pre_save(instance, add=True), connection=connection))
+        elif field.name in expressions:
+            values.append(expressions[field.name])
+        else:
+            values.append("%s")
+            fields.append(field)
     source = f" FROM {_quote(link[1])}" if link is not None else ""
     return (
         f"INSERT INTO {_quote(meta.db_table)} ({', '.join(columns)}) SELECT {', '.join(values)}{source}",
-        params,
+        tuple(fields),
     )
+
+
+def _insert_params(instance: models.Model, fields: Sequence[Any]) -> list[Any]:
+    connection = connections[_database()]
+    return [
+        field.get_db_prep_save(field.pre_save(instance, add=True), connection=connection) for field in fields
+    ]
+
+
+def _insert_sql(instance: models.Model, *, link: tuple[str, str] | None = None) -> tuple[str, list[Any]]:
+    """``_insert_template``'s INSERT for ``instance``, with the values each field saves."""
+    sql, fields = _insert_template(type(instance), link)
+    return sql, _insert_params(instance, fields)
+
+
+@functools.cache
+def _module_completion_sql() -> tuple[str, tuple[Any, ...], tuple[Any, ...]]:
+    """The statement of ``module_completion_insert``, and the fields the two INSERTs take."""
+    completion_sql, completion_fields = _insert_template(ModuleCompletion, None)
+    # The title as it is when the module completes, as ``certificate_create`` reads it.
+    title = (
+        f"(SELECT {_quote('title')} FROM {_quote('wagtailcore_page')} "  # noqa: S608
+        f"WHERE {_quote('id')} = {_quote('completion')}.{_column(ModuleCompletion, 'module')})"
+    )
+    certificate_sql, certificate_fields = _insert_template(
+        Certificate, ("completion", "completion"), (("module_title", title),)
+    )
+    completion, certificate, pk = _quote("completion"), _quote("certificate"), _quote("id")
+    return (
+        f"WITH {completion} AS ({completion_sql} ON CONFLICT DO NOTHING "  # noqa: S608
+        f"RETURNING {pk}, {_column(ModuleCompletion, 'module')}), "
+        f"{certificate} AS ({certificate_sql} RETURNING {pk}), "
+        f"{_quote('enrolled')} AS (UPDATE {_quote(Enrolment._meta.db_table)} "
+        f"SET {_column(Enrolment, 'completed_at')} = %s "
+        f"WHERE {_column(Enrolment, 'user')} = %s AND {_column(Enrolment, 'module')} = %s "
+        f"AND EXISTS (SELECT 1 FROM {completion})) "
+        f"SELECT {certificate}.{pk} FROM {certificate}",
+        completion_fields,
+        certificate_fields,
+    )
+
+
+def module_completion_insert(*, completion: ModuleCompletion, certificate: Certificate) -> int | None:
+    """On PostgreSQL, in one statement: insert the module's completion unless the cycle has one,
+    and when it is new, its certificate (titled as the module is now) and the completion mirrored
+    on the person's enrolments, as ``enrolments_mark_complete`` does. Answers the certificate's
+    id, or None when the completion was there already (nothing is written then)."""
+    sql, completion_fields, certificate_fields = _module_completion_sql()
+    params = [
+        *_insert_params(completion, completion_fields),
+        *_insert_params(certificate, certificate_fields),
+        _prepared(Enrolment, "completed_at", completion.completed_at),
+        completion.user_id,
+        completion.module_id,
+    ]
+    with connections[_database()].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+    return None if found is None else int(found[0])
+
+
+def module_completion_in_one_statement() -> bool:
+    """Whether ``module_completion_insert`` can be used (it needs WITH queries that write)."""
+    return _with_queries()
 
 
 def rows_insert(

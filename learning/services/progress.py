@@ -29,6 +29,8 @@ from learning.services.cycles import module_progress_lock
 from learning.services.progress_rows import (
     CompletionRow,
     LessonRowChange,
+    ProgressTouch,
+    Touched,
     activity_completion_insert,
     activity_completion_score_raise,
     module_completion_in_one_statement,
@@ -227,14 +229,14 @@ def activity_complete(**done: Unpack[ActivityDone]) -> bool:
     return activity_complete_with_progress(**done).newly_completed
 
 
-def activity_complete_with_progress(**done: Unpack[ActivityDone]) -> ActivityCompleted:
-    """``activity_complete``, answering the progress row as written too."""
+def activity_completion_touch(**done: Unpack[ActivityDone]) -> ProgressTouch:
+    """A completion's first step, for a caller that runs it in a statement of its own (as
+    ``rows_insert``'s ``touch``) and then calls ``activity_complete_touched``. Raises
+    ActivityNotFound for a block id that is not in the lesson."""
     user, lesson, block_id = done["user"], done["lesson"], done["block_id"]
     if block_id not in lesson_block_types(lesson=lesson):
         raise ActivityNotFound(f"Lesson {lesson.pk} has no block {block_id!r}.")
-    return _activity_complete_locked(
-        user=user,
-        lesson=lesson,
+    return ProgressTouch(
         completion=CompletionRow(
             user_id=user.pk,
             lesson_id=lesson.pk,
@@ -243,23 +245,39 @@ def activity_complete_with_progress(**done: Unpack[ActivityDone]) -> ActivityCom
             max_score=done.get("max_score"),
             completed_at=done.get("at") or timezone.now(),
         ),
+        module_path=lesson.path[: -Page.steplen],
     )
+
+
+def activity_complete_with_progress(**done: Unpack[ActivityDone]) -> ActivityCompleted:
+    """``activity_complete``, answering the progress row as written too."""
+    touch = activity_completion_touch(**done)
+    return _activity_complete_locked(user=done["user"], lesson=done["lesson"], touch=touch, touch_ran=False)
+
+
+def activity_complete_touched(
+    *, user: User, lesson: LessonPage, touch: ProgressTouch, touched: Touched | None
+) -> ActivityCompleted:
+    """``activity_complete_with_progress`` once ``touch`` has run, in the caller's transaction
+    (which holds the progress row's lock since), with what it answered."""
+    return _activity_complete_locked(user=user, lesson=lesson, touch=touch, touched=touched, touch_ran=True)
 
 
 # No savepoint of its own: it is part of the caller's transaction (or is the transaction),
 # and an error in it rolls the whole of that back, statement included.
 @transaction.atomic(savepoint=False)
 def _activity_complete_locked(
-    *, user: User, lesson: LessonPage, completion: CompletionRow
+    *,
+    user: User,
+    lesson: LessonPage,
+    touch: ProgressTouch,
+    touch_ran: bool,
+    touched: Touched | None = None,
 ) -> ActivityCompleted:
+    completion = touch.completion
     at, block_id = completion.completed_at, completion.block_id
-    touched = progress_touch(
-        user_id=user.pk,
-        module_path=lesson.path[: -Page.steplen],
-        lesson_id=lesson.pk,
-        at=at,
-        completion=completion,
-    )
+    if not touch_ran:
+        touched = progress_touch(touch=touch)
     fields = []
     newly_completed: bool | None = None
     if touched is not None:

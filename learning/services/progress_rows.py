@@ -2,10 +2,12 @@
 database allows, with the same locks and the same outcome on each.
 
 PostgreSQL runs data-modifying ``WITH`` queries, so there locking and touching the person's
-progress row and inserting the activity's completion are one statement, and writing the
-lesson's and the module's progress one more. SQLite has no such queries and takes them one
-at a time. Both have ``INSERT ... ON CONFLICT DO NOTHING RETURNING``, so a completion is never
-looked up before it is inserted: the unique constraint says whether it is new.
+progress row and inserting the activity's completion are one statement (the xAPI statement's own
+INSERT, when one completes the activity), writing the lesson's and the module's progress one
+more, and a module's completion with its certificate and enrolments one more again. SQLite has
+no such queries and takes them one at a time. Both have ``INSERT ... ON CONFLICT DO NOTHING
+RETURNING``, so a completion is never looked up before it is inserted: the unique constraint
+says whether it is new.
 
 Identifiers come from the models, quoted; every value is a parameter, prepared by its field.
 """
@@ -126,38 +128,67 @@ def _completion_params(completion: CompletionRow) -> list[Any]:
 
 
 @dataclass(frozen=True)
+class ProgressTouch:
+    """A completion's first step (``progress_touch``): the completion, and the path of the lesson's
+    module, by which the person's progress row is found."""
+
+    completion: CompletionRow
+    module_path: str
+
+
+@dataclass(frozen=True)
 class Touched:
     progress: ModuleProgress
     newly_completed: bool | None  # None: the completion is still to be inserted
 
 
-def progress_touch(
-    *, user_id: int, module_path: str, lesson_id: int, at: datetime, completion: CompletionRow
-) -> Touched | None:
+@functools.cache
+def _touch_with_sql() -> str:
+    """The ``progress`` and ``inserted`` WITH queries of ``progress_touch`` on PostgreSQL."""
+    return (
+        f"{_quote('progress')} AS ({_progress_touch_sql()}), "
+        f"{_quote('inserted')} AS ({_completion_insert_sql(from_progress=True)})"
+    )
+
+
+def _touch_params(touch: ProgressTouch) -> list[Any]:
+    completion = touch.completion
+    return [
+        completion.lesson_id,
+        _prepared(ModuleProgress, "last_activity_at", completion.completed_at),
+        completion.user_id,
+        touch.module_path,
+    ]
+
+
+def _touched(row: ModuleProgress | None) -> Touched | None:
+    """The touched row from a statement that selected ``progress.*`` and ``newly_completed``."""
+    if row is None or row.pk is None:
+        return None
+    newly = getattr(row, "newly_completed", None)
+    return Touched(progress=row, newly_completed=None if newly is None else bool(newly))
+
+
+def progress_touch(*, touch: ProgressTouch) -> Touched | None:
     """The person's progress row for the lesson's module, locked for this transaction, with the
-    lesson recorded as where they were last active; on PostgreSQL the activity's completion is
-    inserted by the same statement (under the row's cycle). None when the row does not exist.
+    lesson recorded as where they were last active at the completion's time; on PostgreSQL the
+    activity's completion is inserted by the same statement (under the row's cycle). None when
+    the row does not exist.
 
     The UPDATE takes the same row lock ``select_for_update`` does (waiting for a concurrent
     holder, then working from its committed row), so what it returns is as safe to change.
     """
-    touch = [lesson_id, _prepared(ModuleProgress, "last_activity_at", at), user_id, module_path]
     if _with_queries():
         sql = (
-            f"WITH {_quote('progress')} AS ({_progress_touch_sql()}), "  # noqa: S608
-            f"{_quote('inserted')} AS ({_completion_insert_sql(from_progress=True)}) "
+            f"WITH {_touch_with_sql()} "  # noqa: S608
             f"SELECT {_quote('progress')}.*, EXISTS (SELECT 1 FROM {_quote('inserted')}) "
             f"AS {_quote('newly_completed')} FROM {_quote('progress')}"
         )
-        params = touch + _completion_params(completion)
+        params = _touch_params(touch) + _completion_params(touch.completion)
     else:
-        sql, params = _progress_touch_sql(), touch
+        sql, params = _progress_touch_sql(), _touch_params(touch)
     # raw() would otherwise ask for a read database.
-    row = next(iter(ModuleProgress.objects.raw(sql, params, using=_database())), None)
-    if row is None:
-        return None
-    newly = getattr(row, "newly_completed", None)
-    return Touched(progress=row, newly_completed=None if newly is None else bool(newly))
+    return _touched(next(iter(ModuleProgress.objects.raw(sql, params, using=_database())), None))
 
 
 def activity_completion_insert(*, completion: CompletionRow, cycle: int) -> bool:
@@ -335,13 +366,22 @@ def module_completion_in_one_statement() -> bool:
     return _with_queries()
 
 
+@dataclass(frozen=True)
+class Inserted:
+    """What ``rows_insert`` answers: the rows ``also_read`` read, and what ``touch`` touched."""
+
+    read: list[tuple[Any, ...]]
+    touched: Touched | None
+
+
 def rows_insert(
     *,
     parent: models.Model,
     child: models.Model | None,
     link: str,
     also_read: QuerySet[Any, Any] | None = None,
-) -> list[tuple[Any, ...]]:
+    touch: ProgressTouch | None = None,
+) -> Inserted:
     """Insert a new row and, when given, a row pointing to it by ``link`` (one statement on
     PostgreSQL, two elsewhere); both instances get their ids. A unique constraint's violation
     raises IntegrityError as ``save()`` would.
@@ -349,14 +389,18 @@ def rows_insert(
     ``also_read``, a ``values_list`` query, is answered too: its rows as tuples, read by the same
     statement on PostgreSQL (so a read the caller would make next costs no round trip of its
     own), by a query of its own elsewhere. On PostgreSQL its values travel as JSON, so it should
-    select numbers, text, booleans and JSON only.
+    select numbers, text, booleans and JSON only. ``touch``, a completion's first step, is run
+    too (by the same statement on PostgreSQL), with what ``progress_touch`` answers.
     """
-    if (child is None and also_read is None) or not _with_queries():
+    if (child is None and also_read is None and touch is None) or not _with_queries():
         parent.save(force_insert=True)
         if child is not None:
             setattr(child, link, parent)
             child.save(force_insert=True)
-        return [] if also_read is None else [tuple(row) for row in also_read]
+        return Inserted(
+            read=[] if also_read is None else [tuple(row) for row in also_read],
+            touched=None if touch is None else progress_touch(touch=touch),
+        )
     pk = _quote("id")
     parent_sql, parent_params = _insert_sql(parent)
     child_sql, child_id = "", "NULL"
@@ -365,28 +409,53 @@ def rows_insert(
         child_insert, child_params = _insert_sql(child, link=(link, "parent"))
         child_sql = f", {_quote('child')} AS ({child_insert} RETURNING {pk})"
         child_id = f"(SELECT {pk} FROM {_quote('child')})"  # noqa: S608
+    touch_sql = ""
+    touch_params: list[Any] = []
+    if touch is not None:
+        touch_sql = f", {_touch_with_sql()}"
+        touch_params = _touch_params(touch) + _completion_params(touch.completion)
     read_sql = "NULL"
     read_params: Sequence[Any] = ()
     if also_read is not None:
         read_query, read_params = also_read.query.sql_with_params()
         # json (not jsonb) keeps each row's columns in the order selected.
         read_sql = f"(SELECT json_agg({_quote('read')}) FROM ({read_query}) {_quote('read')})"  # noqa: S608
-    sql = (
-        f"WITH {_quote('parent')} AS ({parent_sql} RETURNING {pk}){child_sql} "  # noqa: S608
-        f"SELECT {_quote('parent')}.{pk}, {child_id}, {read_sql} FROM {_quote('parent')}"
+    ids = (
+        f"{_quote('parent')}.{pk} AS {_quote('inserted_parent_id')}, "
+        f"{child_id} AS {_quote('inserted_child_id')}, {read_sql} AS {_quote('inserted_read')}"
     )
-    with connections[_database()].cursor() as cursor:
-        cursor.execute(sql, [*parent_params, *child_params, *read_params])
-        found = cursor.fetchone()
-    if found is None:
-        raise RuntimeError("The INSERT returned no row.")
-    parent.pk, child_pk, read = found
+    params = [*parent_params, *child_params, *touch_params, *read_params]
+    with_sql = f"WITH {_quote('parent')} AS ({parent_sql} RETURNING {pk}){child_sql}{touch_sql}"
+    touched = None
+    if touch is None:
+        with connections[_database()].cursor() as cursor:
+            cursor.execute(f"{with_sql} SELECT {ids} FROM {_quote('parent')}", params)  # noqa: S608
+            found = cursor.fetchone()
+        if found is None:
+            raise RuntimeError("The INSERT returned no row.")
+        parent_pk, child_pk, read = found
+    else:
+        # The progress row's columns (all NULL when the person has none), as progress_touch reads them.
+        sql = (
+            f"{with_sql} SELECT {_quote('progress')}.*, EXISTS (SELECT 1 FROM {_quote('inserted')}) "  # noqa: S608
+            f"AS {_quote('newly_completed')}, {ids} FROM {_quote('parent')} "
+            f"LEFT JOIN {_quote('progress')} ON TRUE"
+        )
+        row = next(iter(ModuleProgress.objects.raw(sql, params, using=_database())), None)
+        if row is None:
+            raise RuntimeError("The INSERT returned no row.")
+        # raw() sets the columns that are not the model's as attributes of the row.
+        parent_pk, child_pk, read = (
+            getattr(row, name) for name in ("inserted_parent_id", "inserted_child_id", "inserted_read")
+        )
+        touched = _touched(row)
+    parent.pk = parent_pk
     parent._state.adding = False
     if child is not None:
         child.pk = child_pk
         child._state.adding = False
         setattr(child, link, parent)
-    return _json_rows(read)
+    return Inserted(read=_json_rows(read), touched=touched)
 
 
 def _json_rows(read: str | list[dict[str, Any]] | None) -> list[tuple[Any, ...]]:

@@ -193,20 +193,29 @@ def module_viewable_get(*, user: AnonymousUser | AbstractBaseUser, module_id: in
 
 def module_lesson_ids_live(*, module_id: int) -> list[int]:
     """The ids of a module's live lessons, in order, without loading the module (one query, or
-    none: the outline's, cached as ``module_lessons_for_outline`` caches it)."""
-    module = Page.objects.filter(id=module_id)
-    lessons = _outline_lessons(
-        module_id=module_id,
-        lessons=lambda: (
-            LessonPage.objects.live()
-            .filter(
-                path__startswith=Subquery(module.values("path")[:1]),
-                depth=Subquery(module.values("depth")[:1]) + 1,
-            )
-            .order_by("path")
-        ),
-    )
-    return [lesson.pk for lesson in lessons]
+    none: the outline's, cached as ``module_lessons_for_outline`` caches it). The ids are cached
+    too, under the same generation, as a tuple: the process-local tier keeps that as it is, so a
+    read costs no copy of the outline's lessons."""
+    seconds = frame_cache_seconds()
+    key = f"modules:outline-ids:{tree_generation()}:{module_id}" if seconds else ""
+    found: tuple[int, ...] | None = tree_cache_get(key, seconds=seconds) if key else None
+    if found is None:
+        module = Page.objects.filter(id=module_id)
+        lessons = _outline_lessons(
+            module_id=module_id,
+            lessons=lambda: (
+                LessonPage.objects.live()
+                .filter(
+                    path__startswith=Subquery(module.values("path")[:1]),
+                    depth=Subquery(module.values("depth")[:1]) + 1,
+                )
+                .order_by("path")
+            ),
+        )
+        found = tuple(lesson.pk for lesson in lessons)
+        if key:
+            tree_cache_set(key, found, seconds)
+    return list(found)
 
 
 def lesson_counts_by_module(*, module_ids: Iterable[int]) -> dict[int, int]:

@@ -4,6 +4,7 @@ import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
@@ -40,9 +41,21 @@ class TeamLearning:
 
 # A narrow item: (pk, user id, module id, required, due date, complete).
 _Narrow = tuple[int, int, int, bool, date, bool]
-# A sortable item: (status rank, due date, last name, first name, user id, module title, pk),
-# then what the page's rows show of it (module id, required), never compared: pk is unique.
-_Sortable = tuple[int, date, str, str, int, str, int, int, bool]
+
+
+class _Sortable(NamedTuple):
+    """An item in the order My team lists it: compared field by field up to ``pk``, which is
+    unique, so what follows it (what the page's rows show) is never compared."""
+
+    rank: int
+    due: date
+    last: str
+    first: str
+    user_id: int
+    title: str
+    pk: int
+    module: int
+    required: bool
 
 
 class _InOrder:
@@ -171,23 +184,25 @@ def team_learning(
         )
         status_counts[item_status] += 1
         if status in (None, item_status):
+            last, first = people[user_id]
             items.append(
-                (
-                    STATUS_ORDER[item_status],
-                    due,
-                    *people[user_id],
-                    user_id,
-                    titles.get(module, ""),
-                    pk,
-                    module,
-                    required,
+                _Sortable(
+                    rank=STATUS_ORDER[item_status],
+                    due=due,
+                    last=last,
+                    first=first,
+                    user_id=user_id,
+                    title=titles.get(module, ""),
+                    pk=pk,
+                    module=module,
+                    required=required,
                 )
             )
     # Django's Paginator needs only len() and slicing (its documented contract); the stubs'
     # protocol also asks for iteration and integer indexing, which it never uses here.
     paginator: Paginator[_Sortable] = Paginator(_InOrder(items), per_page)  # type: ignore[arg-type]
     page = paginator.get_page(page_number)
-    statuses = {item[6]: STATUS_RANKS[item[0]] for item in page.object_list}
+    statuses = {item.pk: STATUS_RANKS[item.rank] for item in page.object_list}
     # The rest of each item on the page (who, which module, required, due) is in the narrow
     # rows; only the programme and when it was completed are read in full, by primary key.
     on_page = {
@@ -200,7 +215,7 @@ def team_learning(
     roles_shown: dict[str, Role] = {}
     rows = []
     for item in page.object_list:
-        _rank, due, _last, _first, user_id, _title, pk, module, required = item
+        pk, user_id, module = item.pk, item.user_id, item.module
         if pk not in on_page:  # removed between the two reads
             continue
         programme, completed_at = on_page[pk]
@@ -213,8 +228,8 @@ def team_learning(
                 module_title=titles.get(module, ""),
                 module_url=None,
                 programme=programme,
-                required=required,
-                due_date=due,
+                required=item.required,
+                due_date=item.due,
                 status=statuses[pk],
                 percent=100 if completed_at else lessons_percent(completed=done, total=total),
                 completed_at=completed_at,

@@ -97,6 +97,17 @@ class Enrolment(models.Model):
     user = person_link(related_name="enrolments")
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="enrolments")
     module = models.ForeignKey("modules.ModulePage", on_delete=models.PROTECT, related_name="+")
+    # The person's staff profile (team, role, agency, whether active), joined on `user` in one
+    # step rather than through the user table: readiness groups 150,000 enrolments by it. No
+    # column of its own; null where someone has no profile.
+    profile = models.ForeignObject(
+        "people.StaffProfile",
+        from_fields=["user"],
+        to_fields=["user"],
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+    )
     enrolled_on = models.DateField()
     due_date = models.DateField()
     due_date_overridden = models.BooleanField(

@@ -2,13 +2,13 @@
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models
-from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, When
+from django.db.models import Case, Count, DateTimeField, ExpressionWrapper, F, Max, Min, Q, QuerySet, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -24,15 +24,35 @@ BY_FIELDS = {
 }
 
 
-def required_enrolments(*, programme: Programme | None = None) -> QuerySet[Enrolment]:
-    """Required learning that counts towards readiness: active people, live assignments."""
+def _counted_profiles() -> QuerySet[StaffProfile]:
+    """The staff whose required learning counts towards readiness: an active profile of an
+    active user. Someone without a profile, or a leaver, is in no figure."""
+    return StaffProfile.objects.filter(active=True, user__is_active=True)
+
+
+def required_enrolments(
+    *, programme: Programme | None = None, with_profile: bool = False
+) -> QuerySet[Enrolment]:
+    """Required learning that counts towards readiness: people who count
+    (``_counted_profiles``), live assignments.
+
+    Who counts is decided on the people tables (a few thousand rows), not per enrolment: at
+    150,000 enrolments each join of every enrolment to a people table is a hash join of them
+    all (docs/benchmarks.md). By default the enrolments of the few people left out are
+    dropped (a small hashed ``NOT IN``, no join at all). ``with_profile`` is for grouping by
+    team, role or agency: each enrolment is joined once to its person's profile
+    (``Enrolment.profile``) and only the profiles that count are joined, rather than joining
+    the user table as well."""
     enrolments = Enrolment.objects.filter(
         removed_on__isnull=True,
         assignment__active=True,
         assignment__required=True,
-        user__is_active=True,
-        user__profile__active=True,
     )
+    if with_profile:
+        enrolments = enrolments.filter(profile__pk__in=_counted_profiles())
+    else:
+        left_out = User.objects.exclude(pk__in=_counted_profiles().values("user_id"))
+        enrolments = enrolments.exclude(user_id__in=left_out)
     if programme is not None:
         enrolments = enrolments.filter(assignment__programme=programme)
     return enrolments
@@ -146,18 +166,27 @@ def _counted_once(
 
     The distinct count is not read at all unless some module needs it: PostgreSQL otherwise
     scans the enrolments until the first row it could keep (tens of thousands of them at the
-    bench's 150,000, the completed ones lying at the end of the table)."""
+    bench's 150,000, the completed ones lying at the end of the table).
+
+    Whether a module is assigned twice is read from the assignments (a few dozen rows) once,
+    not tested on every enrolment; each row only compares its module with its assignment's."""
     counting = Assignment.objects.filter(active=True, required=True)
     if programme is not None:
         counting = counting.filter(programme=programme)
-    twice = counting.order_by().values("module_id").annotate(times=Count("id")).filter(times__gt=1)
-    shared = Q(module_id__in=twice.values("module_id")) | ~Q(module_id=F("assignment__module_id"))
+    twice = (
+        counting.order_by()
+        .values("module_id")
+        .annotate(times=Count("id"))
+        .filter(times__gt=1)
+        .values("module_id")
+    )
+    moved = ~Q(module_id=F("assignment__module_id"))
     quote = connection.ops.quote_name
     by_rows_name, shared_name = quote("by_rows"), quote("shared_modules")
     shared_modules = f"SELECT counted_module FROM {shared_name}"  # noqa: S608 (quoted names only)
     by_rows = (
         enrolments.values(**group)
-        .annotate(**rows, shared=Max(Case(When(shared, then=1), default=0)))
+        .annotate(**rows, shared=Max(Case(When(moved, then=1), default=0)))
         .order_by()
     )
     by_people = (
@@ -167,14 +196,16 @@ def _counted_once(
         .order_by()
     )
     rows_sql, rows_params = by_rows.query.sql_with_params()
+    twice_sql, twice_params = twice.query.sql_with_params()
     people_sql, people_params = by_people.query.sql_with_params()
     columns = ", ".join(quote(name) for name in [*group, *people])
     return (
         f"WITH {by_rows_name} AS ({rows_sql}), "  # noqa: S608
-        f"{shared_name} AS (SELECT DISTINCT counted_module FROM {by_rows_name} WHERE shared = 1) "
+        f"{shared_name} AS (SELECT counted_module FROM {by_rows_name} WHERE shared = 1 "
+        f"UNION {twice_sql}) "
         f"SELECT {columns} FROM {by_rows_name} WHERE counted_module NOT IN ({shared_modules}) "
         f"UNION ALL SELECT * FROM ({people_sql}) by_people WHERE EXISTS ({shared_modules})",
-        [*rows_params, *people_params],
+        [*rows_params, *twice_params, *people_params],
     )
 
 
@@ -187,11 +218,11 @@ def readiness_grain(*, programme: Programme | None, today: date) -> list[GrainRo
     rows where that gives the same figures (``_counted_once``)."""
     grouped = _counted_once(
         programme=programme,
-        enrolments=required_enrolments(programme=programme),
+        enrolments=required_enrolments(programme=programme, with_profile=True),
         group={
-            "grain_team": F("user__profile__team_id"),
-            "grain_role": F("user__profile__role_id"),
-            "grain_agency": F("user__profile__agency_id"),
+            "grain_team": F("profile__team_id"),
+            "grain_role": F("profile__role_id"),
+            "grain_agency": F("profile__agency_id"),
             "counted_module": F("module_id"),
         },
         rows={**_counts(today, distinct=False), "first_enrolled": Min("enrolled_on")},
@@ -273,6 +304,49 @@ class BurnUp:
         return self.total * min(1.0, max(0.0, (day - self.start).days / span))
 
 
+def _local_day(field: str, *, since: date, until: date) -> Case:
+    """The local date of the moment in `field`, in the current time zone, by arithmetic.
+
+    Converting every completion to local time by the zone's name costs PostgreSQL about a
+    third of the completions-per-day query at 60,000 completions (docs/benchmarks.md). Between
+    `since` and `until` the zone keeps one offset from UTC at a time (it changes only when the
+    clocks go forward or back), so there a moment's local date is the UTC date of the moment
+    moved by that offset; a moment outside them is converted by the zone's name as before."""
+    zone = timezone.get_current_timezone()
+
+    def offset(moment: datetime) -> timedelta:
+        return moment.astimezone(zone).utcoffset() or timedelta()
+
+    start = datetime.combine(since, time(), tzinfo=zone).astimezone(UTC) - timedelta(days=1)
+    end = datetime.combine(until, time(), tzinfo=zone).astimezone(UTC) + timedelta(days=2)
+    spans: list[tuple[datetime, datetime, timedelta]] = []
+    span_start, span_offset, moment = start, offset(start), start
+    while moment < end:
+        following = min(moment + timedelta(days=1), end)
+        if offset(following) != span_offset:
+            # The clocks changed within this day: find the moment they did, to the microsecond.
+            before, after = moment, following
+            while after - before > timedelta(microseconds=1):
+                middle = before + (after - before) / 2
+                before, after = (middle, after) if offset(middle) == span_offset else (before, middle)
+            spans.append((span_start, after, span_offset))
+            span_start, span_offset = after, offset(after)
+        moment = following
+    spans.append((span_start, end, span_offset))
+    return Case(
+        *(
+            When(
+                **{f"{field}__gte": span_start, f"{field}__lt": span_end},
+                then=TruncDate(
+                    ExpressionWrapper(F(field) + span_offset, output_field=DateTimeField()), tzinfo=UTC
+                ),
+            )
+            for span_start, span_end, span_offset in reversed(spans)
+        ),
+        default=TruncDate(field),
+    )
+
+
 def burn_up(
     *,
     programme: Programme,
@@ -289,7 +363,10 @@ def burn_up(
     per_day_and_module, params = _counted_once(
         programme=programme,
         enrolments=required_enrolments(programme=programme).filter(completed_at__isnull=False),
-        group={"day": TruncDate("completed_at"), "counted_module": F("module_id")},
+        group={
+            "day": _local_day("completed_at", since=start, until=today),
+            "counted_module": F("module_id"),
+        },
         rows={"completed": Count("id")},
         people={"completed": Count("user_id", distinct=True)},
     )

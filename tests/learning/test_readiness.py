@@ -3,7 +3,7 @@
 import csv
 import io
 import zipfile
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -73,12 +73,58 @@ def test_leavers_drop_out_of_the_figures(rollout):
     assert totals.total == 4
 
 
+def test_people_who_do_not_count_are_left_out_of_every_figure(rollout):
+    """Someone whose profile was removed, a leaver whose profile is inactive and someone whose
+    account is switched off keep their enrolments, but no readiness figure counts them."""
+    from learning.selectors import readiness_figures
+
+    banbury_done, _, banbury_no_profile = rollout["people"][:3]
+    witney_switched_off, witney_leaver = rollout["people"][3:]
+    banbury_no_profile.delete()
+    witney_switched_off.user.is_active = False
+    witney_switched_off.user.save()
+    witney_leaver.active = False
+    witney_leaver.save()
+
+    figures = readiness_figures(programme=rollout["programme"], today=rollout["today"])
+
+    assert (figures.totals.total, figures.totals.complete, figures.totals.overdue) == (2, 2, 0)
+    for by in ("team", "role", "agency"):
+        assert sum(row.total for row in figures.groupings[by]) == 2
+    assert [row.label for row in figures.groupings["team"]] == ["Banbury"]
+    assert set(figures.heatmap.cells) == {("Banbury", "Motivational interviewing foundations")}
+    assert figures.overdue == []
+    assert figures.burn.total == 2
+    assert [count for _day, count in figures.burn.points] == [1, 2]
+    assert Enrolment.objects.filter(user=banbury_done.user).exists()
+    assert Enrolment.objects.filter(user=banbury_no_profile.user, removed_on__isnull=True).exists()
+
+
 def test_burn_up_counts_completions_and_projects_at_the_current_pace(rollout):
     burn = burn_up(programme=rollout["programme"], today=rollout["today"])
     assert burn.total == 5
     assert [count for _day, count in burn.points] == [1, 2, 3]
     assert burn.projected_at_go_live == 5
     assert burn.target_on(burn.go_live) == 5
+
+
+def test_completions_are_counted_on_their_local_day_either_side_of_the_clocks_changing(rollout):
+    """The burn-up's days are UK dates: a completion at half past midnight in summer time is on
+    that day, not the day before in UTC, including on the nights the clocks go forward or back
+    and before the dates the figures cover (worked out by the zone's name there)."""
+    from learning.selectors.readiness import _local_day
+
+    enrolment = Enrolment.objects.filter(user=rollout["people"][0].user).get()
+    day = _local_day("completed_at", since=date(2026, 3, 1), until=date(2026, 11, 30))
+    nights = [datetime(2026, 3, 28, 21, tzinfo=UTC), datetime(2026, 3, 29, 21, tzinfo=UTC)]
+    nights += [datetime(2026, 10, 24, 21, tzinfo=UTC), datetime(2026, 10, 25, 21, tzinfo=UTC)]
+    nights += [datetime(2026, 7, 1, 21, tzinfo=UTC), datetime(2025, 7, 1, 21, tzinfo=UTC)]
+    for night in nights:
+        for quarter_hours in range(24):
+            moment = night + timedelta(minutes=15 * quarter_hours, microseconds=quarter_hours)
+            Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=moment)
+            counted = Enrolment.objects.filter(pk=enrolment.pk).annotate(day=day).get().day
+            assert counted == timezone.localtime(moment).date(), moment
 
 
 def test_heatmap_and_groupings_are_rolled_up_from_one_grouped_query(rollout, django_assert_num_queries):

@@ -241,7 +241,8 @@ def module_viewable_get(*, user: AnonymousUser | AbstractBaseUser, module_id: in
 
 def module_lesson_ids_live(*, module_id: int) -> list[int]:
     """The ids of a module's live lessons, in order, without loading the module (one query, or
-    none: the outline's, cached as ``module_lessons_for_outline`` caches it)."""
+    none: the outline's, cached as ``module_lessons_for_outline`` caches it). The outline is
+    cached as plain values, which this process's tier keeps as they are: a read copies nothing."""
     module = Page.objects.filter(id=module_id)
     lessons = _outline_lessons(
         module_id=module_id,
@@ -254,7 +255,8 @@ def module_lesson_ids_live(*, module_id: int) -> list[int]:
             .order_by("path")
         ),
     )
-    return [OutlineLesson(row).pk for row in lessons]
+    id_at = _outline_attnames().index(LessonPage._meta.pk.attname)
+    return [row[id_at] for row in lessons]
 
 
 def lesson_counts_by_module(*, module_ids: Iterable[int]) -> dict[int, int]:

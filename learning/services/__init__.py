@@ -26,6 +26,8 @@ from learning.services.certificates import (
     certificate_files,
     certificate_image,
     certificate_render,
+    certificate_render_queue,
+    certificate_unsaved,
 )
 from learning.services.cmi5 import (
     FetchRefused,
@@ -138,6 +140,8 @@ __all__ = [
     "certificate_files",
     "certificate_image",
     "certificate_render",
+    "certificate_render_queue",
+    "certificate_unsaved",
     "cmi5_fetch",
     "cmi5_module_waive",
     "cmi_validate",

@@ -31,20 +31,32 @@ def certificate_code_generate() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def certificate_create(*, completion: ModuleCompletion) -> Certificate:
-    """Issue the certificate record for a completion; its files are rendered after commit."""
+def certificate_unsaved(*, completion: ModuleCompletion, module_title: str) -> Certificate:
+    """The certificate record for a completion, not saved: a new code, and the person's name and
+    the module's title as they are today."""
     user = completion.user
-    certificate = Certificate.objects.create(
+    return Certificate(
         completion=completion,
         user=user,
         module_id=completion.module_id,
         code=certificate_code_generate(),
         learner_name=user.get_full_name() or user.email,
-        module_title=completion.module.title,
+        module_title=module_title,
         completed_on=timezone.localdate(completion.completed_at),
         created_at=timezone.now(),
     )
-    task_queue_after_commit("learning.tasks.certificate_render", certificate_id=certificate.pk)
+
+
+def certificate_render_queue(*, certificate_id: int) -> None:
+    """Render a new certificate's files after the transaction that issued it commits."""
+    task_queue_after_commit("learning.tasks.certificate_render", certificate_id=certificate_id)
+
+
+def certificate_create(*, completion: ModuleCompletion) -> Certificate:
+    """Issue the certificate record for a completion; its files are rendered after commit."""
+    certificate = certificate_unsaved(completion=completion, module_title=completion.module.title)
+    certificate.save(force_insert=True)
+    certificate_render_queue(certificate_id=certificate.pk)
     return certificate
 
 

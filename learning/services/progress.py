@@ -24,13 +24,17 @@ from learning.models import (
     ModuleProgress,
 )
 from learning.services.assignments import enrolments_mark_complete
-from learning.services.certificates import certificate_create
+from learning.services.certificates import certificate_create, certificate_render_queue, certificate_unsaved
 from learning.services.cycles import module_progress_lock
 from learning.services.progress_rows import (
     CompletionRow,
     LessonRowChange,
+    ProgressTouch,
+    Touched,
     activity_completion_insert,
     activity_completion_score_raise,
+    module_completion_in_one_statement,
+    module_completion_insert,
     progress_save_with_lesson,
     progress_touch,
 )
@@ -144,9 +148,7 @@ def _lesson_complete(
 MODULE_RECOUNT_FIELDS = ["lessons_completed", "lessons_total", "last_activity_at", "completed_at"]
 
 
-def _module_progress_recount(
-    *, user: User, module_progress: ModuleProgress, at: datetime
-) -> ModuleCompletion | None:
+def _module_progress_recount(*, user: User, module_progress: ModuleProgress, at: datetime) -> None:
     """Recount the module's completed lessons (from the locked row's JSON, under the lesson ids
     the content cache holds) and write the completion record when all are done. The caller
     saves ``MODULE_RECOUNT_FIELDS``."""
@@ -159,16 +161,29 @@ def _module_progress_recount(
     module_progress.lessons_completed = completed
     module_progress.lessons_total = len(lesson_ids)
     module_progress.last_activity_at = at
-    completion = None
     if lesson_ids and completed == len(lesson_ids) and module_progress.completed_at is None:
         module_progress.completed_at = at
-        completion = _module_completion_record(user=user, module_progress=module_progress, at=at)
-    return completion
+        _module_completion_record(user=user, module_progress=module_progress, at=at)
 
 
-def _module_completion_record(
-    *, user: User, module_progress: ModuleProgress, at: datetime
-) -> ModuleCompletion:
+def _module_completion_record(*, user: User, module_progress: ModuleProgress, at: datetime) -> None:
+    """The module's completion for the cycle, its certificate and the enrolments mirroring it,
+    unless the cycle has a completion already (one statement where the database allows)."""
+    completion = ModuleCompletion(
+        user=user,
+        module_id=module_progress.module_id,
+        cycle=module_progress.cycle,
+        completed_at=at,
+        source=ModuleCompletion.Source.ONLINE,
+    )
+    if module_completion_in_one_statement():
+        # The statement titles the certificate from the module's page, so no query reads it first.
+        certificate_id = module_completion_insert(
+            completion=completion, certificate=certificate_unsaved(completion=completion, module_title="")
+        )
+        if certificate_id is not None:
+            certificate_render_queue(certificate_id=certificate_id)
+        return
     completion, created = ModuleCompletion.objects.get_or_create(
         user=user,
         module_id=module_progress.module_id,
@@ -178,7 +193,6 @@ def _module_completion_record(
     if created:
         certificate_create(completion=completion)
         enrolments_mark_complete(user=user, module_id=module_progress.module_id, completed_at=at)
-    return completion
 
 
 @dataclass(frozen=True)
@@ -215,14 +229,14 @@ def activity_complete(**done: Unpack[ActivityDone]) -> bool:
     return activity_complete_with_progress(**done).newly_completed
 
 
-def activity_complete_with_progress(**done: Unpack[ActivityDone]) -> ActivityCompleted:
-    """``activity_complete``, answering the progress row as written too."""
+def activity_completion_touch(**done: Unpack[ActivityDone]) -> ProgressTouch:
+    """A completion's first step, for a caller that runs it in a statement of its own (as
+    ``rows_insert``'s ``touch``) and then calls ``activity_complete_touched``. Raises
+    ActivityNotFound for a block id that is not in the lesson."""
     user, lesson, block_id = done["user"], done["lesson"], done["block_id"]
     if block_id not in lesson_block_types(lesson=lesson):
         raise ActivityNotFound(f"Lesson {lesson.pk} has no block {block_id!r}.")
-    return _activity_complete_locked(
-        user=user,
-        lesson=lesson,
+    return ProgressTouch(
         completion=CompletionRow(
             user_id=user.pk,
             lesson_id=lesson.pk,
@@ -231,23 +245,39 @@ def activity_complete_with_progress(**done: Unpack[ActivityDone]) -> ActivityCom
             max_score=done.get("max_score"),
             completed_at=done.get("at") or timezone.now(),
         ),
+        module_path=lesson.path[: -Page.steplen],
     )
+
+
+def activity_complete_with_progress(**done: Unpack[ActivityDone]) -> ActivityCompleted:
+    """``activity_complete``, answering the progress row as written too."""
+    touch = activity_completion_touch(**done)
+    return _activity_complete_locked(user=done["user"], lesson=done["lesson"], touch=touch, touch_ran=False)
+
+
+def activity_complete_touched(
+    *, user: User, lesson: LessonPage, touch: ProgressTouch, touched: Touched | None
+) -> ActivityCompleted:
+    """``activity_complete_with_progress`` once ``touch`` has run, in the caller's transaction
+    (which holds the progress row's lock since), with what it answered."""
+    return _activity_complete_locked(user=user, lesson=lesson, touch=touch, touched=touched, touch_ran=True)
 
 
 # No savepoint of its own: it is part of the caller's transaction (or is the transaction),
 # and an error in it rolls the whole of that back, statement included.
 @transaction.atomic(savepoint=False)
 def _activity_complete_locked(
-    *, user: User, lesson: LessonPage, completion: CompletionRow
+    *,
+    user: User,
+    lesson: LessonPage,
+    touch: ProgressTouch,
+    touch_ran: bool,
+    touched: Touched | None = None,
 ) -> ActivityCompleted:
+    completion = touch.completion
     at, block_id = completion.completed_at, completion.block_id
-    touched = progress_touch(
-        user_id=user.pk,
-        module_path=lesson.path[: -Page.steplen],
-        lesson_id=lesson.pk,
-        at=at,
-        completion=completion,
-    )
+    if not touch_ran:
+        touched = progress_touch(touch=touch)
     fields = []
     newly_completed: bool | None = None
     if touched is not None:

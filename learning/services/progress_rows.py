@@ -2,10 +2,12 @@
 database allows, with the same locks and the same outcome on each.
 
 PostgreSQL runs data-modifying ``WITH`` queries, so there locking and touching the person's
-progress row and inserting the activity's completion are one statement, and writing the
-lesson's and the module's progress one more. SQLite has no such queries and takes them one
-at a time. Both have ``INSERT ... ON CONFLICT DO NOTHING RETURNING``, so a completion is never
-looked up before it is inserted: the unique constraint says whether it is new.
+progress row and inserting the activity's completion are one statement (the xAPI statement's own
+INSERT, when one completes the activity), writing the lesson's and the module's progress one
+more, and a module's completion with its certificate and enrolments one more again. SQLite has
+no such queries and takes them one at a time. Both have ``INSERT ... ON CONFLICT DO NOTHING
+RETURNING``, so a completion is never looked up before it is inserted: the unique constraint
+says whether it is new.
 
 Identifiers come from the models, quoted; every value is a parameter, prepared by its field.
 """
@@ -22,7 +24,14 @@ from typing import Any
 from django.db import connections, models, router
 from django.db.models import QuerySet
 
-from learning.models import ActivityCompletion, LessonProgress, ModuleProgress
+from learning.models import (
+    ActivityCompletion,
+    Certificate,
+    Enrolment,
+    LessonProgress,
+    ModuleCompletion,
+    ModuleProgress,
+)
 
 
 @dataclass(frozen=True)
@@ -74,12 +83,6 @@ def _prepared(model: type[models.Model], name: str, value: object) -> Any:
     return _field(model, name).get_db_prep_save(value, connection=connections[_database()])
 
 
-def _assignments(model: type[models.Model], values: dict[str, Any]) -> tuple[str, list[Any]]:
-    """``"column" = %s, ...`` for the fields named, and their values as each field saves them."""
-    parts = [f"{_column(model, name)} = %s" for name in values]
-    return ", ".join(parts), [_prepared(model, name, value) for name, value in values.items()]
-
-
 @functools.cache
 def _progress_columns() -> str:
     meta = ModuleProgress._meta
@@ -125,38 +128,67 @@ def _completion_params(completion: CompletionRow) -> list[Any]:
 
 
 @dataclass(frozen=True)
+class ProgressTouch:
+    """A completion's first step (``progress_touch``): the completion, and the path of the lesson's
+    module, by which the person's progress row is found."""
+
+    completion: CompletionRow
+    module_path: str
+
+
+@dataclass(frozen=True)
 class Touched:
     progress: ModuleProgress
     newly_completed: bool | None  # None: the completion is still to be inserted
 
 
-def progress_touch(
-    *, user_id: int, module_path: str, lesson_id: int, at: datetime, completion: CompletionRow
-) -> Touched | None:
+@functools.cache
+def _touch_with_sql() -> str:
+    """The ``progress`` and ``inserted`` WITH queries of ``progress_touch`` on PostgreSQL."""
+    return (
+        f"{_quote('progress')} AS ({_progress_touch_sql()}), "
+        f"{_quote('inserted')} AS ({_completion_insert_sql(from_progress=True)})"
+    )
+
+
+def _touch_params(touch: ProgressTouch) -> list[Any]:
+    completion = touch.completion
+    return [
+        completion.lesson_id,
+        _prepared(ModuleProgress, "last_activity_at", completion.completed_at),
+        completion.user_id,
+        touch.module_path,
+    ]
+
+
+def _touched(row: ModuleProgress | None) -> Touched | None:
+    """The touched row from a statement that selected ``progress.*`` and ``newly_completed``."""
+    if row is None or row.pk is None:
+        return None
+    newly = getattr(row, "newly_completed", None)
+    return Touched(progress=row, newly_completed=None if newly is None else bool(newly))
+
+
+def progress_touch(*, touch: ProgressTouch) -> Touched | None:
     """The person's progress row for the lesson's module, locked for this transaction, with the
-    lesson recorded as where they were last active; on PostgreSQL the activity's completion is
-    inserted by the same statement (under the row's cycle). None when the row does not exist.
+    lesson recorded as where they were last active at the completion's time; on PostgreSQL the
+    activity's completion is inserted by the same statement (under the row's cycle). None when
+    the row does not exist.
 
     The UPDATE takes the same row lock ``select_for_update`` does (waiting for a concurrent
     holder, then working from its committed row), so what it returns is as safe to change.
     """
-    touch = [lesson_id, _prepared(ModuleProgress, "last_activity_at", at), user_id, module_path]
     if _with_queries():
         sql = (
-            f"WITH {_quote('progress')} AS ({_progress_touch_sql()}), "  # noqa: S608
-            f"{_quote('inserted')} AS ({_completion_insert_sql(from_progress=True)}) "
+            f"WITH {_touch_with_sql()} "  # noqa: S608
             f"SELECT {_quote('progress')}.*, EXISTS (SELECT 1 FROM {_quote('inserted')}) "
             f"AS {_quote('newly_completed')} FROM {_quote('progress')}"
         )
-        params = touch + _completion_params(completion)
+        params = _touch_params(touch) + _completion_params(touch.completion)
     else:
-        sql, params = _progress_touch_sql(), touch
+        sql, params = _progress_touch_sql(), _touch_params(touch)
     # raw() would otherwise ask for a read database.
-    row = next(iter(ModuleProgress.objects.raw(sql, params, using=_database())), None)
-    if row is None:
-        return None
-    newly = getattr(row, "newly_completed", None)
-    return Touched(progress=row, newly_completed=None if newly is None else bool(newly))
+    return _touched(next(iter(ModuleProgress.objects.raw(sql, params, using=_database())), None))
 
 
 def activity_completion_insert(*, completion: CompletionRow, cycle: int) -> bool:
@@ -177,11 +209,40 @@ def activity_completion_score_raise(*, completion: CompletionRow, cycle: int) ->
     )
 
 
-def _lesson_rows(*, user_id: int, lesson_id: int, cycle: int, change: LessonRowChange) -> Any:
-    rows = LessonProgress.objects.filter(user_id=user_id, lesson_id=lesson_id, cycle=cycle)
-    if change.only_if_open:
-        return rows.exclude(status=LessonProgress.Status.COMPLETED)
-    return rows.exclude(required_completed=change.values["required_completed"])
+@functools.cache
+def _lesson_update_sql(names: tuple[str, ...], *, only_if_open: bool) -> str:
+    """The UPDATE of the person's lesson row setting ``names``: unless it is completed when
+    ``only_if_open``, otherwise unless its count of completed activities matches already."""
+    unless = "status" if only_if_open else "required_completed"
+    return (
+        f"UPDATE {_quote(LessonProgress._meta.db_table)} SET "  # noqa: S608
+        f"{', '.join(f'{_column(LessonProgress, name)} = %s' for name in names)} "
+        f"WHERE {_column(LessonProgress, 'user')} = %s AND {_column(LessonProgress, 'lesson')} = %s "
+        f"AND {_column(LessonProgress, 'cycle')} = %s AND {_column(LessonProgress, unless)} <> %s"
+    )
+
+
+@functools.cache
+def _progress_save_sql(fields: tuple[str, ...], lesson_names: tuple[str, ...], *, only_if_open: bool) -> str:
+    """One statement: the lesson row's UPDATE as a WITH query, then the progress row's."""
+    progress_set = ", ".join(f"{_column(ModuleProgress, name)} = %s" for name in fields)
+    return (
+        f"WITH {_quote('lesson')} AS ({_lesson_update_sql(lesson_names, only_if_open=only_if_open)} "  # noqa: S608
+        f"RETURNING 1) UPDATE {_quote(ModuleProgress._meta.db_table)} SET {progress_set} "
+        f"WHERE {_quote('id')} = %s RETURNING (SELECT count(*) FROM {_quote('lesson')})"
+    )
+
+
+def _lesson_params(*, user_id: int, lesson_id: int, cycle: int, change: LessonRowChange) -> list[Any]:
+    """The values of the lesson row's UPDATE: those it sets, then those it is found by."""
+    unless = LessonProgress.Status.COMPLETED if change.only_if_open else change.values["required_completed"]
+    return [
+        *(_prepared(LessonProgress, name, value) for name, value in change.values.items()),
+        user_id,
+        lesson_id,
+        cycle,
+        unless,
+    ]
 
 
 def progress_save_with_lesson(
@@ -189,55 +250,128 @@ def progress_save_with_lesson(
 ) -> int:
     """Save ``fields`` of the locked progress row and apply ``change`` to the lesson's row (one
     statement on PostgreSQL); answers how many lesson rows changed."""
-    lesson_rows = _lesson_rows(
+    lesson_params = _lesson_params(
         user_id=progress.user_id, lesson_id=lesson_id, cycle=progress.cycle, change=change
     )
+    names = tuple(change.values)
+    connection = connections[_database()]
     if not _with_queries():
-        changed = int(lesson_rows.update(**change.values))
+        with connection.cursor() as cursor:
+            cursor.execute(_lesson_update_sql(names, only_if_open=change.only_if_open), lesson_params)
+            changed = cursor.rowcount
         progress.save(update_fields=fields)
         return changed
-    connection = connections[_database()]
-    lesson_sql, lesson_params = lesson_rows.values("pk").query.sql_with_params()
-    lesson_set, lesson_values = _assignments(LessonProgress, change.values)
-    progress_set, progress_values = _assignments(
-        ModuleProgress,
-        {name: getattr(progress, _field(ModuleProgress, name).attname) for name in fields},
-    )
-    lessons = _quote(LessonProgress._meta.db_table)
-    sql = (
-        f"WITH {_quote('lesson')} AS (UPDATE {lessons} SET {lesson_set} "  # noqa: S608
-        f"WHERE {_quote('id')} IN ({lesson_sql}) RETURNING 1) "
-        f"UPDATE {_quote(ModuleProgress._meta.db_table)} SET {progress_set} WHERE {_quote('id')} = %s "
-        f"RETURNING (SELECT count(*) FROM {_quote('lesson')})"
-    )
+    progress_values = [
+        _prepared(ModuleProgress, name, getattr(progress, _field(ModuleProgress, name).attname))
+        for name in fields
+    ]
+    sql = _progress_save_sql(tuple(fields), names, only_if_open=change.only_if_open)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*lesson_values, *lesson_params, *progress_values, progress.pk])
+        cursor.execute(sql, [*lesson_params, *progress_values, progress.pk])
         found = cursor.fetchone()
     return int(found[0]) if found else 0
 
 
-def _insert_sql(instance: models.Model, *, link: tuple[str, str] | None = None) -> tuple[str, list[Any]]:
-    """The INSERT of a new instance's concrete fields (its auto id left to the database);
-    ``link`` is (a field, an earlier WITH query): the field takes that query's id instead."""
-    connection = connections[_database()]
-    meta = type(instance)._meta
+@functools.cache
+def _insert_template(
+    model: type[models.Model], link: tuple[str, str] | None, computed: tuple[tuple[str, str], ...] = ()
+) -> tuple[str, tuple[Any, ...]]:
+    """The INSERT of a new instance's concrete fields (its auto id left to the database) and the
+    fields whose values it takes, in order; ``link`` is (a field, an earlier WITH query): the
+    field takes that query's id instead; ``computed`` pairs a field with the SQL of its value."""
+    meta = model._meta
+    expressions = dict(computed)
     columns: list[str] = []
     values: list[str] = []
-    params: list[Any] = []
+    fields: list[Any] = []
     for field in meta.concrete_fields:
         if field is meta.auto_field or field.column is None:
             continue
         columns.append(_quote(field.column))
         if link is not None and field.name == link[0]:
             values.append(f"{_quote(link[1])}.{_quote('id')}")
-            continue
-        values.append("%s")
-        params.append(field.get_db_prep_save(field.pre_save(instance, add=True), connection=connection))
+        elif field.name in expressions:
+            values.append(expressions[field.name])
+        else:
+            values.append("%s")
+            fields.append(field)
     source = f" FROM {_quote(link[1])}" if link is not None else ""
     return (
         f"INSERT INTO {_quote(meta.db_table)} ({', '.join(columns)}) SELECT {', '.join(values)}{source}",
-        params,
+        tuple(fields),
     )
+
+
+def _insert_params(instance: models.Model, fields: Sequence[Any]) -> list[Any]:
+    connection = connections[_database()]
+    return [
+        field.get_db_prep_save(field.pre_save(instance, add=True), connection=connection) for field in fields
+    ]
+
+
+def _insert_sql(instance: models.Model, *, link: tuple[str, str] | None = None) -> tuple[str, list[Any]]:
+    """``_insert_template``'s INSERT for ``instance``, with the values each field saves."""
+    sql, fields = _insert_template(type(instance), link)
+    return sql, _insert_params(instance, fields)
+
+
+@functools.cache
+def _module_completion_sql() -> tuple[str, tuple[Any, ...], tuple[Any, ...]]:
+    """The statement of ``module_completion_insert``, and the fields the two INSERTs take."""
+    completion_sql, completion_fields = _insert_template(ModuleCompletion, None)
+    # The title as it is when the module completes, as ``certificate_create`` reads it.
+    title = (
+        f"(SELECT {_quote('title')} FROM {_quote('wagtailcore_page')} "  # noqa: S608
+        f"WHERE {_quote('id')} = {_quote('completion')}.{_column(ModuleCompletion, 'module')})"
+    )
+    certificate_sql, certificate_fields = _insert_template(
+        Certificate, ("completion", "completion"), (("module_title", title),)
+    )
+    completion, certificate, pk = _quote("completion"), _quote("certificate"), _quote("id")
+    return (
+        f"WITH {completion} AS ({completion_sql} ON CONFLICT DO NOTHING "  # noqa: S608
+        f"RETURNING {pk}, {_column(ModuleCompletion, 'module')}), "
+        f"{certificate} AS ({certificate_sql} RETURNING {pk}), "
+        f"{_quote('enrolled')} AS (UPDATE {_quote(Enrolment._meta.db_table)} "
+        f"SET {_column(Enrolment, 'completed_at')} = %s "
+        f"WHERE {_column(Enrolment, 'user')} = %s AND {_column(Enrolment, 'module')} = %s "
+        f"AND EXISTS (SELECT 1 FROM {completion})) "
+        f"SELECT {certificate}.{pk} FROM {certificate}",
+        completion_fields,
+        certificate_fields,
+    )
+
+
+def module_completion_insert(*, completion: ModuleCompletion, certificate: Certificate) -> int | None:
+    """On PostgreSQL, in one statement: insert the module's completion unless the cycle has one,
+    and when it is new, its certificate (titled as the module is now) and the completion mirrored
+    on the person's enrolments, as ``enrolments_mark_complete`` does. Answers the certificate's
+    id, or None when the completion was there already (nothing is written then)."""
+    sql, completion_fields, certificate_fields = _module_completion_sql()
+    params = [
+        *_insert_params(completion, completion_fields),
+        *_insert_params(certificate, certificate_fields),
+        _prepared(Enrolment, "completed_at", completion.completed_at),
+        completion.user_id,
+        completion.module_id,
+    ]
+    with connections[_database()].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+    return None if found is None else int(found[0])
+
+
+def module_completion_in_one_statement() -> bool:
+    """Whether ``module_completion_insert`` can be used (it needs WITH queries that write)."""
+    return _with_queries()
+
+
+@dataclass(frozen=True)
+class Inserted:
+    """What ``rows_insert`` answers: the rows ``also_read`` read, and what ``touch`` touched."""
+
+    read: list[tuple[Any, ...]]
+    touched: Touched | None
 
 
 def rows_insert(
@@ -246,7 +380,8 @@ def rows_insert(
     child: models.Model | None,
     link: str,
     also_read: QuerySet[Any, Any] | None = None,
-) -> list[tuple[Any, ...]]:
+    touch: ProgressTouch | None = None,
+) -> Inserted:
     """Insert a new row and, when given, a row pointing to it by ``link`` (one statement on
     PostgreSQL, two elsewhere); both instances get their ids. A unique constraint's violation
     raises IntegrityError as ``save()`` would.
@@ -254,14 +389,18 @@ def rows_insert(
     ``also_read``, a ``values_list`` query, is answered too: its rows as tuples, read by the same
     statement on PostgreSQL (so a read the caller would make next costs no round trip of its
     own), by a query of its own elsewhere. On PostgreSQL its values travel as JSON, so it should
-    select numbers, text, booleans and JSON only.
+    select numbers, text, booleans and JSON only. ``touch``, a completion's first step, is run
+    too (by the same statement on PostgreSQL), with what ``progress_touch`` answers.
     """
-    if (child is None and also_read is None) or not _with_queries():
+    if (child is None and also_read is None and touch is None) or not _with_queries():
         parent.save(force_insert=True)
         if child is not None:
             setattr(child, link, parent)
             child.save(force_insert=True)
-        return [] if also_read is None else [tuple(row) for row in also_read]
+        return Inserted(
+            read=[] if also_read is None else [tuple(row) for row in also_read],
+            touched=None if touch is None else progress_touch(touch=touch),
+        )
     pk = _quote("id")
     parent_sql, parent_params = _insert_sql(parent)
     child_sql, child_id = "", "NULL"
@@ -270,28 +409,53 @@ def rows_insert(
         child_insert, child_params = _insert_sql(child, link=(link, "parent"))
         child_sql = f", {_quote('child')} AS ({child_insert} RETURNING {pk})"
         child_id = f"(SELECT {pk} FROM {_quote('child')})"  # noqa: S608
+    touch_sql = ""
+    touch_params: list[Any] = []
+    if touch is not None:
+        touch_sql = f", {_touch_with_sql()}"
+        touch_params = _touch_params(touch) + _completion_params(touch.completion)
     read_sql = "NULL"
     read_params: Sequence[Any] = ()
     if also_read is not None:
         read_query, read_params = also_read.query.sql_with_params()
         # json (not jsonb) keeps each row's columns in the order selected.
         read_sql = f"(SELECT json_agg({_quote('read')}) FROM ({read_query}) {_quote('read')})"  # noqa: S608
-    sql = (
-        f"WITH {_quote('parent')} AS ({parent_sql} RETURNING {pk}){child_sql} "  # noqa: S608
-        f"SELECT {_quote('parent')}.{pk}, {child_id}, {read_sql} FROM {_quote('parent')}"
+    ids = (
+        f"{_quote('parent')}.{pk} AS {_quote('inserted_parent_id')}, "
+        f"{child_id} AS {_quote('inserted_child_id')}, {read_sql} AS {_quote('inserted_read')}"
     )
-    with connections[_database()].cursor() as cursor:
-        cursor.execute(sql, [*parent_params, *child_params, *read_params])
-        found = cursor.fetchone()
-    if found is None:
-        raise RuntimeError("The INSERT returned no row.")
-    parent.pk, child_pk, read = found
+    params = [*parent_params, *child_params, *touch_params, *read_params]
+    with_sql = f"WITH {_quote('parent')} AS ({parent_sql} RETURNING {pk}){child_sql}{touch_sql}"
+    touched = None
+    if touch is None:
+        with connections[_database()].cursor() as cursor:
+            cursor.execute(f"{with_sql} SELECT {ids} FROM {_quote('parent')}", params)  # noqa: S608
+            found = cursor.fetchone()
+        if found is None:
+            raise RuntimeError("The INSERT returned no row.")
+        parent_pk, child_pk, read = found
+    else:
+        # The progress row's columns (all NULL when the person has none), as progress_touch reads them.
+        sql = (
+            f"{with_sql} SELECT {_quote('progress')}.*, EXISTS (SELECT 1 FROM {_quote('inserted')}) "  # noqa: S608
+            f"AS {_quote('newly_completed')}, {ids} FROM {_quote('parent')} "
+            f"LEFT JOIN {_quote('progress')} ON TRUE"
+        )
+        row = next(iter(ModuleProgress.objects.raw(sql, params, using=_database())), None)
+        if row is None:
+            raise RuntimeError("The INSERT returned no row.")
+        # raw() sets the columns that are not the model's as attributes of the row.
+        parent_pk, child_pk, read = (
+            getattr(row, name) for name in ("inserted_parent_id", "inserted_child_id", "inserted_read")
+        )
+        touched = _touched(row)
+    parent.pk = parent_pk
     parent._state.adding = False
     if child is not None:
         child.pk = child_pk
         child._state.adding = False
         setattr(child, link, parent)
-    return _json_rows(read)
+    return Inserted(read=_json_rows(read), touched=touched)
 
 
 def _json_rows(read: str | list[dict[str, Any]] | None) -> list[tuple[Any, ...]]:

@@ -7,9 +7,10 @@ platform account of the signed-in person).
 ``statement_record`` is the one path a statement takes: it finds the activity (live
 lesson, H5P block, visible to the person), stores the statement once by its id with
 the actor taken from the session, keeps an attempt for every result, applies the
-block's completion rule and, when met, calls ``activity_complete`` in the same
-transaction, in which it is also queued for forwarding to other LRSs (the active targets,
-unless cached, read by the statement's own INSERT). Its query count does not depend on the
+block's completion rule and, when met, completes the activity as ``activity_complete`` does
+in the same transaction (its first step, locking the person's progress row, taken by the
+statement's own INSERT), in which it is also queued for forwarding to other LRSs (the active
+targets, unless cached, read by that INSERT too). Its query count does not depend on the
 size of the module.
 """
 
@@ -36,7 +37,7 @@ from learning.selectors import (
     platform_agent,
 )
 from learning.services.lrs import outbox_enqueue, statement_index
-from learning.services.progress import activity_complete_with_progress
+from learning.services.progress import activity_complete_touched, activity_completion_touch
 from learning.services.progress_rows import rows_insert
 from learning.services.xapi_schema import Statement, StatementInvalid, statement_parse
 
@@ -183,31 +184,40 @@ def _statement_store(
         payload=statement.payload,
         completed_activity=completes,
     )
-    # The forwarding targets, unless cached, are read by the statement's own INSERT.
+    score = statement.score
+    # A completion's first step (locking the person's progress row, inserting the activity's
+    # completion) is taken by the statement's own INSERT, as are the forwarding targets unless cached.
+    touch = (
+        activity_completion_touch(
+            user=user,
+            lesson=activity.lesson,
+            block_id=block_id,
+            score=score.raw if score else None,
+            max_score=score.max if score else None,
+            at=at,
+        )
+        if completes
+        else None
+    )
     targets = forwarding_targets_cached()
-    read = rows_insert(
+    inserted = rows_insert(
         parent=stored,
         child=_attempt(
             user=user, activity=activity, version_id=version_id, statement=statement, completed=completes
         ),
         link="statement",
         also_read=forwarding_targets_query() if targets is None else None,
+        touch=touch,
     )
     if targets is None:
-        targets = forwarding_targets_kept(rows=read)
+        targets = forwarding_targets_kept(rows=inserted.read)
     outbox_enqueue(statements=[stored], targets=targets)
-    if not completes:
+    if touch is None:
         return StatementOutcome(
             str(statement.id), duplicate=False, activity_completed=False, newly_completed=False
         )
-    score = statement.score
-    completed = activity_complete_with_progress(
-        user=user,
-        lesson=activity.lesson,
-        block_id=block_id,
-        score=score.raw if score else None,
-        max_score=score.max if score else None,
-        at=at,
+    completed = activity_complete_touched(
+        user=user, lesson=activity.lesson, touch=touch, touched=inserted.touched
     )
     return StatementOutcome(
         str(statement.id),

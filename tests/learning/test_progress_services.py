@@ -6,15 +6,24 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from learning.models import ActivityCompletion, Certificate, LessonProgress, ModuleCompletion, ModuleProgress
+from learning.models import (
+    ActivityCompletion,
+    Certificate,
+    Enrolment,
+    LessonProgress,
+    ModuleCompletion,
+    ModuleProgress,
+)
 from learning.services import (
     ActivityNotFound,
     LessonHasRequiredActivities,
     activity_complete,
+    enrolments_sync,
     lesson_mark_done,
     module_cycle_open,
 )
-from tests.cms.people.factories import UserFactory
+from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
+from tests.learning.factories import AssignmentFactory, ModuleCompletionFactory
 from tests.modules.factories import knowledge_check_block, module_with_lessons, text_block
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +115,41 @@ def test_completion_cascades_to_lesson_and_module_with_a_certificate(
     assert certificate.learner_name == "Asha Patel"
     assert certificate.module_title == module.title
     assert len(callbacks) == 1, "certificate rendering is queued once, after commit"
+
+
+def test_finishing_a_module_marks_the_persons_enrolment_complete_and_no_one_elses(two_lesson_module):
+    """A team assigned the module: the one who finishes it has their enrolment completed at that
+    moment; a colleague on the same assignment still has it to do."""
+    module, (first, second) = two_lesson_module
+    team = TeamFactory()
+    finisher, colleague = StaffProfileFactory(team=team), StaffProfileFactory(team=team)
+    AssignmentFactory(module=module, teams=[team])
+    enrolments_sync()
+    at = timezone.now() - timedelta(minutes=5)
+
+    for lesson, block_id in ((first, "kc-a"), (first, "kc-b"), (second, "kc-c")):
+        activity_complete(user=finisher.user, lesson=lesson, block_id=block_id, at=at)
+
+    assert Enrolment.objects.get(user=finisher.user, module=module).completed_at == at
+    assert Enrolment.objects.get(user=colleague.user, module=module).completed_at is None
+
+
+def test_a_cycle_that_holds_a_completion_gets_no_second_one_nor_a_certificate(
+    learner, two_lesson_module, django_capture_on_commit_callbacks
+):
+    """A completion already recorded for the cycle (say, by L&D) stays the only one: finishing the
+    lessons online issues no certificate and queues no rendering."""
+    module, (first, second) = two_lesson_module
+    recorded = ModuleCompletionFactory(user=learner, module=module, source=ModuleCompletion.Source.OFFLINE)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        for lesson, block_id in ((first, "kc-a"), (first, "kc-b"), (second, "kc-c")):
+            activity_complete(user=learner, lesson=lesson, block_id=block_id)
+
+    assert list(ModuleCompletion.objects.filter(user=learner)) == [recorded]
+    assert not Certificate.objects.exists()
+    assert callbacks == []
+    assert ModuleProgress.objects.get(user=learner, module=module).lessons_completed == 2
 
 
 def test_module_completion_is_written_in_the_same_transaction(learner, two_lesson_module):

@@ -168,3 +168,21 @@ def test_a_restriction_on_the_module_is_enforced_on_a_lesson_routed_cold(client,
     learner.groups.add(Group.objects.get(name="Pilot teams only"))
     _caches_emptied()
     assert client.get(lessons[0].url).status_code == 200
+
+
+def test_a_modules_lesson_ids_follow_a_publish_and_an_unpublish_at_once(home_page, site_caches):
+    """The module's lesson ids (kept as a tuple in the process and in Redis, beside the outline)
+    count a lesson taken down or put back straight away, so progress is never counted against a
+    stale list of lessons."""
+    from modules.selectors import module_lesson_ids_live
+
+    module, lessons = module_with_lessons(home_page, bodies=[[text_block()] for _ in range(3)])
+    ids = [lesson.pk for lesson in lessons]
+    assert module_lesson_ids_live(module_id=module.pk) == ids
+    assert module_lesson_ids_live(module_id=module.pk) == ids, "answered from the cache as well"
+
+    lessons[1].unpublish()
+    assert module_lesson_ids_live(module_id=module.pk) == [ids[0], ids[2]]
+
+    lessons[1].save_revision().publish()
+    assert module_lesson_ids_live(module_id=module.pk) == ids

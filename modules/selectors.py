@@ -2,7 +2,7 @@
 
 import functools
 from collections.abc import Callable, Iterable
-from typing import Literal
+from typing import Literal, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -256,7 +256,7 @@ def module_lesson_ids_live(*, module_id: int) -> list[int]:
         ),
     )
     id_at = _outline_attnames().index(LessonPage._meta.pk.attname)
-    return [row[id_at] for row in lessons]
+    return [cast(int, row[id_at]) for row in lessons]
 
 
 def lesson_counts_by_module(*, module_ids: Iterable[int]) -> dict[int, int]:

@@ -225,7 +225,7 @@ def team_learning(
                 enrolment_id=pk,
                 user_id=user_id,
                 module_id=module,
-                module_title=titles.get(module, ""),
+                module_title=item.title,
                 module_url=None,
                 programme=programme,
                 required=item.required,

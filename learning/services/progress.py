@@ -252,32 +252,23 @@ def activity_completion_touch(**done: Unpack[ActivityDone]) -> ProgressTouch:
 def activity_complete_with_progress(**done: Unpack[ActivityDone]) -> ActivityCompleted:
     """``activity_complete``, answering the progress row as written too."""
     touch = activity_completion_touch(**done)
-    return _activity_complete_locked(user=done["user"], lesson=done["lesson"], touch=touch, touch_ran=False)
-
-
-def activity_complete_touched(
-    *, user: User, lesson: LessonPage, touch: ProgressTouch, touched: Touched | None
-) -> ActivityCompleted:
-    """``activity_complete_with_progress`` once ``touch`` has run, in the caller's transaction
-    (which holds the progress row's lock since), with what it answered."""
-    return _activity_complete_locked(user=user, lesson=lesson, touch=touch, touched=touched, touch_ran=True)
+    # The touch locks the progress row for what follows: one transaction (the caller's, if any).
+    with transaction.atomic(savepoint=False):
+        return activity_complete_touched(
+            user=done["user"], lesson=done["lesson"], touch=touch, touched=progress_touch(touch=touch)
+        )
 
 
 # No savepoint of its own: it is part of the caller's transaction (or is the transaction),
 # and an error in it rolls the whole of that back, statement included.
 @transaction.atomic(savepoint=False)
-def _activity_complete_locked(
-    *,
-    user: User,
-    lesson: LessonPage,
-    touch: ProgressTouch,
-    touch_ran: bool,
-    touched: Touched | None = None,
+def activity_complete_touched(
+    *, user: User, lesson: LessonPage, touch: ProgressTouch, touched: Touched | None
 ) -> ActivityCompleted:
+    """``activity_complete_with_progress`` once ``touch`` has run, in the caller's transaction
+    (which holds the progress row's lock since), with what it answered."""
     completion = touch.completion
     at, block_id = completion.completed_at, completion.block_id
-    if not touch_ran:
-        touched = progress_touch(touch=touch)
     fields = []
     newly_completed: bool | None = None
     if touched is not None:

@@ -151,6 +151,15 @@ def _touch_with_sql() -> str:
     )
 
 
+@functools.cache
+def _touched_columns() -> str:
+    """What a statement holding ``_touch_with_sql`` selects for ``_touched``: the progress row,
+    and whether the completion was inserted."""
+    return (
+        f"{_quote('progress')}.*, EXISTS (SELECT 1 FROM {_quote('inserted')}) AS {_quote('newly_completed')}"  # noqa: S608
+    )
+
+
 def _touch_params(touch: ProgressTouch) -> list[Any]:
     completion = touch.completion
     return [
@@ -179,11 +188,7 @@ def progress_touch(*, touch: ProgressTouch) -> Touched | None:
     holder, then working from its committed row), so what it returns is as safe to change.
     """
     if _with_queries():
-        sql = (
-            f"WITH {_touch_with_sql()} "  # noqa: S608
-            f"SELECT {_quote('progress')}.*, EXISTS (SELECT 1 FROM {_quote('inserted')}) "
-            f"AS {_quote('newly_completed')} FROM {_quote('progress')}"
-        )
+        sql = f"WITH {_touch_with_sql()} SELECT {_touched_columns()} FROM {_quote('progress')}"  # noqa: S608
         params = _touch_params(touch) + _completion_params(touch.completion)
     else:
         sql, params = _progress_touch_sql(), _touch_params(touch)
@@ -437,8 +442,7 @@ def rows_insert(
     else:
         # The progress row's columns (all NULL when the person has none), as progress_touch reads them.
         sql = (
-            f"{with_sql} SELECT {_quote('progress')}.*, EXISTS (SELECT 1 FROM {_quote('inserted')}) "  # noqa: S608
-            f"AS {_quote('newly_completed')}, {ids} FROM {_quote('parent')} "
+            f"{with_sql} SELECT {_touched_columns()}, {ids} FROM {_quote('parent')} "  # noqa: S608
             f"LEFT JOIN {_quote('progress')} ON TRUE"
         )
         row = next(iter(ModuleProgress.objects.raw(sql, params, using=_database())), None)

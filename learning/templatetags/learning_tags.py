@@ -169,30 +169,29 @@ def _aside_links(outline, page, page_url: str | None, request) -> dict[int, tupl
     seconds = frame_cache_seconds() if base is not None else 0
     key = f"learning:lesson-aside:v2:{tree_generation()}:{outline.module.pk}:{base}" if seconds else ""
     links = tree_cache_get(key, seconds=seconds) if key else None
-    if links is not None:
-        return {lesson_id: (link, current) for lesson_id, link, current in links}
-
-    def url(entry) -> str:
-        return f"{base}{entry.outline_lesson.slug}/" if base is not None else entry.lesson.get_url(request)
-
-    links = []
-    for entry in outline.lessons:
-        label = format_html("{}. {}", entry.number, entry.outline_lesson.title)
-        links.append(
-            (
-                entry.lesson_id,
-                format_html(
-                    '<li class="lesson-aside__item"><a class="govuk-link" href="{}">{}</a>', url(entry), label
-                ),
-                format_html(
-                    '<li class="lesson-aside__item">'
-                    '<span aria-current="page" class="govuk-!-font-weight-bold">{}</span>',
-                    label,
-                ),
+    if links is None:
+        items = []
+        for entry in outline.lessons:
+            label = format_html("{}. {}", entry.number, entry.outline_lesson.title)
+            href = (
+                f"{base}{entry.outline_lesson.slug}/" if base is not None else entry.lesson.get_url(request)
             )
-        )
-    if key:
-        tree_cache_set(key, tuple(links), seconds)
+            items.append(
+                (
+                    entry.lesson_id,
+                    format_html(
+                        '<li class="lesson-aside__item"><a class="govuk-link" href="{}">{}</a>', href, label
+                    ),
+                    format_html(
+                        '<li class="lesson-aside__item">'
+                        '<span aria-current="page" class="govuk-!-font-weight-bold">{}</span>',
+                        label,
+                    ),
+                )
+            )
+        links = tuple(items)
+        if key:
+            tree_cache_set(key, links, seconds)
     return {lesson_id: (link, current) for lesson_id, link, current in links}
 
 

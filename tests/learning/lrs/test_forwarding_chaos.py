@@ -235,7 +235,10 @@ def test_every_statement_reaches_ralph_exactly_once_across_an_outage(ralph, work
         ids += lrs_statements_store(statements=batch, credential=None, authority=AUTHORITY, version="1.0.3")
     outage.join(timeout=300)
     assert not outage.is_alive()
-    assert worker.tasks_done() > 0  # the worker process took the tasks the stored batches offered
+    # The worker process took the tasks the stored batches offered. Ralph was stopped while one
+    # was sending, and a task of thousands of statements can take seconds more to finish: wait
+    # for the worker's log to show one done rather than reading it once.
+    wait_for(lambda: worker.tasks_done() > 0, timeout=120, interval=0.2)
 
     # The worker's sends now fail: rows stay pending with their errors, and the target is failing.
     _offer_send_task()

@@ -64,6 +64,20 @@ def lesson_state_for(context, lesson):
 
 
 @register.simple_tag(takes_context=True)
+def lesson_state_by_id(context, lesson_id):
+    """``lesson_state_for`` the lesson with this id, for a live island (which holds plain values
+    only): the state read for this request, or the page's own when none was read yet."""
+    request = _learner_request(context)
+    if request is None or not lesson_id:
+        return None
+    cached = getattr(request, "_learning_lesson_state", None)
+    if cached is not None and cached.lesson.pk == lesson_id:
+        return cached
+    page = context.get("page")
+    return lesson_state_for(context, page) if getattr(page, "pk", None) == lesson_id else None
+
+
+@register.simple_tag(takes_context=True)
 def knowledge_check_state(context, block_id):
     """A knowledge check on the current lesson page: passed or not, the latest attempt,
     which answers to show ticked (a refused submission's, else the latest attempt's),

@@ -7,11 +7,13 @@ the tags return None and templates show the content alone.
 """
 
 import html
+from typing import NamedTuple
 
 from django import template
 from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from wagtail.models import Page
 
 from cms.core.page_cache import tree_cache_get, tree_cache_set, tree_generation
 from cms.core.selectors import frame_cache_seconds
@@ -170,6 +172,71 @@ ASIDE_STATUS_ENDINGS = {
 }
 
 
+class LessonAddresses(NamedTuple):
+    """A lesson page's own URL, its module's and the module index's (the breadcrumbs), and
+    ``base``: what its siblings' URLs start with (None when they must be asked of Wagtail)."""
+
+    page: str | None
+    base: str | None
+    module: str | None
+    index: str | None
+
+
+def _lesson_addresses(request, page) -> LessonAddresses:
+    """The lesson page's addresses (``LessonAddresses``), worked out once per request.
+
+    The page's own URL is Wagtail's (one ``get_url``); its module's and the module index's are the
+    same for everyone who sees the page under that URL, so they are kept in the shared cache
+    under the page tree's generation (which any page change renews: a moved or renamed page
+    shows its new URL at once), the module's path and the page's URL less its slug.
+    """
+    memo = getattr(request, "_learning_lesson_addresses", None)
+    if memo is not None and memo[0] == page.pk:
+        return memo[1]
+    page_url = page.get_url(request)
+    suffix = f"{page.slug}/"
+    base = page_url[: -len(suffix)] if page_url and page_url.endswith(suffix) else None
+    seconds = frame_cache_seconds() if base is not None else 0
+    key = (
+        f"learning:lesson-addresses:v1:{tree_generation()}:{page.path[: -Page.steplen]}:{base}"
+        if seconds
+        else ""
+    )
+    parents = tree_cache_get(key, seconds=seconds) if key else None
+    if parents is None:
+        module = page.get_parent()
+        index = module.get_parent() if module is not None else None
+        parents = (
+            module.get_url(request) if module is not None else None,
+            index.get_url(request) if index is not None else None,
+        )
+        if key:
+            tree_cache_set(key, parents, seconds)
+    addresses = LessonAddresses(page_url, base, *parents)
+    if request is not None:
+        request._learning_lesson_addresses = (page.pk, addresses)
+    return addresses
+
+
+@register.simple_tag(takes_context=True)
+def lesson_addresses(context, page) -> LessonAddresses:
+    """The lesson page's URL, its module's and the module index's (see ``_lesson_addresses``):
+    the breadcrumbs' links without asking Wagtail for each."""
+    return _lesson_addresses(context.get("request"), page)
+
+
+@register.simple_tag(takes_context=True)
+def lesson_entry_href(context, page, entry) -> str | None:
+    """The URL of another lesson of the page's module (an outline entry, such as the previous
+    lesson): the page's URL with the slug swapped, as Wagtail would build it and as the side
+    list does."""
+    request = context.get("request")
+    base = _lesson_addresses(request, page).base
+    if base is not None:
+        return f"{base}{entry.outline_lesson.slug}/"
+    return entry.lesson.get_url(request)
+
+
 def _aside_links(outline, page, page_url: str | None, request) -> dict[int, tuple[str, str]]:
     """Each lesson's side list item up to its status: (as a link, as the current lesson).
 
@@ -219,7 +286,7 @@ def lesson_aside_items(context, outline, page):
     statuses and the current-lesson mark are joined to it here.
     """
     request = context.get("request")
-    links = _aside_links(outline, page, page.get_url(request), request)
+    links = _aside_links(outline, page, _lesson_addresses(request, page).page, request)
     items = []
     for entry in outline.lessons:
         link, current = links[entry.lesson_id]

@@ -237,8 +237,9 @@ def lesson_entry_href(context, page, entry) -> str | None:
     return entry.lesson.get_url(request)
 
 
-def _aside_links(outline, page, page_url: str | None, request) -> dict[int, tuple[str, str]]:
-    """Each lesson's side list item up to its status: (as a link, as the current lesson).
+def _aside_links(outline, page, page_url: str | None, request) -> tuple[tuple[int, str, str], ...]:
+    """Each lesson's side list item up to its status: (lesson id, as a link, as the current
+    lesson), in the outline's order.
 
     The same for every learner, so kept in the shared cache under the page tree's generation
     (which any page change renews, as it does the outline's lessons) and the module's address,
@@ -273,7 +274,7 @@ def _aside_links(outline, page, page_url: str | None, request) -> dict[int, tupl
         links = tuple(items)
         if key:
             tree_cache_set(key, links, seconds)
-    return {lesson_id: (link, current) for lesson_id, link, current in links}
+    return links
 
 
 @register.simple_tag(takes_context=True)
@@ -287,10 +288,21 @@ def lesson_aside_items(context, outline, page):
     """
     request = context.get("request")
     links = _aside_links(outline, page, _lesson_addresses(request, page).page, request)
+    entries = outline.lessons
+    current_id = page.pk
     items = []
-    for entry in outline.lessons:
-        link, current = links[entry.lesson_id]
-        items.append((current if entry.lesson_id == page.pk else link) + ASIDE_STATUS_ENDINGS[entry.status])
+    if len(links) == len(entries):  # kept under the outline's generation, so in its order
+        for entry, (lesson_id, link, current) in zip(entries, links, strict=True):
+            if lesson_id != entry.lesson_id:
+                break
+            items.append((current if lesson_id == current_id else link) + ASIDE_STATUS_ENDINGS[entry.status])
+    if len(items) != len(entries):  # not in the outline's order: match them by id
+        by_id = {lesson_id: (link, current) for lesson_id, link, current in links}
+        items = []
+        for entry in entries:
+            link, current = by_id[entry.lesson_id]
+            item = current if entry.lesson_id == current_id else link
+            items.append(item + ASIDE_STATUS_ENDINGS[entry.status])
     return mark_safe("\n".join(items))  # noqa: S308 (each piece was built with format_html)
 
 

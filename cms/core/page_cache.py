@@ -173,7 +173,9 @@ def _session_cache_key(request) -> str | None:
     ):
         return None
     session_key = session.session_key
-    return session.cache_key_prefix + session_key if session_key else None
+    # Django's keys are letters and digits: any other cookie is left to the store's own read,
+    # which answers a key the cache refuses as no session.
+    return session.cache_key_prefix + session_key if session_key and session_key.isalnum() else None
 
 
 class PageTreeCacheMiddleware:

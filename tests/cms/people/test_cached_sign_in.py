@@ -60,6 +60,15 @@ def test_a_session_missing_from_the_cache_is_read_from_the_database(site_caches)
     assert cache.get(SessionStore.cache_key_prefix + session_key) is not None
 
 
+def test_a_made_up_session_cookie_is_someone_signed_out(site_caches):
+    """A hand-made session cookie (not one Django made) signs nobody in and breaks nothing."""
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = "not a session key \x7f"
+    response = client.get(MY_LEARNING)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
 def test_changing_the_password_signs_out_other_sessions(site_caches):
     """Someone who changes their password (say, after a lost laptop) is signed out everywhere else."""
     user = UserFactory()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("learning", "0002_enrolment_profile"),
+        ("learning", "0003_xapistatement_unused_indexes"),
         ("modules", "0001_initial"),
         ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -237,20 +237,22 @@ def module_lesson_ids_live(*, module_id: int) -> list[int]:
     """The ids of a module's live lessons, in order, without loading the module (one query, or
     none: the outline's, cached as ``module_lessons_for_outline`` caches it). The outline is
     cached as plain values, which this process's tier keeps as they are: a read copies nothing."""
-    module = Page.objects.filter(id=module_id)
-    lessons = _outline_lessons(
-        module_id=module_id,
-        lessons=lambda: (
+
+    def lessons() -> QuerySet[LessonPage]:
+        # Built only when the outline is not cached: making a queryset costs more than the read.
+        module = Page.objects.filter(id=module_id)
+        return (
             LessonPage.objects.live()
             .filter(
                 path__startswith=Subquery(module.values("path")[:1]),
                 depth=Subquery(module.values("depth")[:1]) + 1,
             )
             .order_by("path")
-        ),
-    )
+        )
+
+    rows = _outline_lessons(module_id=module_id, lessons=lessons)
     id_at = _outline_attnames().index(LessonPage._meta.pk.attname)
-    return [cast(int, row[id_at]) for row in lessons]
+    return [cast(int, row[id_at]) for row in rows]
 
 
 def lesson_counts_by_module(*, module_ids: Iterable[int]) -> dict[int, int]:

@@ -6,7 +6,10 @@ changes rarely next to page views, so those answers are kept in the shared
 cache (Redis in production) for FRAME_CACHE_SECONDS under one *tree generation*
 that cms.core.signals renews whenever a page, a site or a view restriction is
 saved, deleted, published, unpublished or moved (and modules renews when an H5P
-package changes). The generation is read once per request, with the branding's.
+package changes). The generation is read once per request, with the branding's and, for a
+request with a session cookie, the session's cached data (the cached_db session store's own
+first read, made here in the same round trip; a session not in the cache is read by the store
+as before).
 
 - ``PageTreeCacheMiddleware``: the Wagtail site of a GET request's host (root page
   included), the sites' root paths (which every page address is built from), and the
@@ -50,7 +53,9 @@ import time
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.contrib.sessions.backends.cache import SessionStore as CacheSessionStore
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedDbSessionStore
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -157,6 +162,22 @@ def tree_cache_set(key: str, value, seconds: int) -> None:
     tree_cache_set_many({key: value}, seconds)
 
 
+def _session_cache_key(request) -> str | None:
+    """The shared cache's key for the request's session, when its store reads the session from that
+    cache first (the cached_db and cache engines) and has not read it yet; else None."""
+    session = getattr(request, "session", None)
+    if (
+        not isinstance(session, (CachedDbSessionStore, CacheSessionStore))
+        or settings.SESSION_CACHE_ALIAS != DEFAULT_CACHE_ALIAS
+        or hasattr(session, "_session_cache")
+    ):
+        return None
+    session_key = session.session_key
+    # Django's keys are letters and digits: any other cookie is left to the store's own read,
+    # which answers a key the cache refuses as no session.
+    return session.cache_key_prefix + session_key if session_key and session_key.isalnum() else None
+
+
 class PageTreeCacheMiddleware:
     """Give GET requests their Wagtail site, and their route where allowed, from the cache.
 
@@ -173,7 +194,12 @@ class PageTreeCacheMiddleware:
         seconds = frame_cache_seconds()
         if not seconds:
             return self.get_response(request)
-        found = cache.get_many([TREE_GENERATION_KEY, BRANDING_GENERATION_KEY])
+        session_key = _session_cache_key(request)
+        keys = [TREE_GENERATION_KEY, BRANDING_GENERATION_KEY]
+        found = cache.get_many([*keys, session_key] if session_key else keys)
+        if session_key and (session_data := found.get(session_key)) is not None:
+            # What the session's own first read would answer (SessionStore.load finds it cached).
+            request.session._session_cache = session_data
         token = _request_generation.set(found.get(TREE_GENERATION_KEY) or tree_generation())
         branding_token = _request_branding_generation.set(
             found.get(BRANDING_GENERATION_KEY) or branding_generation()

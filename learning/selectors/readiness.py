@@ -1,9 +1,9 @@
 """Readiness figures for L&D and leadership: shares complete, burn-up, heatmap, overdue, exports."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -99,10 +99,9 @@ def _counts(today: date, *, distinct: bool = True) -> dict:
     }
 
 
-@dataclass(frozen=True)
-class GrainRow:
+class GrainRow(NamedTuple):
     """Required learning counted for one team, role, agency and module: the finest grain
-    every readiness table is a roll-up of."""
+    every readiness table is a roll-up of (a tuple, in the order the grain's query gives)."""
 
     team: str | None
     role: str | None
@@ -209,13 +208,9 @@ def _counted_once(
     )
 
 
-def readiness_grain(*, programme: Programme | None, today: date) -> list[GrainRow]:
-    """One grouped query over required enrolments; a few thousand rows at most
-    (teams x roles x agencies x modules), whatever the number of people.
-
-    Grouped by the ids of team, role, agency and module, then named: at 150,000 enrolments
-    grouping by the names cost about twice as much (docs/benchmarks.md); people are counted by
-    rows where that gives the same figures (``_counted_once``)."""
+def _grain_values(*, programme: Programme | None, today: date) -> list[tuple]:
+    """The grain's rows as the cursor gives them: (team, role, agency, module, total, complete,
+    overdue, first enrolled), names joined, the date as the database gives it."""
     grouped = _counted_once(
         programme=programme,
         enrolments=required_enrolments(programme=programme, with_profile=True),
@@ -228,7 +223,7 @@ def readiness_grain(*, programme: Programme | None, today: date) -> list[GrainRo
         rows={**_counts(today, distinct=False), "first_enrolled": Min("enrolled_on")},
         people={**_counts(today), "first_enrolled": Min("enrolled_on")},
     )
-    rows = _named(
+    return _named(
         grouped,
         select=(
             "team.name, role.name, agency.name, page.title, g.total, g.complete, g.overdue, g.first_enrolled"
@@ -240,6 +235,15 @@ def readiness_grain(*, programme: Programme | None, today: date) -> list[GrainRo
             ("INNER", Page, "page", "page.id = g.counted_module"),
         ],
     )
+
+
+def readiness_grain(*, programme: Programme | None, today: date) -> list[GrainRow]:
+    """One grouped query over required enrolments; a few thousand rows at most
+    (teams x roles x agencies x modules), whatever the number of people.
+
+    Grouped by the ids of team, role, agency and module, then named: at 150,000 enrolments
+    grouping by the names cost about twice as much (docs/benchmarks.md); people are counted by
+    rows where that gives the same figures (``_counted_once``)."""
     return [
         GrainRow(
             team=team,
@@ -251,16 +255,96 @@ def readiness_grain(*, programme: Programme | None, today: date) -> list[GrainRo
             overdue=overdue,
             first_enrolled=_as_date(first_enrolled),
         )
-        for team, role, agency, module, total, complete, overdue, first_enrolled in rows
+        for team, role, agency, module, total, complete, overdue, first_enrolled in _grain_values(
+            programme=programme, today=today
+        )
     ]
 
 
-def _roll_up[K](grain: list[GrainRow], key: Callable[[GrainRow], K]) -> dict[K, tuple[int, int, int]]:
+@dataclass(frozen=True)
+class Heatmap:
+    teams: list[str]
+    modules: list[str]
+    cells: dict[tuple[str, str], ShareRow]
+
+    def rows(self) -> list[dict]:
+        return [
+            {"team": team, "cells": [self.cells.get((team, module)) for module in self.modules]}
+            for team in self.teams
+        ]
+
+
+# A grain row as the cursor gives it or as a GrainRow: (team, role, agency, module, total,
+# complete, overdue, first enrolled).
+_GrainValues = tuple[str | None, str | None, str | None, str, int, int, int, date | str | None]
+
+
+class _RolledUp:
+    """Every roll-up of the grain, from one pass over its rows.
+
+    The rows (a few thousand) are summed twice as they go by: by kind of person (team, role
+    and agency: a hundred or so groups at the bench's 5,000 people) and by the heatmap's cell
+    (team, or "No team", and module). The groupings and the total are then summed from the first, never from
+    the rows again; five passes over the rows, each summing tuples through a key function,
+    cost about as much as building the rows themselves."""
+
+    def __init__(self, rows: Iterable[_GrainValues]) -> None:
+        kinds: dict[tuple[str | None, str | None, str | None], list[int]] = {}
+        cells: dict[tuple[str, str], list[int]] = {}
+        first: date | None = None
+        for team, role, agency, module, total, complete, overdue, first_enrolled in rows:
+            kind = kinds.get((team, role, agency))
+            if kind is None:
+                kinds[team, role, agency] = [total, complete, overdue]
+            else:
+                kind[0] += total
+                kind[1] += complete
+                kind[2] += overdue
+            cell = cells.get((team or "No team", module))
+            if cell is None:
+                cells[team or "No team", module] = [total, complete, overdue]
+            else:
+                cell[0] += total
+                cell[1] += complete
+                cell[2] += overdue
+            enrolled = _as_date(first_enrolled)
+            if enrolled is not None and (first is None or enrolled < first):
+                first = enrolled
+        self._kinds = kinds
+        self._cells = cells
+        self.first_enrolled = first
+
+    def by(self, by: str) -> list[ShareRow]:
+        """Shares grouped by team, role or agency (``BY_FIELDS``), by label."""
+        position = list(BY_FIELDS).index(by)
+        sums = _summed((key[position] or "Not set", counts) for key, counts in self._kinds.items())
+        return [
+            ShareRow(label=label, total=total, complete=complete, overdue=overdue)
+            for label, (total, complete, overdue) in sorted(sums.items())
+        ]
+
+    def totals(self) -> ShareRow:
+        total, complete, overdue = _summed(("All", counts) for counts in self._kinds.values()).get(
+            "All", (0, 0, 0)
+        )
+        return ShareRow(label="All", total=total, complete=complete, overdue=overdue)
+
+    def heatmap(self) -> Heatmap:
+        cells = {
+            key: ShareRow(label=key[0], total=total, complete=complete, overdue=overdue)
+            for key, (total, complete, overdue) in self._cells.items()
+        }
+        return Heatmap(
+            teams=sorted({t for t, _ in cells}), modules=sorted({m for _, m in cells}), cells=cells
+        )
+
+
+def _summed[K](pairs: Iterable[tuple[K, list[int]]]) -> dict[K, tuple[int, int, int]]:
+    """(total, complete, overdue) summed by key."""
     sums: dict[K, tuple[int, int, int]] = {}
-    for row in grain:
-        group = key(row)
-        total, complete, overdue = sums.get(group, (0, 0, 0))
-        sums[group] = (total + row.total, complete + row.complete, overdue + row.overdue)
+    for key, (total, complete, overdue) in pairs:
+        was_total, was_complete, was_overdue = sums.get(key, (0, 0, 0))
+        sums[key] = (was_total + total, was_complete + complete, was_overdue + overdue)
     return sums
 
 
@@ -272,11 +356,7 @@ def readiness_by(
         raise ValueError(f"Readiness is grouped by {', '.join(BY_FIELDS)}, not {by!r}.")
     if grain is None:
         grain = readiness_grain(programme=programme, today=today)
-    sums = _roll_up(grain, lambda row: getattr(row, by) or "Not set")
-    return [
-        ShareRow(label=label, total=total, complete=complete, overdue=overdue)
-        for label, (total, complete, overdue) in sorted(sums.items())
-    ]
+    return _RolledUp(grain).by(by)
 
 
 def readiness_totals(
@@ -284,8 +364,7 @@ def readiness_totals(
 ) -> ShareRow:
     if grain is None:
         grain = readiness_grain(programme=programme, today=today)
-    total, complete, overdue = _roll_up(grain, lambda row: "All").get("All", (0, 0, 0))
-    return ShareRow(label="All", total=total, complete=complete, overdue=overdue)
+    return _RolledUp(grain).totals()
 
 
 @dataclass(frozen=True)
@@ -357,8 +436,20 @@ def burn_up(
     """Completions per day (one query) on top of the grain's total and first enrolment."""
     if grain is None:
         grain = readiness_grain(programme=programme, today=today)
-    total = sum(row.total for row in grain)
-    start = min((row.first_enrolled for row in grain if row.first_enrolled), default=today)
+    rolled_up = _RolledUp(grain)
+    return _burn_up(
+        programme=programme,
+        today=today,
+        pace_window_days=pace_window_days,
+        total=rolled_up.totals().total,
+        first_enrolled=rolled_up.first_enrolled,
+    )
+
+
+def _burn_up(
+    *, programme: Programme, today: date, pace_window_days: int, total: int, first_enrolled: date | None
+) -> BurnUp:
+    start = first_enrolled or today
     # People completing each module per day (a module assigned twice is one completion).
     per_day_and_module, params = _counted_once(
         programme=programme,
@@ -397,30 +488,12 @@ def burn_up(
     )
 
 
-@dataclass(frozen=True)
-class Heatmap:
-    teams: list[str]
-    modules: list[str]
-    cells: dict[tuple[str, str], ShareRow]
-
-    def rows(self) -> list[dict]:
-        return [
-            {"team": team, "cells": [self.cells.get((team, module)) for module in self.modules]}
-            for team in self.teams
-        ]
-
-
 def team_module_heatmap(
     *, programme: Programme | None, today: date, grain: list[GrainRow] | None = None
 ) -> Heatmap:
     if grain is None:
         grain = readiness_grain(programme=programme, today=today)
-    sums = _roll_up(grain, lambda row: (row.team or "No team", row.module))
-    cells = {
-        key: ShareRow(label=key[0], total=total, complete=complete, overdue=overdue)
-        for key, (total, complete, overdue) in sums.items()
-    }
-    return Heatmap(teams=sorted({t for t, _ in cells}), modules=sorted({m for _, m in cells}), cells=cells)
+    return _RolledUp(grain).heatmap()
 
 
 def overdue_list(*, programme: Programme | None, today: date, limit: int = 200) -> list[Mapping[str, Any]]:
@@ -486,19 +559,31 @@ class ReadinessFigures:
 
 
 def readiness_figures(*, programme: Programme | None, today: date) -> ReadinessFigures:
-    """Every figure of the dashboard from three queries (grain, completions per day, overdue)."""
-    grain = readiness_grain(programme=programme, today=today)
+    """Every figure of the dashboard from three queries (grain, completions per day, overdue).
+
+    The grain's rows are rolled up as the cursor gives them (``_RolledUp``, one pass), with no
+    ``GrainRow`` made for them."""
+    rolled_up = _RolledUp(_grain_values(programme=programme, today=today))
+    totals = rolled_up.totals()
     return ReadinessFigures(
         programme_id=programme.pk if programme else None,
         today=today,
         computed_at=timezone.now(),
-        totals=readiness_totals(programme=programme, today=today, grain=grain),
-        groupings={
-            by: readiness_by(by=by, programme=programme, today=today, grain=grain) for by in BY_FIELDS
-        },
-        heatmap=team_module_heatmap(programme=programme, today=today, grain=grain),
+        totals=totals,
+        groupings={by: rolled_up.by(by) for by in BY_FIELDS},
+        heatmap=rolled_up.heatmap(),
         overdue=overdue_list(programme=programme, today=today),
-        burn=burn_up(programme=programme, today=today, grain=grain) if programme else None,
+        burn=(
+            _burn_up(
+                programme=programme,
+                today=today,
+                pace_window_days=28,
+                total=totals.total,
+                first_enrolled=rolled_up.first_enrolled,
+            )
+            if programme
+            else None
+        ),
     )
 
 

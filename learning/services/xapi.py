@@ -40,6 +40,7 @@ from learning.services.lrs import outbox_enqueue, statement_index
 from learning.services.progress import activity_complete_touched, activity_completion_touch
 from learning.services.progress_rows import rows_insert
 from learning.services.xapi_schema import Statement, StatementInvalid, statement_parse
+from modules.models import LessonPage
 
 RESULT_VERBS = frozenset({"answered", "completed", "passed", "failed"})
 MAX_STATE_CHARS = 64 * 1024
@@ -67,6 +68,9 @@ class StatementOutcome:
     newly_completed: bool
     # The person's progress row in the module as the completion wrote it (None unless it did).
     progress: ModuleProgress | None = None
+    # The lesson the completion was written for, as found viewable in this request (None unless
+    # it completed), so the answer's progress does not look it up again.
+    lesson: LessonPage | None = None
 
 
 def completion_rule_met(*, rule: str, pass_mark: int | None, statement: Statement) -> bool:
@@ -225,6 +229,7 @@ def _statement_store(
         activity_completed=True,
         newly_completed=completed.newly_completed,
         progress=completed.progress,
+        lesson=activity.lesson,
     )
 
 

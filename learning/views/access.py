@@ -15,22 +15,32 @@ from django.http import Http404
 
 from learning.models import ModuleProgress
 from learning.selectors import lesson_progress_summary
+from modules.models import LessonPage
 from modules.selectors import ContentUnavailable, lesson_viewable_get, module_viewable_get
 
 
 def with_lesson_progress(
-    answer: dict, *, user, lesson_id: int, newly_completed: bool, progress: ModuleProgress | None = None
+    answer: dict,
+    *,
+    user,
+    lesson_id: int,
+    newly_completed: bool,
+    progress: ModuleProgress | None = None,
+    lesson: LessonPage | None = None,
 ) -> dict:
     """A player's answer, with the lesson's progress when the activity has just completed, for
     the page to show in place (lesson-progress.js: status, remaining count, bar, done marks).
     ``progress`` is the module's progress row as the completion wrote it, when the service
-    answered it (then it is not read again). Nothing is added when the lesson has been
-    withdrawn meanwhile (the page is stale anyway)."""
+    answered it (then it is not read again); ``lesson`` likewise the lesson it found viewable
+    in this request (the same answer a second look would give: the request reads the page tree's
+    generation once). Nothing is added when the lesson has been withdrawn meanwhile (the page is
+    stale anyway)."""
     if newly_completed:
-        try:
-            lesson = lesson_viewable_get(user=user, lesson_id=lesson_id)
-        except ContentUnavailable:
-            return answer
+        if lesson is None or lesson.pk != lesson_id:
+            try:
+                lesson = lesson_viewable_get(user=user, lesson_id=lesson_id)
+            except ContentUnavailable:
+                return answer
         answer["progress"] = lesson_progress_summary(user=user, lesson=lesson, progress=progress)
     return answer
 

@@ -138,6 +138,7 @@ def xapi_statement(request: HttpRequest) -> JsonResponse:
         lesson_id=lesson_id,
         newly_completed=outcome.newly_completed,
         progress=outcome.progress,
+        lesson=outcome.lesson,
     )
     return JsonResponse(answer, status=200 if outcome.duplicate else 201)
 

@@ -6,7 +6,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from learning.selectors import overdue_list, readiness_by, readiness_figures, team_module_heatmap
+from learning.selectors import (
+    BY_FIELDS,
+    overdue_list,
+    readiness_by,
+    readiness_figures,
+    readiness_grain,
+    readiness_totals,
+    team_module_heatmap,
+)
 from learning.services import enrolments_sync
 from tests.cms.people.factories import StaffProfileFactory, TeamFactory
 from tests.learning.factories import AssignmentFactory, ProgrammeFactory
@@ -79,6 +87,25 @@ def test_burn_up_starts_at_the_first_enrolment_date(mixed):
     figures = readiness_figures(**_args(mixed))
     assert figures.burn.start == mixed["today"] - timedelta(days=30)
     assert figures.totals.total == 4 and figures.totals.overdue == 4
+
+
+def test_the_dashboards_one_pass_gives_each_table_as_its_own_roll_up_does(mixed):
+    """The dashboard rolls the grain's rows up once, as the cursor gives them: its totals, its
+    three groupings and its heatmap (two teams called Witney one cell, someone not placed under
+    "No team") are those each table's own roll-up of the grain gives."""
+    args = _args(mixed)
+    figures = readiness_figures(**args)
+    grain = readiness_grain(**args)
+    assert figures.totals == readiness_totals(**args, grain=grain)
+    assert figures.groupings == {by: readiness_by(by=by, **args, grain=grain) for by in BY_FIELDS}
+    assert figures.heatmap == team_module_heatmap(**args, grain=grain)
+    module = "Structured parenting assessment"
+    assert {key: cell.total for key, cell in figures.heatmap.cells.items()} == {
+        ("Banbury", module): 1,
+        ("No team", module): 1,
+        ("Witney", module): 2,
+    }
+    assert figures.burn.total == figures.totals.total == sum(row.total for row in grain)
 
 
 def _args(mixed):

@@ -2,7 +2,10 @@
 still happens when it must."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -33,6 +36,37 @@ def test_a_signed_in_person_is_read_from_the_cache(site_caches):
     client = signed_in_client(UserFactory())
     assert client.get(MY_LEARNING).status_code == 200
     assert user_queries(client) == 0
+
+
+def test_a_session_ended_elsewhere_is_not_read_from_the_frame_round_trip(site_caches):
+    """A session ended on the server (signed out, or cleared by L&D) signs its browser out at once,
+    although the request reads the session's cached data with the page tree's generation."""
+    client = signed_in_client(UserFactory())
+    assert client.get(MY_LEARNING).status_code == 200
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    SessionStore(session_key).delete()
+    response = client.get(MY_LEARNING)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_session_missing_from_the_cache_is_read_from_the_database(site_caches):
+    """After a cache flush the person stays signed in: the session store reads its row as before."""
+    client = signed_in_client(UserFactory())
+    assert client.get(MY_LEARNING).status_code == 200
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    cache.delete(SessionStore.cache_key_prefix + session_key)
+    assert client.get(MY_LEARNING).status_code == 200
+    assert cache.get(SessionStore.cache_key_prefix + session_key) is not None
+
+
+def test_a_made_up_session_cookie_is_someone_signed_out(site_caches):
+    """A hand-made session cookie (not one Django made) signs nobody in and breaks nothing."""
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = "not a session key \x7f"
+    response = client.get(MY_LEARNING)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
 
 
 def test_changing_the_password_signs_out_other_sessions(site_caches):

@@ -83,3 +83,21 @@ def test_the_command_refuses_bad_input_clearly(args):
     with pytest.raises(CommandError):
         call_command("lrs_credentials", *args)
     assert not LrsCredential.objects.exists()
+
+
+@pytest.mark.postgres
+def test_the_statement_store_keeps_no_index_that_no_query_reads():
+    """Every statement INSERT updates each index of the store: the prefix twins of the LRS's
+    compared-whole columns and the person's own index (the (user, lesson, block_id) index starts
+    with it) are not kept (migration learning/0003), while the indexes the LRS's filters use are."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [XAPIStatement._meta.db_table]
+        )
+        indexes = dict(cursor.fetchall())
+    definitions = list(indexes.values())
+    assert not [definition for definition in definitions if "varchar_pattern_ops" in definition]
+    assert not [definition for definition in definitions if definition.endswith("(user_id)")]
+    for column in ("actor_key", "object_agent_key", "activity_id", "registration", "stored_at"):
+        assert [definition for definition in definitions if definition.endswith(f"({column})")], column
+    assert [definition for definition in definitions if "(user_id, lesson_id, block_id)" in definition]

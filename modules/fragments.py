@@ -4,15 +4,14 @@ Most of a lesson's markup is the same for every learner: text, images, videos, r
 the frame of an activity (its heading, player container, package addresses). That markup is
 rendered once and kept in the shared cache under the page tree's generation (which any page
 save, publish, move or package change renews, cms.core.page_cache), the lesson's id and live
-revision and the language. What belongs to one learner or one request is never in it:
-
-- *live blocks* (``LIVE_BLOCK_TYPES``: knowledge checks, reflections) are rendered whole on
-  every request: their markup is the learner's answers, feedback and saved text throughout;
-- every other block is rendered with a context that holds no request, person, CSRF token or
-  CSP nonce, so nothing of theirs can enter the cached markup; the few per-request pieces such
-  a block shows (its done mark, its script's nonce, a form's CSRF token) are *live islands*:
-  ``{% live_island "template" name=value %}`` in its template, recorded as a hole when the
-  block is rendered for the cache and filled by rendering that small template per request.
+revision and the language. What belongs to one learner or one request is never in it: every
+block is rendered with a context that holds no request, person, CSRF token or CSP nonce, so
+nothing of theirs can enter the cached markup; the per-request pieces a block shows are *live
+islands*: ``{% live_island "template" name=value %}`` in its template, recorded as a hole when
+the block is rendered for the cache and filled by rendering that small template per request.
+Most blocks have one or two (a done mark, a script's nonce, a form's CSRF token); a knowledge
+check's result, ticks, feedback, errors and form, and a reflection's form with the learner's
+text, are islands too, between the question, answers and prompt kept for everyone.
 
 Previews and drafts are never cached (a preview renders the same way, without keeping it).
 """
@@ -31,9 +30,6 @@ from django.utils.safestring import SafeString, mark_safe
 from cms.core.page_cache import tree_cache_get, tree_cache_set, tree_generation
 from cms.core.selectors import frame_cache_seconds
 
-# Blocks whose whole markup is the learner's state (answers, feedback, saved text).
-LIVE_BLOCK_TYPES = frozenset({"knowledge_check", "reflection"})
-
 # Where a recording render keeps the islands of the block being rendered (see live_island).
 ISLANDS_CONTEXT_KEY = "lesson_fragment_islands"
 
@@ -41,7 +37,7 @@ ISLANDS_CONTEXT_KEY = "lesson_fragment_islands"
 ISLAND_VALUE_TYPES = (str, int, bool, type(None))
 
 Island = tuple[str, tuple[tuple[str, object], ...]]  # (template name, sorted (name, value) pairs)
-Segment = str | Island | int  # markup, an island, or the index of a live block in the body
+Segment = str | Island  # markup, or an island
 
 
 @dataclass
@@ -70,12 +66,10 @@ class IslandRecorder:
         return segments
 
 
-def _block_segments(block, *, index: int, page) -> list[Segment]:
+def _block_segments(block, *, page) -> list[Segment]:
     opening = format_html(
         '<div class="lesson-block lesson-block--{}" id="block-{}">', block.block_type, block.id
     )
-    if block.block_type in LIVE_BLOCK_TYPES:
-        return [opening, index, "</div>"]
     recorder = IslandRecorder()
     # No request, person, CSRF token or nonce here: only content can reach the cached markup.
     context = {
@@ -89,13 +83,13 @@ def _block_segments(block, *, index: int, page) -> list[Segment]:
 
 
 def lesson_body_segments(*, page) -> list[Segment]:
-    """The lesson body as markup shared by every learner, islands and live blocks' places.
+    """The lesson body as markup shared by every learner, and its islands.
 
     Adjacent markup is joined, so a body of plain content is one string.
     """
     segments: list[Segment] = []
-    for index, block in enumerate(page.body):
-        for segment in _block_segments(block, index=index, page=page):
+    for block in page.body:
+        for segment in _block_segments(block, page=page):
             if isinstance(segment, str) and segments and isinstance(segments[-1], str):
                 segments[-1] += segment
             else:
@@ -109,7 +103,7 @@ def lesson_body_cached_segments(*, page, preview: bool) -> list[Segment]:
     if preview or not seconds or not page.pk or not page.live:
         return lesson_body_segments(page=page)
     key = (
-        f"modules:lesson-body:{tree_generation()}:{page.pk}:{page.live_revision_id}:"
+        f"modules:lesson-body:v2:{tree_generation()}:{page.pk}:{page.live_revision_id}:"
         f"{translation.get_language()}"
     )
     segments = tree_cache_get(key, seconds=seconds)
@@ -120,20 +114,12 @@ def lesson_body_cached_segments(*, page, preview: bool) -> list[Segment]:
 
 
 def lesson_body_render(*, page, context: dict, preview: bool) -> SafeString:
-    """The lesson body for this request: the shared markup with the islands and live blocks
-    rendered with `context` (the page's context: request, CSRF token, nonce)."""
-    segments = lesson_body_cached_segments(page=page, preview=preview)
-    blocks = None
+    """The lesson body for this request: the shared markup with the islands rendered with
+    `context` (the page's context: request, CSRF token, nonce)."""
     parts = []
-    for segment in segments:
+    for segment in lesson_body_cached_segments(page=page, preview=preview):
         if isinstance(segment, str):
             parts.append(segment)
-        elif isinstance(segment, int):
-            if blocks is None:
-                blocks = page.body
-            block = blocks[segment]
-            block_context = {**context, "id": block.id, "block_id": block.id, "lesson": page}
-            parts.append(str(block.render_as_block(context=block_context)))
         else:
             template_name, values = segment
             parts.append(get_template(template_name).render({**context, **dict(values)}))

@@ -1,6 +1,7 @@
 """Reads over training content. Nothing here knows about learners (see learning/)."""
 
 import functools
+import operator
 from collections.abc import Callable, Iterable
 from typing import Literal, cast
 
@@ -131,36 +132,28 @@ def _outline_attnames() -> tuple[str, ...]:
     return tuple(field.attname for field in LessonPage._meta.concrete_fields if field.attname in wanted)
 
 
+@functools.cache
+def _outline_picker() -> Callable[[tuple], tuple]:
+    """Takes an outline row's id, title, slug and introduction, in that order."""
+    names = _outline_attnames()
+    return operator.itemgetter(*(names.index(name) for name in ("id", "title", "slug", "introduction")))
+
+
 class OutlineLesson:
-    """A lesson as its module's outline shows it: its values, and the lesson page itself (with
-    those fields only) made when something asks for it, such as a link to the lesson."""
+    """A lesson as its module's outline shows it: its values (plain attributes), and the lesson
+    page itself (with those fields only) made when something asks for it, such as a link to it."""
 
-    __slots__ = ("_page", "_values")
+    __slots__ = ("_page", "_row", "introduction", "pk", "slug", "title")
 
-    def __init__(self, values: tuple) -> None:
-        self._values = dict(zip(_outline_attnames(), values, strict=True))
+    def __init__(self, row: tuple, pk: int, title: str, slug: str, introduction: str) -> None:
+        self._row = row
+        self.pk, self.title, self.slug, self.introduction = pk, title, slug, introduction
         self._page: LessonPage | None = None
-
-    @property
-    def pk(self) -> int:
-        return self._values["id"]
-
-    @property
-    def title(self) -> str:
-        return self._values["title"]
-
-    @property
-    def slug(self) -> str:
-        return self._values["slug"]
-
-    @property
-    def introduction(self) -> str:
-        return self._values["introduction"]
 
     @property
     def page(self) -> LessonPage:
         if self._page is None:
-            self._page = LessonPage.from_db("default", _outline_attnames(), tuple(self._values.values()))
+            self._page = LessonPage.from_db("default", _outline_attnames(), self._row)
         return self._page
 
 
@@ -176,7 +169,8 @@ def module_lessons_for_outline(*, module: Page) -> list[OutlineLesson]:
     rows = _outline_lessons(
         module_id=module.pk, lessons=lambda: LessonPage.objects.child_of(module).live().order_by("path")
     )
-    return [OutlineLesson(row) for row in rows]
+    pick = _outline_picker()
+    return [OutlineLesson(row, *pick(row)) for row in rows]
 
 
 def _outline_lessons(

@@ -7,11 +7,13 @@ the tags return None and templates show the content alone.
 """
 
 import html
+from typing import NamedTuple
 
 from django import template
 from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from wagtail.models import Page
 
 from cms.core.page_cache import tree_cache_get, tree_cache_set, tree_generation
 from cms.core.selectors import frame_cache_seconds
@@ -61,6 +63,20 @@ def lesson_state_for(context, lesson):
         )
         request._learning_lesson_state = cached
     return cached
+
+
+@register.simple_tag(takes_context=True)
+def lesson_state_by_id(context, lesson_id):
+    """``lesson_state_for`` the lesson with this id, for a live island (which holds plain values
+    only): the state read for this request, or the page's own when none was read yet."""
+    request = _learner_request(context)
+    if request is None or not lesson_id:
+        return None
+    cached = getattr(request, "_learning_lesson_state", None)
+    if cached is not None and cached.lesson.pk == lesson_id:
+        return cached
+    page = context.get("page")
+    return lesson_state_for(context, page) if getattr(page, "pk", None) == lesson_id else None
 
 
 @register.simple_tag(takes_context=True)
@@ -156,8 +172,74 @@ ASIDE_STATUS_ENDINGS = {
 }
 
 
-def _aside_links(outline, page, page_url: str | None, request) -> dict[int, tuple[str, str]]:
-    """Each lesson's side list item up to its status: (as a link, as the current lesson).
+class LessonAddresses(NamedTuple):
+    """A lesson page's own URL, its module's and the module index's (the breadcrumbs), and
+    ``base``: what its siblings' URLs start with (None when they must be asked of Wagtail)."""
+
+    page: str | None
+    base: str | None
+    module: str | None
+    index: str | None
+
+
+def _lesson_addresses(request, page) -> LessonAddresses:
+    """The lesson page's addresses (``LessonAddresses``), worked out once per request.
+
+    The page's own URL is Wagtail's (one ``get_url``); its module's and the module index's are the
+    same for everyone who sees the page under that URL, so they are kept in the shared cache
+    under the page tree's generation (which any page change renews: a moved or renamed page
+    shows its new URL at once), the module's path and the page's URL less its slug.
+    """
+    memo = getattr(request, "_learning_lesson_addresses", None)
+    if memo is not None and memo[0] == page.pk:
+        return memo[1]
+    page_url = page.get_url(request)
+    suffix = f"{page.slug}/"
+    base = page_url[: -len(suffix)] if page_url and page_url.endswith(suffix) else None
+    seconds = frame_cache_seconds() if base is not None else 0
+    key = (
+        f"learning:lesson-addresses:v1:{tree_generation()}:{page.path[: -Page.steplen]}:{base}"
+        if seconds
+        else ""
+    )
+    parents = tree_cache_get(key, seconds=seconds) if key else None
+    if parents is None:
+        module = page.get_parent()
+        index = module.get_parent() if module is not None else None
+        parents = (
+            module.get_url(request) if module is not None else None,
+            index.get_url(request) if index is not None else None,
+        )
+        if key:
+            tree_cache_set(key, parents, seconds)
+    addresses = LessonAddresses(page_url, base, *parents)
+    if request is not None:
+        request._learning_lesson_addresses = (page.pk, addresses)
+    return addresses
+
+
+@register.simple_tag(takes_context=True)
+def lesson_addresses(context, page) -> LessonAddresses:
+    """The lesson page's URL, its module's and the module index's (see ``_lesson_addresses``):
+    the breadcrumbs' links without asking Wagtail for each."""
+    return _lesson_addresses(context.get("request"), page)
+
+
+@register.simple_tag(takes_context=True)
+def lesson_entry_href(context, page, entry) -> str | None:
+    """The URL of another lesson of the page's module (an outline entry, such as the previous
+    lesson): the page's URL with the slug swapped, as Wagtail would build it and as the side
+    list does."""
+    request = context.get("request")
+    base = _lesson_addresses(request, page).base
+    if base is not None:
+        return f"{base}{entry.outline_lesson.slug}/"
+    return entry.lesson.get_url(request)
+
+
+def _aside_links(outline, page, page_url: str | None, request) -> tuple[tuple[int, str, str], ...]:
+    """Each lesson's side list item up to its status: (lesson id, as a link, as the current
+    lesson), in the outline's order.
 
     The same for every learner, so kept in the shared cache under the page tree's generation
     (which any page change renews, as it does the outline's lessons) and the module's address,
@@ -192,7 +274,7 @@ def _aside_links(outline, page, page_url: str | None, request) -> dict[int, tupl
         links = tuple(items)
         if key:
             tree_cache_set(key, links, seconds)
-    return {lesson_id: (link, current) for lesson_id, link, current in links}
+    return links
 
 
 @register.simple_tag(takes_context=True)
@@ -205,11 +287,22 @@ def lesson_aside_items(context, outline, page):
     statuses and the current-lesson mark are joined to it here.
     """
     request = context.get("request")
-    links = _aside_links(outline, page, page.get_url(request), request)
+    links = _aside_links(outline, page, _lesson_addresses(request, page).page, request)
+    entries = outline.lessons
+    current_id = page.pk
     items = []
-    for entry in outline.lessons:
-        link, current = links[entry.lesson_id]
-        items.append((current if entry.lesson_id == page.pk else link) + ASIDE_STATUS_ENDINGS[entry.status])
+    if len(links) == len(entries):  # kept under the outline's generation, so in its order
+        for entry, (lesson_id, link, current) in zip(entries, links, strict=True):
+            if lesson_id != entry.lesson_id:
+                break
+            items.append((current if lesson_id == current_id else link) + ASIDE_STATUS_ENDINGS[entry.status])
+    if len(items) != len(entries):  # not in the outline's order: match them by id
+        by_id = {lesson_id: (link, current) for lesson_id, link, current in links}
+        items = []
+        for entry in entries:
+            link, current = by_id[entry.lesson_id]
+            item = current if entry.lesson_id == current_id else link
+            items.append(item + ASIDE_STATUS_ENDINGS[entry.status])
     return mark_safe("\n".join(items))  # noqa: S308 (each piece was built with format_html)
 
 

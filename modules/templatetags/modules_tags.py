@@ -15,6 +15,12 @@ def embed_player_url(url: str) -> str | None:
     return player_url_for(url or "")
 
 
+@register.filter
+def choice_family(kind: str) -> str:
+    """The GOV.UK component a knowledge check's answers use: checkboxes for "multiple", else radios."""
+    return "govuk-checkboxes" if kind == "multiple" else "govuk-radios"
+
+
 @register.simple_tag(takes_context=True)
 def lesson_body(context, page):
     """The lesson's blocks, each in its wrapper: the markup shared by every learner from the cache,

@@ -8,9 +8,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
-from learning.services import activity_complete, reflection_save
+from learning.services import activity_complete, knowledge_check_answer, reflection_save
 from modules.blocks import LessonStreamBlock
-from modules.fragments import LIVE_BLOCK_TYPES, lesson_body_cached_segments
+from modules.fragments import lesson_body_cached_segments
 from tests.cms.people.factories import UserFactory
 from tests.modules.factories import (
     h5p_activity_block,
@@ -68,42 +68,68 @@ def _template_source(name: str) -> str:
 
 
 def test_blocks_kept_for_everyone_show_nothing_of_a_learner_but_through_live_islands():
-    """Every lesson block outside the live ones (knowledge checks, reflections) leaves what is
-    per learner or per request to a live island: its template names none of it itself."""
-    cached_types = [
-        (name, block)
-        for name, block in LessonStreamBlock().child_blocks.items()
-        if name not in LIVE_BLOCK_TYPES
-    ]
-    assert {"rich_text", "h5p_activity", "mi_scenario", "xapi_activity"} <= {name for name, _ in cached_types}
+    """Every lesson block, knowledge checks and reflections included, leaves what is per learner
+    or per request to a live island: its template names none of it itself."""
+    cached_types = list(LessonStreamBlock().child_blocks.items())
+    assert {
+        "rich_text",
+        "h5p_activity",
+        "mi_scenario",
+        "xapi_activity",
+        "knowledge_check",
+        "reflection",
+    } <= {name for name, _ in cached_types}
     for name, block in cached_types:
         source = _template_source(block.meta.template)
         for marker in PER_LEARNER_MARKERS:
             assert not re.search(rf"\b{marker}\b", source), f"{name}'s template uses {marker}"
-    for name in LIVE_BLOCK_TYPES:
-        source = _template_source(LessonStreamBlock().child_blocks[name].meta.template)
-        assert any(re.search(rf"\b{marker}\b", source) for marker in PER_LEARNER_MARKERS), name
+    # The learner's state in a check or a reflection is read in their islands, and only there.
+    for name in ("knowledge_check", "reflection"):
+        template = LessonStreamBlock().child_blocks[name].meta.template
+        islands = re.findall(r'{%\s*live_island\s+"([^"]+)"', (BLOCK_TEMPLATES / template).read_text())
+        sources = "".join((BLOCK_TEMPLATES / island).read_text() for island in islands)
+        assert any(re.search(rf"\b{marker}\b", sources) for marker in PER_LEARNER_MARKERS), name
 
 
 def test_the_kept_markup_holds_no_token_nonce_or_answer_of_the_learner_who_filled_it(
     client, lesson_with_activities, site_caches
 ):
     """The first learner's view fills the cache: their CSRF token, nonce, answers and reflection
-    are in their page but in no markup kept; live blocks are kept as places only."""
+    are in their page but in no markup kept; a check's question and answers are kept, its
+    result, ticks and feedback (and the reflection's form) only as islands' places."""
     learner = UserFactory()
     reflection_save(user=learner, lesson=lesson_with_activities, block_id="rf-1", text="Dad was left out")
+    knowledge_check_answer(user=learner, lesson=lesson_with_activities, block_id="kc-1", option_ids=["o1"])
     client.force_login(learner)
     page = client.get(lesson_with_activities.url).content.decode()
     token = re.search(r'data-csrf-token="([^"]+)"', page).group(1)
     nonce = re.search(r'<script nonce="([^"]+)"', page).group(1)
     assert "Dad was left out" in page
+    assert "You scored 0%" in page
+    assert re.search(r'value="o1" checked', page)
+    assert "Closed: it invites yes or no." in page
     kept = lesson_body_cached_segments(page=lesson_with_activities.specific, preview=False)
     markup = "".join(segment for segment in kept if isinstance(segment, str))
     assert "Parents are capable of change." in markup
     assert 'data-h5p-block-id="h5p-1"' in markup
-    for secret in (token, nonce, "Dad was left out", "csrfmiddlewaretoken", "data-activity-done"):
+    assert "Which of these is an open question?" in markup
+    assert 'value="o1"' in markup
+    for secret in (
+        token,
+        nonce,
+        "Dad was left out",
+        "csrfmiddlewaretoken",
+        "data-activity-done",
+        "You scored",
+        "checked",
+        "disabled",
+        "Closed: it invites yes or no.",
+        "<form",
+    ):
         assert secret not in markup
-    assert sum(1 for segment in kept if isinstance(segment, int)) == 2  # the check and the reflection
+    island_values = [value for segment in kept if not isinstance(segment, str) for _name, value in segment[1]]
+    assert "Dad was left out" not in island_values
+    assert not any(isinstance(segment, int) for segment in kept)
 
 
 def test_two_learners_never_see_each_others_state_on_a_kept_lesson(
@@ -191,3 +217,91 @@ def test_a_retitled_document_shows_at_once_in_a_kept_resource_block(
     document.title = "Family safety plan template"
     document.save()
     assert "Family safety plan template" in client.get(lesson.url).content.decode()
+
+
+def test_a_learners_answer_and_reflection_never_show_to_another_learner_on_a_kept_check(
+    client, lesson_with_activities, site_caches
+):
+    """One learner answers the check wrongly and writes a reflection; a second learner opening the
+    same lesson after them (from the kept markup) sees no tick, score, feedback or text of theirs,
+    and the first still sees all of their own on their next view."""
+    from django.test import Client
+
+    first, second = UserFactory(), UserFactory()
+    knowledge_check_answer(user=first, lesson=lesson_with_activities, block_id="kc-1", option_ids=["o3"])
+    reflection_save(user=first, lesson=lesson_with_activities, block_id="rf-1", text="My private note")
+    client.force_login(first)
+    mine = client.get(lesson_with_activities.url).content.decode()
+    other_client = Client()
+    other_client.force_login(second)
+    theirs = other_client.get(lesson_with_activities.url).content.decode()
+    for own in ("You scored 0%", "A &#x27;why&#x27; question sounds like blame.", "My private note"):
+        assert own in mine
+        assert own not in theirs
+    assert re.search(r'value="o3" checked', mine)
+    assert " checked" not in theirs
+    assert "Which of these is an open question?" in theirs
+    assert 'name="csrfmiddlewaretoken"' in theirs
+    mine_again = client.get(lesson_with_activities.url).content.decode()
+    assert "My private note" in mine_again
+    assert re.search(r'value="o3" checked', mine_again)
+
+
+def test_a_refused_answer_shows_its_error_on_the_kept_check_to_that_learner_only(
+    client, lesson_with_activities, site_caches
+):
+    """A learner sends the check with no answer: the page comes back with the error on the check;
+    another learner's view of the same lesson shows no error."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client.force_login(UserFactory())
+    client.get(lesson_with_activities.url)
+    refused = client.post(
+        reverse(
+            "learning:knowledge_check_answer",
+            kwargs={"lesson_id": lesson_with_activities.pk, "block_id": "kc-1"},
+        ),
+        {},
+    )
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert 'id="block-kc-1-error"' in html
+    assert "govuk-form-group--error" in html
+    other_client = Client()
+    other_client.force_login(UserFactory())
+    theirs = other_client.get(lesson_with_activities.url).content.decode()
+    assert 'id="block-kc-1-error"' not in theirs
+    assert "govuk-form-group--error" not in theirs
+
+
+def test_an_edited_knowledge_check_published_shows_at_once(client, lesson_with_activities, site_caches):
+    """An editor rewords the check's question and an answer's feedback and publishes: the next view
+    shows the new wording (feedback included, for a learner who answered), never the old."""
+    learner = UserFactory()
+    knowledge_check_answer(user=learner, lesson=lesson_with_activities, block_id="kc-1", option_ids=["o1"])
+    client.force_login(learner)
+    before = client.get(lesson_with_activities.url).content.decode()
+    assert "Which of these is an open question?" in before
+    assert "Closed: it invites yes or no." in before
+    lesson = lesson_with_activities.specific
+    lesson.body = [
+        text_block("<p>Parents are capable of change.</p>", id="text-1"),
+        knowledge_check_block(
+            id="kc-1",
+            question="Which question invites a story?",
+            options=[
+                {"text": "Did you drink last night?", "correct": False, "feedback": "Yes or no only."},
+                {"text": "What would a good week look like?", "correct": True, "feedback": "A story."},
+            ],
+        ),
+        reflection_block(id="rf-1", prompt="What will you try next week?"),
+    ]
+    lesson.save_revision().publish()
+    after = client.get(lesson.url).content.decode()
+    assert "Which question invites a story?" in after
+    assert "Which of these is an open question?" not in after
+    assert "Yes or no only." in after
+    assert "Closed: it invites yes or no." not in after
+    assert "What will you try next week?" in after
+    assert "What stood out for you?" not in after

@@ -127,6 +127,36 @@ def test_another_lesson_renamed_shows_at_once_in_the_cached_side_list(client, ne
     assert "Working with fathers" in html.split('rel="prev"', 1)[1].split("</a>", 1)[0]
 
 
+def test_renamed_slugs_show_at_once_in_the_cached_breadcrumbs_and_lesson_links(
+    client, nearly_done, site_caches
+):
+    """An editor changes the slugs of the module index, the module and the previous lesson: a
+    lesson page already cached links to their new URLs (breadcrumbs, side list, previous lesson)
+    on the learner's next view."""
+    module, lessons, learner = nearly_done
+    client.force_login(learner)
+    for _ in range(2):  # the second from the caches
+        assert client.get(lessons[-1].url).status_code == 200
+    for page, slug in ((module.get_parent().specific, "training"), (module.specific, "moved-module")):
+        page.slug = slug
+        page.save_revision().publish()
+    previous = lessons[-2].specific
+    previous.slug = "renamed-lesson"
+    previous.save_revision().publish()
+    for lesson in lessons:
+        lesson.refresh_from_db()
+    module.refresh_from_db()
+    index_url, module_url = module.get_parent().url, module.url
+    assert "/training/moved-module/" in lessons[-1].url
+    html = client.get(lessons[-1].url).content.decode()
+    crumbs = html.split('class="govuk-breadcrumbs"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="{index_url}"' in crumbs
+    assert f'href="{module_url}"' in crumbs
+    assert f'href="{module_url}renamed-lesson/" rel="prev"' in html
+    assert f'<a class="govuk-link" href="{module_url}renamed-lesson/">{LESSONS - 1}. ' in html
+    assert client.get(f"{module_url}renamed-lesson/").status_code == 200
+
+
 def test_a_completion_shows_at_once_on_a_cached_lesson_page(client, nearly_done, site_caches):
     """The learner completes the last lesson's check: the page and outline say so on the next view."""
     _module, lessons, learner = nearly_done

@@ -32,6 +32,7 @@ def test_the_reflection_hint_says_it_is_private_once(client):
     assert "Only you will see it" not in demo
     preview = ReflectionBlock().meta.preview_value
     assert "only you" not in preview["guidance"].lower()
-    template = Path("modules/templates/modules/blocks/reflection.html").read_text(encoding="utf-8")
+    # The hint is in the reflection's form, a live island of the block (modules.fragments).
+    template = Path("modules/templates/modules/blocks/live/reflection_form.html").read_text(encoding="utf-8")
     hint = template.split('class="govuk-hint"', 1)[1].split("</div>", 1)[0]
     assert hint.lower().count("only you") == 1

@@ -76,22 +76,24 @@ from learning.selectors.progress import (
 )
 from learning.selectors.readiness import (
     BY_FIELDS,
-    BurnUp,
     GrainRow,
     Heatmap,
-    ReadinessFigures,
     ShareRow,
-    burn_up,
     overdue_list,
     readiness_by,
-    readiness_figures,
-    readiness_figures_cache_key,
-    readiness_figures_cached,
-    readiness_figures_refresh,
     readiness_grain,
     readiness_totals,
     required_enrolments,
     team_module_heatmap,
+)
+from learning.selectors.readiness_dashboard import (
+    BurnUp,
+    ReadinessFigures,
+    burn_up,
+    readiness_figures,
+    readiness_figures_cache_key,
+    readiness_figures_cached,
+    readiness_figures_refresh,
 )
 from learning.selectors.readiness_export import (
     MATRIX_HEADER,

@@ -112,7 +112,7 @@ def test_completions_are_counted_on_their_local_day_either_side_of_the_clocks_ch
     """The burn-up's days are UK dates: a completion at half past midnight in summer time is on
     that day, not the day before in UTC, including on the nights the clocks go forward or back
     and before the dates the figures cover (worked out by the zone's name there)."""
-    from learning.selectors.readiness import _local_day
+    from learning.selectors.readiness_dashboard import _local_day
 
     enrolment = Enrolment.objects.filter(user=rollout["people"][0].user).get()
     day = _local_day("completed_at", since=date(2026, 3, 1), until=date(2026, 11, 30))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import connections, models, router
+from django.db import connections, models
 from django.db.models import QuerySet
 
 from learning.models import (
@@ -31,6 +31,17 @@ from learning.models import (
     LessonProgress,
     ModuleCompletion,
     ModuleProgress,
+)
+from learning.services.progress_sql import (
+    column,
+    column_field,
+    insert_params,
+    insert_sql,
+    insert_template,
+    prepared,
+    progress_database,
+    quote,
+    with_queries,
 )
 
 
@@ -55,49 +66,21 @@ class LessonRowChange:
     only_if_open: bool
 
 
-def _database() -> str:
-    return router.db_for_write(ModuleProgress)
-
-
-def _with_queries() -> bool:
-    """Whether this database runs INSERT and UPDATE inside WITH (PostgreSQL does)."""
-    return connections[_database()].vendor == "postgresql"
-
-
-def _quote(name: str) -> str:
-    return connections[_database()].ops.quote_name(name)
-
-
-def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
-    field = model._meta.get_field(name)
-    if not isinstance(field, models.Field) or field.column is None:
-        raise TypeError(f"{model.__name__}.{name} is not a column.")
-    return field
-
-
-def _column(model: type[models.Model], name: str) -> str:
-    return _quote(str(_field(model, name).column))
-
-
-def _prepared(model: type[models.Model], name: str, value: object) -> Any:
-    return _field(model, name).get_db_prep_save(value, connection=connections[_database()])
-
-
 @functools.cache
 def _progress_columns() -> str:
     meta = ModuleProgress._meta
-    return ", ".join(_quote(field.column) for field in meta.concrete_fields if field.column is not None)
+    return ", ".join(quote(field.column) for field in meta.concrete_fields if field.column is not None)
 
 
 @functools.cache
 def _progress_touch_sql() -> str:
-    progress = _quote(ModuleProgress._meta.db_table)
+    progress = quote(ModuleProgress._meta.db_table)
     # The module is the lesson's parent: found by its path, so no query reads the module first.
     return (
-        f"UPDATE {progress} SET {_column(ModuleProgress, 'last_lesson')} = %s, "  # noqa: S608
-        f"{_column(ModuleProgress, 'last_activity_at')} = %s "
-        f"WHERE {_column(ModuleProgress, 'user')} = %s AND {_column(ModuleProgress, 'module')} = "
-        f"(SELECT {_quote('id')} FROM {_quote('wagtailcore_page')} WHERE {_quote('path')} = %s) "
+        f"UPDATE {progress} SET {column(ModuleProgress, 'last_lesson')} = %s, "  # noqa: S608
+        f"{column(ModuleProgress, 'last_activity_at')} = %s "
+        f"WHERE {column(ModuleProgress, 'user')} = %s AND {column(ModuleProgress, 'module')} = "
+        f"(SELECT {quote('id')} FROM {quote('wagtailcore_page')} WHERE {quote('path')} = %s) "
         f"RETURNING {_progress_columns()}"
     )
 
@@ -106,13 +89,13 @@ def _progress_touch_sql() -> str:
 def _completion_insert_sql(*, from_progress: bool) -> str:
     """The completion's INSERT; ``from_progress`` takes its cycle from the ``progress`` WITH query."""
     names = ["user", "lesson", "block_id", "score", "max_score", "completed_at", "cycle"]
-    columns = ", ".join(_column(ActivityCompletion, name) for name in names)
-    cycle = f"{_quote('progress')}.{_column(ModuleProgress, 'cycle')}" if from_progress else "%s"
-    source = f" FROM {_quote('progress')}" if from_progress else ""
+    columns = ", ".join(column(ActivityCompletion, name) for name in names)
+    cycle = f"{quote('progress')}.{column(ModuleProgress, 'cycle')}" if from_progress else "%s"
+    source = f" FROM {quote('progress')}" if from_progress else ""
     return (
-        f"INSERT INTO {_quote(ActivityCompletion._meta.db_table)} ({columns}) "
+        f"INSERT INTO {quote(ActivityCompletion._meta.db_table)} ({columns}) "
         f"SELECT %s, %s, %s, %s, %s, %s, {cycle}{source} "
-        f"ON CONFLICT DO NOTHING RETURNING {_quote('id')}"
+        f"ON CONFLICT DO NOTHING RETURNING {quote('id')}"
     )
 
 
@@ -123,7 +106,7 @@ def _completion_params(completion: CompletionRow) -> list[Any]:
         completion.block_id,
         completion.score,
         completion.max_score,
-        _prepared(ActivityCompletion, "completed_at", completion.completed_at),
+        prepared(ActivityCompletion, "completed_at", completion.completed_at),
     ]
 
 
@@ -146,8 +129,8 @@ class Touched:
 def _touch_with_sql() -> str:
     """The ``progress`` and ``inserted`` WITH queries of ``progress_touch`` on PostgreSQL."""
     return (
-        f"{_quote('progress')} AS ({_progress_touch_sql()}), "
-        f"{_quote('inserted')} AS ({_completion_insert_sql(from_progress=True)})"
+        f"{quote('progress')} AS ({_progress_touch_sql()}), "
+        f"{quote('inserted')} AS ({_completion_insert_sql(from_progress=True)})"
     )
 
 
@@ -155,16 +138,14 @@ def _touch_with_sql() -> str:
 def _touched_columns() -> str:
     """What a statement holding ``_touch_with_sql`` selects for ``_touched``: the progress row,
     and whether the completion was inserted."""
-    return (
-        f"{_quote('progress')}.*, EXISTS (SELECT 1 FROM {_quote('inserted')}) AS {_quote('newly_completed')}"  # noqa: S608
-    )
+    return f"{quote('progress')}.*, EXISTS (SELECT 1 FROM {quote('inserted')}) AS {quote('newly_completed')}"  # noqa: S608
 
 
 def _touch_params(touch: ProgressTouch) -> list[Any]:
     completion = touch.completion
     return [
         completion.lesson_id,
-        _prepared(ModuleProgress, "last_activity_at", completion.completed_at),
+        prepared(ModuleProgress, "last_activity_at", completion.completed_at),
         completion.user_id,
         touch.module_path,
     ]
@@ -187,18 +168,18 @@ def progress_touch(*, touch: ProgressTouch) -> Touched | None:
     The UPDATE takes the same row lock ``select_for_update`` does (waiting for a concurrent
     holder, then working from its committed row), so what it returns is as safe to change.
     """
-    if _with_queries():
-        sql = f"WITH {_touch_with_sql()} SELECT {_touched_columns()} FROM {_quote('progress')}"  # noqa: S608
+    if with_queries():
+        sql = f"WITH {_touch_with_sql()} SELECT {_touched_columns()} FROM {quote('progress')}"  # noqa: S608
         params = _touch_params(touch) + _completion_params(touch.completion)
     else:
         sql, params = _progress_touch_sql(), _touch_params(touch)
     # raw() would otherwise ask for a read database.
-    return _touched(next(iter(ModuleProgress.objects.raw(sql, params, using=_database())), None))
+    return _touched(next(iter(ModuleProgress.objects.raw(sql, params, using=progress_database())), None))
 
 
 def activity_completion_insert(*, completion: CompletionRow, cycle: int) -> bool:
     """Insert the completion unless the cycle has it already; True when it is new."""
-    with connections[_database()].cursor() as cursor:
+    with connections[progress_database()].cursor() as cursor:
         cursor.execute(_completion_insert_sql(from_progress=False), [*_completion_params(completion), cycle])
         return cursor.fetchone() is not None
 
@@ -220,21 +201,21 @@ def _lesson_update_sql(names: tuple[str, ...], *, only_if_open: bool) -> str:
     ``only_if_open``, otherwise unless its count of completed activities matches already."""
     unless = "status" if only_if_open else "required_completed"
     return (
-        f"UPDATE {_quote(LessonProgress._meta.db_table)} SET "  # noqa: S608
-        f"{', '.join(f'{_column(LessonProgress, name)} = %s' for name in names)} "
-        f"WHERE {_column(LessonProgress, 'user')} = %s AND {_column(LessonProgress, 'lesson')} = %s "
-        f"AND {_column(LessonProgress, 'cycle')} = %s AND {_column(LessonProgress, unless)} <> %s"
+        f"UPDATE {quote(LessonProgress._meta.db_table)} SET "  # noqa: S608
+        f"{', '.join(f'{column(LessonProgress, name)} = %s' for name in names)} "
+        f"WHERE {column(LessonProgress, 'user')} = %s AND {column(LessonProgress, 'lesson')} = %s "
+        f"AND {column(LessonProgress, 'cycle')} = %s AND {column(LessonProgress, unless)} <> %s"
     )
 
 
 @functools.cache
 def _progress_save_sql(fields: tuple[str, ...], lesson_names: tuple[str, ...], *, only_if_open: bool) -> str:
     """One statement: the lesson row's UPDATE as a WITH query, then the progress row's."""
-    progress_set = ", ".join(f"{_column(ModuleProgress, name)} = %s" for name in fields)
+    progress_set = ", ".join(f"{column(ModuleProgress, name)} = %s" for name in fields)
     return (
-        f"WITH {_quote('lesson')} AS ({_lesson_update_sql(lesson_names, only_if_open=only_if_open)} "  # noqa: S608
-        f"RETURNING 1) UPDATE {_quote(ModuleProgress._meta.db_table)} SET {progress_set} "
-        f"WHERE {_quote('id')} = %s RETURNING (SELECT count(*) FROM {_quote('lesson')})"
+        f"WITH {quote('lesson')} AS ({_lesson_update_sql(lesson_names, only_if_open=only_if_open)} "  # noqa: S608
+        f"RETURNING 1) UPDATE {quote(ModuleProgress._meta.db_table)} SET {progress_set} "
+        f"WHERE {quote('id')} = %s RETURNING (SELECT count(*) FROM {quote('lesson')})"
     )
 
 
@@ -242,7 +223,7 @@ def _lesson_params(*, user_id: int, lesson_id: int, cycle: int, change: LessonRo
     """The values of the lesson row's UPDATE: those it sets, then those it is found by."""
     unless = LessonProgress.Status.COMPLETED if change.only_if_open else change.values["required_completed"]
     return [
-        *(_prepared(LessonProgress, name, value) for name, value in change.values.items()),
+        *(prepared(LessonProgress, name, value) for name, value in change.values.items()),
         user_id,
         lesson_id,
         cycle,
@@ -259,15 +240,15 @@ def progress_save_with_lesson(
         user_id=progress.user_id, lesson_id=lesson_id, cycle=progress.cycle, change=change
     )
     names = tuple(change.values)
-    connection = connections[_database()]
-    if not _with_queries():
+    connection = connections[progress_database()]
+    if not with_queries():
         with connection.cursor() as cursor:
             cursor.execute(_lesson_update_sql(names, only_if_open=change.only_if_open), lesson_params)
             changed = cursor.rowcount
         progress.save(update_fields=fields)
         return changed
     progress_values = [
-        _prepared(ModuleProgress, name, getattr(progress, _field(ModuleProgress, name).attname))
+        prepared(ModuleProgress, name, getattr(progress, column_field(ModuleProgress, name).attname))
         for name in fields
     ]
     sql = _progress_save_sql(tuple(fields), names, only_if_open=change.only_if_open)
@@ -278,68 +259,25 @@ def progress_save_with_lesson(
 
 
 @functools.cache
-def _insert_template(
-    model: type[models.Model], link: tuple[str, str] | None, computed: tuple[tuple[str, str], ...] = ()
-) -> tuple[str, tuple[Any, ...]]:
-    """The INSERT of a new instance's concrete fields (its auto id left to the database) and the
-    fields whose values it takes, in order; ``link`` is (a field, an earlier WITH query): the
-    field takes that query's id instead; ``computed`` pairs a field with the SQL of its value."""
-    meta = model._meta
-    expressions = dict(computed)
-    columns: list[str] = []
-    values: list[str] = []
-    fields: list[Any] = []
-    for field in meta.concrete_fields:
-        if field is meta.auto_field or field.column is None:
-            continue
-        columns.append(_quote(field.column))
-        if link is not None and field.name == link[0]:
-            values.append(f"{_quote(link[1])}.{_quote('id')}")
-        elif field.name in expressions:
-            values.append(expressions[field.name])
-        else:
-            values.append("%s")
-            fields.append(field)
-    source = f" FROM {_quote(link[1])}" if link is not None else ""
-    return (
-        f"INSERT INTO {_quote(meta.db_table)} ({', '.join(columns)}) SELECT {', '.join(values)}{source}",
-        tuple(fields),
-    )
-
-
-def _insert_params(instance: models.Model, fields: Sequence[Any]) -> list[Any]:
-    connection = connections[_database()]
-    return [
-        field.get_db_prep_save(field.pre_save(instance, add=True), connection=connection) for field in fields
-    ]
-
-
-def _insert_sql(instance: models.Model, *, link: tuple[str, str] | None = None) -> tuple[str, list[Any]]:
-    """``_insert_template``'s INSERT for ``instance``, with the values each field saves."""
-    sql, fields = _insert_template(type(instance), link)
-    return sql, _insert_params(instance, fields)
-
-
-@functools.cache
 def _module_completion_sql() -> tuple[str, tuple[Any, ...], tuple[Any, ...]]:
     """The statement of ``module_completion_insert``, and the fields the two INSERTs take."""
-    completion_sql, completion_fields = _insert_template(ModuleCompletion, None)
+    completion_sql, completion_fields = insert_template(ModuleCompletion, None)
     # The title as it is when the module completes, as ``certificate_create`` reads it.
     title = (
-        f"(SELECT {_quote('title')} FROM {_quote('wagtailcore_page')} "  # noqa: S608
-        f"WHERE {_quote('id')} = {_quote('completion')}.{_column(ModuleCompletion, 'module')})"
+        f"(SELECT {quote('title')} FROM {quote('wagtailcore_page')} "  # noqa: S608
+        f"WHERE {quote('id')} = {quote('completion')}.{column(ModuleCompletion, 'module')})"
     )
-    certificate_sql, certificate_fields = _insert_template(
+    certificate_sql, certificate_fields = insert_template(
         Certificate, ("completion", "completion"), (("module_title", title),)
     )
-    completion, certificate, pk = _quote("completion"), _quote("certificate"), _quote("id")
+    completion, certificate, pk = quote("completion"), quote("certificate"), quote("id")
     return (
         f"WITH {completion} AS ({completion_sql} ON CONFLICT DO NOTHING "  # noqa: S608
-        f"RETURNING {pk}, {_column(ModuleCompletion, 'module')}), "
+        f"RETURNING {pk}, {column(ModuleCompletion, 'module')}), "
         f"{certificate} AS ({certificate_sql} RETURNING {pk}), "
-        f"{_quote('enrolled')} AS (UPDATE {_quote(Enrolment._meta.db_table)} "
-        f"SET {_column(Enrolment, 'completed_at')} = %s "
-        f"WHERE {_column(Enrolment, 'user')} = %s AND {_column(Enrolment, 'module')} = %s "
+        f"{quote('enrolled')} AS (UPDATE {quote(Enrolment._meta.db_table)} "
+        f"SET {column(Enrolment, 'completed_at')} = %s "
+        f"WHERE {column(Enrolment, 'user')} = %s AND {column(Enrolment, 'module')} = %s "
         f"AND EXISTS (SELECT 1 FROM {completion})) "
         f"SELECT {certificate}.{pk} FROM {certificate}",
         completion_fields,
@@ -354,13 +292,13 @@ def module_completion_insert(*, completion: ModuleCompletion, certificate: Certi
     id, or None when the completion was there already (nothing is written then)."""
     sql, completion_fields, certificate_fields = _module_completion_sql()
     params = [
-        *_insert_params(completion, completion_fields),
-        *_insert_params(certificate, certificate_fields),
-        _prepared(Enrolment, "completed_at", completion.completed_at),
+        *insert_params(completion, completion_fields),
+        *insert_params(certificate, certificate_fields),
+        prepared(Enrolment, "completed_at", completion.completed_at),
         completion.user_id,
         completion.module_id,
     ]
-    with connections[_database()].cursor() as cursor:
+    with connections[progress_database()].cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchone()
     return None if found is None else int(found[0])
@@ -368,7 +306,7 @@ def module_completion_insert(*, completion: ModuleCompletion, certificate: Certi
 
 def module_completion_in_one_statement() -> bool:
     """Whether ``module_completion_insert`` can be used (it needs WITH queries that write)."""
-    return _with_queries()
+    return with_queries()
 
 
 @dataclass(frozen=True)
@@ -397,7 +335,7 @@ def rows_insert(
     select numbers, text, booleans and JSON only. ``touch``, a completion's first step, is run
     too (by the same statement on PostgreSQL), with what ``progress_touch`` answers.
     """
-    if (child is None and also_read is None and touch is None) or not _with_queries():
+    if (child is None and also_read is None and touch is None) or not with_queries():
         parent.save(force_insert=True)
         if child is not None:
             setattr(child, link, parent)
@@ -406,14 +344,14 @@ def rows_insert(
             read=[] if also_read is None else [tuple(row) for row in also_read],
             touched=None if touch is None else progress_touch(touch=touch),
         )
-    pk = _quote("id")
-    parent_sql, parent_params = _insert_sql(parent)
+    pk = quote("id")
+    parent_sql, parent_params = insert_sql(parent)
     child_sql, child_id = "", "NULL"
     child_params: list[Any] = []
     if child is not None:
-        child_insert, child_params = _insert_sql(child, link=(link, "parent"))
-        child_sql = f", {_quote('child')} AS ({child_insert} RETURNING {pk})"
-        child_id = f"(SELECT {pk} FROM {_quote('child')})"  # noqa: S608
+        child_insert, child_params = insert_sql(child, link=(link, "parent"))
+        child_sql = f", {quote('child')} AS ({child_insert} RETURNING {pk})"
+        child_id = f"(SELECT {pk} FROM {quote('child')})"  # noqa: S608
     touch_sql = ""
     touch_params: list[Any] = []
     if touch is not None:
@@ -424,17 +362,17 @@ def rows_insert(
     if also_read is not None:
         read_query, read_params = also_read.query.sql_with_params()
         # json (not jsonb) keeps each row's columns in the order selected.
-        read_sql = f"(SELECT json_agg({_quote('read')}) FROM ({read_query}) {_quote('read')})"  # noqa: S608
+        read_sql = f"(SELECT json_agg({quote('read')}) FROM ({read_query}) {quote('read')})"  # noqa: S608
     ids = (
-        f"{_quote('parent')}.{pk} AS {_quote('inserted_parent_id')}, "
-        f"{child_id} AS {_quote('inserted_child_id')}, {read_sql} AS {_quote('inserted_read')}"
+        f"{quote('parent')}.{pk} AS {quote('inserted_parent_id')}, "
+        f"{child_id} AS {quote('inserted_child_id')}, {read_sql} AS {quote('inserted_read')}"
     )
     params = [*parent_params, *child_params, *touch_params, *read_params]
-    with_sql = f"WITH {_quote('parent')} AS ({parent_sql} RETURNING {pk}){child_sql}{touch_sql}"
+    with_sql = f"WITH {quote('parent')} AS ({parent_sql} RETURNING {pk}){child_sql}{touch_sql}"
     touched = None
     if touch is None:
-        with connections[_database()].cursor() as cursor:
-            cursor.execute(f"{with_sql} SELECT {ids} FROM {_quote('parent')}", params)  # noqa: S608
+        with connections[progress_database()].cursor() as cursor:
+            cursor.execute(f"{with_sql} SELECT {ids} FROM {quote('parent')}", params)  # noqa: S608
             found = cursor.fetchone()
         if found is None:
             raise RuntimeError("The INSERT returned no row.")
@@ -442,10 +380,10 @@ def rows_insert(
     else:
         # The progress row's columns (all NULL when the person has none), as progress_touch reads them.
         sql = (
-            f"{with_sql} SELECT {_touched_columns()}, {ids} FROM {_quote('parent')} "  # noqa: S608
-            f"LEFT JOIN {_quote('progress')} ON TRUE"
+            f"{with_sql} SELECT {_touched_columns()}, {ids} FROM {quote('parent')} "  # noqa: S608
+            f"LEFT JOIN {quote('progress')} ON TRUE"
         )
-        row = next(iter(ModuleProgress.objects.raw(sql, params, using=_database())), None)
+        row = next(iter(ModuleProgress.objects.raw(sql, params, using=progress_database())), None)
         if row is None:
             raise RuntimeError("The INSERT returned no row.")
         # raw() sets the columns that are not the model's as attributes of the row.

@@ -1,0 +1,88 @@
+"""SQL for the progress rows, written once per shape (``learning.services.progress_rows`` runs it).
+
+The database the rows are written to, whether it runs data-modifying ``WITH`` queries, quoted
+identifiers and columns taken from the models, values prepared as their fields would save them,
+and the INSERT of a new instance's concrete fields. Identifiers come from the models, quoted;
+every value is a parameter.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connections, models, router
+
+from learning.models import ModuleProgress
+
+
+def progress_database() -> str:
+    return router.db_for_write(ModuleProgress)
+
+
+def with_queries() -> bool:
+    """Whether this database runs INSERT and UPDATE inside WITH (PostgreSQL does)."""
+    return connections[progress_database()].vendor == "postgresql"
+
+
+def quote(name: str) -> str:
+    return connections[progress_database()].ops.quote_name(name)
+
+
+def column_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise TypeError(f"{model.__name__}.{name} is not a column.")
+    return field
+
+
+def column(model: type[models.Model], name: str) -> str:
+    return quote(str(column_field(model, name).column))
+
+
+def prepared(model: type[models.Model], name: str, value: object) -> Any:
+    return column_field(model, name).get_db_prep_save(value, connection=connections[progress_database()])
+
+
+@functools.cache
+def insert_template(
+    model: type[models.Model], link: tuple[str, str] | None, computed: tuple[tuple[str, str], ...] = ()
+) -> tuple[str, tuple[Any, ...]]:
+    """The INSERT of a new instance's concrete fields (its auto id left to the database) and the
+    fields whose values it takes, in order; ``link`` is (a field, an earlier WITH query): the
+    field takes that query's id instead; ``computed`` pairs a field with the SQL of its value."""
+    meta = model._meta
+    expressions = dict(computed)
+    columns: list[str] = []
+    values: list[str] = []
+    fields: list[Any] = []
+    for field in meta.concrete_fields:
+        if field is meta.auto_field or field.column is None:
+            continue
+        columns.append(quote(field.column))
+        if link is not None and field.name == link[0]:
+            values.append(f"{quote(link[1])}.{quote('id')}")
+        elif field.name in expressions:
+            values.append(expressions[field.name])
+        else:
+            values.append("%s")
+            fields.append(field)
+    source = f" FROM {quote(link[1])}" if link is not None else ""
+    return (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) SELECT {', '.join(values)}{source}",
+        tuple(fields),
+    )
+
+
+def insert_params(instance: models.Model, fields: Sequence[Any]) -> list[Any]:
+    connection = connections[progress_database()]
+    return [
+        field.get_db_prep_save(field.pre_save(instance, add=True), connection=connection) for field in fields
+    ]
+
+
+def insert_sql(instance: models.Model, *, link: tuple[str, str] | None = None) -> tuple[str, list[Any]]:
+    """``insert_template``'s INSERT for ``instance``, with the values each field saves."""
+    sql, fields = insert_template(type(instance), link)
+    return sql, insert_params(instance, fields)

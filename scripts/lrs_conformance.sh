@@ -87,8 +87,15 @@ EOF
 export DJANGO_SETTINGS_MODULE=cms.settings.dev DATABASE_URL="$pg/$db"
 unset REDIS_URL
 "$python" manage.py migrate --no-input -v0
-read -r key secret < <("$python" manage.py lrs_credentials conformance-suite \
-  --scope statements/write --scope all/read --scope state | tail -n1)
+# The suite's option parser (commander 2) reads a value that starts with "-" as options of its
+# own, and a secret is URL-safe base64, which starts with "-" once in 64: issue another until
+# it does not (each is a credential of this throwaway database).
+for attempt in $(seq 1 20); do
+  read -r key secret < <("$python" manage.py lrs_credentials "conformance-suite-$attempt" \
+    --scope statements/write --scope all/read --scope state | tail -n1)
+  [[ $key != -* && $secret != -* ]] && break
+done
+[[ $key != -* && $secret != -* ]] || { echo "No credential without a leading '-' in 20 tries." >&2; exit 1; }
 
 echo "Starting gunicorn on 127.0.0.1:$port ..."
 "$gunicorn" cms.wsgi:application --bind "127.0.0.1:$port" --workers 2 \

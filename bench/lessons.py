@@ -19,8 +19,8 @@ H5P activity (the demo package). Then:
   playing), each post statements (wrk, one connection each, for 3 s) that complete a lesson they
   have not completed, working across 40 modules of 6 single-activity lessons (each learner
   starts in a different module and moves to the next module with every statement, so no one
-  progress row takes every write): xapi_first_completions_per_s, xapi_first_p95_ms; the run fails unless every answer
-  was 2xx and each stored a new completion
+  progress row takes every write): xapi_first_completions_per_s, xapi_first_p95_ms; the run
+  fails unless every answer was 2xx and each stored a new completion
 - xapi_first_queries_cold: SQL queries of one first completion with the caches just emptied;
   xapi_first_queries: the same with the caches warm (the learner's next first completion, the
   next lesson of the same module); both count BEGIN and COMMIT

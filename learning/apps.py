@@ -9,6 +9,35 @@ def _people_changed_refresh(sender, user_ids, **kwargs) -> None:
     enrolments_refresh_queue(user_ids=user_ids)
 
 
+def _person_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    """A person's name or address may show on My team; signing in (last_login alone) does not."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    from learning.selectors import team_learning_forget
+
+    team_learning_forget()
+
+
+def _team_learning_forget_connect(app) -> None:
+    """My team's cached lists (learning.selectors.team_cache) are stale when a record they read
+    changes: enrolments and progress, assignments, people, their profiles, teams and roles."""
+    from django.contrib.auth import get_user_model
+
+    from cms.people.models import Role, StaffProfile, Team
+    from cms.people.signals import people_changed
+    from learning.selectors import team_learning_forget
+
+    models = [app.get_model(name) for name in ("Enrolment", "ModuleProgress", "Assignment")]
+    for signal in (post_save, post_delete):
+        for model in (*models, StaffProfile, Team, Role):
+            uid = f"learning-team-{model.__name__}-{id(signal)}"
+            signal.connect(team_learning_forget, sender=model, dispatch_uid=uid)
+    person = get_user_model()
+    post_save.connect(_person_saved, sender=person, dispatch_uid="learning-team-person")
+    post_delete.connect(team_learning_forget, sender=person, dispatch_uid="learning-team-person-gone")
+    people_changed.connect(team_learning_forget, dispatch_uid="learning-team-people-changed")
+
+
 class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = "Learning records"
@@ -27,3 +56,4 @@ class LearningConfig(AppConfig):
                 sender=self.get_model("LrsForwardingTarget"),
                 dispatch_uid=f"learning-forwarding-targets-forget-{id(signal)}",
             )
+        _team_learning_forget_connect(self)

@@ -145,6 +145,7 @@ from learning.selectors.team import (
     TeamLearning,
     team_learning,
 )
+from learning.selectors.team_cache import team_learning_forget
 from learning.selectors.xapi import (
     ActivityUnavailable,
     H5PActivity,
@@ -276,6 +277,7 @@ __all__ = [
     "scorm_resume_get",
     "scorm_version_for",
     "team_learning",
+    "team_learning_forget",
     "team_module_heatmap",
     "utc_iso",
     "xapi_activity_get",

@@ -20,6 +20,7 @@ from learning.selectors.assignments import (
     active_enrolments,
     enrolment_status,
 )
+from learning.selectors.team_cache import TEAM_CACHE_MAX_ITEMS, team_cache_shared, team_learning_cached
 from modules.selectors import module_titles
 
 
@@ -45,10 +46,14 @@ _Narrow = tuple[int, int, int, bool, date, bool]
 
 class _Sortable(NamedTuple):
     """An item in the order My team lists it: compared field by field up to ``pk``, which is
-    unique, so what follows it (what the page's rows show) is never compared."""
+    unique, so what follows it (what the page's rows show) is never compared.
+
+    Items are kept as plain tuples of numbers and text in these fields' order (the due date as
+    its ordinal), which the shared cache unpickles several times faster than named tuples of
+    dates; only the page's fifty are made into these."""
 
     rank: int
-    due: date
+    due: int  # date.toordinal()
     last: str
     first: str
     user_id: int
@@ -56,6 +61,25 @@ class _Sortable(NamedTuple):
     pk: int
     module: int
     required: bool
+    done: int  # the module's lessons completed, and in all (both 0 if not started)
+    total: int
+
+
+_Item = tuple[int, int, str, str, int, str, int, int, bool, int, int]  # a _Sortable's fields
+
+
+class _Prepared(NamedTuple):
+    """Everything of My team but the page: its items (sorted when ``ordered``), the counts by
+    status, the module titles, the teams (id, name) by name, the team filtered by, and the
+    people (user id: name, job title, role name, team id). What team_cache keeps."""
+
+    items: list[_Item]
+    ordered: bool
+    status_counts: dict[str, int]
+    titles: dict[int, str]
+    teams: list[tuple[int, str]]
+    team_id: int | None
+    people: Mapping[int, tuple[str, str, str | None, int | None]]
 
 
 class _InOrder:
@@ -65,28 +89,28 @@ class _InOrder:
     than sorting a few thousand.
     """
 
-    def __init__(self, items: list[_Sortable]) -> None:
+    def __init__(self, items: list[_Item]) -> None:
         self._items = items
 
     def __len__(self) -> int:
         return len(self._items)
 
-    def __getitem__(self, index: slice) -> list[_Sortable]:
+    def __getitem__(self, index: slice) -> list[_Item]:
         stop = len(self._items) if index.stop is None else index.stop
         return heapq.nsmallest(stop, self._items)[index.start or 0 : stop]
 
 
 def _profile_shown(
     user_id: int,
-    shown: Mapping[int, tuple[str, str | None, int | None]],
+    people: Mapping[int, tuple[str, str, str | None, int | None]],
     teams: dict[int, Team],
     made: dict[int, ShownProfile],
     roles: dict[str, Role],
 ) -> ShownProfile | None:
     """The parts of a person's staff profile a row of My team shows (job title, role, team),
     made once per person on the page (a plain record: a staff profile per person cost more)."""
-    if user_id not in made and user_id in shown:
-        title, role, team = shown[user_id]
+    if user_id not in made and user_id in people:
+        _name, title, role, team = people[user_id]
         if role and role not in roles:
             roles[role] = Role(name=role)
         made[user_id] = ShownProfile(
@@ -95,25 +119,17 @@ def _profile_shown(
     return made.get(user_id)
 
 
-def team_learning(
+def _prepare(
     *,
     profiles: QuerySet[StaffProfile],
     today: date,
-    status: str | None = None,
-    module_id: int | None = None,
-    team_id: int | None = None,
-    page_number: int | str | None = 1,
-    per_page: int = 50,
-) -> TeamLearning:
-    """Each person by each assigned module for the people in `profiles`: overdue first, then
-    in progress, not started and complete; soonest due first within each.
-
-    Statuses are worked out from narrow rows (a few numbers and dates per item, read in two
-    queries, with the module titles from modules.selectors.module_titles, cached under the
-    page tree's generation), then only the page's fifty items are read further, by primary
-    key and without joining people (their names come from the read of the people): a team of
-    a hundred people with thirty modules each costs a few milliseconds.
-    """
+    status: str | None,
+    module_id: int | None,
+    team_id: int | None,
+    ordered: bool,
+) -> tuple[_Prepared, int]:
+    """My team's items for these people and filters, with their counts, teams and people (see
+    team_learning), sorted in full when ``ordered`` (to be kept for every page), and how many."""
     # Everything the page shows of each person, in one read: the filter's teams and the
     # rows' role lines come from here rather than two more queries.
     rows_of_people = list(
@@ -129,22 +145,20 @@ def team_learning(
         )
     )
     team_names = {team: name for *_person, team, name, _title, _role, _email in rows_of_people if team}
-    by_name = sorted(team_names.items(), key=lambda pair: (pair[1], pair[0]))
-    teams = [Team(pk=team, name=name) for team, name in by_name]  # only what the filter shows
-    if team_id not in {team.pk for team in teams}:
+    teams = sorted(team_names.items(), key=lambda pair: (pair[1], pair[0]))
+    if team_id not in team_names:
         team_id = None  # not one of theirs: not a filter
-    people = {
+    sort_names = {
         user_id: (last.lower(), first.lower())
         for user_id, last, first, team, *_shown in rows_of_people
         if team_id is None or team == team_id
     }
-    teams_by_id = {team.pk: team for team in teams}
-    shown = {user_id: (title, role, team) for user_id, _l, _f, team, _n, title, role, _e in rows_of_people}
-    # The rows' names come from this read too, so the page's items need not join people.
-    names = {
-        user_id: f"{first} {last}".strip() or email for user_id, last, first, *_shown, email in rows_of_people
+    # The rows' names and role lines come from this read too, so the page's items need not join people.
+    people = {
+        user_id: (f"{first} {last}".strip() or email, title, role, team)
+        for user_id, last, first, team, _name, title, role, email in rows_of_people
     }
-    narrow = active_enrolments().filter(user_id__in=people.keys())
+    narrow = active_enrolments().filter(user_id__in=sort_names.keys())
     # One item per person and module, as in _items: the required one, then the soonest due.
     chosen: dict[tuple[int, int], _Narrow] = {}
     # Whether each is complete, not when: reading 3,000 timestamps costs more than the rest.
@@ -165,7 +179,7 @@ def team_learning(
     progress = {
         (user_id, module): (done, total)
         for user_id, module, done, total in ModuleProgress.objects.filter(
-            user_id__in=people.keys()
+            user_id__in=sort_names.keys()
         ).values_list("user_id", "module_id", "lessons_completed", "lessons_total")
     }
     every_title = module_titles()  # cached under the page tree's generation
@@ -175,36 +189,85 @@ def team_learning(
         if module in every_title
     }
     status_counts = dict.fromkeys(STATUS_ORDER, 0)
-    if status not in STATUS_ORDER:
-        status = None  # no such status: not a filter
-    items: list[_Sortable] = []
+    items: list[_Item] = []
     for (user_id, module), (pk, _user, _module, required, due, completed) in chosen.items():
         if module_id and module != module_id:
             continue
+        lessons = progress.get((user_id, module))
         item_status = enrolment_status(
-            due_date=due, completed=completed, started=(user_id, module) in progress, today=today
+            due_date=due, completed=completed, started=lessons is not None, today=today
         )
         status_counts[item_status] += 1
         if status in (None, item_status):
-            last, first = people[user_id]
+            last, first = sort_names[user_id]
+            done, total = lessons or (0, 0)
             items.append(
-                _Sortable(
-                    rank=STATUS_ORDER[item_status],
-                    due=due,
-                    last=last,
-                    first=first,
-                    user_id=user_id,
-                    title=titles.get(module, ""),
-                    pk=pk,
-                    module=module,
-                    required=required,
+                (
+                    STATUS_ORDER[item_status],
+                    due.toordinal(),
+                    last,
+                    first,
+                    user_id,
+                    titles.get(module, ""),
+                    pk,
+                    module,
+                    required,
+                    done,
+                    total,
                 )
             )
+    ordered = ordered and len(chosen) <= TEAM_CACHE_MAX_ITEMS  # kept, so sorted once for every page
+    if ordered:
+        items.sort()
+    prepared = _Prepared(items, ordered, status_counts, titles, teams, team_id, people)
+    return prepared, len(chosen)
+
+
+def team_learning(
+    *,
+    profiles: QuerySet[StaffProfile],
+    today: date,
+    status: str | None = None,
+    module_id: int | None = None,
+    team_id: int | None = None,
+    page_number: int | str | None = 1,
+    per_page: int = 50,
+) -> TeamLearning:
+    """Each person by each assigned module for the people in `profiles`: overdue first, then
+    in progress, not started and complete; soonest due first within each.
+
+    Statuses are worked out from narrow rows (a few numbers and dates per item, read in two
+    queries, with the module titles from modules.selectors.module_titles, cached under the
+    page tree's generation), then only the page's fifty items are read further, by primary
+    key and without joining people (their names come from the read of the people): a team of
+    a hundred people with thirty modules each costs a few milliseconds. With a shared cache
+    the worked-out list is kept, in order, until a record it read changes (team_cache), so a
+    page, a sort or a visit after the first reads only the page's items.
+    """
+    if status not in STATUS_ORDER:
+        status = None  # no such status: not a filter
+    ordered = team_cache_shared()
+    prepared = team_learning_cached(
+        profiles=profiles,
+        today=today,
+        filters=(status, module_id, team_id),
+        prepare=lambda: _prepare(
+            profiles=profiles,
+            today=today,
+            status=status,
+            module_id=module_id,
+            team_id=team_id,
+            ordered=ordered,
+        ),
+    )
+    teams = [Team(pk=team, name=name) for team, name in prepared.teams]  # only what the filter shows
     # Django's Paginator needs only len() and slicing (its documented contract); the stubs'
     # protocol also asks for iteration and integer indexing, which it never uses here.
-    paginator: Paginator[_Sortable] = Paginator(_InOrder(items), per_page)  # type: ignore[arg-type]
+    in_order = prepared.items if prepared.ordered else _InOrder(prepared.items)
+    paginator: Paginator[_Item] = Paginator(in_order, per_page)  # type: ignore[arg-type]
     page = paginator.get_page(page_number)
-    statuses = {item.pk: STATUS_RANKS[item.rank] for item in page.object_list}
+    on_this_page = [_Sortable._make(item) for item in page.object_list]
+    statuses = {item.pk: STATUS_RANKS[item.rank] for item in on_this_page}
     # The rest of each item on the page (who, which module, required, due) is in the narrow
     # rows; only the programme and when it was completed are read in full, by primary key.
     on_page = {
@@ -213,15 +276,15 @@ def team_learning(
         .order_by()
         .values_list("pk", "assignment__programme__name", "completed_at")
     }
+    teams_by_id = {team.pk: team for team in teams}
     profiles_shown: dict[int, ShownProfile] = {}
     roles_shown: dict[str, Role] = {}
     rows = []
-    for item in page.object_list:
+    for item in on_this_page:
         pk, user_id, module = item.pk, item.user_id, item.module
         if pk not in on_page:  # removed between the two reads
             continue
         programme, completed_at = on_page[pk]
-        done, total = progress.get((user_id, module), (0, 0))
         rows.append(
             LearningItem(
                 enrolment_id=pk,
@@ -231,19 +294,19 @@ def team_learning(
                 module_url=None,
                 programme=programme,
                 required=item.required,
-                due_date=item.due,
+                due_date=date.fromordinal(item.due),
                 status=statuses[pk],
-                percent=100 if completed_at else lessons_percent(completed=done, total=total),
+                percent=100 if completed_at else lessons_percent(completed=item.done, total=item.total),
                 completed_at=completed_at,
-                person=names[user_id],
-                profile=_profile_shown(user_id, shown, teams_by_id, profiles_shown, roles_shown),
+                person=prepared.people[user_id][0],
+                profile=_profile_shown(user_id, prepared.people, teams_by_id, profiles_shown, roles_shown),
             )
         )
     return TeamLearning(
         page=page,
         rows=rows,
-        status_counts=status_counts,
-        modules=sorted(titles.items(), key=lambda pair: (pair[1].lower(), pair[0])),
+        status_counts=prepared.status_counts,
+        modules=sorted(prepared.titles.items(), key=lambda pair: (pair[1].lower(), pair[0])),
         teams=teams,
-        team_id=team_id,
+        team_id=prepared.team_id,
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cms.people.models import User
 from learning.models import Assignment, CompletionChange, Enrolment, ModuleCompletion, ModuleProgress
+from learning.selectors.team_cache import team_learning_forget
 from learning.services.cycles import module_cycle_open
 from learning.services.duedates import completion_is_current, due_date_for, recertification_due
 from modules.models import ModulePage
@@ -148,6 +149,8 @@ class _EnrolmentChanges:
         removed = (
             Enrolment.objects.filter(pk__in=self.leaving).update(removed_on=self.today) if self.leaving else 0
         )
+        if self.new or self.changed or removed:
+            team_learning_forget()  # bulk writes send no signals
         return {
             "enrolled": len(self.new),
             "removed": removed,
@@ -315,7 +318,9 @@ def _cycle_due_date(*, assignment: Assignment, base_due: date, last_completed: d
 def enrolments_mark_complete(*, user: User, module_id: int, completed_at: datetime) -> int:
     """Record on the person's enrolments for a module that it is complete (called in the
     same transaction as the ModuleCompletion it mirrors)."""
-    return Enrolment.objects.filter(user=user, module_id=module_id).update(completed_at=completed_at)
+    marked = Enrolment.objects.filter(user=user, module_id=module_id).update(completed_at=completed_at)
+    team_learning_forget()  # an update sends no signal
+    return marked
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ from learning.models import (
     ModuleCompletion,
     ModuleProgress,
 )
+from learning.selectors.team_cache import team_learning_forget
 from learning.services.progress_sql import (
     column,
     column_field,
@@ -43,6 +44,9 @@ from learning.services.progress_sql import (
     quote,
     with_queries,
 )
+
+# What My team reads of a progress row (learning.selectors.team): a change to either renews its lists.
+TEAM_READS_OF_PROGRESS = frozenset({"lessons_completed", "lessons_total"})
 
 
 @dataclass(frozen=True)
@@ -255,6 +259,8 @@ def progress_save_with_lesson(
     with connection.cursor() as cursor:
         cursor.execute(sql, [*lesson_params, *progress_values, progress.pk])
         found = cursor.fetchone()
+    if TEAM_READS_OF_PROGRESS.intersection(fields):
+        team_learning_forget(using=connection.alias)  # raw SQL sends no signal
     return int(found[0]) if found else 0
 
 
@@ -301,6 +307,8 @@ def module_completion_insert(*, completion: ModuleCompletion, certificate: Certi
     with connections[progress_database()].cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchone()
+    if found is not None:
+        team_learning_forget(using=progress_database())  # raw SQL sends no signal
     return None if found is None else int(found[0])
 
 

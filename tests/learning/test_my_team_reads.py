@@ -77,15 +77,15 @@ def test_role_lines_show_job_title_and_team_or_nothing_when_unplaced(client, two
 
 
 def test_module_titles_come_from_the_cache_and_a_rename_shows_at_once(
-    client, two_teams, site_caches, django_assert_num_queries
+    client, two_teams, site_caches, django_assert_max_num_queries
 ):
     """With production's caches the module titles (sorting, the module filter, each row) are
     read once per page tree generation; publishing a new title renews it, so My team shows it."""
     client.force_login(two_teams["manager"])
     client.get(reverse("learning:my_team"))
     # 6: the role checks, the people, their assigned items, progress and the page's items (the
-    # module titles were a seventh).
-    with django_assert_num_queries(6):
+    # module titles were a seventh); 3 with Redis, which keeps the list worked out (team_cache).
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("learning:my_team"))
     assert "Structured parenting assessment" in response.text
     module = ModulePage.objects.get(title="Structured parenting assessment")

@@ -1,0 +1,186 @@
+"""My team's prepared lists in the shared cache (learning.selectors.team_cache): a visit after the
+first reads only the page's items, and any change to what the list shows is shown at once."""
+
+import socket
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cms.people.roles import GROUP_TEAM_MANAGERS
+from cms.people.services import staff_member_update
+from learning.models import Enrolment, ModuleProgress
+from learning.selectors import team_cache
+from learning.services import enrolments_mark_complete, enrolments_sync
+from tests.cms.people.factories import StaffProfileFactory, TeamFactory, UserFactory
+from tests.learning.factories import AssignmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shared_cache(site_caches, monkeypatch):
+    """Production's caches. Redis when the run has it (CI); otherwise this process's memory
+    stands in for it (every request of a test is in this one process, so it is shared)."""
+    if not hasattr(cache, "get_many_with_ttl"):
+        monkeypatch.setattr(team_cache, "_shared_backend", lambda: True)
+    assert team_cache.team_cache_shared()
+
+
+@pytest.fixture
+def team(make_module, home_page):
+    """A manager of Lee (overdue on one module) and Fran in one team, and another team."""
+    manager = UserFactory(groups=[GROUP_TEAM_MANAGERS])
+    oxford, banbury = TeamFactory(name="Oxford"), TeamFactory(name="Banbury")
+    lee = StaffProfileFactory(team=oxford, line_manager=manager, user__first_name="Lee", job_title="")
+    StaffProfileFactory(team=oxford, line_manager=manager, user__first_name="Fran")
+    module = make_module("Structured parenting assessment")
+    AssignmentFactory(
+        module=module, teams=[oxford], due_date=timezone.localdate() - timedelta(days=3), late_joiner_days=0
+    )
+    enrolments_sync(today=timezone.localdate() - timedelta(days=40))
+    return {"manager": manager, "lee": lee, "banbury": banbury, "module": module}
+
+
+def _lee_status(client) -> str:
+    """Lee's row's status label on My team."""
+    text = client.get(reverse("learning:my_team")).text
+    row = text[text.index("Lee ") :]
+    return row[row.index("learning-status--") : row.index("</strong>")].split(">")[-1]
+
+
+def _shown(response) -> list[tuple]:
+    """What each row of My team shows (the role and team are unsaved names, unequal as models)."""
+    return [
+        (
+            *(row.enrolment_id, row.person, row.module_title, row.status, row.percent, row.due_date),
+            row.profile.job_title,
+            str(row.profile.role),
+            str(row.profile.team),
+        )
+        for row in response.context["learning"].rows
+    ]
+
+
+def test_a_visit_after_the_first_reads_only_the_page_and_shows_the_same(
+    client, team, shared_cache, django_assert_max_num_queries
+):
+    """A manager paging or coming back sees the same page, without the list worked out again:
+    the people, their items and their progress are not read again (three queries fewer)."""
+    client.force_login(team["manager"])
+    client.get(reverse("learning:my_team"))  # the frame's first reads
+    cache.delete(team_cache.TEAM_GENERATION_KEY)
+    with CaptureQueriesContext(connection) as uncached:
+        first = client.get(reverse("learning:my_team"))
+    with django_assert_max_num_queries(len(uncached.captured_queries) - 3):
+        again = client.get(reverse("learning:my_team"))
+    assert _shown(again) == _shown(first)
+    assert again.context["learning"].status_counts == first.context["learning"].status_counts
+
+
+def test_a_completion_shows_at_once(client, team, shared_cache, django_capture_on_commit_callbacks):
+    """Lee completes the overdue module: their manager's next visit shows it completed."""
+    client.force_login(team["manager"])
+    assert _lee_status(client) == "Overdue"
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        enrolments_mark_complete(
+            user=team["lee"].user, module_id=team["module"].pk, completed_at=timezone.now()
+        )
+    assert _lee_status(client) == "Complete"
+
+
+def test_progress_shows_at_once(client, team, shared_cache, django_capture_on_commit_callbacks):
+    """Lee works through one lesson of two: their manager's next visit shows them half way."""
+    client.force_login(team["manager"])
+    assert "50%" not in client.get(reverse("learning:my_team")).text
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        ModuleProgress.objects.create(
+            user=team["lee"].user,
+            module=team["module"],
+            lessons_completed=1,
+            lessons_total=2,
+            started_at=timezone.now(),
+            last_activity_at=timezone.now(),
+        )
+    assert "50%" in client.get(reverse("learning:my_team")).text
+
+
+def test_a_person_moving_team_shows_at_once(client, team, shared_cache, django_capture_on_commit_callbacks):
+    """HR moves Lee to Banbury: the role line and the team filter show it on the next visit."""
+    client.force_login(team["manager"])
+    assert "Banbury" not in client.get(reverse("learning:my_team")).text
+    lee = team["lee"]
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        staff_member_update(
+            profile=lee,
+            first_name=lee.user.first_name,
+            last_name=lee.user.last_name,
+            job_title="Family practitioner",
+            role=lee.role,
+            team=team["banbury"],
+            agency=lee.agency,
+            line_manager=team["manager"],
+            start_date=lee.start_date,
+            active=True,
+        )
+    response = client.get(reverse("learning:my_team"))
+    assert "Family practitioner, Banbury" in response.text
+    assert "Banbury" in [shown.name for shown in response.context["teams"]]
+
+
+def test_a_list_read_during_a_write_is_not_kept_past_its_commit(
+    client, team, shared_cache, django_capture_on_commit_callbacks
+):
+    """A visit between a completion and its commit reads the rows as they were, and keeps that
+    list; once the completion commits, that list is never shown again."""
+    client.force_login(team["manager"])
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        enrolments_mark_complete(
+            user=team["lee"].user, module_id=team["module"].pk, completed_at=timezone.now()
+        )
+        # Another visit before the commit sees the rows without the completion (undone here in a
+        # savepoint that is rolled back, since this connection sees its own writes).
+        with transaction.atomic():
+            Enrolment.objects.filter(user=team["lee"].user).update(completed_at=None)
+            assert _lee_status(client) == "Overdue"
+            transaction.set_rollback(True)
+    assert _lee_status(client) == "Complete"
+
+
+def test_without_a_shared_cache_every_visit_works_the_list_out(client, team, settings):
+    """With Redis absent (or not answering) nothing is kept, and a change shows at once with no
+    renewal at all: a per-process cache would miss a renewal made by another process."""
+    settings.FRAME_CACHE_SECONDS = 300
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "team-none"},
+    }
+    assert not team_cache.team_cache_shared()
+    client.force_login(team["manager"])
+    assert _lee_status(client) == "Overdue"
+    Enrolment.objects.filter(user=team["lee"].user).update(completed_at=timezone.now())  # no signal
+    assert _lee_status(client) == "Complete"
+
+
+def test_redis_not_answering_serves_my_team_from_the_database(client, team, settings):
+    """Redis down: My team still answers, from the database, and shows changes at once."""
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.FRAME_CACHE_SECONDS = 300
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "cms.core.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2, "CIRCUIT_OPEN_SECONDS": 5},
+        },
+    }
+    client.force_login(team["manager"])
+    assert _lee_status(client) == "Overdue"
+    Enrolment.objects.filter(user=team["lee"].user).update(completed_at=timezone.now())  # no signal
+    assert _lee_status(client) == "Complete"

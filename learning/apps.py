@@ -27,9 +27,14 @@ def _team_learning_forget_connect(app) -> None:
     from cms.people.signals import people_changed
     from learning.selectors import team_learning_forget
 
-    models = [app.get_model(name) for name in ("Enrolment", "ModuleProgress", "Assignment")]
+    # Enrolments and progress rows go only with their assignment, person or module (a page
+    # change, in the key), so only their saves are watched: a receiver of their deletes would
+    # make Django load every row an assignment's deletion cascades to.
+    for name in ("Enrolment", "ModuleProgress"):
+        model = app.get_model(name)
+        post_save.connect(team_learning_forget, sender=model, dispatch_uid=f"learning-team-{name}")
     for signal in (post_save, post_delete):
-        for model in (*models, StaffProfile, Team, Role):
+        for model in (app.get_model("Assignment"), StaffProfile, Team, Role):
             uid = f"learning-team-{model.__name__}-{id(signal)}"
             signal.connect(team_learning_forget, sender=model, dispatch_uid=uid)
     person = get_user_model()

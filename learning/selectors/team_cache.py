@@ -6,9 +6,10 @@ same for every page, sort and visit until one of the records it reads changes, s
 prepared list (in its order, with the status counts, teams and people it shows) is kept in
 the shared cache. Its key holds:
 
-- the *team generation*, renewed (``team_learning_forget``) whenever an enrolment, a module's
-  progress, an assignment, a staff profile, a person, a team or a role is saved or deleted
-  (learning.apps connects the signals), when cms.people announces people changed (the staff
+- the *team generation*, renewed (``team_learning_forget``) whenever an enrolment or a module's
+  progress is saved, or an assignment, a staff profile, a person, a team or a role saved or
+  deleted (learning.apps connects the signals; enrolments and progress go only with one of
+  those or with their module, a page change), when cms.people announces people changed (the staff
   import and erasure, which write without signals), and by the services that write
   enrolments and progress in bulk or in raw SQL (a sync, a completion, a lesson's progress):
   renewed after commit, so a list read from the rows before it is never found again;

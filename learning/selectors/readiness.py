@@ -137,12 +137,12 @@ def _named(
         return cursor.fetchall()
 
 
-def _as_date(value: date | str | None) -> date | None:
-    """A date read by a raw cursor: SQLite gives it as text."""
+def cursor_date(value: date | str | None) -> date | None:
+    """A date read by a raw cursor as a date: PostgreSQL gives a date, SQLite ISO text."""
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _counted_once(
+def counted_once_statement(
     *,
     programme: Programme | None,
     enrolments: QuerySet[Enrolment],
@@ -206,10 +206,12 @@ def _counted_once(
     )
 
 
-def _grain_values(*, programme: Programme | None, today: date) -> list[tuple]:
+def readiness_grain_values(*, programme: Programme | None, today: date) -> list[tuple]:
     """The grain's rows as the cursor gives them: (team, role, agency, module, total, complete,
-    overdue, first enrolled), names joined, the date as the database gives it."""
-    grouped = _counted_once(
+    overdue, first enrolled), names joined, the date as the database gives it (text on SQLite:
+    ``cursor_date``). For a caller that rolls the rows up at once (``GrainRollUp``) and so needs
+    no ``GrainRow`` made for each; ``readiness_grain`` gives them as ``GrainRow``."""
+    grouped = counted_once_statement(
         programme=programme,
         enrolments=required_enrolments(programme=programme, with_profile=True),
         group={
@@ -241,7 +243,7 @@ def readiness_grain(*, programme: Programme | None, today: date) -> list[GrainRo
 
     Grouped by the ids of team, role, agency and module, then named: at 150,000 enrolments
     grouping by the names cost about twice as much (docs/benchmarks.md); people are counted by
-    rows where that gives the same figures (``_counted_once``)."""
+    rows where that gives the same figures (``counted_once_statement``)."""
     return [
         GrainRow(
             team=team,
@@ -251,9 +253,9 @@ def readiness_grain(*, programme: Programme | None, today: date) -> list[GrainRo
             total=total,
             complete=complete,
             overdue=overdue,
-            first_enrolled=_as_date(first_enrolled),
+            first_enrolled=cursor_date(first_enrolled),
         )
-        for team, role, agency, module, total, complete, overdue, first_enrolled in _grain_values(
+        for team, role, agency, module, total, complete, overdue, first_enrolled in readiness_grain_values(
             programme=programme, today=today
         )
     ]
@@ -272,12 +274,12 @@ class Heatmap:
         ]
 
 
-# A grain row as the cursor gives it or as a GrainRow: (team, role, agency, module, total,
-# complete, overdue, first enrolled).
-_GrainValues = tuple[str | None, str | None, str | None, str, int, int, int, date | str | None]
+# A grain row as the cursor gives it (``readiness_grain_values``) or as a GrainRow: (team, role,
+# agency, module, total, complete, overdue, first enrolled); what ``GrainRollUp`` takes.
+GrainValues = tuple[str | None, str | None, str | None, str, int, int, int, date | str | None]
 
 
-class _RolledUp:
+class GrainRollUp:
     """Every roll-up of the grain, from one pass over its rows.
 
     The rows (a few thousand) are summed twice as they go by: by kind of person (team, role
@@ -286,7 +288,7 @@ class _RolledUp:
     the rows again; five passes over the rows, each summing tuples through a key function,
     cost about as much as building the rows themselves."""
 
-    def __init__(self, rows: Iterable[_GrainValues]) -> None:
+    def __init__(self, rows: Iterable[GrainValues]) -> None:
         kinds: dict[tuple[str | None, str | None, str | None], list[int]] = {}
         cells: dict[tuple[str, str], list[int]] = {}
         first: date | None = None
@@ -305,7 +307,7 @@ class _RolledUp:
                 cell[0] += total
                 cell[1] += complete
                 cell[2] += overdue
-            enrolled = _as_date(first_enrolled)
+            enrolled = cursor_date(first_enrolled)
             if enrolled is not None and (first is None or enrolled < first):
                 first = enrolled
         self._kinds = kinds
@@ -322,12 +324,14 @@ class _RolledUp:
         ]
 
     def totals(self) -> ShareRow:
+        """Every counted row of the grain in one share, labelled "All"."""
         total, complete, overdue = _summed(("All", counts) for counts in self._kinds.values()).get(
             "All", (0, 0, 0)
         )
         return ShareRow(label="All", total=total, complete=complete, overdue=overdue)
 
     def heatmap(self) -> Heatmap:
+        """Shares by team (or "No team") and module, teams and modules in name order."""
         cells = {
             key: ShareRow(label=key[0], total=total, complete=complete, overdue=overdue)
             for key, (total, complete, overdue) in self._cells.items()
@@ -354,7 +358,7 @@ def readiness_by(
         raise ValueError(f"Readiness is grouped by {', '.join(BY_FIELDS)}, not {by!r}.")
     if grain is None:
         grain = readiness_grain(programme=programme, today=today)
-    return _RolledUp(grain).by(by)
+    return GrainRollUp(grain).by(by)
 
 
 def readiness_totals(
@@ -362,7 +366,7 @@ def readiness_totals(
 ) -> ShareRow:
     if grain is None:
         grain = readiness_grain(programme=programme, today=today)
-    return _RolledUp(grain).totals()
+    return GrainRollUp(grain).totals()
 
 
 def team_module_heatmap(
@@ -370,7 +374,7 @@ def team_module_heatmap(
 ) -> Heatmap:
     if grain is None:
         grain = readiness_grain(programme=programme, today=today)
-    return _RolledUp(grain).heatmap()
+    return GrainRollUp(grain).heatmap()
 
 
 def overdue_list(*, programme: Programme | None, today: date, limit: int = 200) -> list[Mapping[str, Any]]:
@@ -418,4 +422,4 @@ def overdue_list(*, programme: Programme | None, today: date, limit: int = 200) 
         "module__title",
         "due_date",
     )
-    return [{**dict(zip(fields, row, strict=True)), "due_date": _as_date(row[-1])} for row in rows]
+    return [{**dict(zip(fields, row, strict=True)), "due_date": cursor_date(row[-1])} for row in rows]

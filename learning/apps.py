@@ -18,11 +18,18 @@ def _person_saved(sender, instance, update_fields=None, **kwargs) -> None:
     team_learning_forget()
 
 
+def _team_learning_forget_at_once(sender, cache, **kwargs) -> None:
+    from learning.selectors.team_cache import TEAM_GENERATION_KEY
+
+    cache.delete(TEAM_GENERATION_KEY)
+
+
 def _team_learning_forget_connect(app) -> None:
     """My team's cached lists (learning.selectors.team_cache) are stale when a record they read
     changes: enrolments and progress, assignments, people, their profiles, teams and roles."""
     from django.contrib.auth import get_user_model
 
+    from cms.core.cache import redis_recovered
     from cms.people.models import Role, StaffProfile, Team
     from cms.people.signals import people_changed
     from learning.selectors import team_learning_forget
@@ -41,6 +48,9 @@ def _team_learning_forget_connect(app) -> None:
     post_save.connect(_person_saved, sender=person, dispatch_uid="learning-team-person")
     post_delete.connect(team_learning_forget, sender=person, dispatch_uid="learning-team-person-gone")
     people_changed.connect(team_learning_forget, dispatch_uid="learning-team-people-changed")
+    # A renewal lost while Redis was unreachable (and its process gone since) is made good when
+    # Redis answers again, as the page tree's generation is.
+    redis_recovered.connect(_team_learning_forget_at_once, dispatch_uid="learning-team-redis-recovered")
 
 
 class LearningConfig(AppConfig):

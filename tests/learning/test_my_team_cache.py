@@ -184,3 +184,18 @@ def test_redis_not_answering_serves_my_team_from_the_database(client, team, sett
     assert _lee_status(client) == "Overdue"
     Enrolment.objects.filter(user=team["lee"].user).update(completed_at=timezone.now())  # no signal
     assert _lee_status(client) == "Complete"
+
+
+def test_lists_kept_before_an_outage_are_not_read_after_redis_returns(client, team, shared_cache):
+    """A renewal lost while Redis was unreachable is made good when it answers again: the
+    generation the lists were kept under is dropped with the rest of the outage's stale keys."""
+    from cms.core.cache import redis_recovered
+
+    client.force_login(team["manager"])
+    client.get(reverse("learning:my_team"))
+    kept = cache.get(team_cache.TEAM_GENERATION_KEY)
+    assert kept is not None
+    redis_recovered.send(sender=type(cache), cache=cache)
+    assert cache.get(team_cache.TEAM_GENERATION_KEY) is None
+    client.get(reverse("learning:my_team"))
+    assert cache.get(team_cache.TEAM_GENERATION_KEY) not in (None, kept)

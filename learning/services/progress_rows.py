@@ -41,6 +41,8 @@ from learning.services.progress_sql import (
     prepared,
     progress_database,
     quote,
+    row_instance,
+    row_read,
     with_queries,
 )
 
@@ -151,12 +153,20 @@ def _touch_params(touch: ProgressTouch) -> list[Any]:
     ]
 
 
-def _touched(row: ModuleProgress | None) -> Touched | None:
-    """The touched row from a statement that selected ``progress.*`` and ``newly_completed``."""
-    if row is None or row.pk is None:
+def _touched(row: Sequence[Any] | None, *, with_newly: bool) -> Touched | None:
+    """The touched row from a statement that selected the progress row's columns (``progress.*``) and,
+    ``with_newly``, ``newly_completed`` after them."""
+    progress = None if row is None else row_instance(ModuleProgress, row)
+    if row is None or progress is None:
         return None
-    newly = getattr(row, "newly_completed", None)
-    return Touched(progress=row, newly_completed=None if newly is None else bool(newly))
+    newly = row[_progress_width()] if with_newly else None
+    return Touched(progress=progress, newly_completed=None if newly is None else bool(newly))
+
+
+@functools.cache
+def _progress_width() -> int:
+    """How many columns ``_progress_columns`` names (``newly_completed`` comes after them)."""
+    return sum(1 for field in ModuleProgress._meta.concrete_fields if field.column is not None)
 
 
 def progress_touch(*, touch: ProgressTouch) -> Touched | None:
@@ -173,8 +183,7 @@ def progress_touch(*, touch: ProgressTouch) -> Touched | None:
         params = _touch_params(touch) + _completion_params(touch.completion)
     else:
         sql, params = _progress_touch_sql(), _touch_params(touch)
-    # raw() would otherwise ask for a read database.
-    return _touched(next(iter(ModuleProgress.objects.raw(sql, params, using=progress_database())), None))
+    return _touched(row_read(sql, params), with_newly=with_queries())
 
 
 def activity_completion_insert(*, completion: CompletionRow, cycle: int) -> bool:
@@ -383,14 +392,11 @@ def rows_insert(
             f"{with_sql} SELECT {_touched_columns()}, {ids} FROM {quote('parent')} "  # noqa: S608
             f"LEFT JOIN {quote('progress')} ON TRUE"
         )
-        row = next(iter(ModuleProgress.objects.raw(sql, params, using=progress_database())), None)
+        row = row_read(sql, params)
         if row is None:
             raise RuntimeError("The INSERT returned no row.")
-        # raw() sets the columns that are not the model's as attributes of the row.
-        parent_pk, child_pk, read = (
-            getattr(row, name) for name in ("inserted_parent_id", "inserted_child_id", "inserted_read")
-        )
-        touched = _touched(row)
+        parent_pk, child_pk, read = row[-3:]
+        touched = _touched(row, with_newly=True)
     parent.pk = parent_pk
     parent._state.adding = False
     if child is not None:

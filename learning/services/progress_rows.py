@@ -39,6 +39,7 @@ from learning.services.progress_sql import (
     insert_sql,
     insert_template,
     prepared,
+    prepared_values,
     progress_database,
     quote,
     row_instance,
@@ -232,7 +233,7 @@ def _lesson_params(*, user_id: int, lesson_id: int, cycle: int, change: LessonRo
     """The values of the lesson row's UPDATE: those it sets, then those it is found by."""
     unless = LessonProgress.Status.COMPLETED if change.only_if_open else change.values["required_completed"]
     return [
-        *(prepared(LessonProgress, name, value) for name, value in change.values.items()),
+        *prepared_values(LessonProgress, change.values.items()),
         user_id,
         lesson_id,
         cycle,
@@ -256,10 +257,8 @@ def progress_save_with_lesson(
             changed = cursor.rowcount
         progress.save(update_fields=fields)
         return changed
-    progress_values = [
-        prepared(ModuleProgress, name, getattr(progress, column_field(ModuleProgress, name).attname))
-        for name in fields
-    ]
+    saved = [(name, getattr(progress, column_field(ModuleProgress, name).attname)) for name in fields]
+    progress_values = prepared_values(ModuleProgress, saved)
     sql = _progress_save_sql(tuple(fields), names, only_if_open=change.only_if_open)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*lesson_params, *progress_values, progress.pk])

@@ -10,7 +10,7 @@ every value is a parameter.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connections, models, router
@@ -44,7 +44,15 @@ def column(model: type[models.Model], name: str) -> str:
 
 
 def prepared(model: type[models.Model], name: str, value: object) -> Any:
-    return column_field(model, name).get_db_prep_save(value, connection=connections[progress_database()])
+    return prepared_values(model, ((name, value),))[0]
+
+
+def prepared_values(model: type[models.Model], values: Iterable[tuple[str, object]]) -> list[Any]:
+    """Each (field name, value) prepared as the field would save it (one look-up of the database)."""
+    connection = connections[progress_database()]
+    return [
+        column_field(model, name).get_db_prep_save(value, connection=connection) for name, value in values
+    ]
 
 
 @functools.cache

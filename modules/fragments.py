@@ -27,8 +27,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from cms.core.page_cache import tree_cache_get, tree_cache_set, tree_generation
-from cms.core.selectors import frame_cache_seconds
+from cms.core.page_cache import tree_cached
 
 # Where a recording render keeps the islands of the block being rendered (see live_island).
 ISLANDS_CONTEXT_KEY = "lesson_fragment_islands"
@@ -99,18 +98,12 @@ def lesson_body_segments(*, page) -> list[Segment]:
 
 def lesson_body_cached_segments(*, page, preview: bool) -> list[Segment]:
     """``lesson_body_segments``, kept in the shared cache for a live page (never for a preview)."""
-    seconds = frame_cache_seconds()
-    if preview or not seconds or not page.pk or not page.live:
+    if preview or not page.pk or not page.live:
         return lesson_body_segments(page=page)
-    key = (
-        f"modules:lesson-body:v2:{tree_generation()}:{page.pk}:{page.live_revision_id}:"
-        f"{translation.get_language()}"
+    return tree_cached(
+        f"modules:lesson-body:v2:{page.pk}:{page.live_revision_id}:{translation.get_language()}",
+        lambda: lesson_body_segments(page=page),
     )
-    segments = tree_cache_get(key, seconds=seconds)
-    if segments is None:
-        segments = lesson_body_segments(page=page)
-        tree_cache_set(key, segments, seconds)
-    return segments
 
 
 def lesson_body_render(*, page, context: dict, preview: bool) -> SafeString:

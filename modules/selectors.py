@@ -13,14 +13,8 @@ from wagtail.blocks import StreamValue
 from wagtail.models import Page
 from wagtail.query import PageQuerySet
 
-from cms.core.page_cache import (
-    page_first_noting_restrictions,
-    page_viewable_by,
-    tree_cache_get,
-    tree_cache_set,
-    tree_generation,
-)
-from cms.core.selectors import frame_cache_seconds
+from cms.core.page_cache import tree_cached
+from cms.core.page_restrictions import page_first_noting_restrictions, page_viewable_by
 from cms.core.text import text_displayable
 from modules.models import LessonPage, ModulePage
 
@@ -86,28 +80,20 @@ def module_of_lesson(*, lesson: Page) -> ModulePage | None:
     """The module a lesson belongs to (its parent), as a module page: one query, or none (cached
     under the page tree's generation, like the outline)."""
     parent_path = lesson.path[: -Page.steplen]
-    seconds = frame_cache_seconds()
-    key = f"modules:module-of:{tree_generation()}:{parent_path}" if seconds else ""
-    found: ModulePage | Literal[False] | None = tree_cache_get(key, seconds=seconds) if key else None
-    if found is None:
-        # False caches "no module there", so an orphan costs no query either.
-        found = ModulePage.objects.filter(path=parent_path).first() or False
-        if key:
-            tree_cache_set(key, found, seconds)
+    # False caches "no module there", so an orphan costs no query either.
+    found: ModulePage | Literal[False] = tree_cached(
+        f"modules:module-of:{parent_path}",
+        lambda: ModulePage.objects.filter(path=parent_path).first() or False,
+    )
     return found or None
 
 
 def module_titles() -> dict[int, str]:
     """Every module page's title by id (one query, or none: cached under the page tree's
     generation like the outline, so a rename shows at once). My team sorts and filters by them."""
-    seconds = frame_cache_seconds()
-    key = f"modules:titles:{tree_generation()}" if seconds else ""
-    found: dict[int, str] | None = tree_cache_get(key, seconds=seconds) if key else None
-    if found is None:
-        found = dict(ModulePage.objects.order_by().values_list("pk", "title"))
-        if key:
-            tree_cache_set(key, found, seconds)
-    return found
+    return tree_cached(
+        "modules:titles", lambda: dict(ModulePage.objects.order_by().values_list("pk", "title"))
+    )
 
 
 def module_parent_id(*, lesson: Page) -> int | None:
@@ -176,14 +162,9 @@ def module_lessons_for_outline(*, module: Page) -> list[OutlineLesson]:
 def _outline_lessons(
     *, module_id: int, lessons: Callable[[], QuerySet[LessonPage]]
 ) -> tuple[tuple[object, ...], ...]:
-    seconds = frame_cache_seconds()
-    key = f"modules:outline:v2:{tree_generation()}:{module_id}" if seconds else ""
-    found = tree_cache_get(key, seconds=seconds) if key else None
-    if found is None:
-        found = tuple(lessons().values_list(*_outline_attnames()))
-        if key:
-            tree_cache_set(key, found, seconds)
-    return found
+    return tree_cached(
+        f"modules:outline:v2:{module_id}", lambda: tuple(lessons().values_list(*_outline_attnames()))
+    )
 
 
 def lesson_live_get(*, lesson_id: int) -> LessonPage | None:
@@ -192,14 +173,11 @@ def lesson_live_get(*, lesson_id: int) -> LessonPage | None:
     The same query says whether a view restriction applies to it or an ancestor, so a lesson
     under none answers ``page_viewable_by`` without another.
     """
-    seconds = frame_cache_seconds()
-    key = f"modules:lesson:{tree_generation()}:{lesson_id}" if seconds else ""
     # False caches "no such live lesson", so a missing id costs no query either.
-    found: LessonPage | Literal[False] | None = tree_cache_get(key, seconds=seconds) if key else None
-    if found is None:
-        found = page_first_noting_restrictions(LessonPage.objects.live().filter(pk=lesson_id)) or False
-        if key:
-            tree_cache_set(key, found, seconds)
+    found: LessonPage | Literal[False] = tree_cached(
+        f"modules:lesson:{lesson_id}",
+        lambda: page_first_noting_restrictions(LessonPage.objects.live().filter(pk=lesson_id)) or False,
+    )
     return found or None
 
 

@@ -1,7 +1,8 @@
-"""Cross-request caches of the page tree: the site of a host, where a path leads, who may see it.
+"""Cross-request caches of the page tree: the site of a host, where a path leads, what it holds.
 
 Every signed-in page view used to read the site, walk the tree one query per
-level and read the view restrictions of the page and its ancestors. The tree
+level and read the view restrictions of the page and its ancestors (those are answered
+from here by cms.core.page_restrictions). The tree
 changes rarely next to page views, so those answers are kept in the shared
 cache (Redis in production) for FRAME_CACHE_SECONDS under one *tree generation*
 that cms.core.signals renews whenever a page, a site or a view restriction is
@@ -23,13 +24,14 @@ as before).
   ``Page.route`` does (or says ``routes_children_by_slug``) passes the next component to the
   child with that slug, and the first page that routes otherwise (a routable page) is asked
   to route the rest itself, exactly as its parent would have asked it.
-- ``CachedViewRestrictionsMixin``: Wagtail checks view restrictions on every serve; the
-  set of restricted paths is cached, so a page under none of them costs no query.
-- ``tree_cache_get`` / ``tree_cache_get_many`` / ``tree_cache_set``: the reads keyed by the
-  generation (here, modules.selectors, modules.h5p; and the branding in cms.core.selectors,
-  keyed by the branding's own generation, read with the tree's) go through the process-local
-  tier (cms.core.local_cache) in front of Redis. A key holding the generation never changes
-  while that generation stands, so each worker process keeps what it read (at most
+- ``tree_cached`` (a value built once per generation), and under it ``tree_cache_get`` /
+  ``tree_cache_get_many`` / ``tree_cache_set`` for callers reading several keys at once: the
+  reads keyed by the generation (view restrictions in cms.core.page_restrictions, the outline
+  and lessons in modules, the lesson's addresses in learning; and the branding in
+  cms.core.selectors, keyed by the branding's own generation, read with the tree's) go
+  through the process-local tier (cms.core.local_cache) in front of Redis. A key holding the
+  generation never changes while that generation stands, so each worker process keeps what it
+  read (at most
   ``LOCAL_TIER_ENTRIES`` keys, least recently used out first) and a request reads only
   the generation itself from Redis. Values are kept pickled and unpickled on every read
   (plain immutable values as they are), so requests never share a mutable object; an
@@ -50,14 +52,14 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.sessions.backends.cache import SessionStore as CacheSessionStore
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDbSessionStore
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache
-from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from wagtail.models import Page, PageViewRestriction, Site, SiteRootPath
 from wagtail.url_routing import RouteResult
@@ -160,6 +162,26 @@ def tree_cache_set_many(values: dict, seconds: int) -> None:
 def tree_cache_set(key: str, value, seconds: int) -> None:
     """Store in Redis for `seconds`, and in this process's tier."""
     tree_cache_set_many({key: value}, seconds)
+
+
+def tree_cached[T](key: str, build: Callable[[], T]) -> T:
+    """``build()``'s answer, kept for FRAME_CACHE_SECONDS in Redis and this process's tier under
+    the page tree's generation, so any page, site, restriction or package change renews it.
+
+    `key` names the answer without the generation (namespace, a version, then whatever picks
+    it: "modules:outline:v2:12"). With caching off every call builds. None is never kept (it
+    means "not cached"): a builder with nothing to return answers False, so that is kept too.
+    """
+    seconds = frame_cache_seconds()
+    if not seconds:
+        return build()
+    key = f"{key}:{tree_generation()}"
+    found = tree_cache_get(key, seconds=seconds)
+    if found is None:
+        found = build()
+        if found is not None:
+            tree_cache_set(key, found, seconds)
+    return found
 
 
 def _session_cache_key(request) -> str | None:
@@ -315,100 +337,3 @@ def route_by_url_path(*, request, site: Site, path: str) -> RouteResult:
     # Every page from the tree's root to this one was read above: none under a restriction?
     page._view_restrictions_none = len(pages) == len(above) + len(prefixes) and not restricted
     return RouteResult(page)
-
-
-def _restricted_paths() -> frozenset[str]:
-    """Paths of pages under a view restriction, their own or their alias source's (one query)."""
-    return frozenset(
-        Page.objects.filter(
-            Q(id__in=PageViewRestriction.objects.values("page_id"))
-            | Q(alias_of__in=PageViewRestriction.objects.values("page_id"))
-        ).values_list("path", flat=True)
-    )
-
-
-def _view_restricted() -> Exists:
-    """Whether the page of the outer query, an ancestor, or a page one of them aliases is under a
-    view restriction (the ``restricted_paths`` rule). Driven by the restrictions, which are few."""
-    restrictions = PageViewRestriction.objects.annotate(
-        page_path=ExpressionWrapper(OuterRef("path"), output_field=CharField())
-    )
-    return Exists(restrictions.filter(page_path__startswith=F("page__path"))) | Exists(
-        restrictions.filter(page_path__startswith=F("page__aliases__path"))
-    )
-
-
-def page_first_noting_restrictions[P: Page](pages: QuerySet[P]) -> P | None:
-    """The first page of `pages`, read in one query that also says whether a view restriction
-    applies to it. A page under none carries ``_view_restrictions_none`` (into the caches too,
-    which a restriction's change renews), so ``page_viewable_by`` and Wagtail's serve-time check
-    answer it without another query."""
-    page = pages.annotate(view_restricted=_view_restricted()).first()
-    if page is not None and not page.view_restricted:
-        page._view_restrictions_none = True
-    return page
-
-
-def page_unrestricted(*, path: str) -> bool:
-    """True when the cache knows no view restriction applies to the page at `path` (or its
-    ancestors); False when one may, or when caching is off (then ask the database)."""
-    seconds = frame_cache_seconds()
-    if not seconds:
-        return False
-    key = f"core:restricted-paths:{tree_generation()}"
-    restricted = tree_cache_get(key, seconds=seconds)
-    if restricted is None:
-        restricted = _restricted_paths()
-        tree_cache_set(key, restricted, seconds)
-    steplen = Page.steplen
-    return not any(path[:length] in restricted for length in range(steplen, len(path) + 1, steplen))
-
-
-def page_viewable_by(*, user, page: Page) -> bool:
-    """Whether Wagtail's view restrictions (page privacy) let this person see the page.
-
-    The restrictions of the page and of every ancestor count, an alias's being its
-    source's, as when Wagtail serves the page. "Any signed-in person" needs a signed-in,
-    active person; "these groups" one of the groups (superusers pass, as in Wagtail); a
-    shared password is never enough here: this answers for endpoints that record or show
-    learning, and a password proves nothing about who is asking. A page under no
-    restriction costs no query when the page tree cache is on.
-    """
-    if getattr(page, "_view_restrictions_none", False) or page_unrestricted(path=page.path):
-        return True
-    steplen = Page.steplen
-    paths = [page.path[:length] for length in range(steplen, len(page.path) + 1, steplen)]
-    # One query: the restrictions on the page, its ancestors, or the pages they alias.
-    restricted_ids = Page.objects.filter(path__in=paths).values(target=Coalesce("alias_of_id", "id"))
-    restrictions = list(PageViewRestriction.objects.filter(page_id__in=restricted_ids))
-    if not restrictions:
-        return True
-    signed_in = bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
-    group_ids: set[int] | None = None
-    for restriction in restrictions:
-        if restriction.restriction_type == PageViewRestriction.NONE:
-            continue
-        if restriction.restriction_type == PageViewRestriction.LOGIN:
-            if not signed_in:
-                return False
-        elif restriction.restriction_type == PageViewRestriction.GROUPS:
-            if not signed_in:
-                return False
-            if user.is_superuser:
-                continue
-            if group_ids is None:
-                group_ids = set(user.groups.values_list("id", flat=True))
-            if not group_ids & set(restriction.groups.values_list("id", flat=True)):
-                return False
-        else:  # a shared password, or a kind Wagtail adds later: refused
-            return False
-    return True
-
-
-class CachedViewRestrictionsMixin:
-    """A page under no view restriction answers Wagtail's serve-time check without a query."""
-
-    def get_view_restrictions(self):
-        if getattr(self, "_view_restrictions_none", False) or page_unrestricted(path=self.path):
-            return PageViewRestriction.objects.none()
-        return super().get_view_restrictions()

@@ -21,7 +21,7 @@ from wagtail.models import DraftStateMixin, Page, RevisionMixin
 from wagtail.search import index
 
 from cms.core.models import optional_link
-from cms.core.page_cache import CachedViewRestrictionsMixin
+from cms.core.page_restrictions import CachedViewRestrictionsMixin
 from cms.pages.blocks import RecruitmentStreamBlock
 from cms.pages.forms import InterestFormBuilder
 from cms.pages.selectors import london_today, recruitment_job_postings_json, social_image_url

@@ -77,14 +77,13 @@ from learning.selectors.progress import (
 from learning.selectors.readiness import (
     BY_FIELDS,
     GrainRow,
-    Heatmap,
     ShareRow,
+    counted_once_statement,
+    cursor_date,
     overdue_list,
-    readiness_by,
     readiness_grain,
-    readiness_totals,
+    readiness_grain_values,
     required_enrolments,
-    team_module_heatmap,
 )
 from learning.selectors.readiness_dashboard import (
     BurnUp,
@@ -100,6 +99,14 @@ from learning.selectors.readiness_export import (
     SCORM_HEADER,
     person_module_matrix,
     scorm_attempt_rows,
+)
+from learning.selectors.readiness_rollups import (
+    GrainRollUp,
+    GrainValues,
+    Heatmap,
+    readiness_by,
+    readiness_totals,
+    team_module_heatmap,
 )
 from learning.selectors.scenarios import (
     TEAM_MINIMUM_LEARNERS,
@@ -173,7 +180,9 @@ __all__ = [
     "DocumentKey",
     "EnrolmentTerms",
     "ForwardingStatus",
+    "GrainRollUp",
     "GrainRow",
+    "GrainValues",
     "H5PActivity",
     "Heatmap",
     "KnowledgeCheckState",
@@ -202,8 +211,10 @@ __all__ = [
     "cmi5_au_activity_id",
     "cmi5_structure_object_id",
     "cmi5_waivable_aus",
+    "counted_once_statement",
     "credential_secret_hash",
     "credential_secret_matches",
+    "cursor_date",
     "document_scope_hash",
     "enrolment_status",
     "enrolment_terms",
@@ -248,6 +259,7 @@ __all__ = [
     "readiness_figures_cached",
     "readiness_figures_refresh",
     "readiness_grain",
+    "readiness_grain_values",
     "readiness_totals",
     "required_enrolments",
     "scenario_attempt_for_user",

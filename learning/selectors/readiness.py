@@ -1,8 +1,9 @@
-"""Readiness figures for L&D and leadership: who counts, the grain (per person and module), its
-roll-ups into shares complete and the heatmap, and the overdue list. The burn-up and the
-dashboard's figures together, cached, are in ``learning.selectors.readiness_dashboard``."""
+"""Readiness figures for L&D and leadership: who counts, the grain (per person and module) and the
+overdue list. The grain's roll-ups into shares complete and the heatmap are in
+``learning.selectors.readiness_rollups``; the burn-up and the dashboard's figures together,
+cached, in ``learning.selectors.readiness_dashboard``."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -88,12 +89,19 @@ def _counts(today: date, *, distinct: bool = True) -> dict:
     twice (audiences that overlap) counts once, overdue by its earliest required date.
 
     ``distinct=False`` counts rows instead: the same figures where each person has one row at
-    most (``readiness_grain``), without the sort a distinct count needs."""
-    counted = "user_id" if distinct else "id"
+    most (``readiness_grain``), without the sort a distinct count needs; the complete ones as the
+    completion times set (``COUNT`` skips a null), not by a ``FILTER`` (docs/benchmarks.md)."""
+    overdue = Q(completed_at__isnull=True, due_date__lt=today)
+    if not distinct:
+        return {
+            "total": Count("*"),
+            "complete": Count("completed_at"),
+            "overdue": Count("id", filter=overdue),
+        }
     return {
-        "total": Count(counted, distinct=distinct),
-        "complete": Count(counted, distinct=distinct, filter=Q(completed_at__isnull=False)),
-        "overdue": Count(counted, distinct=distinct, filter=Q(completed_at__isnull=True, due_date__lt=today)),
+        "total": Count("user_id", distinct=True),
+        "complete": Count("user_id", distinct=True, filter=Q(completed_at__isnull=False)),
+        "overdue": Count("user_id", distinct=True, filter=overdue),
     }
 
 
@@ -137,12 +145,12 @@ def _named(
         return cursor.fetchall()
 
 
-def _as_date(value: date | str | None) -> date | None:
-    """A date read by a raw cursor: SQLite gives it as text."""
+def cursor_date(value: date | str | None) -> date | None:
+    """A date read by a raw cursor as a date: PostgreSQL gives a date, SQLite ISO text."""
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _counted_once(
+def counted_once_statement(
     *,
     programme: Programme | None,
     enrolments: QuerySet[Enrolment],
@@ -206,10 +214,12 @@ def _counted_once(
     )
 
 
-def _grain_values(*, programme: Programme | None, today: date) -> list[tuple]:
+def readiness_grain_values(*, programme: Programme | None, today: date) -> list[tuple]:
     """The grain's rows as the cursor gives them: (team, role, agency, module, total, complete,
-    overdue, first enrolled), names joined, the date as the database gives it."""
-    grouped = _counted_once(
+    overdue, first enrolled), names joined, the date as the database gives it (text on SQLite:
+    ``cursor_date``). For a caller that rolls the rows up at once (``GrainRollUp``) and so needs
+    no ``GrainRow`` made for each; ``readiness_grain`` gives them as ``GrainRow``."""
+    grouped = counted_once_statement(
         programme=programme,
         enrolments=required_enrolments(programme=programme, with_profile=True),
         group={
@@ -241,7 +251,7 @@ def readiness_grain(*, programme: Programme | None, today: date) -> list[GrainRo
 
     Grouped by the ids of team, role, agency and module, then named: at 150,000 enrolments
     grouping by the names cost about twice as much (docs/benchmarks.md); people are counted by
-    rows where that gives the same figures (``_counted_once``)."""
+    rows where that gives the same figures (``counted_once_statement``)."""
     return [
         GrainRow(
             team=team,
@@ -251,126 +261,12 @@ def readiness_grain(*, programme: Programme | None, today: date) -> list[GrainRo
             total=total,
             complete=complete,
             overdue=overdue,
-            first_enrolled=_as_date(first_enrolled),
+            first_enrolled=cursor_date(first_enrolled),
         )
-        for team, role, agency, module, total, complete, overdue, first_enrolled in _grain_values(
+        for team, role, agency, module, total, complete, overdue, first_enrolled in readiness_grain_values(
             programme=programme, today=today
         )
     ]
-
-
-@dataclass(frozen=True)
-class Heatmap:
-    teams: list[str]
-    modules: list[str]
-    cells: dict[tuple[str, str], ShareRow]
-
-    def rows(self) -> list[dict]:
-        return [
-            {"team": team, "cells": [self.cells.get((team, module)) for module in self.modules]}
-            for team in self.teams
-        ]
-
-
-# A grain row as the cursor gives it or as a GrainRow: (team, role, agency, module, total,
-# complete, overdue, first enrolled).
-_GrainValues = tuple[str | None, str | None, str | None, str, int, int, int, date | str | None]
-
-
-class _RolledUp:
-    """Every roll-up of the grain, from one pass over its rows.
-
-    The rows (a few thousand) are summed twice as they go by: by kind of person (team, role
-    and agency: a hundred or so groups at the bench's 5,000 people) and by the heatmap's cell
-    (team, or "No team", and module). The groupings and the total are then summed from the first, never from
-    the rows again; five passes over the rows, each summing tuples through a key function,
-    cost about as much as building the rows themselves."""
-
-    def __init__(self, rows: Iterable[_GrainValues]) -> None:
-        kinds: dict[tuple[str | None, str | None, str | None], list[int]] = {}
-        cells: dict[tuple[str, str], list[int]] = {}
-        first: date | None = None
-        for team, role, agency, module, total, complete, overdue, first_enrolled in rows:
-            kind = kinds.get((team, role, agency))
-            if kind is None:
-                kinds[team, role, agency] = [total, complete, overdue]
-            else:
-                kind[0] += total
-                kind[1] += complete
-                kind[2] += overdue
-            cell = cells.get((team or "No team", module))
-            if cell is None:
-                cells[team or "No team", module] = [total, complete, overdue]
-            else:
-                cell[0] += total
-                cell[1] += complete
-                cell[2] += overdue
-            enrolled = _as_date(first_enrolled)
-            if enrolled is not None and (first is None or enrolled < first):
-                first = enrolled
-        self._kinds = kinds
-        self._cells = cells
-        self.first_enrolled = first
-
-    def by(self, by: str) -> list[ShareRow]:
-        """Shares grouped by team, role or agency (``BY_FIELDS``), by label."""
-        position = list(BY_FIELDS).index(by)
-        sums = _summed((key[position] or "Not set", counts) for key, counts in self._kinds.items())
-        return [
-            ShareRow(label=label, total=total, complete=complete, overdue=overdue)
-            for label, (total, complete, overdue) in sorted(sums.items())
-        ]
-
-    def totals(self) -> ShareRow:
-        total, complete, overdue = _summed(("All", counts) for counts in self._kinds.values()).get(
-            "All", (0, 0, 0)
-        )
-        return ShareRow(label="All", total=total, complete=complete, overdue=overdue)
-
-    def heatmap(self) -> Heatmap:
-        cells = {
-            key: ShareRow(label=key[0], total=total, complete=complete, overdue=overdue)
-            for key, (total, complete, overdue) in self._cells.items()
-        }
-        return Heatmap(
-            teams=sorted({t for t, _ in cells}), modules=sorted({m for _, m in cells}), cells=cells
-        )
-
-
-def _summed[K](pairs: Iterable[tuple[K, list[int]]]) -> dict[K, tuple[int, int, int]]:
-    """(total, complete, overdue) summed by key."""
-    sums: dict[K, tuple[int, int, int]] = {}
-    for key, (total, complete, overdue) in pairs:
-        was_total, was_complete, was_overdue = sums.get(key, (0, 0, 0))
-        sums[key] = (was_total + total, was_complete + complete, was_overdue + overdue)
-    return sums
-
-
-def readiness_by(
-    *, by: str, programme: Programme | None, today: date, grain: list[GrainRow] | None = None
-) -> list[ShareRow]:
-    """Share of required learning complete, grouped by team, role or agency."""
-    if by not in BY_FIELDS:
-        raise ValueError(f"Readiness is grouped by {', '.join(BY_FIELDS)}, not {by!r}.")
-    if grain is None:
-        grain = readiness_grain(programme=programme, today=today)
-    return _RolledUp(grain).by(by)
-
-
-def readiness_totals(
-    *, programme: Programme | None, today: date, grain: list[GrainRow] | None = None
-) -> ShareRow:
-    if grain is None:
-        grain = readiness_grain(programme=programme, today=today)
-    return _RolledUp(grain).totals()
-
-
-def team_module_heatmap(
-    *, programme: Programme | None, today: date, grain: list[GrainRow] | None = None
-) -> Heatmap:
-    if grain is None:
-        grain = readiness_grain(programme=programme, today=today)
-    return _RolledUp(grain).heatmap()
 
 
 def overdue_list(*, programme: Programme | None, today: date, limit: int = 200) -> list[Mapping[str, Any]]:
@@ -418,4 +314,4 @@ def overdue_list(*, programme: Programme | None, today: date, limit: int = 200) 
         "module__title",
         "due_date",
     )
-    return [{**dict(zip(fields, row, strict=True)), "due_date": _as_date(row[-1])} for row in rows]
+    return [{**dict(zip(fields, row, strict=True)), "due_date": cursor_date(row[-1])} for row in rows]

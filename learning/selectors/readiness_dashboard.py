@@ -19,16 +19,15 @@ from learning.models import Programme
 from learning.selectors.readiness import (
     BY_FIELDS,
     GrainRow,
-    Heatmap,
     ShareRow,
-    _as_date,
-    _counted_once,
-    _grain_values,
-    _RolledUp,
+    counted_once_statement,
+    cursor_date,
     overdue_list,
     readiness_grain,
+    readiness_grain_values,
     required_enrolments,
 )
+from learning.selectors.readiness_rollups import GrainRollUp, Heatmap
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,7 @@ def burn_up(
     """Completions per day (one query) on top of the grain's total and first enrolment."""
     if grain is None:
         grain = readiness_grain(programme=programme, today=today)
-    rolled_up = _RolledUp(grain)
+    rolled_up = GrainRollUp(grain)
     return _burn_up(
         programme=programme,
         today=today,
@@ -115,7 +114,7 @@ def _burn_up(
 ) -> BurnUp:
     start = first_enrolled or today
     # People completing each module per day (a module assigned twice is one completion).
-    per_day_and_module, params = _counted_once(
+    per_day_and_module, params = counted_once_statement(
         programme=programme,
         enrolments=required_enrolments(programme=programme).filter(completed_at__isnull=False),
         group={
@@ -129,7 +128,7 @@ def _burn_up(
     with connection.cursor() as cursor:
         cursor.execute(per_day_and_module, params)
         for value, _module, completed in cursor.fetchall():
-            if (day := _as_date(value)) is not None:
+            if (day := cursor_date(value)) is not None:
                 per_day[day] = per_day.get(day, 0) + completed
     points: list[tuple[date, int]] = []
     running = 0
@@ -169,9 +168,9 @@ class ReadinessFigures:
 def readiness_figures(*, programme: Programme | None, today: date) -> ReadinessFigures:
     """Every figure of the dashboard from three queries (grain, completions per day, overdue).
 
-    The grain's rows are rolled up as the cursor gives them (``_RolledUp``, one pass), with no
+    The grain's rows are rolled up as the cursor gives them (``GrainRollUp``, one pass), with no
     ``GrainRow`` made for them."""
-    rolled_up = _RolledUp(_grain_values(programme=programme, today=today))
+    rolled_up = GrainRollUp(readiness_grain_values(programme=programme, today=today))
     totals = rolled_up.totals()
     return ReadinessFigures(
         programme_id=programme.pk if programme else None,

@@ -15,8 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
-from cms.core.page_cache import tree_cache_get, tree_cache_set, tree_generation
-from cms.core.selectors import frame_cache_seconds
+from cms.core.page_cache import tree_cached
 from learning import selectors
 
 register = template.Library()
@@ -196,23 +195,20 @@ def _lesson_addresses(request, page) -> LessonAddresses:
     page_url = page.get_url(request)
     suffix = f"{page.slug}/"
     base = page_url[: -len(suffix)] if page_url and page_url.endswith(suffix) else None
-    seconds = frame_cache_seconds() if base is not None else 0
-    key = (
-        f"learning:lesson-addresses:v1:{tree_generation()}:{page.path[: -Page.steplen]}:{base}"
-        if seconds
-        else ""
-    )
-    parents = tree_cache_get(key, seconds=seconds) if key else None
-    if parents is None:
+
+    def parents() -> tuple[str | None, str | None]:
         module = page.get_parent()
         index = module.get_parent() if module is not None else None
-        parents = (
+        return (
             module.get_url(request) if module is not None else None,
             index.get_url(request) if index is not None else None,
         )
-        if key:
-            tree_cache_set(key, parents, seconds)
-    addresses = LessonAddresses(page_url, base, *parents)
+
+    if base is not None:
+        urls = tree_cached(f"learning:lesson-addresses:v1:{page.path[: -Page.steplen]}:{base}", parents)
+    else:
+        urls = parents()
+    addresses = LessonAddresses(page_url, base, *urls)
     if request is not None:
         request._learning_lesson_addresses = (page.pk, addresses)
     return addresses
@@ -237,21 +233,18 @@ def lesson_entry_href(context, page, entry) -> str | None:
     return entry.lesson.get_url(request)
 
 
-def _aside_links(outline, page, page_url: str | None, request) -> tuple[tuple[int, str, str], ...]:
+def _aside_links(outline, base: str | None, request) -> tuple[tuple[int, str, str], ...]:
     """Each lesson's side list item up to its status: (lesson id, as a link, as the current
     lesson), in the outline's order.
 
     The same for every learner, so kept in the shared cache under the page tree's generation
     (which any page change renews, as it does the outline's lessons) and the module's address,
     as plain tuples (which the process's tier keeps as they are, with nothing to unpickle).
-    Siblings' URLs are the current lesson's with its slug swapped, as Wagtail would build them.
+    Siblings' URLs are the current lesson's with its slug swapped (`base`, see
+    ``_lesson_addresses``), as Wagtail would build them; without a base, Wagtail builds each.
     """
-    suffix = f"{page.slug}/"
-    base = page_url[: -len(suffix)] if page_url and page_url.endswith(suffix) else None
-    seconds = frame_cache_seconds() if base is not None else 0
-    key = f"learning:lesson-aside:v2:{tree_generation()}:{outline.module.pk}:{base}" if seconds else ""
-    links = tree_cache_get(key, seconds=seconds) if key else None
-    if links is None:
+
+    def links() -> tuple[tuple[int, str, str], ...]:
         items = []
         for entry in outline.lessons:
             label = format_html("{}. {}", entry.number, entry.outline_lesson.title)
@@ -271,10 +264,11 @@ def _aside_links(outline, page, page_url: str | None, request) -> tuple[tuple[in
                     ),
                 )
             )
-        links = tuple(items)
-        if key:
-            tree_cache_set(key, links, seconds)
-    return links
+        return tuple(items)
+
+    if base is None:
+        return links()
+    return tree_cached(f"learning:lesson-aside:v2:{outline.module.pk}:{base}", links)
 
 
 @register.simple_tag(takes_context=True)
@@ -287,7 +281,7 @@ def lesson_aside_items(context, outline, page):
     statuses and the current-lesson mark are joined to it here.
     """
     request = context.get("request")
-    links = _aside_links(outline, page, _lesson_addresses(request, page).page, request)
+    links = _aside_links(outline, _lesson_addresses(request, page).base, request)
     entries = outline.lessons
     current_id = page.pk
     items = []

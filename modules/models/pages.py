@@ -15,7 +15,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.core.models import optional_link
-from cms.core.page_cache import CachedViewRestrictionsMixin
+from cms.core.page_restrictions import CachedViewRestrictionsMixin
 from modules.blocks import LessonStreamBlock
 from modules.h5p.csp import h5p_lesson_csp_apply
 

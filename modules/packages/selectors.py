@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cms.core.page_cache import tree_cache_get, tree_cache_set, tree_generation
-from cms.core.selectors import frame_cache_seconds
+from cms.core.page_cache import tree_cached
 from modules.packages.kinds import PackageKind
 from modules.packages.models import PackageStatus
 
@@ -23,14 +22,7 @@ __all__ = [
 
 
 def _cached(key: str, load: Any) -> Any:
-    seconds = frame_cache_seconds()
-    key = f"modules:{key}:{tree_generation()}" if seconds else ""
-    answer = tree_cache_get(key, seconds=seconds) if key else None
-    if answer is None:
-        answer = load()
-        if key:
-            tree_cache_set(key, answer, seconds)
-    return answer
+    return tree_cached(f"modules:{key}", load)
 
 
 def package_version_ready(

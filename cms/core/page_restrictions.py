@@ -1,0 +1,113 @@
+"""Wagtail's view restrictions (page privacy), answered from the page tree's cache where it can.
+
+Wagtail checks a page's view restrictions, and its ancestors', on every serve; the endpoints
+that record or show learning check them too (``page_viewable_by``). The set of restricted
+paths is kept under the page tree's generation (cms.core.page_cache), which any restriction's
+change renews, so a page under none of them costs no query:
+
+- ``page_first_noting_restrictions``: a page read in one query that also says whether a
+  restriction applies to it, marked so the checks below need no other;
+- ``page_unrestricted`` / ``page_viewable_by``: whether this person may see a page;
+- ``CachedViewRestrictionsMixin``: Wagtail's serve-time check, without a query for a page under
+  no restriction.
+"""
+
+from __future__ import annotations
+
+from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+from wagtail.models import Page, PageViewRestriction
+
+from cms.core.page_cache import frame_cache_seconds, tree_cached
+
+
+def _restricted_paths() -> frozenset[str]:
+    """Paths of pages under a view restriction, their own or their alias source's (one query)."""
+    return frozenset(
+        Page.objects.filter(
+            Q(id__in=PageViewRestriction.objects.values("page_id"))
+            | Q(alias_of__in=PageViewRestriction.objects.values("page_id"))
+        ).values_list("path", flat=True)
+    )
+
+
+def _view_restricted() -> Exists:
+    """Whether the page of the outer query, an ancestor, or a page one of them aliases is under a
+    view restriction (the ``restricted_paths`` rule). Driven by the restrictions, which are few."""
+    restrictions = PageViewRestriction.objects.annotate(
+        page_path=ExpressionWrapper(OuterRef("path"), output_field=CharField())
+    )
+    return Exists(restrictions.filter(page_path__startswith=F("page__path"))) | Exists(
+        restrictions.filter(page_path__startswith=F("page__aliases__path"))
+    )
+
+
+def page_first_noting_restrictions[P: Page](pages: QuerySet[P]) -> P | None:
+    """The first page of `pages`, read in one query that also says whether a view restriction
+    applies to it. A page under none carries ``_view_restrictions_none`` (into the caches too,
+    which a restriction's change renews), so ``page_viewable_by`` and Wagtail's serve-time check
+    answer it without another query."""
+    page = pages.annotate(view_restricted=_view_restricted()).first()
+    if page is not None and not page.view_restricted:
+        page._view_restrictions_none = True
+    return page
+
+
+def page_unrestricted(*, path: str) -> bool:
+    """True when the cache knows no view restriction applies to the page at `path` (or its
+    ancestors); False when one may, or when caching is off (then ask the database)."""
+    if not frame_cache_seconds():
+        return False
+    restricted = tree_cached("core:restricted-paths", _restricted_paths)
+    steplen = Page.steplen
+    return not any(path[:length] in restricted for length in range(steplen, len(path) + 1, steplen))
+
+
+def page_viewable_by(*, user, page: Page) -> bool:
+    """Whether Wagtail's view restrictions (page privacy) let this person see the page.
+
+    The restrictions of the page and of every ancestor count, an alias's being its
+    source's, as when Wagtail serves the page. "Any signed-in person" needs a signed-in,
+    active person; "these groups" one of the groups (superusers pass, as in Wagtail); a
+    shared password is never enough here: this answers for endpoints that record or show
+    learning, and a password proves nothing about who is asking. A page under no
+    restriction costs no query when the page tree cache is on.
+    """
+    if getattr(page, "_view_restrictions_none", False) or page_unrestricted(path=page.path):
+        return True
+    steplen = Page.steplen
+    paths = [page.path[:length] for length in range(steplen, len(page.path) + 1, steplen)]
+    # One query: the restrictions on the page, its ancestors, or the pages they alias.
+    restricted_ids = Page.objects.filter(path__in=paths).values(target=Coalesce("alias_of_id", "id"))
+    restrictions = list(PageViewRestriction.objects.filter(page_id__in=restricted_ids))
+    if not restrictions:
+        return True
+    signed_in = bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+    group_ids: set[int] | None = None
+    for restriction in restrictions:
+        if restriction.restriction_type == PageViewRestriction.NONE:
+            continue
+        if restriction.restriction_type == PageViewRestriction.LOGIN:
+            if not signed_in:
+                return False
+        elif restriction.restriction_type == PageViewRestriction.GROUPS:
+            if not signed_in:
+                return False
+            if user.is_superuser:
+                continue
+            if group_ids is None:
+                group_ids = set(user.groups.values_list("id", flat=True))
+            if not group_ids & set(restriction.groups.values_list("id", flat=True)):
+                return False
+        else:  # a shared password, or a kind Wagtail adds later: refused
+            return False
+    return True
+
+
+class CachedViewRestrictionsMixin:
+    """A page under no view restriction answers Wagtail's serve-time check without a query."""
+
+    def get_view_restrictions(self):
+        if getattr(self, "_view_restrictions_none", False) or page_unrestricted(path=self.path):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()

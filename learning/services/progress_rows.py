@@ -40,8 +40,11 @@ from learning.services.progress_sql import (
     insert_sql,
     insert_template,
     prepared,
+    prepared_values,
     progress_database,
     quote,
+    row_instance,
+    row_read,
     with_queries,
 )
 
@@ -155,12 +158,20 @@ def _touch_params(touch: ProgressTouch) -> list[Any]:
     ]
 
 
-def _touched(row: ModuleProgress | None) -> Touched | None:
-    """The touched row from a statement that selected ``progress.*`` and ``newly_completed``."""
-    if row is None or row.pk is None:
+def _touched(row: Sequence[Any] | None, *, with_newly: bool) -> Touched | None:
+    """The touched row from a statement that selected the progress row's columns (``progress.*``) and,
+    ``with_newly``, ``newly_completed`` after them."""
+    progress = None if row is None else row_instance(ModuleProgress, row)
+    if row is None or progress is None:
         return None
-    newly = getattr(row, "newly_completed", None)
-    return Touched(progress=row, newly_completed=None if newly is None else bool(newly))
+    newly = row[_progress_width()] if with_newly else None
+    return Touched(progress=progress, newly_completed=None if newly is None else bool(newly))
+
+
+@functools.cache
+def _progress_width() -> int:
+    """How many columns ``_progress_columns`` names (``newly_completed`` comes after them)."""
+    return sum(1 for field in ModuleProgress._meta.concrete_fields if field.column is not None)
 
 
 def progress_touch(*, touch: ProgressTouch) -> Touched | None:
@@ -177,8 +188,7 @@ def progress_touch(*, touch: ProgressTouch) -> Touched | None:
         params = _touch_params(touch) + _completion_params(touch.completion)
     else:
         sql, params = _progress_touch_sql(), _touch_params(touch)
-    # raw() would otherwise ask for a read database.
-    return _touched(next(iter(ModuleProgress.objects.raw(sql, params, using=progress_database())), None))
+    return _touched(row_read(sql, params), with_newly=with_queries())
 
 
 def activity_completion_insert(*, completion: CompletionRow, cycle: int) -> bool:
@@ -227,7 +237,7 @@ def _lesson_params(*, user_id: int, lesson_id: int, cycle: int, change: LessonRo
     """The values of the lesson row's UPDATE: those it sets, then those it is found by."""
     unless = LessonProgress.Status.COMPLETED if change.only_if_open else change.values["required_completed"]
     return [
-        *(prepared(LessonProgress, name, value) for name, value in change.values.items()),
+        *prepared_values(LessonProgress, change.values.items()),
         user_id,
         lesson_id,
         cycle,
@@ -251,10 +261,8 @@ def progress_save_with_lesson(
             changed = cursor.rowcount
         progress.save(update_fields=fields)
         return changed
-    progress_values = [
-        prepared(ModuleProgress, name, getattr(progress, column_field(ModuleProgress, name).attname))
-        for name in fields
-    ]
+    saved = [(name, getattr(progress, column_field(ModuleProgress, name).attname)) for name in fields]
+    progress_values = prepared_values(ModuleProgress, saved)
     sql = _progress_save_sql(tuple(fields), names, only_if_open=change.only_if_open)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*lesson_params, *progress_values, progress.pk])
@@ -391,14 +399,11 @@ def rows_insert(
             f"{with_sql} SELECT {_touched_columns()}, {ids} FROM {quote('parent')} "  # noqa: S608
             f"LEFT JOIN {quote('progress')} ON TRUE"
         )
-        row = next(iter(ModuleProgress.objects.raw(sql, params, using=progress_database())), None)
+        row = row_read(sql, params)
         if row is None:
             raise RuntimeError("The INSERT returned no row.")
-        # raw() sets the columns that are not the model's as attributes of the row.
-        parent_pk, child_pk, read = (
-            getattr(row, name) for name in ("inserted_parent_id", "inserted_child_id", "inserted_read")
-        )
-        touched = _touched(row)
+        parent_pk, child_pk, read = row[-3:]
+        touched = _touched(row, with_newly=True)
     parent.pk = parent_pk
     parent._state.adding = False
     if child is not None:

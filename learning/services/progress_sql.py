@@ -2,17 +2,19 @@
 
 The database the rows are written to, whether it runs data-modifying ``WITH`` queries, quoted
 identifiers and columns taken from the models, values prepared as their fields would save them,
-and the INSERT of a new instance's concrete fields. Identifiers come from the models, quoted;
+the INSERT of a new instance's concrete fields, and the instance a row read by a cursor holds
+(as ``raw()`` would make it, without its per-query work). Identifiers come from the models, quoted;
 every value is a parameter.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from learning.models import ModuleProgress
 
@@ -42,7 +44,15 @@ def column(model: type[models.Model], name: str) -> str:
 
 
 def prepared(model: type[models.Model], name: str, value: object) -> Any:
-    return column_field(model, name).get_db_prep_save(value, connection=connections[progress_database()])
+    return prepared_values(model, ((name, value),))[0]
+
+
+def prepared_values(model: type[models.Model], values: Iterable[tuple[str, object]]) -> list[Any]:
+    """Each (field name, value) prepared as the field would save it (one look-up of the database)."""
+    connection = connections[progress_database()]
+    return [
+        column_field(model, name).get_db_prep_save(value, connection=connection) for name, value in values
+    ]
 
 
 @functools.cache
@@ -73,6 +83,45 @@ def insert_template(
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) SELECT {', '.join(values)}{source}",
         tuple(fields),
     )
+
+
+def row_read(sql: str, params: Sequence[Any]) -> Sequence[Any] | None:
+    """The first row a statement run on ``progress_database()`` answers (None if it answers none)."""
+    with connections[progress_database()].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return rows[0] if rows else None
+
+
+@functools.lru_cache(maxsize=64)
+def _row_shape(
+    model: type[models.Model], connection: BaseDatabaseWrapper
+) -> tuple[tuple[str, ...], tuple[tuple[int, Any, tuple[Any, ...]], ...]]:
+    """The attribute names of ``model``'s concrete columns, and the converters (each with its column's
+    index and expression) a query's compiler would apply to them on ``connection``."""
+    fields = [field for field in model._meta.concrete_fields if field.column is not None]
+    converters = []
+    for index, field in enumerate(fields):
+        col = field.get_col(model._meta.db_table)
+        found = (*connection.ops.get_db_converters(col), *field.get_db_converters(connection))
+        if found:
+            converters.append((index, col, found))
+    return tuple(field.attname for field in fields), tuple(converters)
+
+
+def row_instance[M: models.Model](model: type[M], row: Sequence[Any]) -> M | None:
+    """The instance a row read from ``progress_database()`` holds, as ``raw()`` makes it, when the
+    row's first columns are the model's concrete columns in field order; None when its id is NULL
+    (a LEFT JOIN found none). No query: the caller ran it with a cursor."""
+    connection = connections[progress_database()]
+    names, converters = _row_shape(model, connection)
+    values = list(row[: len(names)])
+    if values[names.index(model._meta.pk.attname)] is None:
+        return None
+    for index, col, functions in converters:
+        for function in functions:
+            values[index] = function(values[index], col, connection)
+    return model.from_db(connection.alias, names, values)
 
 
 def insert_params(instance: models.Model, fields: Sequence[Any]) -> list[Any]:

@@ -18,6 +18,15 @@ def _person_saved(sender, instance, update_fields=None, **kwargs) -> None:
     team_learning_forget()
 
 
+def _progress_saved(sender, instance, created=False, update_fields=None, **kwargs) -> None:
+    """A new progress row starts an item on My team, and its lesson counts show there; a save of
+    anything else (an answer, a visit) leaves My team's lists as they are."""
+    from learning.selectors.team_cache import TEAM_READS_OF_PROGRESS, team_learning_forget
+
+    if created or update_fields is None or TEAM_READS_OF_PROGRESS.intersection(update_fields):
+        team_learning_forget()
+
+
 def _team_learning_forget_at_once(sender, cache, **kwargs) -> None:
     from learning.selectors.team_cache import TEAM_GENERATION_KEY
 
@@ -34,12 +43,15 @@ def _team_learning_forget_connect(app) -> None:
     from cms.people.signals import people_changed
     from learning.selectors import team_learning_forget
 
-    # Enrolments and progress rows go only with their assignment, person or module (a page
-    # change, in the key), so only their saves are watched: a receiver of their deletes would
-    # make Django load every row an assignment's deletion cascades to.
-    for name in ("Enrolment", "ModuleProgress"):
-        model = app.get_model(name)
-        post_save.connect(team_learning_forget, sender=model, dispatch_uid=f"learning-team-{name}")
+    # Enrolments and progress rows are deleted only with their assignment, person or module (a
+    # page change, in the key), each of which renews, so only their saves are watched (a receiver
+    # of their deletes would be called once for every row a deletion cascades to).
+    post_save.connect(
+        team_learning_forget, sender=app.get_model("Enrolment"), dispatch_uid="learning-team-Enrolment"
+    )
+    post_save.connect(
+        _progress_saved, sender=app.get_model("ModuleProgress"), dispatch_uid="learning-team-ModuleProgress"
+    )
     for signal in (post_save, post_delete):
         for model in (app.get_model("Assignment"), StaffProfile, Team, Role):
             uid = f"learning-team-{model.__name__}-{id(signal)}"

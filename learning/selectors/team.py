@@ -127,9 +127,10 @@ def _prepare(
     module_id: int | None,
     team_id: int | None,
     ordered: bool,
-) -> tuple[_Prepared, int]:
+) -> tuple[_Prepared, int | None]:
     """My team's items for these people and filters, with their counts, teams and people (see
-    team_learning), sorted in full when ``ordered`` (to be kept for every page), and how many."""
+    team_learning), sorted in full when ``ordered`` (to be kept for every page), and how many
+    (None when the filters name a module or team not theirs: then it is not kept)."""
     # Everything the page shows of each person, in one read: the filter's teams and the
     # rows' role lines come from here rather than two more queries.
     rows_of_people = list(
@@ -146,6 +147,7 @@ def _prepare(
     )
     team_names = {team: name for *_person, team, name, _title, _role, _email in rows_of_people if team}
     teams = sorted(team_names.items(), key=lambda pair: (pair[1], pair[0]))
+    asked_team = team_id
     if team_id not in team_names:
         team_id = None  # not one of theirs: not a filter
     sort_names = {
@@ -220,7 +222,10 @@ def _prepare(
     if ordered:
         items.sort()
     prepared = _Prepared(items, ordered, status_counts, titles, teams, team_id, people)
-    return prepared, len(chosen)
+    # Kept only for filters naming none or one of these people's modules and teams: an id made
+    # up in the address would otherwise be an entry of its own, with no bound on how many.
+    known = (module_id is None or module_id in titles) and (asked_team is None or asked_team in team_names)
+    return prepared, (len(chosen) if known else None)
 
 
 def team_learning(

@@ -37,6 +37,9 @@ from django.db.models import QuerySet
 from cms.core.page_cache import frame_cache_seconds, tree_generation
 
 TEAM_GENERATION_KEY = "learning:team:generation"
+# What My team reads of a module's progress row, besides that it exists (learning.selectors.team):
+# a save changing neither (an answer, a visit) leaves its lists as they are.
+TEAM_READS_OF_PROGRESS = frozenset({"lessons_completed", "lessons_total"})
 # Longer lists (L&D's view of everyone) are worked out each time: they would be megabytes.
 TEAM_CACHE_MAX_ITEMS = 10_000
 
@@ -78,10 +81,11 @@ def team_learning_cached[Prepared](
     profiles: QuerySet,
     today: date,
     filters: tuple[str | int | None, ...],
-    prepare: Callable[[], tuple[Prepared, int]],
+    prepare: Callable[[], tuple[Prepared, int | None]],
 ) -> Prepared:
     """The prepared list for these people, day and filters: from the cache under the current
-    generations, else ``prepare()`` (which returns it and how many items it holds) kept there."""
+    generations, else ``prepare()`` (which returns it and how many items it holds, or None when
+    it is not to be kept) kept there."""
     if not team_cache_shared():
         return prepare()[0]
     generation = cache.get_or_set(TEAM_GENERATION_KEY, lambda: secrets.token_hex(8), None)
@@ -92,6 +96,6 @@ def team_learning_cached[Prepared](
     if found is not None:
         return found
     prepared, size = prepare()
-    if size <= TEAM_CACHE_MAX_ITEMS:
+    if size is not None and size <= TEAM_CACHE_MAX_ITEMS:
         cache.set(key, prepared, frame_cache_seconds())
     return prepared

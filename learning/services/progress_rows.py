@@ -32,7 +32,7 @@ from learning.models import (
     ModuleCompletion,
     ModuleProgress,
 )
-from learning.selectors.team_cache import team_learning_forget
+from learning.selectors.team_cache import TEAM_READS_OF_PROGRESS, team_learning_forget
 from learning.services.progress_sql import (
     column,
     column_field,
@@ -47,9 +47,6 @@ from learning.services.progress_sql import (
     row_read,
     with_queries,
 )
-
-# What My team reads of a progress row (learning.selectors.team): a change to either renews its lists.
-TEAM_READS_OF_PROGRESS = frozenset({"lessons_completed", "lessons_total"})
 
 
 @dataclass(frozen=True)

@@ -199,3 +199,57 @@ def test_lists_kept_before_an_outage_are_not_read_after_redis_returns(client, te
     assert cache.get(team_cache.TEAM_GENERATION_KEY) is None
     client.get(reverse("learning:my_team"))
     assert cache.get(team_cache.TEAM_GENERATION_KEY) not in (None, kept)
+
+
+def test_a_save_of_progress_my_team_does_not_show_keeps_the_lists(
+    client, team, shared_cache, django_capture_on_commit_callbacks
+):
+    """An answer or a visit saves the progress row's lesson states alone: My team shows none of
+    that, so the lists stay kept (every learner's click would otherwise renew every manager's);
+    a save of the lesson counts renews them."""
+    progress = ModuleProgress.objects.create(
+        user=team["lee"].user,
+        module=team["module"],
+        lessons_completed=0,
+        lessons_total=2,
+        started_at=timezone.now(),
+        last_activity_at=timezone.now(),
+    )
+    client.force_login(team["manager"])
+    client.get(reverse("learning:my_team"))
+    kept = cache.get(team_cache.TEAM_GENERATION_KEY)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        progress.lesson_states = {"1": {"status": "in_progress"}}
+        progress.save(update_fields=["lesson_states", "last_activity_at"])
+    assert cache.get(team_cache.TEAM_GENERATION_KEY) == kept
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        progress.lessons_completed = 1
+        progress.save(update_fields=["lesson_states", "lessons_completed"])
+    assert cache.get(team_cache.TEAM_GENERATION_KEY) != kept
+    assert "50%" in client.get(reverse("learning:my_team")).text
+
+
+@pytest.mark.parametrize("made_up", [{"module_id": 987654321}, {"team_id": 987654321}])
+def test_a_made_up_filter_is_answered_but_not_kept(client, team, shared_cache, made_up):
+    """A module or team id that is not one of theirs, typed into the address, is answered (with
+    nothing matched, or no team filter) but never kept: each would be an entry of its own.
+    Their own module and team are kept, so a second read of them is three queries fewer."""
+    from cms.people.selectors import staff_visible_to
+    from learning.selectors import team_learning
+
+    profiles = staff_visible_to(user=team["manager"])
+    oxford = team["lee"].team_id
+
+    def queries(**filters) -> int:
+        with CaptureQueriesContext(connection) as read:
+            team_learning(profiles=profiles, today=timezone.localdate(), **filters)
+        return len(read.captured_queries)
+
+    theirs = {"module_id": team["module"].pk} if "module_id" in made_up else {"team_id": oxford}
+    uncached = queries(**theirs)  # also fills the caches every filter reads (module titles)
+    assert queries(**theirs) <= uncached - 3
+    first = queries(**made_up)
+    assert queries(**made_up) == first
+    client.force_login(team["manager"])
+    address = {key.removesuffix("_id"): 987654321 for key in made_up}
+    assert client.get(reverse("learning:my_team"), address).status_code == 200

@@ -53,7 +53,8 @@ def managed_team_ids(*, user: AnyUser) -> list[int]:
     condition = Q(line_manager=user, active=True) | Q(
         user=user, active=True, role__slug__in=roles.TEAM_MANAGING_ROLES
     )
-    return list(
+    # Sorted: the same teams in the same order every time (My team's cache key digests them).
+    return sorted(
         StaffProfile.objects.filter(condition, team__isnull=False)
         .order_by()
         .values_list("team_id", flat=True)

@@ -253,3 +253,19 @@ def test_a_made_up_filter_is_answered_but_not_kept(client, team, shared_cache, m
     client.force_login(team["manager"])
     address = {key.removesuffix("_id"): 987654321 for key in made_up}
     assert client.get(reverse("learning:my_team"), address).status_code == 200
+
+
+def test_one_managers_kept_list_is_never_shown_to_another(client, team, shared_cache):
+    """Two managers, each of their own team, look at My team in turn with the lists kept: each
+    sees their own people only, first visit and second (the key digests whose people they are)."""
+    other_manager = UserFactory(groups=[GROUP_TEAM_MANAGERS])
+    StaffProfileFactory(team=team["banbury"], line_manager=other_manager, user__first_name="Robin")
+    AssignmentFactory(module=team["module"], teams=[team["banbury"]], due_date=timezone.localdate())
+    enrolments_sync(today=timezone.localdate())
+    for _visit in ("first", "from the cache"):
+        client.force_login(team["manager"])
+        mine = client.get(reverse("learning:my_team")).text
+        assert "Lee " in mine and "Robin " not in mine
+        client.force_login(other_manager)
+        theirs = client.get(reverse("learning:my_team")).text
+        assert "Robin " in theirs and "Lee " not in theirs and "Fran " not in theirs

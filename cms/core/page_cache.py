@@ -116,16 +116,17 @@ LOCAL_TIER_ENTRIES = 512
 _local_tier = LocalTier(LOCAL_TIER_ENTRIES)
 
 
-def _tiered() -> bool:
-    """Only in front of a shared cache that says how long its values have left (our Redis backend),
-    and only while that cache answers (it cannot confirm the generation otherwise)."""
+def shared_cache_answering() -> bool:
+    """Whether the cache is one every process shares and says how long its values have left (our
+    Redis backend), and answers now. The process tier sits only in front of such a cache (it
+    cannot confirm the generation otherwise); My team keeps its lists only in one."""
     return hasattr(cache, "get_many_with_ttl") and not getattr(cache, "unavailable", False)
 
 
 def tree_cache_get_many(keys: list[str], *, seconds: int) -> dict:
     """The values found for keys that hold the tree generation: this process's copy, or Redis's
     (kept here for at most `seconds`, and no longer than Redis keeps it)."""
-    if not _tiered():
+    if not shared_cache_answering():
         return cache.get_many(keys)
     now = time.monotonic()
     found, missing = {}, {}
@@ -153,7 +154,7 @@ def tree_cache_set_many(values: dict, seconds: int) -> None:
     if getattr(cache, "unavailable", False):
         return
     cache.set_many(values, seconds)
-    if _tiered():
+    if shared_cache_answering():
         now = time.monotonic()
         for key, value in values.items():
             _local_tier.set(cache.make_key(key), value, seconds, now)

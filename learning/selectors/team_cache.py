@@ -34,7 +34,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 
-from cms.core.page_cache import frame_cache_seconds, tree_generation
+from cms.core.page_cache import frame_cache_seconds, shared_cache_answering, tree_generation
 
 TEAM_GENERATION_KEY = "learning:team:generation"
 # What My team reads of a module's progress row, besides that it exists (learning.selectors.team):
@@ -44,14 +44,9 @@ TEAM_READS_OF_PROGRESS = frozenset({"lessons_completed", "lessons_total"})
 TEAM_CACHE_MAX_ITEMS = 10_000
 
 
-def _shared_backend() -> bool:
-    """Whether the cache is our Redis backend and answering (not one process's memory)."""
-    return hasattr(cache, "get_many_with_ttl") and not getattr(cache, "unavailable", False)
-
-
 def team_cache_shared() -> bool:
     """Whether My team's lists may be cached: the caches are on and shared by every process."""
-    return frame_cache_seconds() > 0 and _shared_backend()
+    return frame_cache_seconds() > 0 and shared_cache_answering()
 
 
 def _forget_now() -> None:

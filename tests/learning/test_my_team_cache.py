@@ -27,7 +27,7 @@ def shared_cache(site_caches, monkeypatch):
     """Production's caches. Redis when the run has it (CI); otherwise this process's memory
     stands in for it (every request of a test is in this one process, so it is shared)."""
     if not hasattr(cache, "get_many_with_ttl"):
-        monkeypatch.setattr(team_cache, "_shared_backend", lambda: True)
+        monkeypatch.setattr(team_cache, "shared_cache_answering", lambda: True)
     assert team_cache.team_cache_shared()
 
 
@@ -44,6 +44,18 @@ def team(make_module, home_page):
     )
     enrolments_sync(today=timezone.localdate() - timedelta(days=40))
     return {"manager": manager, "lee": lee, "banbury": banbury, "module": module}
+
+
+def _lee_progress(team, *, lessons_completed: int) -> ModuleProgress:
+    """Lee's progress in the module's two lessons."""
+    return ModuleProgress.objects.create(
+        user=team["lee"].user,
+        module=team["module"],
+        lessons_completed=lessons_completed,
+        lessons_total=2,
+        started_at=timezone.now(),
+        last_activity_at=timezone.now(),
+    )
 
 
 def _lee_status(client) -> str:
@@ -98,14 +110,7 @@ def test_progress_shows_at_once(client, team, shared_cache, django_capture_on_co
     client.force_login(team["manager"])
     assert "50%" not in client.get(reverse("learning:my_team")).text
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        ModuleProgress.objects.create(
-            user=team["lee"].user,
-            module=team["module"],
-            lessons_completed=1,
-            lessons_total=2,
-            started_at=timezone.now(),
-            last_activity_at=timezone.now(),
-        )
+        _lee_progress(team, lessons_completed=1)
     assert "50%" in client.get(reverse("learning:my_team")).text
 
 
@@ -207,14 +212,7 @@ def test_a_save_of_progress_my_team_does_not_show_keeps_the_lists(
     """An answer or a visit saves the progress row's lesson states alone: My team shows none of
     that, so the lists stay kept (every learner's click would otherwise renew every manager's);
     a save of the lesson counts renews them."""
-    progress = ModuleProgress.objects.create(
-        user=team["lee"].user,
-        module=team["module"],
-        lessons_completed=0,
-        lessons_total=2,
-        started_at=timezone.now(),
-        last_activity_at=timezone.now(),
-    )
+    progress = _lee_progress(team, lessons_completed=0)
     client.force_login(team["manager"])
     client.get(reverse("learning:my_team"))
     kept = cache.get(team_cache.TEAM_GENERATION_KEY)

@@ -22,6 +22,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
+from django.template import Context
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.html import format_html
@@ -106,14 +107,16 @@ def lesson_body_cached_segments(*, page, preview: bool) -> list[Segment]:
     )
 
 
-def lesson_body_render(*, page, context: dict, preview: bool) -> SafeString:
-    """The lesson body for this request: the shared markup with the islands rendered with
-    `context` (the page's context: request, CSRF token, nonce)."""
+def lesson_body_render(*, page, context: Context, preview: bool) -> SafeString:
+    """The lesson body for this request: the shared markup with the islands rendered in the page's
+    own `context` (request, CSRF token, nonce), each with its kept values pushed on top of it, as
+    an ``{% include ... with ... %}`` renders (no copy of the page's context for each island)."""
     parts = []
     for segment in lesson_body_cached_segments(page=page, preview=preview):
         if isinstance(segment, str):
             parts.append(segment)
         else:
             template_name, values = segment
-            parts.append(get_template(template_name).render({**context, **dict(values)}))
+            with context.push(dict(values)):
+                parts.append(get_template(template_name).template.render(context))
     return mark_safe("".join(parts))  # noqa: S308 (blocks and templates escape what they render)

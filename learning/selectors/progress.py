@@ -9,13 +9,17 @@ attempts and reflections when the lesson has such blocks.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db import connections, router
+
 from cms.people.models import User
 from cms.people.selectors import is_learning_and_development
 from learning.models import Certificate, ModuleCompletion, ModuleProgress, Reflection
+from learning.rows import column_count, concrete_columns, row_instance
 from learning.selectors.status import COMPLETED, NOT_STARTED, STATUS_LABELS
 from modules.models import LessonPage, ModulePage
 from modules.selectors import (
@@ -145,13 +149,61 @@ def _missing_prerequisites(
     return [p for p in prerequisites if p.pk not in done]
 
 
+@functools.cache
+def _state_sql(using: str, with_reflections: bool) -> str:
+    """The read of a person's progress row in a module and, ``with_reflections``, their reflections in
+    one lesson: one row per reflection (or one row, the progress columns NULL when there is no row,
+    the reflection's NULL when there are none), the progress columns first. Written once per
+    database and shape (the same text every time, which PostgreSQL's driver prepares)."""
+    quote = connections[using].ops.quote_name
+    progress_table = quote(ModuleProgress._meta.db_table)
+    columns = concrete_columns(ModuleProgress, using=using, table="p")
+    progress_on = f"{quote('p')}.{quote('user_id')} = %s AND {quote('p')}.{quote('module_id')} = %s"
+    if not with_reflections:
+        return f"SELECT {columns} FROM {progress_table} {quote('p')} WHERE {progress_on}"  # noqa: S608
+    reflection_columns = concrete_columns(Reflection, using=using, table="r")
+    reflection_on = f"{quote('r')}.{quote('user_id')} = %s AND {quote('r')}.{quote('lesson_id')} = %s"
+    return (
+        f"SELECT {columns}, {reflection_columns} FROM (SELECT 1 AS {quote('one')}) {quote('o')} "  # noqa: S608
+        f"LEFT JOIN {progress_table} {quote('p')} ON {progress_on} "
+        f"LEFT JOIN {quote(Reflection._meta.db_table)} {quote('r')} ON {reflection_on}"
+    )
+
+
+def _progress_and_reflections(
+    *, user_id: int, module_id: int, lesson_id: int | None
+) -> tuple[ModuleProgress | None, dict[str, Reflection]]:
+    """The person's progress row in the module (None if they have none) and, when ``lesson_id`` is
+    given, their reflections in that lesson by block id: one query, read with a cursor and made
+    into instances as the ORM would (``learning.rows``), without a queryset's per-query work."""
+    using = router.db_for_read(ModuleProgress)
+    params = [user_id, module_id] if lesson_id is None else [user_id, module_id, user_id, lesson_id]
+    with connections[using].cursor() as cursor:
+        cursor.execute(_state_sql(using, lesson_id is not None), params)
+        rows = cursor.fetchall()
+    if not rows:
+        return None, {}
+    progress = row_instance(ModuleProgress, rows[0], using=using)
+    reflections: dict[str, Reflection] = {}
+    if lesson_id is not None:
+        width = column_count(ModuleProgress)
+        for row in rows:
+            reflection = row_instance(Reflection, row[width:], using=using)
+            if reflection is not None:
+                reflections[reflection.block_id] = reflection
+    return progress, reflections
+
+
 def module_outline(*, user: User, module: ModulePage) -> ModuleOutline:
     """The module's live lessons with the person's status in each (two queries; the lessons are
     usually cached, see ``module_lessons_for_outline``)."""
+    progress, _ = _progress_and_reflections(user_id=user.pk, module_id=module.pk, lesson_id=None)
+    return _outline(user=user, module=module, progress=progress)
+
+
+def _outline(*, user: User, module: ModulePage, progress: ModuleProgress | None) -> ModuleOutline:
+    """The outline of ``module`` for the person whose progress row in it is ``progress``."""
     lessons = module_lessons_for_outline(module=module)
-    # One row or none ((user, module) is unique): read without first()'s ordering by key, which
-    # was about a third of the query's Python cost on every lesson page.
-    progress = next(iter(ModuleProgress.objects.filter(user_id=user.pk, module_id=module.pk)), None)
     states = progress.lesson_states if progress else {}
     entries: list[LessonEntry] = []
     positions: dict[int, int] = {}
@@ -221,16 +273,14 @@ class LessonState:
 
 
 def lesson_state(*, user: User, lesson: LessonPage, module: ModulePage) -> LessonState:
-    """The person's state in a lesson: status, neighbours, done activities, answers, reflections."""
-    outline = module_outline(user=user, module=module)
-    progress = outline.progress
+    """The person's state in a lesson: status, neighbours, done activities, answers, reflections
+    (the progress row and the reflections in one query; the lessons are usually cached)."""
     block_types = set(lesson_block_types(lesson=lesson).values())
-    saved = progress.lesson_state(lesson.pk) if progress else {}
-    reflections = (
-        {r.block_id: r for r in Reflection.objects.filter(user_id=user.pk, lesson_id=lesson.pk)}
-        if "reflection" in block_types
-        else {}
+    progress, reflections = _progress_and_reflections(
+        user_id=user.pk, module_id=module.pk, lesson_id=lesson.pk if "reflection" in block_types else None
     )
+    outline = _outline(user=user, module=module, progress=progress)
+    saved = progress.lesson_state(lesson.pk) if progress else {}
     return LessonState(
         lesson=lesson,
         outline=outline,

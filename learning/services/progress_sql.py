@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connections, models, router
-from django.db.backends.base.base import BaseDatabaseWrapper
 
 from learning.models import ModuleProgress
+from learning.rows import row_instance as instance_from_row
 
 
 def progress_database() -> str:
@@ -93,35 +93,9 @@ def row_read(sql: str, params: Sequence[Any]) -> Sequence[Any] | None:
     return rows[0] if rows else None
 
 
-@functools.lru_cache(maxsize=64)
-def _row_shape(
-    model: type[models.Model], connection: BaseDatabaseWrapper
-) -> tuple[tuple[str, ...], tuple[tuple[int, Any, tuple[Any, ...]], ...]]:
-    """The attribute names of ``model``'s concrete columns, and the converters (each with its column's
-    index and expression) a query's compiler would apply to them on ``connection``."""
-    fields = [field for field in model._meta.concrete_fields if field.column is not None]
-    converters = []
-    for index, field in enumerate(fields):
-        col = field.get_col(model._meta.db_table)
-        found = (*connection.ops.get_db_converters(col), *field.get_db_converters(connection))
-        if found:
-            converters.append((index, col, found))
-    return tuple(field.attname for field in fields), tuple(converters)
-
-
 def row_instance[M: models.Model](model: type[M], row: Sequence[Any]) -> M | None:
-    """The instance a row read from ``progress_database()`` holds, as ``raw()`` makes it, when the
-    row's first columns are the model's concrete columns in field order; None when its id is NULL
-    (a LEFT JOIN found none). No query: the caller ran it with a cursor."""
-    connection = connections[progress_database()]
-    names, converters = _row_shape(model, connection)
-    values = list(row[: len(names)])
-    if values[names.index(model._meta.pk.attname)] is None:
-        return None
-    for index, col, functions in converters:
-        for function in functions:
-            values[index] = function(values[index], col, connection)
-    return model.from_db(connection.alias, names, values)
+    """The instance a row read from ``progress_database()`` holds (``learning.rows.row_instance``)."""
+    return instance_from_row(model, row, using=progress_database())
 
 
 def insert_params(instance: models.Model, fields: Sequence[Any]) -> list[Any]:

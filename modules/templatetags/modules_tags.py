@@ -27,7 +27,7 @@ def lesson_body(context, page):
     the learner's parts rendered now (modules.fragments)."""
     request = context.get("request")
     preview = request is None or bool(getattr(request, "is_preview", False))
-    return lesson_body_render(page=page, context=context.flatten(), preview=preview)
+    return lesson_body_render(page=page, context=context, preview=preview)
 
 
 @register.simple_tag(takes_context=True)

@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from cms.core import page_cache
-from learning.services import activity_complete
+from learning.services import activity_complete, reflection_save
 from tests.cms.people.factories import UserFactory
 from tests.modules.factories import (
     h5p_activity_block,
@@ -216,3 +216,41 @@ def test_a_modules_lesson_ids_follow_a_publish_and_an_unpublish_at_once(home_pag
 
     lessons[1].save_revision().publish()
     assert module_lesson_ids_live(module_id=module.pk) == ids
+
+
+def test_the_learners_progress_and_reflections_are_one_query_and_theirs_only(
+    client, home_page, site_caches, django_assert_max_num_queries
+):
+    """A lesson with two reflection prompts: the learner's two saved reflections show, not another
+    learner's nor the learner's own in another lesson, with their progress; their state is one query
+    (the progress row and the reflections together), the whole warm page at most 2. A learner with no
+    progress row and no reflections sees the empty forms."""
+    _module, lessons = module_with_lessons(
+        home_page,
+        bodies=[
+            [knowledge_check_block(id="kc-0"), reflection_block(id="rf-a"), reflection_block(id="rf-b")],
+            [reflection_block(id="rf-a")],
+        ],
+    )
+    learner, other, newcomer = UserFactory(), UserFactory(), UserFactory()
+    activity_complete(user=learner, lesson=lessons[0], block_id="kc-0")
+    reflection_save(user=learner, lesson=lessons[0], block_id="rf-a", text="Mine, first prompt.")
+    reflection_save(user=learner, lesson=lessons[0], block_id="rf-b", text="Mine, second prompt.")
+    reflection_save(user=learner, lesson=lessons[1], block_id="rf-a", text="Mine, the other lesson.")
+    reflection_save(user=other, lesson=lessons[0], block_id="rf-a", text="Someone else's.")
+    client.force_login(learner)
+    client.get(lessons[0].url)
+    with django_assert_max_num_queries(2) as captured:
+        html = client.get(lessons[0].url).content.decode()
+    assert sum('"module_id"' in query["sql"] for query in captured.captured_queries) == 1
+    assert "Mine, first prompt." in html
+    assert "Mine, second prompt." in html
+    assert "Mine, the other lesson." not in html
+    assert "Someone else's." not in html
+    assert "You have completed this lesson." in html
+    assert "lesson 1 of 2" in html
+    client.force_login(newcomer)
+    html = client.get(lessons[0].url).content.decode()
+    assert html.count('name="text" rows="5"') == 2
+    assert "Mine, first prompt." not in html
+    assert "Someone else's." not in html

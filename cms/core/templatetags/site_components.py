@@ -19,10 +19,14 @@ import itertools
 
 from django import template
 from django.apps import apps
+from django.conf import settings
+from django.template.loader import get_template
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import mark_safe
 
 from cms.core.addresses import static_fixed
 from cms.core.branding import FONT_STACKS, font_stack, safe_brand_colour
+from cms.core.selectors import Branding, NavItem
 
 register = template.Library()
 
@@ -236,3 +240,50 @@ def in_groups_of_four(value) -> str:
     """A long code (an authenticator setup key) in groups of four, as people read and type it."""
     text = str(value or "")
     return " ".join(text[index : index + 4] for index in range(0, len(text), 4))
+
+
+# --- the header ------------------------------------------------------------------------
+
+HEADER_TEMPLATE = "components/header.html"
+# The header's markup by everything it shows: a key holds every value the template reads (and the
+# URL configuration its sign-in and sign-out links come from), so a change to the branding, the
+# person's sections or whether they are signed in is a new key (never a stale entry), and nothing
+# else of a request or a person is in the markup. Process-local (no Redis), bounded.
+_HEADER_MARKUP: dict[tuple[object, ...], str] = {}
+HEADER_MARKUP_LIMIT = 256
+
+
+def _header_key(context) -> tuple[object, ...] | None:
+    """Every value components/header.html shows, or None when one is not plain data to key by."""
+    brand = context.get("brand")
+    nav_items = context.get("nav_items")
+    if brand is None or nav_items is None or not context.autoescape:
+        return None
+    if brand.__class__ is not Branding or any(item.__class__ is not NavItem for item in nav_items):
+        return None
+    user = context.get("user")
+    return (
+        brand.logo_url,
+        brand.logo_width,
+        brand.logo_height,
+        brand.organisation_name,
+        tuple((item.label, item.href, item.active, item.in_header) for item in nav_items),
+        bool(getattr(user, "is_authenticated", False)),
+        get_script_prefix(),
+        get_urlconf() or settings.ROOT_URLCONF,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context) -> str:
+    """The site's header (components/header.html), rendered once a process for each set of values it
+    shows (its branding, the person's sections and whether they are signed in)."""
+    key = _header_key(context)
+    markup = _HEADER_MARKUP.get(key) if key is not None else None
+    if markup is None:
+        markup = get_template(HEADER_TEMPLATE).template.render(context)
+        if key is not None:
+            if len(_HEADER_MARKUP) >= HEADER_MARKUP_LIMIT:
+                _HEADER_MARKUP.clear()
+            _HEADER_MARKUP[key] = markup
+    return mark_safe(markup)  # noqa: S308 (the template escapes what it renders)

@@ -1,10 +1,10 @@
 """Reads over records of learning.
 
 The page selectors (``module_outline``, ``lesson_state``) are built for a fixed
-number of queries however large the module: one for the lessons, one for the
-person's ``ModuleProgress`` (whose JSON copy of lesson states and completed
-activities answers every status question), and one each for knowledge-check
-attempts and reflections when the lesson has such blocks.
+number of queries however large the module: one for the lessons (usually cached)
+and one for the person's ``ModuleProgress`` (whose JSON copy of lesson states,
+completed activities and latest knowledge-check answers answers every status
+question), which on a lesson with reflection prompts brings their reflections too.
 """
 
 from __future__ import annotations

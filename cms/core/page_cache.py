@@ -65,6 +65,7 @@ from wagtail.models import Page, PageViewRestriction, Site, SiteRootPath
 from wagtail.url_routing import RouteResult
 
 from cms.core.local_cache import LocalTier
+from cms.core.transactions import on_commit_once
 
 TREE_GENERATION_KEY = "core:tree:generation"
 
@@ -104,10 +105,20 @@ def branding_forget(*args, **kwargs) -> None:
     cache.delete(BRANDING_GENERATION_KEY)
 
 
-def tree_forget(*args, **kwargs) -> None:
-    """Every cached answer about the page tree is stale (cms.core.signals calls this)."""
+def _tree_forget_now() -> None:
     cache.delete(TREE_GENERATION_KEY)
     _local_tier.clear()
+
+
+def tree_forget(*args, **kwargs) -> None:
+    """Every cached answer about the page tree is stale (cms.core.signals calls this).
+
+    Renewed at once, so the writing transaction's own later reads see a new generation, and again
+    after commit (once, however many writes ask): a request that read the tree while the write was
+    uncommitted may have kept the old answer under the generation made meanwhile.
+    """
+    _tree_forget_now()
+    on_commit_once(_tree_forget_now)
 
 
 # --- the process-local tier ----------------------------------------------------------

@@ -31,10 +31,10 @@ from datetime import date
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import QuerySet
 
 from cms.core.page_cache import frame_cache_seconds, shared_cache_answering, tree_generation
+from cms.core.transactions import on_commit_once
 
 TEAM_GENERATION_KEY = "learning:team:generation"
 # What My team reads of a module's progress row, besides that it exists (learning.selectors.team):
@@ -60,15 +60,7 @@ def team_learning_forget(*args: Any, using: str | None = None, **kwargs: Any) ->
     of a transaction makes: a request that read the rows before the commit may have kept its list
     under the generation of the time, which the renewal leaves behind.
     """
-    connection = transaction.get_connection(using)
-    if connection.in_atomic_block:
-        # Once per savepoint: a renewal registered under the same savepoints runs, or is rolled
-        # back, with this write.
-        savepoints = set(connection.savepoint_ids)
-        for registered_under, callback, _robust in connection.run_on_commit:
-            if callback is _forget_now and registered_under == savepoints:
-                return
-    transaction.on_commit(_forget_now, using=using, robust=True)
+    on_commit_once(_forget_now, using=using)
 
 
 def team_learning_cached[Prepared](

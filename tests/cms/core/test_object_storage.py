@@ -149,7 +149,9 @@ def cluster(transactional_db, tmp_path) -> Iterator[Cluster]:
                 command += ["-b", f"127.0.0.1:{port}", "--no-control-socket"]
             processes.append(_start(command, env=env, log=tmp_path / f"{name}.log"))
         node_a, node_b = f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_b}"
-        wait_for(lambda: _answers(node_a + "/healthz") and _answers(node_b + "/healthz"), timeout=30)
+        # Two gunicorns and a worker import the whole site at once: on a loaded 2-core machine
+        # (a parallel test run beside it) that has taken over 30 s before the first answer.
+        wait_for(lambda: _answers(node_a + "/healthz") and _answers(node_b + "/healthz"), timeout=90)
         yield Cluster(s3_url=s3_url, node_a=node_a, node_b=node_b, media_roots=roots, queue=f"test-{queue}")
     finally:
         _stop(processes)

@@ -137,6 +137,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # psycopg prepares the statements a service asks it to (learning/services/progress_sql.py's
+    # statement_cursor, a first completion's two statements) and no other: Django's own cursors
+    # bind on the client and never prepare. Behind a connection pooler that cannot keep prepared
+    # statements, set DATABASE_PREPARE_STATEMENTS=false: those statements then run unprepared.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if os.environ.get("DATABASE_PREPARE_STATEMENTS", "true").lower() == "false" else 1_000_000
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (Index.include) are PostgreSQL's; on the zero-config SQLite file
 # they are plain indexes, which is all a demo needs.

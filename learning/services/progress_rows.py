@@ -45,6 +45,7 @@ from learning.services.progress_sql import (
     quote,
     row_instance,
     row_read,
+    statement_cursor,
     with_queries,
 )
 
@@ -190,7 +191,7 @@ def progress_touch(*, touch: ProgressTouch) -> Touched | None:
 
 def activity_completion_insert(*, completion: CompletionRow, cycle: int) -> bool:
     """Insert the completion unless the cycle has it already; True when it is new."""
-    with connections[progress_database()].cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(_completion_insert_sql(from_progress=False), [*_completion_params(completion), cycle])
         return cursor.fetchone() is not None
 
@@ -261,7 +262,7 @@ def progress_save_with_lesson(
     saved = [(name, getattr(progress, column_field(ModuleProgress, name).attname)) for name in fields]
     progress_values = prepared_values(ModuleProgress, saved)
     sql = _progress_save_sql(tuple(fields), names, only_if_open=change.only_if_open)
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(sql, [*lesson_params, *progress_values, progress.pk])
         found = cursor.fetchone()
     if TEAM_READS_OF_PROGRESS.intersection(fields):
@@ -309,7 +310,7 @@ def module_completion_insert(*, completion: ModuleCompletion, certificate: Certi
         completion.user_id,
         completion.module_id,
     ]
-    with connections[progress_database()].cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchone()
     if found is not None:
@@ -384,7 +385,7 @@ def rows_insert(
     with_sql = f"WITH {quote('parent')} AS ({parent_sql} RETURNING {pk}){child_sql}{touch_sql}"
     touched = None
     if touch is None:
-        with connections[progress_database()].cursor() as cursor:
+        with statement_cursor() as cursor:
             cursor.execute(f"{with_sql} SELECT {ids} FROM {quote('parent')}", params)  # noqa: S608
             found = cursor.fetchone()
         if found is None:

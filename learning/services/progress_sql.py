@@ -9,11 +9,13 @@ every value is a parameter.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connections, models, router
+from django.db.backends.utils import CursorWrapper
 
 from learning.models import ModuleProgress
 from learning.rows import row_instance as instance_from_row
@@ -85,9 +87,44 @@ def insert_template(
     )
 
 
+@functools.cache
+def _preparing_cursor_class() -> type[Any]:
+    """A psycopg cursor that binds its parameters on the server and has each statement prepared
+    (parsed and planned once per connection, then only executed)."""
+    import psycopg
+
+    class PreparingCursor(psycopg.Cursor[Any]):
+        def execute(
+            self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
+        ) -> Any:
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return PreparingCursor
+
+
+@contextlib.contextmanager
+def statement_cursor() -> Iterator[CursorWrapper]:
+    """A cursor on ``progress_database()`` for the statements written once per shape here.
+
+    On PostgreSQL its statements are prepared on the connection (psycopg keeps them by their SQL
+    and parameter types): a completion's two statements, with their ~60 parameters, are neither
+    quoted into the SQL by psycopg nor parsed and planned again by PostgreSQL each time. Django's
+    own cursors bind on the client and prepare nothing; the settings give psycopg the
+    ``prepare_threshold`` that lets these be prepared (None behind a connection pooler that cannot
+    keep them: they then run unprepared). Django's wrapper (health check, error translation, query
+    logging) is kept; only the psycopg cursor inside it is replaced. Elsewhere, Django's own cursor.
+    """
+    connection = connections[progress_database()]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.cursor.close()
+            cursor.cursor = _preparing_cursor_class()(connection.connection)
+        yield cursor
+
+
 def row_read(sql: str, params: Sequence[Any]) -> Sequence[Any] | None:
     """The first row a statement run on ``progress_database()`` answers (None if it answers none)."""
-    with connections[progress_database()].cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return rows[0] if rows else None

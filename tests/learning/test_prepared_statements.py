@@ -1,0 +1,70 @@
+"""A first completion's statements are prepared on PostgreSQL (learning/services/progress_sql.py)."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from tests.cms.people.factories import UserFactory
+from tests.learning.xapi_statements import statement
+from tests.modules.factories import h5p_activity_block, h5p_package_ready, module_with_lessons
+
+URL = "/learning/xapi/statements/"
+
+
+@pytest.fixture
+def package(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return h5p_package_ready()
+
+
+def _complete(client: Client, lesson, block_id: str) -> dict:
+    body = {"lesson_id": lesson.pk, "block_id": block_id, "statement": statement()}
+    response = client.post(URL, data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 201
+    return response.json()
+
+
+def _prepared_on_connection() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_first_completions_two_statements_are_prepared_once_and_then_reused(home_page, package):
+    """The statement's WITH ... INSERT and the progress UPDATE are prepared on the connection by the
+    first completion; the next learner's completions reuse them (no new prepared statement), and
+    every completion still records its progress."""
+    bodies = [[h5p_activity_block(package=package, id=f"h5p-{n}")] for n in range(3)]
+    _module, lessons = module_with_lessons(home_page, bodies=bodies)
+    first = Client()
+    first.force_login(UserFactory())
+    for lesson in lessons:
+        first.get(lesson.url)
+    assert _complete(first, lessons[0], "h5p-0")["newly_completed"] is True
+    prepared = _prepared_on_connection()
+    assert any(sql.startswith('WITH "parent" AS (INSERT INTO "learning_xapistatement"') for sql in prepared)
+    assert any(sql.startswith('WITH "lesson" AS (UPDATE "learning_lessonprogress"') for sql in prepared)
+
+    second = Client()
+    second.force_login(UserFactory())
+    for lesson in lessons:
+        second.get(lesson.url)
+    answers = [_complete(second, lesson, f"h5p-{n}") for n, lesson in enumerate(lessons[:2])]
+    assert [answer["progress"]["module_completed_lessons"] for answer in answers] == [1, 2]
+    assert len(_prepared_on_connection()) == len(prepared)
+
+
+def test_a_first_completion_records_the_same_progress_on_either_database(home_page, package):
+    """Whatever the database (prepared on PostgreSQL, Django's cursor on SQLite), the answer
+    carries the lesson's and module's progress as written."""
+    bodies = [[h5p_activity_block(package=package, id=f"h5p-{n}")] for n in range(2)]
+    _module, lessons = module_with_lessons(home_page, bodies=bodies)
+    client = Client()
+    client.force_login(UserFactory())
+    client.get(lessons[0].url)
+    progress = _complete(client, lessons[0], "h5p-0")["progress"]
+    assert progress["lesson_completed"] is True
+    assert (progress["module_completed_lessons"], progress["module_total_lessons"]) == (1, 2)

@@ -257,7 +257,8 @@ def _header_key(context) -> tuple[object, ...] | None:
     """Every value components/header.html shows, or None when one is not plain data to key by."""
     brand = context.get("brand")
     nav_items = context.get("nav_items")
-    if brand is None or nav_items is None or not context.autoescape:
+    # In development (DEBUG) the header is rendered each time, so an edit to its template shows.
+    if brand is None or nav_items is None or not context.autoescape or settings.DEBUG:
         return None
     if brand.__class__ is not Branding or any(item.__class__ is not NavItem for item in nav_items):
         return None

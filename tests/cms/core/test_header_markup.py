@@ -58,3 +58,11 @@ def test_the_header_renders_without_the_kept_markup(client, home_page):
     first = _header(client.get("/").content.decode())
     site_components._HEADER_MARKUP.clear()
     assert _header(client.get("/").content.decode()) == first
+
+
+def test_in_development_the_header_is_rendered_each_time(client, home_page, settings):
+    """With DEBUG on (make run), nothing is kept, so an edit to the header's template shows."""
+    settings.DEBUG = True
+    site_components._HEADER_MARKUP.clear()
+    assert "Sign in" in _header(client.get("/").content.decode())
+    assert not site_components._HEADER_MARKUP

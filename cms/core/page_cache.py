@@ -113,9 +113,10 @@ def _tree_forget_now() -> None:
 def tree_forget(*args, **kwargs) -> None:
     """Every cached answer about the page tree is stale (cms.core.signals calls this).
 
-    Renewed at once, so the writing transaction's own later reads see a new generation, and again
-    after commit (once, however many writes ask): a request that read the tree while the write was
-    uncommitted may have kept the old answer under the generation made meanwhile.
+    Renewed at once (a request keeps the generation it read at its start; a task or command that
+    writes and then reads the tree reads under a new one), and again after commit (once, however
+    many writes ask): a request that read the tree while the write was uncommitted may have kept
+    the old answer under the generation made meanwhile.
     """
     _tree_forget_now()
     on_commit_once(_tree_forget_now)

@@ -143,7 +143,7 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # bind on the client and never prepare. Behind a connection pooler that cannot keep prepared
     # statements, set DATABASE_PREPARE_STATEMENTS=false: those statements then run unprepared.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        None if os.environ.get("DATABASE_PREPARE_STATEMENTS", "true").lower() == "false" else 1_000_000
+        1_000_000 if env_bool("DATABASE_PREPARE_STATEMENTS", True) else None
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (Index.include) are PostgreSQL's; on the zero-config SQLite file

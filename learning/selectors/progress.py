@@ -154,7 +154,7 @@ def _state_sql(using: str, with_reflections: bool) -> str:
     """The read of a person's progress row in a module and, ``with_reflections``, their reflections in
     one lesson: one row per reflection (or one row, the progress columns NULL when there is no row,
     the reflection's NULL when there are none), the progress columns first. Written once per
-    database and shape (the same text every time, which PostgreSQL's driver prepares)."""
+    database and shape (the same text every time; Django's cursor binds it on the client)."""
     quote = connections[using].ops.quote_name
     progress_table = quote(ModuleProgress._meta.db_table)
     columns = concrete_columns(ModuleProgress, using=using, table="p")

@@ -19,8 +19,11 @@ logger = logging.getLogger(__name__)
 def on_commit_once(callback: Callable[[], None], *, using: str | None = None) -> None:
     """Run ``callback`` after the transaction commits (at once outside a transaction).
 
-    Registered once per savepoint however often it is asked for: a registration made under the
-    same savepoints runs, or is rolled back, with this write, so another would add nothing.
+    Registered once per transaction however often it is asked for. A registration already made
+    in this transaction serves every later write: it was made outside, or under, the savepoints
+    open now (a savepoint released since is merged into its parent, and one rolled back has taken
+    its registrations with it), so whatever rolls this write back either takes that registration
+    too or leaves it to run harmlessly after the commit.
     Robust: a failing callback (a cache outage, say) never undoes the committed writes.
     """
     connection = transaction.get_connection(using)
@@ -32,8 +35,6 @@ def on_commit_once(callback: Callable[[], None], *, using: str | None = None) ->
         except Exception:
             logger.exception("After-commit work %r failed", callback)
         return
-    savepoints = set(connection.savepoint_ids)
-    for registered_under, registered, _robust in connection.run_on_commit:
-        if registered is callback and registered_under == savepoints:
-            return
+    if any(registered is callback for _savepoints, registered, _robust in connection.run_on_commit):
+        return
     transaction.on_commit(callback, using=using, robust=True)

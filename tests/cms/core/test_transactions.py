@@ -42,13 +42,37 @@ def test_nothing_runs_when_the_transaction_rolls_back(django_capture_on_commit_c
 
 
 @pytest.mark.django_db
-def test_a_savepoint_rolled_back_takes_only_its_own_registration_with_it(django_capture_on_commit_callbacks):
+def test_a_savepoint_rolled_back_leaves_the_outer_registration(django_capture_on_commit_callbacks):
     calls = _Calls()
     with django_capture_on_commit_callbacks(execute=True):
         on_commit_once(calls)
         with pytest.raises(RuntimeError), transaction.atomic():
-            on_commit_once(calls)  # registered again: it belongs to this savepoint
+            on_commit_once(calls)
             raise RuntimeError("the inner write fails")
+    assert calls.count == 1
+
+
+@pytest.mark.django_db
+def test_writes_in_savepoints_one_after_another_register_once(django_capture_on_commit_callbacks):
+    """As a view saving a package in its own savepoint, then its version in another."""
+    calls = _Calls()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for _ in range(3):
+            with transaction.atomic():
+                on_commit_once(calls)
+    assert (len(callbacks), calls.count) == (1, 1)
+
+
+@pytest.mark.django_db
+def test_a_registration_rolled_back_with_its_savepoint_is_made_again_by_a_later_write(
+    django_capture_on_commit_callbacks,
+):
+    calls = _Calls()
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            on_commit_once(calls)
+            raise RuntimeError("the first write fails")
+        on_commit_once(calls)  # the write that stays must still be followed by the work
     assert calls.count == 1
 
 

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from cms.core.email import absolute_url, email_send_after_commit
-from cms.core.queue import task_queue_after_commit
+from cms.core.queue import task_queue
+from cms.core.transactions import on_commit_once
 from cms.pages import public_cache as public_cache_store
 from cms.pages.conf import setting
 from cms.pages.selectors import public_cache
@@ -128,9 +129,14 @@ def public_cache_purge() -> str:
 def public_cache_warm_after_commit() -> None:
     """Once the current transaction commits, render the public pages into the emptied cache
     (cms.pages.tasks.public_cache_warm), so the first visitor after a publish is not the one
-    who pays for it. Nothing is queued when PUBLIC_CACHE_WARM_PAGES is 0."""
+    who pays for it. Queued once however many pages the transaction publishes (the task renders
+    them all); nothing is queued when PUBLIC_CACHE_WARM_PAGES is 0."""
     if int(setting("PUBLIC_CACHE_WARM_PAGES")) > 0:
-        task_queue_after_commit("cms.pages.tasks.public_cache_warm")
+        on_commit_once(_public_cache_warm_queue)
+
+
+def _public_cache_warm_queue() -> None:
+    task_queue("cms.pages.tasks.public_cache_warm")
 
 
 def public_cache_warm() -> int:

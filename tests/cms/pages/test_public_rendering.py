@@ -159,6 +159,21 @@ def test_a_publish_leaves_the_cache_warm_through_the_worker(celery_worker, home_
     assert response["X-Public-Cache"] == "hit"
 
 
+def test_a_transaction_publishing_many_pages_warms_the_cache_once(
+    home_page, site_caches, warming, django_capture_on_commit_callbacks
+):
+    """A bulk publish (or the demo seeder) publishes page after page in one transaction: the
+    warming task, which renders every public page, is queued once, after the commit."""
+    Site.clear_site_root_paths_cache()
+    with django_capture_on_commit_callbacks() as callbacks:
+        for slug in ("join-us", "join-our-teams", "work-with-us"):
+            page = RecruitmentPageFactory(parent=home_page, slug=slug)
+            page.save_revision().publish()
+    # Besides the page tree's renewal (itself once a transaction), one job: the warming.
+    jobs = [c.__qualname__ for c in callbacks if c.__qualname__ != "_tree_forget_now"]
+    assert jobs == ["_public_cache_warm_queue"]
+
+
 def test_a_cached_route_carries_no_body_and_reads_it_again_when_needed(
     recruitment, django_assert_num_queries
 ):

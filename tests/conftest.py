@@ -244,3 +244,32 @@ def media(settings, tmp_path):
     asks for it with `pytest.mark.usefixtures("media")`."""
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
+    """pytest-django's, with the block standing for a transaction of its own.
+
+    A test's database work is one transaction that never commits, so after-commit work asked
+    for by its fixtures is still waiting when the block starts. Django's block captures only
+    what is asked for inside it, but `cms.core.transactions.on_commit_once` asks once a
+    transaction: the fixtures' waiting registration would stand for the block's, and the
+    block would capture nothing. So the block starts with nothing waiting (as a request's
+    transaction does) and puts the fixtures' registrations back when it ends; they never run,
+    as without the block.
+    """
+    from contextlib import contextmanager
+
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    @contextmanager
+    def capture(*, using=DEFAULT_DB_ALIAS, execute=False):
+        connection = connections[using]
+        waiting, connection.run_on_commit = connection.run_on_commit, []
+        try:
+            with django_capture_on_commit_callbacks(using=using, execute=execute) as callbacks:
+                yield callbacks
+        finally:
+            connection.run_on_commit = waiting + connection.run_on_commit
+
+    return capture

@@ -65,7 +65,7 @@ from wagtail.models import Page, PageViewRestriction, Site, SiteRootPath
 from wagtail.url_routing import RouteResult
 
 from cms.core.local_cache import LocalTier
-from cms.core.transactions import on_commit_once
+from cms.core.transactions import renewed_again_after_commit
 
 TREE_GENERATION_KEY = "core:tree:generation"
 
@@ -119,7 +119,7 @@ def tree_forget(*args, **kwargs) -> None:
     the old answer under the generation made meanwhile.
     """
     _tree_forget_now()
-    on_commit_once(_tree_forget_now)
+    renewed_again_after_commit(_tree_forget_now)
 
 
 # --- the process-local tier ----------------------------------------------------------

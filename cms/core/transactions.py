@@ -35,6 +35,14 @@ def on_commit_once(callback: Callable[[], None], *, using: str | None = None) ->
         except Exception:
             logger.exception("After-commit work %r failed", callback)
         return
-    if any(registered is callback for _savepoints, registered, _robust in connection.run_on_commit):
+    if any(registered is callback and robust for _savepoints, registered, robust in connection.run_on_commit):
         return
     transaction.on_commit(callback, using=using, robust=True)
+
+
+def renewed_again_after_commit(callback: Callable[[], None], *, using: str | None = None) -> None:
+    """For a caller that has just run ``callback`` (a cache generation renewed at once): run it
+    again after the transaction commits, once however many writes ask (``on_commit_once``), or
+    nothing more outside a transaction, where the renewal just made already follows the write."""
+    if transaction.get_connection(using).in_atomic_block:
+        on_commit_once(callback, using=using)

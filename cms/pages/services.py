@@ -11,8 +11,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from cms.core.email import absolute_url, email_send_after_commit
+from cms.core.page_cache import tree_forget
 from cms.core.queue import task_queue
-from cms.core.transactions import on_commit_once
+from cms.core.transactions import on_commit_once, renewed_again_after_commit
 from cms.pages import public_cache as public_cache_store
 from cms.pages.conf import setting
 from cms.pages.selectors import public_cache
@@ -116,14 +117,22 @@ def interest_submission_create(*, page: ExpressionOfInterestPage, form: Interest
 
 
 def public_cache_purge() -> str:
-    """Forget every cached public page at once (on any publish, unpublish, move or delete).
+    """Forget every cached public page at once (on any publish, unpublish, move or delete), and
+    again after the transaction commits.
 
     Entries are stamped with the generation they were rendered under; a new random
     generation in the shared cache makes them all misses, in this process at once
-    and in every other within a second. Old entries expire by their timeout.
-    Returns the new generation.
+    and in every other within a second. Old entries expire by their timeout. The purge after
+    the commit leaves behind what a visit made while the change was uncommitted stored under
+    the generation of the first (the old page). Returns the generation made at once.
     """
-    return public_cache_store.purge()
+    generation = public_cache_store.purge()
+    renewed_again_after_commit(_public_cache_purge_again)
+    return generation
+
+
+def _public_cache_purge_again() -> None:
+    public_cache_store.purge()
 
 
 def public_cache_warm_after_commit() -> None:
@@ -132,6 +141,12 @@ def public_cache_warm_after_commit() -> None:
     who pays for it. Queued once however many pages the transaction publishes (the task renders
     them all); nothing is queued when PUBLIC_CACHE_WARM_PAGES is 0."""
     if int(setting("PUBLIC_CACHE_WARM_PAGES")) > 0:
+        # After the commit the renewals run first (each is asked for once a transaction, so one
+        # asked for here, or earlier, comes before the warming): the pages are rendered from the
+        # committed rows, not from what other visits kept meanwhile, and no renewal after the
+        # warming throws its work away. With the broker down the task runs here, in that order.
+        tree_forget()
+        renewed_again_after_commit(_public_cache_purge_again)
         on_commit_once(_public_cache_warm_queue)
 
 

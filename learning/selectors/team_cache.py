@@ -56,8 +56,8 @@ def _forget_now() -> None:
 def team_learning_forget(*args: Any, using: str | None = None, **kwargs: Any) -> None:
     """Every prepared My team list is stale (signal receivers and raw or bulk writers call this).
 
-    Renewed after commit (at once outside a transaction), once however many writes a savepoint
-    of a transaction makes: a request that read the rows before the commit may have kept its list
+    Renewed after commit (at once outside a transaction), once however many writes the
+    transaction makes: a request that read the rows before the commit may have kept its list
     under the generation of the time, which the renewal leaves behind.
     """
     on_commit_once(_forget_now, using=using)

@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from cms.core.page_cache import tree_forget, tree_generation
-from cms.core.transactions import on_commit_once
+from cms.core.transactions import on_commit_once, renewed_again_after_commit
 
 # Each test's own transaction stands for the request's: django_capture_on_commit_callbacks runs
 # what would run at its commit, without the cost of a test that really commits.
@@ -115,3 +115,19 @@ def test_outside_a_transaction_failing_work_is_logged_not_raised(caplog):
 
     on_commit_once(fails)
     assert "After-commit work" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_renewal_made_at_once_is_made_again_after_commit(django_capture_on_commit_callbacks):
+    calls = _Calls()
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            renewed_again_after_commit(calls)
+        assert calls.count == 0
+    assert calls.count == 1
+
+
+def test_outside_a_transaction_a_renewal_made_at_once_is_not_made_again():
+    calls = _Calls()
+    renewed_again_after_commit(calls)  # the caller's own renewal already follows the write
+    assert calls.count == 0

@@ -159,19 +159,34 @@ def test_a_publish_leaves_the_cache_warm_through_the_worker(celery_worker, home_
     assert response["X-Public-Cache"] == "hit"
 
 
-def test_a_transaction_publishing_many_pages_warms_the_cache_once(
+def test_a_transaction_publishing_many_pages_warms_the_cache_once_after_the_renewals(
     home_page, site_caches, warming, django_capture_on_commit_callbacks
 ):
-    """A bulk publish (or the demo seeder) publishes page after page in one transaction: the
-    warming task, which renders every public page, is queued once, after the commit."""
+    """A bulk publish (or the demo seeder) publishes a vacancy, then page after page, in one
+    transaction: the warming task, which renders every public page, is queued once after the
+    commit, and after the page tree's and the public cache's renewals (else, with the broker
+    down, it would render from what other visits kept meanwhile, or a renewal would empty the
+    cache it had just filled)."""
     Site.clear_site_root_paths_cache()
     with django_capture_on_commit_callbacks() as callbacks:
+        VacancyFactory(title="Team manager").save_revision().publish()
         for slug in ("join-us", "join-our-teams", "work-with-us"):
             page = RecruitmentPageFactory(parent=home_page, slug=slug)
             page.save_revision().publish()
-    # Besides the page tree's renewal (itself once a transaction), one job: the warming.
-    jobs = [c.__qualname__ for c in callbacks if c.__qualname__ != "_tree_forget_now"]
-    assert jobs == ["_public_cache_warm_queue"]
+    jobs = [c.__qualname__ for c in callbacks]
+    assert jobs[-1] == "_public_cache_warm_queue"
+    assert sorted(jobs[:-1]) == ["_public_cache_purge_again", "_tree_forget_now"]
+
+
+def test_a_purge_is_made_again_after_the_commit(db, site_caches, django_capture_on_commit_callbacks):
+    """A visit while the publish is uncommitted reads the old page and may keep it under the
+    generation the purge made at once; the purge after the commit leaves it behind."""
+    with django_capture_on_commit_callbacks(execute=True):
+        at_once = public_cache_purge()
+        assert public_cache.generation_current() == at_once
+        public_cache_purge()  # another write of the same transaction: one purge after commit
+    after_commit = public_cache.generation_current()
+    assert after_commit not in {None, at_once}
 
 
 def test_a_cached_route_carries_no_body_and_reads_it_again_when_needed(

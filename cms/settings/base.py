@@ -145,6 +145,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
         1_000_000 if env_bool("DATABASE_PREPARE_STATEMENTS", True) else None
     )
+    # Django's backend, with the per-request health check answered by polling the connection's
+    # socket (no round trip) where that shows nothing wrong; SELECT 1 otherwise (cms/core/db).
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "cms.core.db.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (Index.include) are PostgreSQL's; on the zero-config SQLite file
 # they are plain indexes, which is all a demo needs.

@@ -10,7 +10,8 @@ saved, deleted, published, unpublished or moved (and modules renews when an H5P
 package changes). The generation is read once per request, with the branding's and, for a
 request with a session cookie, the session's cached data (the cached_db session store's own
 first read, made here in the same round trip; a session not in the cache is read by the store
-as before).
+as before), and whatever an earlier middleware asked to have read with them
+(``frame_prefetch_ask``: the signed-in person's row, cms.people.middleware).
 
 - ``PageTreeCacheMiddleware``: the Wagtail site of a GET request's host (root page
   included), the sites' root paths (which every page address is built from), and the
@@ -197,6 +198,28 @@ def tree_cached[T](key: str, build: Callable[[], T]) -> T:
     return found
 
 
+# Keys an earlier middleware asks to have read in the frame's round trip (``frame_prefetch_ask``),
+# and what that read found for each (``frame_prefetched``): the signed-in person's row, whose key
+# needs their id, which only the session says (cms.people.middleware).
+FRAME_PREFETCH_ASKED = "_core_frame_prefetch_asked"
+FRAME_PREFETCHED = "_core_frame_prefetched"
+
+
+def frame_prefetch_ask(request, keys: list[str]) -> None:
+    """Read `keys` from the shared cache in the same round trip as the frame's generations and the
+    session (PageTreeCacheMiddleware, which runs later), rather than in one of their own."""
+    setattr(request, FRAME_PREFETCH_ASKED, (*getattr(request, FRAME_PREFETCH_ASKED, ()), *keys))
+
+
+def frame_prefetched(request, key: str) -> tuple[bool, object]:
+    """(whether the frame's round trip read `key`, what it found: None when missing). False when it
+    was not read (the caches off, or no PageTreeCacheMiddleware): the caller reads it itself."""
+    prefetched = getattr(request, FRAME_PREFETCHED, None)
+    if prefetched is None or key not in prefetched:
+        return False, None
+    return True, prefetched[key]
+
+
 def _session_cache_key(request) -> str | None:
     """The shared cache's key for the request's session, when its store reads the session from that
     cache first (the cached_db and cache engines) and has not read it yet; else None."""
@@ -231,7 +254,12 @@ class PageTreeCacheMiddleware:
             return self.get_response(request)
         session_key = _session_cache_key(request)
         keys = [TREE_GENERATION_KEY, BRANDING_GENERATION_KEY]
-        found = cache.get_many([*keys, session_key] if session_key else keys)
+        if session_key:
+            keys.append(session_key)
+        asked = getattr(request, FRAME_PREFETCH_ASKED, ())
+        found = cache.get_many([*keys, *asked])
+        if asked:
+            setattr(request, FRAME_PREFETCHED, {key: found.get(key) for key in asked})
         if session_key and (session_data := found.get(session_key)) is not None:
             # What the session's own first read would answer (SessionStore.load finds it cached).
             request.session._session_cache = session_data

@@ -14,6 +14,13 @@ the cache entry expires regardless within FRAME_CACHE_SECONDS.
 
 On GET and HEAD the same round trip reads the person's cached frame facts (groups, admin
 access: cms.core.selectors), which the page's header needs anyway.
+
+That round trip is the frame's own (cms.core.page_cache: the generations and the session) when
+this process has seen the session before: the row's key needs the person's id, which only the
+session says, so each process remembers which id each session key it served belonged to
+(``SESSION_PEOPLE_ENTRIES`` of them, least recently used out first) and asks the frame's read
+for that person's keys too. The remembered id is only a guess of which keys to read: the
+session's own id decides, and a row read for another id is never used.
 """
 
 from __future__ import annotations
@@ -27,7 +34,13 @@ from django.db import transaction
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
+from cms.core.local_cache import LocalTier
+from cms.core.page_cache import frame_prefetch_ask, frame_prefetched
 from cms.core.selectors import PEOPLE_FACTS_ATTRIBUTE, frame_cache_seconds, people_facts_cache_key
+
+# Session key -> the id of the person it signed in, for the sessions this process served lately.
+SESSION_PEOPLE_ENTRIES = 4096
+_session_people = LocalTier(SESSION_PEOPLE_ENTRIES, copy=False)
 
 
 def user_cache_key(user_id) -> str:
@@ -48,14 +61,20 @@ def _cached_user(request):
     if user_id is None or not session_hash or backend_path not in settings.AUTHENTICATION_BACKENDS:
         return auth.get_user(request)
     key = user_cache_key(user_id)
-    if request.method in ("GET", "HEAD"):
+    reads_facts = request.method in ("GET", "HEAD")
+    facts_key = people_facts_cache_key(user_id)
+    read, user = frame_prefetched(request, key)
+    if read:
+        facts = frame_prefetched(request, facts_key)[1] if reads_facts else None
+    elif reads_facts:
         # The page's frame reads the person's facts too (cms.core.selectors): one round trip for
         # both. Only where nothing is written, so no change made by this request is missed.
-        facts_key = people_facts_cache_key(user_id)
         found = cache.get_many([key, facts_key])
         user, facts = found.get(key), found.get(facts_key)
     else:
         user, facts = cache.get(key), None
+    if not read:
+        _session_person_remember(request, user_id)
     if (
         user is not None
         and constant_time_compare(session_hash, user.get_session_auth_hash())
@@ -70,6 +89,25 @@ def _cached_user(request):
     return user
 
 
+def _session_person_remember(request, user_id) -> None:
+    session_key = request.session.session_key
+    if session_key:
+        _session_people.set(session_key, str(user_id), settings.SESSION_COOKIE_AGE)
+
+
+def _frame_prefetch_person(request) -> None:
+    """Ask the frame's round trip for the row (and on GET, the facts) of the person this process
+    last saw with this session key, if any (see the module's docstring)."""
+    session_key = request.session.session_key
+    user_id = _session_people.get(session_key) if session_key else None
+    if user_id is None:
+        return
+    keys = [user_cache_key(user_id)]
+    if request.method in ("GET", "HEAD"):
+        keys.append(people_facts_cache_key(user_id))
+    frame_prefetch_ask(request, keys)
+
+
 def get_user(request):
     if not hasattr(request, "_cached_user"):
         request._cached_user = _cached_user(request) if frame_cache_seconds() else auth.get_user(request)
@@ -82,3 +120,5 @@ class CachedAuthenticationMiddleware(AuthenticationMiddleware):
     def process_request(self, request):
         super().process_request(request)
         request.user = SimpleLazyObject(lambda: get_user(request))
+        if frame_cache_seconds():
+            _frame_prefetch_person(request)

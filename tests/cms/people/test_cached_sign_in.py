@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.sessions.backends.cached_db import SessionStore
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -36,6 +36,70 @@ def test_a_signed_in_person_is_read_from_the_cache(site_caches):
     client = signed_in_client(UserFactory())
     assert client.get(MY_LEARNING).status_code == 200
     assert user_queries(client) == 0
+
+
+def _cache_reads(monkeypatch) -> list[list[str]]:
+    """The keys of each read the default cache is asked for from now on (a list per call; the
+    reads a backend makes inside its own get_many, as the local-memory one does, are not calls)."""
+    backend = caches["default"]
+    reads: list[list[str]] = []
+    inside_many = []
+    get, get_many = backend.get, backend.get_many
+
+    def reading_one(key, *args, **kwargs):
+        if not inside_many:
+            reads.append([key])
+        return get(key, *args, **kwargs)
+
+    def reading_many(keys, *args, **kwargs):
+        reads.append(list(keys))
+        inside_many.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside_many.pop()
+
+    monkeypatch.setattr(backend, "get", reading_one)
+    monkeypatch.setattr(backend, "get_many", reading_many)
+    return reads
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_person_is_read_with_the_frame_once_this_process_has_seen_their_session(
+    site_caches, monkeypatch, method
+):
+    """The person's row (and on a page, their frame facts) come in the frame's own round trip, with
+    the tree's generation and the session, not in one of their own, once this process knows
+    whose session it is (the first request tells it)."""
+    user = UserFactory()
+    client = signed_in_client(user)
+    assert client.get(MY_LEARNING).status_code == 200
+    reads = _cache_reads(monkeypatch)
+    getattr(client, method)(MY_LEARNING)
+    person = f"people:user:{user.pk}"
+    frame = reads[0]
+    assert "core:tree:generation" in frame
+    assert any(key.startswith(SessionStore.cache_key_prefix) for key in frame)
+    assert person in frame
+    assert ("core:frame:people:v2:" + str(user.pk) in frame) is (method == "get")
+    assert [keys for keys in reads[1:] if person in keys] == []
+
+
+def test_a_remembered_person_who_is_not_the_sessions_is_never_used(site_caches):
+    """The process's note of whose session a key was is only a guess of what to read: the session
+    itself says who is signed in, and another person's row read on the guess is ignored."""
+    from cms.people import middleware
+
+    owner, other = UserFactory(), UserFactory()
+    owners_client, others_client = signed_in_client(owner), signed_in_client(other)
+    assert owners_client.get(MY_LEARNING).status_code == 200
+    assert others_client.get(MY_LEARNING).status_code == 200  # the other person's row is cached too
+    session_key = owners_client.cookies[settings.SESSION_COOKIE_NAME].value
+    middleware._session_people.set(session_key, str(other.pk), 60)
+    response = owners_client.get(MY_LEARNING)
+    assert response.status_code == 200
+    assert response.wsgi_request.user.pk == owner.pk
+    assert middleware._session_people.get(session_key) == str(owner.pk)
 
 
 def test_a_session_ended_elsewhere_is_not_read_from_the_frame_round_trip(site_caches):

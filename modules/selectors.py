@@ -14,7 +14,7 @@ from wagtail.models import Page
 from wagtail.query import PageQuerySet
 
 from cms.core.page_cache import tree_cached
-from cms.core.page_restrictions import page_first_noting_restrictions, page_viewable_by
+from cms.core.page_restrictions import live_page_noting_restrictions, page_viewable_by
 from cms.core.text import text_displayable
 from modules.models import LessonPage, ModulePage
 
@@ -176,7 +176,7 @@ def lesson_live_get(*, lesson_id: int) -> LessonPage | None:
     # False caches "no such live lesson", so a missing id costs no query either.
     found: LessonPage | Literal[False] = tree_cached(
         f"modules:lesson:{lesson_id}",
-        lambda: page_first_noting_restrictions(LessonPage.objects.live().filter(pk=lesson_id)) or False,
+        lambda: live_page_noting_restrictions(LessonPage, lesson_id) or False,
     )
     return found or None
 
@@ -205,7 +205,7 @@ def module_viewable_get(*, user: AnonymousUser | AbstractBaseUser, module_id: in
     """The live module with that id, if this signed-in person may view it; else ContentUnavailable."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise ContentUnavailable("That module does not exist or is not available to you.")
-    module = page_first_noting_restrictions(ModulePage.objects.live().filter(pk=module_id))
+    module = live_page_noting_restrictions(ModulePage, module_id)
     if module is None or not page_viewable_by(user=user, page=module):
         raise ContentUnavailable("That module does not exist or is not available to you.")
     return module

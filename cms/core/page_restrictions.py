@@ -5,8 +5,9 @@ that record or show learning check them too (``page_viewable_by``). The set of r
 paths is kept under the page tree's generation (cms.core.page_cache), which any restriction's
 change renews, so a page under none of them costs no query:
 
-- ``page_first_noting_restrictions``: a page read in one query that also says whether a
-  restriction applies to it, marked so the checks below need no other;
+- ``live_page_noting_restrictions``: a live page read by id in one query that also says whether
+  a restriction applies to it, marked so the checks below need no other (its SQL compiled once a
+  process);
 - ``page_unrestricted`` / ``page_viewable_by``: whether this person may see a page;
 - ``CachedViewRestrictionsMixin``: Wagtail's serve-time check, without a query for a page under
   no restriction.
@@ -14,7 +15,8 @@ change renews, so a page under none of them costs no query:
 
 from __future__ import annotations
 
-from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db import connections, router
+from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from wagtail.models import Page, PageViewRestriction
 
@@ -42,14 +44,47 @@ def _view_restricted() -> Exists:
     )
 
 
-def page_first_noting_restrictions[P: Page](pages: QuerySet[P]) -> P | None:
-    """The first page of `pages`, read in one query that also says whether a view restriction
-    applies to it. A page under none carries ``_view_restrictions_none`` (into the caches too,
-    which a restriction's change renews), so ``page_viewable_by`` and Wagtail's serve-time check
-    answer it without another query."""
-    page = pages.annotate(view_restricted=_view_restricted()).first()
-    if page is not None and not page.view_restricted:
-        page._view_restrictions_none = True
+# A page id no row has (ids are positive): marks where the id goes in the compiled query's parameters.
+_NO_SUCH_ID = -2_000_000_001
+# (page class, database, vendor) -> the SQL and parameters of live_page_noting_restrictions's query,
+# and the position of the id among them.
+_compiled_live_by_id: dict[tuple[type, str, str], tuple[str, tuple, int]] = {}
+
+
+def _live_by_id_compiled(model: type[Page], db: str) -> tuple[str, tuple, int]:
+    key = (model, db, connections[db].vendor)
+    compiled = _compiled_live_by_id.get(key)
+    if compiled is None:
+        pages = model.objects.using(db).live().filter(pk=_NO_SUCH_ID)
+        query = pages.annotate(view_restricted=_view_restricted())[:1].query
+        sql, params = query.get_compiler(using=db).as_sql()
+        positions = [number for number, value in enumerate(params) if value == _NO_SUCH_ID]
+        if len(positions) != 1:
+            raise RuntimeError(f"the id is not one parameter of {model.__name__}'s query: {params!r}")
+        compiled = _compiled_live_by_id[key] = (sql, tuple(params), positions[0])
+    return compiled
+
+
+def live_page_noting_restrictions[P: Page](model: type[P], page_id: int) -> P | None:
+    """The live page of this class with that id, or None, read in one query that also says whether
+    a view restriction applies to it or an ancestor: a page under none carries
+    ``_view_restrictions_none`` (into the caches too, which a restriction's change renews), so
+    ``page_viewable_by`` and Wagtail's serve-time check answer it without another query.
+
+    The query's SQL is compiled once a process for each page class and database, then run with
+    each id: Django compiling it (the restriction subqueries) took twice as long as running it,
+    and a lesson the cache does not hold (after a publish, or a worker's first sight of it) paid
+    that on the request."""
+    db = router.db_for_read(model)
+    sql, params, position = _live_by_id_compiled(model, db)
+    values = list(params)
+    values[position] = page_id
+    page = next(iter(model.objects.db_manager(db).raw(sql, values)), None)
+    if page is not None:
+        # A raw query leaves an annotation as the database sent it (SQLite: 0 or 1).
+        page.view_restricted = bool(page.view_restricted)
+        if not page.view_restricted:
+            page._view_restrictions_none = True
     return page
 
 

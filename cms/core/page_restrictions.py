@@ -46,6 +46,8 @@ def _view_restricted() -> Exists:
 
 # A page id no row has (ids are positive): marks where the id goes in the compiled query's parameters.
 _NO_SUCH_ID = -2_000_000_001
+# Page ids are Wagtail's AutoField: 32 bits.
+_LARGEST_ID = 2**31 - 1
 # (page class, database, vendor) -> the SQL and parameters of live_page_noting_restrictions's query,
 # and the position of the id among them.
 _compiled_live_by_id: dict[tuple[type, str, str], tuple[str, tuple, int]] = {}
@@ -57,6 +59,10 @@ def _live_by_id_compiled(model: type[Page], db: str) -> tuple[str, tuple, int]:
     if compiled is None:
         pages = model.objects.using(db).live().filter(pk=_NO_SUCH_ID)
         query = pages.annotate(view_restricted=_view_restricted())[:1].query
+        deferred = query.deferred_loading != (frozenset(), True)
+        if query.select_related or pages._prefetch_related_lookups or deferred:
+            # A raw query would make what these join or put off into plain attributes of the page.
+            raise RuntimeError(f"{model.__name__}'s manager selects related rows or defers fields")
         sql, params = query.get_compiler(using=db).as_sql()
         positions = [number for number, value in enumerate(params) if value == _NO_SUCH_ID]
         if len(positions) != 1:
@@ -75,6 +81,9 @@ def live_page_noting_restrictions[P: Page](model: type[P], page_id: int) -> P | 
     each id: Django compiling it (the restriction subqueries) took twice as long as running it,
     and a lesson the cache does not hold (after a publish, or a worker's first sight of it) paid
     that on the request."""
+    page_id = int(page_id)
+    if not 0 < page_id <= _LARGEST_ID:
+        return None  # as the ORM answers an id out of its field's range: nothing, without a query
     db = router.db_for_read(model)
     sql, params, position = _live_by_id_compiled(model, db)
     values = list(params)

@@ -1,6 +1,7 @@
 """Our PostgreSQL backend (cms/core/db/postgresql): Django's per-request health check, answered by
 polling the connection's socket when nothing is wrong, and by Django's SELECT 1 when something is."""
 
+import copy
 import io
 import sys
 import tempfile
@@ -10,7 +11,7 @@ import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection, connections
 
-from cms.core.db.postgresql.base import DatabaseWrapper, connection_socket_quiet
+from cms.core.db.postgresql.base import POLL_TRUSTED_SECONDS, DatabaseWrapper, connection_socket_quiet
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -19,9 +20,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 def second_connection():
     """A connection of our backend to the test database, of its own: outside the test's transaction,
     in autocommit, with health checks on, as a web worker's is between requests."""
-    wrapper = connections.create_connection("default")
-    wrapper.settings_dict["CONN_HEALTH_CHECKS"] = True
-    wrapper.settings_dict["CONN_MAX_AGE"] = 60
+    default = connections["default"]
+    settings_dict = {**copy.deepcopy(default.settings_dict), "CONN_HEALTH_CHECKS": True, "CONN_MAX_AGE": 60}
+    wrapper = type(default)(settings_dict, alias="default")
     wrapper.ensure_connection()
     yield wrapper
     wrapper.close()
@@ -98,13 +99,25 @@ def test_a_connection_psycopg_knows_is_closed_is_never_called_quiet(second_conne
     assert isinstance(_backend_pid(second_connection), int)
 
 
-def test_with_health_checks_off_the_socket_is_not_polled_and_django_decides(second_connection):
-    """CONN_HEALTH_CHECKS off is Django's behaviour: no check at all (the poll is only a cheaper
-    way to do the check Django would do)."""
-    second_connection.health_check_enabled = False
+def test_a_connection_not_checked_lately_gets_djangos_select_1(second_connection):
+    """A connection idle for longer than the poll is trusted (where a NAT, a firewall or a moved
+    address may have broken it without a word) is checked by Django's SELECT 1, as before."""
+    second_connection.health_checked_at -= POLL_TRUSTED_SECONDS + 1
     _next_request(second_connection)
-    second_connection.close_if_health_check_failed()
-    assert second_connection.health_check_done is False
+    sent = _sent_by(second_connection, "SELECT 42")
+    assert b'"SELECT 1"' in sent
+    # Checked now: the next request within the limit is answered by the poll.
+    _next_request(second_connection)
+    assert b'"SELECT 1"' not in _sent_by(second_connection, "SELECT 42")
+
+
+def test_a_connection_inside_a_transaction_is_never_called_quiet(second_connection):
+    second_connection.connection.execute("BEGIN")
+    try:
+        assert connection_socket_quiet(second_connection.connection) is False
+    finally:
+        second_connection.connection.execute("ROLLBACK")
+    assert connection_socket_quiet(second_connection.connection) is True
 
 
 @pytest.mark.django_db(transaction=True)

@@ -42,15 +42,17 @@ def test_the_query_is_compiled_once_for_each_page_class_and_database(module_and_
     module, (first, second) = module_and_lessons
     page_restrictions._compiled_live_by_id.clear()
     live_page_noting_restrictions(LessonPage, first.pk)
-    compiled = dict(page_restrictions._compiled_live_by_id)
+    (compiled,) = page_restrictions._compiled_live_by_id.values()
     assert live_page_noting_restrictions(LessonPage, second.pk).pk == second.pk
-    assert page_restrictions._compiled_live_by_id == compiled
+    assert list(page_restrictions._compiled_live_by_id.values()) == [compiled]
+    assert next(iter(page_restrictions._compiled_live_by_id.values())) is compiled
     assert live_page_noting_restrictions(ModulePage, module.pk).pk == module.pk
     assert len(page_restrictions._compiled_live_by_id) == 2
 
 
-@pytest.mark.parametrize("page_id", [0, -1, 2_000_000_001, -2_000_000_001], ids=str)
+@pytest.mark.parametrize("page_id", [0, -1, 2_000_000_001, -2_000_000_001, 2**31, 2**63, -(2**63)], ids=str)
 def test_an_id_no_live_page_has_finds_nothing(module_and_lessons, page_id):
+    """Out of the ids' range too (a URL's <int:...> takes any length): nothing, not an error."""
     assert live_page_noting_restrictions(LessonPage, page_id) is None
 
 
@@ -76,3 +78,18 @@ def test_a_restriction_on_an_ancestor_is_noted_and_then_enforced(module_and_less
     member.groups.add(group)
     assert page_viewable_by(user=outsider, page=found) is False
     assert page_viewable_by(user=member, page=found) is True
+
+
+def test_a_manager_that_joins_or_defers_is_refused_rather_than_read_wrongly(module_and_lessons, monkeypatch):
+    """The raw query builds pages from the columns the ORM selected: a manager that joined other
+    rows or put off fields would make those plain attributes, so it is refused outright."""
+    _module, (lesson, _second) = module_and_lessons
+    page_restrictions._compiled_live_by_id.clear()
+    manager_class = type(LessonPage.objects)
+    get_queryset = manager_class.get_queryset
+    monkeypatch.setattr(
+        manager_class, "get_queryset", lambda self: get_queryset(self).select_related("owner")
+    )
+    with pytest.raises(RuntimeError, match="selects related rows or defers fields"):
+        live_page_noting_restrictions(LessonPage, lesson.pk)
+    page_restrictions._compiled_live_by_id.clear()

@@ -60,15 +60,11 @@ def _cached_user(request):
     session_hash = session.get(HASH_SESSION_KEY)
     if user_id is None or not session_hash or backend_path not in settings.AUTHENTICATION_BACKENDS:
         return auth.get_user(request)
-    key = user_cache_key(user_id)
-    reads_facts = request.method in ("GET", "HEAD")
-    facts_key = people_facts_cache_key(user_id)
+    key, facts_key = _person_keys(request, user_id)
     read, user = frame_prefetched(request, key)
     if read:
-        facts = frame_prefetched(request, facts_key)[1] if reads_facts else None
-    elif reads_facts:
-        # The page's frame reads the person's facts too (cms.core.selectors): one round trip for
-        # both. Only where nothing is written, so no change made by this request is missed.
+        facts = frame_prefetched(request, facts_key)[1] if facts_key else None
+    elif facts_key:
         found = cache.get_many([key, facts_key])
         user, facts = found.get(key), found.get(facts_key)
     else:
@@ -89,6 +85,16 @@ def _cached_user(request):
     return user
 
 
+def _person_keys(request, user_id) -> tuple[str, str | None]:
+    """The cache keys of the person's row and, where the request reads them, their frame facts.
+
+    The page's frame reads the facts too (cms.core.selectors), in the same round trip as the row;
+    only on GET and HEAD, where nothing is written, so no change made by this request is missed.
+    """
+    facts_key = people_facts_cache_key(user_id) if request.method in ("GET", "HEAD") else None
+    return user_cache_key(user_id), facts_key
+
+
 def _session_person_remember(request, user_id) -> None:
     session_key = request.session.session_key
     if session_key:
@@ -102,10 +108,7 @@ def _frame_prefetch_person(request) -> None:
     user_id = _session_people.get(session_key) if session_key else None
     if user_id is None:
         return
-    keys = [user_cache_key(user_id)]
-    if request.method in ("GET", "HEAD"):
-        keys.append(people_facts_cache_key(user_id))
-    frame_prefetch_ask(request, keys)
+    frame_prefetch_ask(request, [key for key in _person_keys(request, user_id) if key])
 
 
 def get_user(request):

@@ -2,14 +2,13 @@
 polling the connection's socket when nothing is wrong, and by Django's SELECT 1 when something is."""
 
 import copy
-import io
-import sys
 import tempfile
 import time
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection, connections
+from django.test import RequestFactory
 
 from cms.core.db.postgresql.base import POLL_TRUSTED_SECONDS, DatabaseWrapper, connection_socket_quiet
 
@@ -127,23 +126,7 @@ def test_a_request_after_the_server_ended_the_workers_connection_answers_200(mon
     application = WSGIHandler()
 
     def get(path: str) -> tuple[str, bytes]:
-        environ = {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": path,
-            "QUERY_STRING": "",
-            "SERVER_NAME": "testserver",
-            "SERVER_PORT": "80",
-            "HTTP_HOST": "testserver",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "REMOTE_ADDR": "127.0.0.1",
-            "wsgi.version": (1, 0),
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(),
-            "wsgi.errors": sys.stderr,
-            "wsgi.multithread": False,
-            "wsgi.multiprocess": True,
-            "wsgi.run_once": False,
-        }
+        environ = RequestFactory().get(path).environ
         answer = {}
 
         def start_response(status, headers, exc_info=None):

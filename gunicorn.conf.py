@@ -28,6 +28,12 @@ about once every 4,000). Only reference cycles wait longer to be freed; everythi
 freed as before, by reference counting. Measured in process on the 2-core machine (4 December
 2026, docs/benchmarks.md): 3 to 5% less CPU a lesson page; a first completion's change was
 within the noise; 20,000 was no better than 7,000.
+
+Celery, per worker as it starts (post_worker_init, before the freeze): its first publish in a
+process finalizes the app, imports the broker's transport and builds the producer pool, about
+55 ms of CPU that the first request queueing a task (a module's certificate) waited for. The
+hook does that work at start, without connecting (cms.core.queue.publisher_prepare); that
+request then only connects (about 5 ms).
 """
 
 import gc
@@ -43,8 +49,12 @@ timeout = 60
 
 
 def post_worker_init(worker):
-    """Freeze what loading the application made and collect the young generation less often
-    (see above); the older generations keep Python's thresholds."""
+    """Do Celery's once-a-process publishing work (cms.core.queue.publisher_prepare), then freeze
+    what loading the application made and collect the young generation less often (see above);
+    the older generations keep Python's thresholds."""
+    from cms.core.queue import publisher_prepare
+
+    publisher_prepare()
     gc.collect()
     gc.freeze()
     _young, middle, old = gc.get_threshold()

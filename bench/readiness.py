@@ -171,10 +171,7 @@ def build() -> dict:
         TOTP.activate(ld, LD_TOTP_SECRET)
         # What autovacuum does after a bulk load on a live database: fresh planner
         # statistics, and the visibility map that lets PostgreSQL read from an index alone.
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+        bench.database_vacuum()
 
     return {
         "ld": User.objects.get(email=LD_EMAIL),

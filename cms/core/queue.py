@@ -65,6 +65,18 @@ def _publish(task: Task, kwargs: dict) -> bool:
     return True
 
 
+def publisher_prepare() -> None:
+    """Do now, without connecting to the broker, the work Celery does once a process on its first
+    publish: finalizing the app (its tasks and beat schedules), loading the result backend, the
+    broker's transport and the producer pool. A web worker calls it as it starts (gunicorn.conf.py),
+    so the first request that queues a task (a module's certificate) does not spend about 60 ms on
+    it; that request then only connects."""
+    from cms.celery import app
+
+    app.finalize(auto=True)
+    _ = app.backend, app.producer_pool, app.events.Dispatcher
+
+
 def _task(task: Task | str) -> Task:
     """A task, or the task registered under a dotted path such as "learning.tasks.certificate_render".
 

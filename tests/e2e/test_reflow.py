@@ -121,6 +121,10 @@ def test_every_learner_page_reflows_at_320_pixels(live_server, page, sign_in, le
     assert_reflows(page, "06-scenarios")
     # The scenario is opened from the lesson, so finishing it counts for the lesson.
     page.goto(visit + learning["lesson"].url)
+    # The H5P player sizes its frame once it has loaded, moving what is below it: wait for that
+    # first, so the click lands on the link rather than where the link was (once, under CI's load,
+    # the click navigated nowhere).
+    expect(page.locator("iframe.h5p-iframe")).to_have_attribute("title", "True or false?", timeout=15_000)
     page.get_by_role("link", name=re.compile(r"Open the scenario")).click()
     page.wait_for_url(f"**/learning/scenarios/{learning['scenario'].slug}/?lesson=*")
     assert_reflows(page, "07-scenario-detail")

@@ -81,7 +81,12 @@ def test_unknown_ids_are_left_out_and_the_query_count_does_not_grow(client, ld_e
     with CaptureQueriesContext(connection) as many:
         response = client.get(URL, {"ids": ids})
     assert [item["id"] for item in response.json()["packages"]] == [processing.package_id]
-    assert len(many) == len(one) <= 7
+    # Once, in a parallel run, the two counts differed: say which queries, should it happen again.
+    queries = {
+        "one": [q["sql"][:100] for q in one.captured_queries],
+        "many": [q["sql"][:100] for q in many.captured_queries],
+    }
+    assert len(many) == len(one) <= 7, queries
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,11 @@ H5P activity (the demo package). Then:
   have not completed, working across 40 modules of 6 single-activity lessons (each learner
   starts in a different module and moves to the next module with every statement, so no one
   progress row takes every write): xapi_first_completions_per_s, xapi_first_p95_ms; the run
-  fails unless every answer was 2xx and each stored a new completion
+  fails unless every answer was 2xx and each stored a new completion. Measured FIRST_RUNS
+  times, each with new learners after the page tree's generation is renewed (as a publish does:
+  each run finds the lessons as cold as the first), and the median printed, with
+  xapi_first_completions_min_per_s and xapi_first_completions_max_per_s: one 3-second run on a
+  2-core virtual machine moved by as much as a quarter from one minute to the next
 - xapi_first_queries_cold: SQL queries of one first completion with the caches just emptied;
   xapi_first_queries: the same with the caches warm (the learner's next first completion, the
   next lesson of the same module); both count BEGIN and COMMIT
@@ -31,6 +35,7 @@ Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/fsm_bench python bench/le
 from __future__ import annotations
 
 import json
+import statistics
 import sys
 import uuid
 from collections.abc import Callable
@@ -168,6 +173,8 @@ FIRST_LESSONS = 6
 # Long enough for thousands of completions, short enough that no learner runs out of lessons
 # (FIRST_MODULES x FIRST_LESSONS each: 240, so up to 640 a second for 8 learners over 3 s).
 FIRST_SECONDS = 3
+# Cold runs of first completions, each with new learners: the figures are their median.
+FIRST_RUNS = 3
 FIRST_SLUG_PREFIX = "bench-first-"
 FIRST_BLOCK_ID = "h5p-first"
 
@@ -440,6 +447,8 @@ def main() -> None:
         ),
     )
 
+    from cms.core.page_cache import tree_forget
+
     first_modules = _first_completion_lessons(package.pk)
     first_queries_cold, first_queries_warm = _first_completion_queries(
         lessons=[first_modules[0][0], first_modules[0][1]], version_id=version_id
@@ -456,7 +465,13 @@ def main() -> None:
             server.url("/learning/xapi/statements/"), connections=CLIENTS, threads=CLIENTS, script=script
         )
         stored = XAPIStatement.objects.count() - stored_before
-        first = _first_completions(server, modules=first_modules, version_id=version_id)
+        firsts = []
+        for _run in range(FIRST_RUNS):
+            # Each run finds the lessons as a publish leaves them: every answer about the page
+            # tree (lessons, outlines, packages) renewed, in Redis and in each worker.
+            tree_forget()
+            firsts.append(_first_completions(server, modules=first_modules, version_id=version_id))
+    first_rates = sorted(run.requests_per_second for run in firsts)
     # Every answer was 2xx (wrk_run refuses others); each one must also be a new statement
     # stored, not a repeat answered from the duplicate path.
     if stored < statements.requests:
@@ -469,8 +484,10 @@ def main() -> None:
         "lesson_page_queries_warm": last_queries_warm,
         "xapi_statements_per_s": statements.requests_per_second,
         "xapi_queries_per_statement": statement_queries,
-        "xapi_first_completions_per_s": first.requests_per_second,
-        "xapi_first_p95_ms": first.p95_ms,
+        "xapi_first_completions_per_s": statistics.median(first_rates),
+        "xapi_first_completions_min_per_s": first_rates[0],
+        "xapi_first_completions_max_per_s": first_rates[-1],
+        "xapi_first_p95_ms": statistics.median(run.p95_ms for run in firsts),
         "xapi_first_queries_cold": first_queries_cold,
         "xapi_first_queries": first_queries_warm,
     }
@@ -480,7 +497,7 @@ def main() -> None:
         ceiling,
         lesson_page=page.requests_per_second,
         xapi_statements=statements.requests_per_second,
-        xapi_first_completions=first.requests_per_second,
+        xapi_first_completions=statistics.median(first_rates),
     )
     bench.print_figures(figures)
 

@@ -31,14 +31,16 @@ within the noise; 20,000 was no better than 7,000.
 
 Celery, per worker as it starts (post_worker_init, before the freeze): its first publish in a
 process finalizes the app, imports the broker's transport and builds the producer pool, about
-55 ms of CPU that the first request queueing a task (a module's certificate) waited for. The
+52 ms of CPU that the first request queueing a task (a module's certificate) waited for. The
 hook does that work at start, without connecting (cms.core.queue.publisher_prepare); that
-request then only connects (about 5 ms).
+request then only connects (about 5 ms). A failure there is logged, never a worker that will
+not boot: it is only a saving.
 """
 
 import gc
 import multiprocessing
 import os
+import sys
 
 GC_YOUNG_THRESHOLD = 7_000
 
@@ -49,12 +51,14 @@ timeout = 60
 
 
 def post_worker_init(worker):
-    """Do Celery's once-a-process publishing work (cms.core.queue.publisher_prepare), then freeze
-    what loading the application made and collect the young generation less often (see above);
-    the older generations keep Python's thresholds."""
-    from cms.core.queue import publisher_prepare
+    """Do Celery's once-a-process publishing work (cms.core.queue.publisher_prepare) when the site
+    is what this worker serves (not the benches' bare view), then freeze what loading the
+    application made and collect the young generation less often (see above); the older
+    generations keep Python's thresholds."""
+    if "cms.wsgi" in sys.modules:
+        from cms.core.queue import publisher_prepare
 
-    publisher_prepare()
+        publisher_prepare()
     gc.collect()
     gc.freeze()
     _young, middle, old = gc.get_threshold()

@@ -29,7 +29,9 @@ H5P activity (the demo package). Then:
   xapi_first_queries: the same with the caches warm (the learner's next first completion, the
   next lesson of the same module); both count BEGIN and COMMIT
 
-Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/fsm_bench python bench/lessons.py
+Usage: make bench-lessons, or DATABASE_URL=postgres://postgres@127.0.0.1:5432/fsm_bench
+REDIS_URL=redis://127.0.0.1:6379/2 python bench/lessons.py (Redis is needed: production's shared cache,
+through which the runs' renewed generation reaches the workers)
 """
 
 from __future__ import annotations
@@ -389,6 +391,10 @@ def _statements_script(*, clients: list[tuple[str, str]], body: str) -> str:
 
 def main() -> None:
     bench.database_prepare()
+    from cms.core.page_cache import shared_cache_answering
+
+    if not shared_cache_answering():
+        raise SystemExit("bench-lessons needs Redis (REDIS_URL), as production has: see `make bench-lessons`")
     from learning.models import XAPIStatement
     from modules.models import LessonPage
 

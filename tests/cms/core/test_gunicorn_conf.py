@@ -8,27 +8,32 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
 
 SCRIPT = """
 import gc, json, runpy, sys
 import cms.wsgi  # the application, loaded as each worker loads it before the hook
 from cms.celery import app
+if sys.argv[1] != "-":
+    app.conf.broker_url = sys.argv[1]
 conf = runpy.run_path("gunicorn.conf.py")
-before = {"threshold": gc.get_threshold(), "frozen": gc.get_freeze_count(),
-          "finalized": app.finalized, "producers": app.amqp._producer_pool is not None,
-          "transport": "kombu.transport.redis" in sys.modules}
+
+def state():
+    return {"threshold": gc.get_threshold(), "frozen": gc.get_freeze_count(),
+            "finalized": app.finalized, "producers": app.amqp._producer_pool is not None,
+            "transport": "kombu.transport.redis" in sys.modules}
+
+before = state()
 objects = [[] for _ in range(1000)]  # something loaded, to be frozen
 conf["post_worker_init"](None)
-after = {"threshold": gc.get_threshold(), "frozen": gc.get_freeze_count(),
-         "finalized": app.finalized, "producers": app.amqp._producer_pool is not None,
-         "transport": "kombu.transport.redis" in sys.modules}
-print(json.dumps({"before": before, **after, "young": conf["GC_YOUNG_THRESHOLD"],
+print(json.dumps({"before": before, **state(), "young": conf["GC_YOUNG_THRESHOLD"],
                   "worker_class": conf["worker_class"]}))
 """
 
 
-def _worker_started() -> dict:
+def _worker_started(broker_url: str = "-") -> tuple[dict, str]:
     # The broker is a port nothing listens on: preparing to publish must not connect.
     environ = {
         **os.environ,
@@ -36,24 +41,58 @@ def _worker_started() -> dict:
         "REDIS_URL": "redis://127.0.0.1:1/0",
     }
     result = subprocess.run(  # noqa: S603 (this interpreter and a fixed script)
-        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", SCRIPT, broker_url],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    return json.loads(result.stdout)
+    return json.loads(result.stdout), result.stderr
 
 
-def test_each_worker_prepares_celerys_publishing_without_connecting_to_the_broker():
-    answer = _worker_started()
-    assert answer["before"] == {**answer["before"], "finalized": False, "producers": False}
-    assert answer["finalized"] is True
-    assert answer["producers"] is True
-    assert answer["transport"] is True
+@pytest.fixture(scope="module")
+def started() -> dict:
+    return _worker_started()[0]
 
 
-def test_each_worker_freezes_what_loading_made_and_collects_the_young_generation_less_often():
-    answer = _worker_started()
+def test_each_worker_prepares_celerys_publishing_without_connecting_to_the_broker(started):
+    assert started["before"] == {
+        **started["before"],
+        "finalized": False,
+        "producers": False,
+        "transport": False,
+    }
+    assert started["finalized"] is True
+    assert started["producers"] is True
+    assert started["transport"] is True
+
+
+def test_a_worker_whose_publishing_cannot_be_prepared_still_starts_and_says_why():
+    answer, logged = _worker_started("no-such-transport://broker")
+    assert answer["producers"] is False
+    assert "Celery's publishing could not be prepared" in logged
+    assert "No such transport" in logged
+    # The rest of the hook still ran.
+    assert answer["frozen"] >= answer["before"]["frozen"] + 1000
+
+
+def test_each_worker_freezes_what_loading_made_and_collects_the_young_generation_less_often(started):
+    answer = started
     assert answer["frozen"] >= answer["before"]["frozen"] + 1000
     default_young, middle, old = answer["before"]["threshold"]
     assert answer["threshold"] == [answer["young"], middle, old]
     assert answer["young"] > default_young
     assert answer["worker_class"] == "sync"
+
+
+def test_a_worker_serving_something_else_leaves_celery_alone():
+    """The benches' bare view (bench/bare_app.py) is served with this file too: nothing of ours."""
+    script = 'import json, runpy, sys; runpy.run_path("gunicorn.conf.py")["post_worker_init"](None); ' + (
+        'print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] == "cms")))'
+    )
+    result = subprocess.run(  # noqa: S603 (this interpreter and a fixed script)
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert json.loads(result.stdout) == []

@@ -65,15 +65,15 @@ def _publish(task: Task, kwargs: dict) -> bool:
     return True
 
 
-def publisher_prepare() -> bool:
+def publisher_prepare() -> None:
     """Do now, without connecting to the broker, the work Celery does once a process on its first
     publish: finalizing the app (its tasks and beat schedules), loading the result backend, the
     broker's transport and the producer pool. A web worker calls it as it starts (gunicorn.conf.py),
     so the first request that queues a task (a module's certificate) does not spend about 50 ms of
     CPU on it; that request then only connects.
 
-    Only a saving: if it fails (a broker URL naming no transport, say), it logs and answers False,
-    and the worker starts and serves pages as it would have without it (the first publish then
+    Only a saving: if it fails (a broker URL naming no transport, say), it logs why, and the
+    worker starts and serves pages as it would have without it (the first publish then
     fails as it would have, and queueing logs it)."""
     from cms.celery import app
 
@@ -82,8 +82,6 @@ def publisher_prepare() -> bool:
         _ = app.backend, app.producer_pool, app.events.Dispatcher
     except Exception:
         logger.exception("Celery's publishing could not be prepared; it will be on the first publish")
-        return False
-    return True
 
 
 def _task(task: Task | str) -> Task:

@@ -33,15 +33,10 @@ print(json.dumps({"before": before, **state(), "young": conf["GC_YOUNG_THRESHOLD
 """
 
 
-def _worker_started(broker_url: str = "-") -> tuple[dict, str]:
-    # The broker is a port nothing listens on: preparing to publish must not connect.
-    environ = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-        "REDIS_URL": "redis://127.0.0.1:1/0",
-    }
+def _python(script: str, *args: str, environ: dict | None = None) -> subprocess.CompletedProcess:
+    """`script` run by this interpreter in the repository, as gunicorn runs its config there."""
     result = subprocess.run(  # noqa: S603 (this interpreter and a fixed script)
-        [sys.executable, "-c", SCRIPT, broker_url],
+        [sys.executable, "-c", script, *args],
         cwd=ROOT,
         env=environ,
         capture_output=True,
@@ -49,6 +44,17 @@ def _worker_started(broker_url: str = "-") -> tuple[dict, str]:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr[-2000:]
+    return result
+
+
+def _worker_started(broker_url: str = "-") -> tuple[dict, str]:
+    # The broker is a port nothing listens on: preparing to publish must not connect.
+    environ = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+    }
+    result = _python(SCRIPT, broker_url, environ=environ)
     return json.loads(result.stdout), result.stderr
 
 
@@ -92,7 +98,4 @@ def test_a_worker_serving_something_else_leaves_celery_alone():
     script = 'import json, runpy, sys; runpy.run_path("gunicorn.conf.py")["post_worker_init"](None); ' + (
         'print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] == "cms")))'
     )
-    result = subprocess.run(  # noqa: S603 (this interpreter and a fixed script)
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
-    )
-    assert json.loads(result.stdout) == []
+    assert json.loads(_python(script).stdout) == []

@@ -193,16 +193,24 @@ def wait_for(predicate, *, timeout: float = 10.0, interval: float = 0.05):
     raise AssertionError(f"condition not met within {timeout}s")
 
 
+def caches_of_their_own(caches: dict) -> dict:
+    """`caches` (a CACHES setting), each under a key prefix no other test shares: what one test
+    caches (rows its rollback removes, rate-limit counts, used TOTP codes) never reaches another."""
+    import uuid
+
+    run = uuid.uuid4().hex
+    return {
+        name: {**config, "KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}-{run}"}
+        for name, config in caches.items()
+    }
+
+
 @pytest.fixture
 def site_caches(settings):
     """Turn on the cross-request caches production uses (FRAME_CACHE_SECONDS), in a key space
     of this test's own, so nothing cached outlives the test's rolled-back data."""
-    import uuid
-
     settings.FRAME_CACHE_SECONDS = 300
-    default = dict(settings.CACHES["default"])
-    default["KEY_PREFIX"] = f"{default.get('KEY_PREFIX', '')}-{uuid.uuid4().hex}"
-    settings.CACHES = {**settings.CACHES, "default": default}
+    settings.CACHES = caches_of_their_own(settings.CACHES)
 
 
 def _force_login_is_a_finished_sign_in(sender, request, user, **kwargs) -> None:

@@ -59,6 +59,7 @@ from practiceweek import notifications as practiceweek_notifications
 from practiceweek.models import Booking, BookingEvent
 from practiceweek.models import Reflection as VisitReflection
 from tests.cms.people.factories import TeamFactory, UserFactory, staff_member
+from tests.conftest import caches_of_their_own
 from tests.learning.factories import AssignmentFactory
 from tests.modules.factories import (
     h5p_activity_block,
@@ -788,10 +789,7 @@ class RoleByURLTests(TestCase):
     def setUp(self):
         # A key space of this test's own: allauth's used-code ledger, rate limits and the
         # cached sign-in rows must not carry over between tests that reuse the same people.
-        caches = {name: dict(config) for name, config in settings.CACHES.items()}
-        for config in caches.values():
-            config["KEY_PREFIX"] = f"{config.get('KEY_PREFIX', '')}-{uuid.uuid4().hex}"
-        override = override_settings(CACHES=caches)
+        override = override_settings(CACHES=caches_of_their_own(settings.CACHES))
         override.enable()
         self.addCleanup(override.disable)
 

@@ -37,6 +37,7 @@ DIRTY_KEYS_LIMIT in OPTIONS.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from typing import Any
@@ -157,6 +158,11 @@ def _without_password(url: str) -> str:
     parts = urlsplit(url)
     host = parts.hostname or ""
     return parts._replace(netloc=f"{host}:{parts.port}" if parts.port else host).geturl()
+
+
+def _glob_escaped(text: str) -> str:
+    """`text` matched literally by Redis's glob patterns (SCAN MATCH)."""
+    return re.sub(r"([*?\[\]\\])", r"\\\1", text)
 
 
 def _circuit_for(location: str, key_prefix: str, open_seconds: float, dirty_limit: int) -> _Circuit:
@@ -324,9 +330,27 @@ class RedisCache(DjangoRedisCache):
             self._local.delete_many([key for key in keys if self._falls_back(key)], version=version)
 
     def clear(self):
-        answered, result = self._call(lambda: super(RedisCache, self).clear())
+        """Delete this cache's own keys, not the Redis database: Django's backend sends FLUSHDB,
+        which would also drop the Celery broker's queues and every other key space sharing it
+        (another deployment's cache, another test worker's rate-limit counters)."""
+        answered, result = self._call(self._delete_own_keys)
         self._local.clear()
         return bool(result) if answered else False
+
+    def _delete_own_keys(self) -> bool:
+        """SCAN for the keys this cache's key function makes (any key, any version) and UNLINK them
+        in batches: the server is never blocked by one long command, and nothing else is touched."""
+        client = self._cache.get_client(None, write=True)
+        pattern = self.key_func("*", _glob_escaped(self.key_prefix), "*")
+        batch: list[bytes] = []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) == 500:
+                client.unlink(*batch)
+                batch = []
+        if batch:
+            client.unlink(*batch)
+        return True
 
     def get_many_with_ttl(self, keys, version=None) -> dict[str, tuple[Any, float | None]]:
         """{key: (value, seconds left or None for no expiry)} for the keys found (one round trip)."""

@@ -75,3 +75,42 @@ def test_get_many_with_ttl_gives_each_value_with_the_seconds_it_has_left(redis_c
     assert 28 < left <= 30
     assert found["forever"] == (7, None)
     assert redis_cache.get_many_with_ttl([]) == {}
+
+
+def test_clear_deletes_only_its_own_keys_not_the_database(redis_cache):
+    """Django's backend sends FLUSHDB; ours leaves the broker's queues and other key spaces alone,
+    however many keys it has (SCAN in batches) and whatever version they were written at."""
+    neighbour = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": f"{redis_cache.key_prefix}-neighbour"})
+    raw = redis_cache._cache.get_client(None, write=True)
+    queue = f"test-queue-{uuid.uuid4().hex}"
+    try:
+        redis_cache.set_many({f"key-{n}": n for n in range(1200)}, 60)
+        redis_cache.set("older", "v1", 60, version=7)
+        neighbour.set("key-1", "theirs", 60)
+        raw.lpush(queue, "a queued task")
+        assert redis_cache.clear() is True
+        assert redis_cache.get_many([f"key-{n}" for n in range(1200)]) == {}
+        assert redis_cache.get("older", version=7) is None
+        assert neighbour.get("key-1") == "theirs"
+        assert raw.lrange(queue, 0, -1) == [b"a queued task"]
+    finally:
+        raw.delete(queue)
+        neighbour.clear()
+        neighbour.close()
+
+
+def test_clear_reads_its_key_prefix_literally(redis_cache):
+    """A prefix holding glob characters does not become a pattern matching other prefixes."""
+    base = f"test-cache-{uuid.uuid4().hex}"
+    starred = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": f"{base}[x]*"})
+    other = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": f"{base}x-other"})
+    try:
+        starred.set("mine", 1, 60)
+        other.set("theirs", 2, 60)
+        starred.clear()
+        assert starred.get("mine") is None
+        assert other.get("theirs") == 2
+    finally:
+        other.clear()
+        for cache in (starred, other):
+            cache.close()

@@ -19,6 +19,7 @@ from cms.people import roles, services
 from cms.people.models import User
 from tests.cms.pages.factories import StandardPageFactory
 from tests.cms.people.factories import staff_member
+from tests.conftest import caches_of_their_own
 from tests.practiceweek.factories import SlotFactory, host_of
 
 pytestmark = pytest.mark.django_db
@@ -31,11 +32,8 @@ SESSION_USER = "_auth_user_id"
 @pytest.fixture(autouse=True)
 def fresh_counters(settings):
     """Rate-limit counters and used TOTP codes live in the cache, keyed by user id and IP:
-    each test gets a key space of its own, so ids reused after a rollback share nothing.
-    (Not `cache.clear()`: on Redis that empties the database every parallel worker shares.)"""
-    default = dict(settings.CACHES["default"])
-    default["KEY_PREFIX"] = f"{default.get('KEY_PREFIX', '')}-{uuid.uuid4().hex}"
-    settings.CACHES = {**settings.CACHES, "default": default}
+    each test gets a key space of its own, so ids reused after a rollback share nothing."""
+    settings.CACHES = caches_of_their_own(settings.CACHES)
 
 
 def _ip() -> str:

@@ -44,6 +44,11 @@ def player_frame(page):
     return page.frame_locator("iframe.h5p-iframe")
 
 
+def player_loaded(page) -> None:
+    """Wait until the lesson's H5P player has loaded (it titles and sizes its frame then)."""
+    expect(page.locator("iframe.h5p-iframe")).to_have_attribute("title", "True or false?", timeout=15_000)
+
+
 def assert_player_accessible(page):
     """axe on the page does not enter h5p-standalone's iframe, so run it inside the frame too."""
     frame = page.locator("iframe.h5p-iframe").element_handle().content_frame()
@@ -74,8 +79,7 @@ def test_a_learner_plays_the_h5p_activity_and_the_module_progress_moves(
     page.goto(live_server.url + lesson.url)
     progress = page.locator("#module-progress-bar")
     expect(progress).to_have_attribute("value", "0")
-    frame_element = page.locator("iframe.h5p-iframe")
-    expect(frame_element).to_have_attribute("title", "True or false?", timeout=15_000)
+    player_loaded(page)
     expect(player_frame(page).get_by_role("button", name="Check my answers")).to_be_visible()
     assert_accessible(page)
     assert_player_accessible(page)

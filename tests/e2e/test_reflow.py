@@ -22,6 +22,7 @@ from learning.services import enrolments_sync, lesson_mark_done
 from practiceweek.services import booking_create
 from tests.cms.people.factories import StaffProfileFactory, TeamFactory
 from tests.e2e.axe import assert_accessible
+from tests.e2e.test_h5p import player_loaded
 from tests.learning.factories import AssignmentFactory
 from tests.modules.factories import (
     h5p_activity_block,
@@ -72,11 +73,6 @@ def learning():
     return {"sam": sam, "module": module, "lesson": lesson, "finished": finished, "scenario": scenario}
 
 
-def _h5p_player_loaded(page) -> None:
-    """Wait until the lesson's H5P player has loaded (it titles and sizes its frame then)."""
-    expect(page.locator("iframe.h5p-iframe")).to_have_attribute("title", "True or false?", timeout=15_000)
-
-
 def assert_reflows(page, name: str) -> None:
     """No sideways scrolling at this width; axe clean; a screenshot kept."""
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -119,7 +115,7 @@ def test_every_learner_page_reflows_at_320_pixels(live_server, page, sign_in, le
     assert_reflows(page, "04-module-list")
 
     page.goto(visit + learning["lesson"].url)
-    _h5p_player_loaded(page)
+    player_loaded(page)
     assert_reflows(page, "05-lesson")
 
     page.goto(visit + "/learning/scenarios/")
@@ -129,7 +125,7 @@ def test_every_learner_page_reflows_at_320_pixels(live_server, page, sign_in, le
     # The H5P player sizes its frame once it has loaded, moving what is below it: wait for that
     # first, so the click lands on the link rather than where the link was (once, under CI's load,
     # the click navigated nowhere).
-    _h5p_player_loaded(page)
+    player_loaded(page)
     page.get_by_role("link", name=re.compile(r"Open the scenario")).click()
     page.wait_for_url(f"**/learning/scenarios/{learning['scenario'].slug}/?lesson=*")
     assert_reflows(page, "07-scenario-detail")

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from learning.models import H5PAttempt, XAPIStatement
 from tests.e2e.axe import assert_accessible
-from tests.e2e.test_h5p import CORRECT, answer_with_keyboard, player_frame
+from tests.e2e.test_h5p import CORRECT, answer_with_keyboard, player_frame, player_loaded
 from tests.modules.factories import (
     h5p_and_scenario_body,
     h5p_package_ready,
@@ -46,7 +46,7 @@ def test_a_lead_plays_the_h5p_activity_in_the_workflow_preview(live_server, page
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(live_server.url + url)
-    expect(page.locator("iframe.h5p-iframe")).to_have_attribute("title", "True or false?", timeout=15_000)
+    player_loaded(page)
     expect(
         page.get_by_role("link", name=re.compile(r"Open the scenario\s*: Dan: a practice visit"))
     ).to_be_visible()

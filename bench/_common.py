@@ -23,13 +23,15 @@ Environment:
   Defaults to postgres://postgres@127.0.0.1:5432/fsm_bench.
 - `REDIS_URL`: optional; when set, gunicorn and this process use it for cache and
   broker as production does. Without it the cache is per-process memory.
-- `BENCH_DURATION`: seconds of load per wrk run (default 10), for quick trial runs.
+- `BENCH_DURATION`: seconds of load per wrk run (default 10), for quick trial runs; the
+  bare ceiling's samples beside each run (`bare_beside`) stay 3 s.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import http.client
 import json
 import os
@@ -38,6 +40,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,6 +52,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -673,28 +677,74 @@ def http_drive(
 # --- the ceiling -------------------------------------------------------------------
 
 
-def bare_ceiling(*, connections: int = 8, threads: int = 2, duration: float | None = None) -> WrkResult:
-    """Requests a second of a bare Django view returning 20 KB (bench/bare_app.py), under the
-    same gunicorn settings and wrk parameters as the pages measured beside it."""
+class Share(float):
+    """A fraction of 1, printed to three decimal places (`0.045`)."""
+
+
+BESIDE_SAMPLE_SECONDS = 3
+
+
+@dataclass
+class BareBeside:
+    """The bare ceiling served beside the site (`bare_beside`), sampled around each figure."""
+
+    url: str
+    connections: int
+    threads: int
+    samples: list[float] = field(default_factory=list)
+    # Each measured run's sample after it over the one before: near 1 unless the run left work behind.
+    after_over_before: list[float] = field(default_factory=list)
+
+    def sample(self) -> float:
+        rate = wrk_run(
+            self.url, connections=self.connections, threads=self.threads, duration=BESIDE_SAMPLE_SECONDS
+        ).requests_per_second
+        self.samples.append(rate)
+        return rate
+
+    def around[R](self, measure: Callable[[], R], rate: Callable[[R], float]) -> tuple[R, Share]:
+        """What `measure()` gives, and its rate (`rate(result)`, a second) as a share of the
+        ceiling sampled just before and just after it (their mean)."""
+        before = self.sample()
+        result = measure()
+        after = self.sample()
+        self.after_over_before.append(after / before)
+        return result, Share(rate(result) / ((before + after) / 2))
+
+    def wrk(self, url: str, **options: Any) -> tuple[WrkResult, Share]:
+        """`wrk_run(url, **options)` and its share of the ceiling (`around`)."""
+        return self.around(functools.partial(wrk_run, url, **options), lambda run: run.requests_per_second)
+
+    def figures_add(self, figures: dict[str, float | int], **shares: Share) -> None:
+        """Add `bare_rps` (the samples' median), `bare_min_rps` and `bare_max_rps`,
+        `bare_after_vs_before` (the median of each run's sample after it over the one before: a
+        run that left work behind, slowing the sample after it, would show below 1) and
+        `<name>_vs_bare` for each share."""
+        figures.setdefault("bare_rps", statistics.median(self.samples))
+        figures.setdefault("bare_min_rps", min(self.samples))
+        figures.setdefault("bare_max_rps", max(self.samples))
+        figures.setdefault("bare_after_vs_before", Share(statistics.median(self.after_over_before)))
+        for name, share in shares.items():
+            figures[f"{name}_vs_bare"] = share
+
+
+@contextlib.contextmanager
+def bare_beside(*, connections: int = 8, threads: int = 2) -> Iterator[BareBeside]:
+    """The ceiling: a bare Django view returning 20 KB (bench/bare_app.py), served under the same
+    gunicorn settings and loaded with the same wrk parameters as the pages measured beside it,
+    kept serving while the block runs, so each figure is a share of the ceiling measured just
+    before and just after it (`BareBeside.around`).
+
+    On a shared host the machine's speed drifts within minutes (a slow spell can double the CPU
+    the same requests cost): one ceiling measured at the end would set a figure from a slow spell
+    against a ceiling from a fast one, or the other way round. Paired, both see the same machine.
+    Each server idles while the other is loaded.
+    """
     with gunicorn_serve(bare=True) as server:
         url = server.url("/")
         http_expect_ok(url)
         wrk_run(url, connections=connections, threads=threads, duration=2)  # warm every worker
-        return wrk_run(url, connections=connections, threads=threads, duration=duration)
-
-
-def vs_bare(figures: dict[str, float | int], ceiling: WrkResult, **rates: float) -> None:
-    """Add `<name>_vs_bare` for each rate: its share of the ceiling's requests a second.
-
-    Also adds `bare_rps` once, so a reader sees what the shares are of.
-    """
-    figures.setdefault("bare_rps", ceiling.requests_per_second)
-    for name, rate in rates.items():
-        figures[f"{name}_vs_bare"] = Share(rate / ceiling.requests_per_second)
-
-
-class Share(float):
-    """A fraction of 1, printed to three decimal places (`0.045`)."""
+        yield BareBeside(url=url, connections=connections, threads=threads)
 
 
 # --- output -------------------------------------------------------------------------

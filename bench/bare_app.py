@@ -1,7 +1,8 @@
 """The ceiling every page benchmark is measured against: a bare Django view returning 20 KB.
 
 Served by gunicorn with the repository's gunicorn.conf.py, like the site, and loaded with
-the same wrk parameters, so `<name>_vs_bare` (a page's requests a second as a share of
+the same wrk connections and threads (for 3 s just before and just after each measured run:
+bench._common.bare_beside), so `<name>_vs_bare` (a page's requests a second as a share of
 this view's) compares across machines: a faster machine raises both. The view has no
 middleware, no database, no templates and no sessions: Django's request handling and
 gunicorn's sync workers, nothing of ours. Not part of the product; only bench/ serves it.

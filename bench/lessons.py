@@ -28,6 +28,10 @@ H5P activity (the demo package). Then:
 - xapi_first_queries_cold: SQL queries of one first completion with the caches just emptied;
   xapi_first_queries: the same with the caches warm (the learner's next first completion, the
   next lesson of the same module); both count BEGIN and COMMIT
+- `<name>_vs_bare` (lesson_page, xapi_statements, xapi_first_completions): each run's rate as a
+  share of the bare ceiling served beside the site and sampled for 3 s just before and just
+  after that run (bench.bare_beside); the first completions' is the median of their runs'
+  shares; bare_rps is the samples' median
 
 Usage: make bench-lessons, or DATABASE_URL=postgres://postgres@127.0.0.1:5432/fsm_bench
 REDIS_URL=redis://127.0.0.1:6379/2 python bench/lessons.py (Redis is needed: production's shared cache,
@@ -289,9 +293,11 @@ def _first_completions_script(*, clients: list[tuple[str, str]], order: list, ve
     )
 
 
-def _first_completions(server, *, modules: list[list], version_id: int) -> bench.WrkResult:
+def _first_completions(
+    server, ceiling: bench.BareBeside, *, modules: list[list], version_id: int
+) -> tuple[bench.WrkResult, bench.Share]:
     """8 new learners (wrk, one connection each), each completing lessons they have not
-    completed, one module after another, for FIRST_SECONDS."""
+    completed, one module after another, for FIRST_SECONDS; with its share of the ceiling."""
     from cms.people.models import User
     from learning.models import ActivityCompletion
     from learning.services import lesson_visit
@@ -323,19 +329,20 @@ def _first_completions(server, *, modules: list[list], version_id: int) -> bench
         clients.append((f"{bench.session_cookie(user=learner)}; {csrf_cookie}", csrf_token))
     # Lesson n of every module before lesson n + 1 of any: each statement moves to another module.
     order = [modules[m][n] for n in range(FIRST_LESSONS) for m in range(FIRST_MODULES)]
-    result = bench.wrk_run(
+    script = _first_completions_script(clients=clients, order=order, version_id=version_id)
+    result, share = ceiling.wrk(
         server.url("/learning/xapi/statements/"),
         connections=CLIENTS,
         threads=CLIENTS,
         duration=FIRST_SECONDS,
-        script=_first_completions_script(clients=clients, order=order, version_id=version_id),
+        script=script,
     )
     # Every answer was 2xx (wrk_run refuses others); each must also have stored a new completion
     # (a learner who ran out of lessons would repeat one, and this would catch it).
     stored = ActivityCompletion.objects.filter(user__in=learners).count()
     if stored < result.requests:
         raise SystemExit(f"{result.requests} first completions answered but only {stored} stored")
-    return result
+    return result, share
 
 
 def _learner_nearly_done(module):
@@ -463,11 +470,16 @@ def main() -> None:
     cookie = bench.session_cookie(user=nearly_done)
     bench.database_vacuum()
     # Served as production serves it: gunicorn.conf.py decides workers and threads.
-    with bench.gunicorn_serve(workers=None, threads=None) as server:
+    # Each figure is a share of the bare ceiling sampled just before and after it (bench.bare_beside).
+    with (
+        bench.bare_beside(connections=8) as ceiling,
+        bench.gunicorn_serve(workers=None, threads=None) as server,
+    ):
         bench.http_expect_ok(server.url(last_path), cookie=cookie, contains="Knowledge check")
-        page = bench.wrk_run(server.url(last_path), connections=8, cookie=cookie)
+        bench.wrk_run(server.url(last_path), connections=8, cookie=cookie, duration=2)  # warm both workers
+        page, page_share = ceiling.wrk(server.url(last_path), connections=8, cookie=cookie)
         stored_before = XAPIStatement.objects.count()
-        statements = bench.wrk_run(
+        statements, statements_share = ceiling.wrk(
             server.url("/learning/xapi/statements/"), connections=CLIENTS, threads=CLIENTS, script=script
         )
         stored = XAPIStatement.objects.count() - stored_before
@@ -476,8 +488,8 @@ def main() -> None:
             # Each run finds the lessons as a publish leaves them: every answer about the page
             # tree (lessons, outlines, packages) renewed, in Redis and in each worker.
             tree_forget()
-            firsts.append(_first_completions(server, modules=first_modules, version_id=version_id))
-    first_rates = sorted(run.requests_per_second for run in firsts)
+            firsts.append(_first_completions(server, ceiling, modules=first_modules, version_id=version_id))
+    first_rates = sorted(run.requests_per_second for run, _share in firsts)
     first_rate = statistics.median(first_rates)
     # Every answer was 2xx (wrk_run refuses others); each one must also be a new statement
     # stored, not a repeat answered from the duplicate path.
@@ -494,17 +506,15 @@ def main() -> None:
         "xapi_first_completions_per_s": first_rate,
         "xapi_first_completions_min_per_s": first_rates[0],
         "xapi_first_completions_max_per_s": first_rates[-1],
-        "xapi_first_p95_ms": statistics.median(run.p95_ms for run in firsts),
+        "xapi_first_p95_ms": statistics.median(run.p95_ms for run, _share in firsts),
         "xapi_first_queries_cold": first_queries_cold,
         "xapi_first_queries": first_queries_warm,
     }
-    ceiling = bench.bare_ceiling(connections=8)
-    bench.vs_bare(
+    ceiling.figures_add(
         figures,
-        ceiling,
-        lesson_page=page.requests_per_second,
-        xapi_statements=statements.requests_per_second,
-        xapi_first_completions=first_rate,
+        lesson_page=page_share,
+        xapi_statements=statements_share,
+        xapi_first_completions=bench.Share(statistics.median(share for _run, share in firsts)),
     )
     bench.print_figures(figures)
 

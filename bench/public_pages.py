@@ -101,7 +101,8 @@ def main() -> None:
             raise SystemExit(f"{path}{RENDERED_QUERY} answered {status}")
         figures[f"{name}_rendered_queries"] = queries
         figures[f"{name}_rendered_queries_cold"] = cold
-    with bench.gunicorn_serve() as server:
+    shares: dict[str, bench.Share] = {}
+    with bench.bare_beside(connections=CONNECTIONS) as ceiling, bench.gunicorn_serve() as server:
         bench.http_expect_ok(server.url(PAGES["landing"]), contains='"@type": "JobPosting"')
         bench.http_expect_ok(server.url(PAGES["home"]))
         _status, headers, _body = _fetch(server.url(PAGES["landing"]))
@@ -115,12 +116,11 @@ def main() -> None:
             for kind, address in ((name, path), (f"{name}_rendered", path + RENDERED_QUERY)):
                 url = server.url(address)
                 bench.wrk_run(url, connections=CONNECTIONS, threads=2, duration=2)  # warm both workers
-                results[kind] = bench.wrk_run(url, connections=CONNECTIONS, threads=2)
+                results[kind], shares[kind] = ceiling.wrk(url, connections=CONNECTIONS, threads=2)
         for name, result in results.items():
             figures[f"{name}_rps"] = result.requests_per_second
             figures[f"{name}_p95_ms"] = result.p95_ms
-    ceiling = bench.bare_ceiling(connections=CONNECTIONS, threads=2)
-    bench.vs_bare(figures, ceiling, **{name: figures[f"{name}_rps"] for name in results})
+    ceiling.figures_add(figures, **shares)
     order = [
         f"{name}{suffix}" for name in ("landing", "home") for suffix in ("_rps", "_p95_ms", "_vs_bare")
     ] + [

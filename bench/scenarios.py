@@ -7,6 +7,8 @@ distinct run at its current step, so every request records a real choice. Prints
 - scenario_step_p95_ms / scenario_step_p50_ms / scenario_steps_per_s: the recording POST
 - scenario_page_p95_ms: the play page GET (wrk)
 - scenario_step_queries / scenario_page_queries: SQL queries of one POST / one GET
+- scenario_steps_vs_bare / scenario_page_vs_bare: each rate as a share of the bare ceiling
+  sampled just before and just after it (bench.bare_beside), with bare_rps
 
 Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/fsm_bench python bench/scenarios.py
 """
@@ -133,15 +135,21 @@ def main() -> None:
             },
         )
 
-    with bench.gunicorn_serve() as server:
+    figures: dict[str, float | int] = {}
+    with bench.bare_beside(connections=8) as ceiling, bench.gunicorn_serve() as server:
         page_attempt = runs[users[0].pk][-1][0]
         page_url = server.url(f"/learning/scenarios/attempts/{page_attempt}/")
         bench.http_expect_ok(page_url, cookie=cookies[users[0].pk], contains="What do you say next?")
-        result = bench.http_drive(
-            server, clients=LEARNERS, requests_per_client=STEPS_PER_LEARNER - 1, make_request=make_request
+        bench.wrk_run(page_url, connections=8, cookie=cookies[users[0].pk], duration=2)  # warm both workers
+        result, steps_share = ceiling.around(
+            lambda: bench.http_drive(
+                server, clients=LEARNERS, requests_per_client=STEPS_PER_LEARNER - 1, make_request=make_request
+            ),
+            rate=lambda driven: driven.per_second,
         )
         # The last run of learner 0 is kept unanswered for the page load test.
-        page = bench.wrk_run(page_url, connections=8, cookie=cookies[users[0].pk])
+        page, page_share = ceiling.wrk(page_url, connections=8, cookie=cookies[users[0].pk])
+        ceiling.figures_add(figures, scenario_page=page_share, scenario_steps=steps_share)
 
     if set(result.statuses) != {302}:
         raise SystemExit(f"steps answered {dict(result.statuses)}; every step should answer 302")
@@ -157,17 +165,9 @@ def main() -> None:
             "scenario_page_p95_ms": page.p95_ms,
             "scenario_page_queries": page_queries,
             "scenario_choices_recorded": recorded,
-            **_shares(page_rps=page.requests_per_second, steps_per_s=result.per_second),
+            **figures,
         }
     )
-
-
-def _shares(*, page_rps: float, steps_per_s: float) -> dict[str, float | int]:
-    """The scenario page's and steps' rates as shares of the bare Django ceiling."""
-    figures: dict[str, float | int] = {}
-    ceiling = bench.bare_ceiling(connections=8)
-    bench.vs_bare(figures, ceiling, scenario_page=page_rps, scenario_steps=steps_per_s)
-    return figures
 
 
 if __name__ == "__main__":

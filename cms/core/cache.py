@@ -36,6 +36,7 @@ DIRTY_KEYS_LIMIT in OPTIONS.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import threading
@@ -63,6 +64,8 @@ DEFAULT_CONNECT_TIMEOUT = 0.5
 DEFAULT_SOCKET_TIMEOUT = 0.5
 DEFAULT_CIRCUIT_OPEN_SECONDS = 5.0
 DEFAULT_DIRTY_KEYS_LIMIT = 10_000
+# Keys deleted by one command (a recovery's stale keys, a clear's own keys): no long single command.
+DELETE_BATCH = 500
 _UNANSWERED = object()  # incr's answer when Redis is silent about a key with no local tier
 
 
@@ -223,8 +226,8 @@ class RedisCache(DjangoRedisCache):
         """The first call after an outage: delete what this process could not write, then close."""
         keys, overflowed = self._circuit.take_dirty()
         try:
-            for start in range(0, len(keys), 500):
-                self._cache.get_client(None, write=True).delete(*keys[start : start + 500])
+            for batch in itertools.batched(keys, DELETE_BATCH):
+                self._cache.get_client(None, write=True).delete(*batch)
         except OUTAGE_ERRORS:
             self._circuit.remember_dirty(keys)
             raise
@@ -342,13 +345,7 @@ class RedisCache(DjangoRedisCache):
         in batches: the server is never blocked by one long command, and nothing else is touched."""
         client = self._cache.get_client(None, write=True)
         pattern = self.key_func("*", _glob_escaped(self.key_prefix), "*")
-        batch: list[bytes] = []
-        for key in client.scan_iter(match=pattern, count=1000):
-            batch.append(key)
-            if len(batch) == 500:
-                client.unlink(*batch)
-                batch = []
-        if batch:
+        for batch in itertools.batched(client.scan_iter(match=pattern, count=1000), DELETE_BATCH):
             client.unlink(*batch)
         return True
 

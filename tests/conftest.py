@@ -121,12 +121,27 @@ def django_db_setup(
             keepdb=keepdb or from_template,
         )
     shared = _serialized_contents_for_every_context(aliases)
+    _caches_emptied_of_earlier_runs()
     yield
     for wrapper_class in shared:
         del wrapper_class._test_serialized_contents
     if not django_db_keepdb:
         with django_db_blocker.unblock():
             teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+
+
+def _caches_emptied_of_earlier_runs() -> None:
+    """Empty this worker's key space in every cache before its tests start.
+
+    The test databases are new, their ids counted from 1 again, while Redis keeps what an earlier
+    run cached under the same prefix (a rendition of image 1 whose file was in that run's media
+    folder, say). Each cache's clear() deletes its own prefix's keys only (cms.core.cache), so the
+    other workers' keys and the broker's queues are untouched."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 def _serialized_contents_for_every_context(aliases) -> list[type]:

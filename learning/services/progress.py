@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, NotRequired, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -26,6 +27,7 @@ from learning.models import (
 from learning.services.assignments import enrolments_mark_complete
 from learning.services.certificates import certificate_create, certificate_render_queue, certificate_unsaved
 from learning.services.cycles import module_progress_lock
+from learning.services.progress_at_once import AtOnce, completion_at_once
 from learning.services.progress_rows import (
     CompletionRow,
     LessonRowChange,
@@ -257,6 +259,41 @@ def activity_complete_with_progress(**done: Unpack[ActivityDone]) -> ActivityCom
         return activity_complete_touched(
             user=done["user"], lesson=done["lesson"], touch=touch, touched=progress_touch(touch=touch)
         )
+
+
+def activity_complete_at_once(
+    *,
+    lesson: LessonPage,
+    touch: ProgressTouch,
+    parent: Model,
+    child: Model | None,
+    link: str,
+    outbox_target_ids: list[int],
+) -> ActivityCompleted | None:
+    """A first completion in the common case written by one statement with the rows of the record
+    that completes it (``parent``, and ``child``, if any, pointing to it by ``link``), on PostgreSQL: what
+    ``activity_complete_touched`` would write after ``rows_insert``, without a transaction of its
+    own. None, with nothing written, where that does not cover the case (see
+    ``completion_at_once``): the caller then takes that path."""
+    module_id = module_parent_id(lesson=lesson)
+    if module_id is None:
+        return None
+    done = completion_at_once(
+        parent=parent,
+        child=child,
+        link=link,
+        at_once=AtOnce(
+            touch=touch,
+            required_ids=lesson_required_block_ids(lesson=lesson),
+            module_lesson_ids=module_lesson_ids_live(module_id=module_id),
+            outbox_target_ids=outbox_target_ids,
+        ),
+    )
+    return (
+        None
+        if done is None
+        else ActivityCompleted(newly_completed=done.newly_completed, progress=done.progress)
+    )
 
 
 # No savepoint of its own: it is part of the caller's transaction (or is the transaction),

@@ -72,7 +72,7 @@ class LessonRowChange:
 
 
 @functools.cache
-def _progress_columns() -> str:
+def progress_columns() -> str:
     meta = ModuleProgress._meta
     return ", ".join(quote(field.column) for field in meta.concrete_fields if field.column is not None)
 
@@ -86,7 +86,7 @@ def _progress_touch_sql() -> str:
         f"{column(ModuleProgress, 'last_activity_at')} = %s "
         f"WHERE {column(ModuleProgress, 'user')} = %s AND {column(ModuleProgress, 'module')} = "
         f"(SELECT {quote('id')} FROM {quote('wagtailcore_page')} WHERE {quote('path')} = %s) "
-        f"RETURNING {_progress_columns()}"
+        f"RETURNING {progress_columns()}"
     )
 
 
@@ -104,7 +104,7 @@ def _completion_insert_sql(*, from_progress: bool) -> str:
     )
 
 
-def _completion_params(completion: CompletionRow) -> list[Any]:
+def completion_params(completion: CompletionRow) -> list[Any]:
     return [
         completion.user_id,
         completion.lesson_id,
@@ -162,13 +162,13 @@ def _touched(row: Sequence[Any] | None, *, with_newly: bool) -> Touched | None:
     progress = None if row is None else row_instance(ModuleProgress, row)
     if row is None or progress is None:
         return None
-    newly = row[_progress_width()] if with_newly else None
+    newly = row[progress_width()] if with_newly else None
     return Touched(progress=progress, newly_completed=None if newly is None else bool(newly))
 
 
 @functools.cache
-def _progress_width() -> int:
-    """How many columns ``_progress_columns`` names (``newly_completed`` comes after them)."""
+def progress_width() -> int:
+    """How many columns ``progress_columns`` names (``newly_completed`` comes after them)."""
     return sum(1 for field in ModuleProgress._meta.concrete_fields if field.column is not None)
 
 
@@ -183,7 +183,7 @@ def progress_touch(*, touch: ProgressTouch) -> Touched | None:
     """
     if with_queries():
         sql = f"WITH {_touch_with_sql()} SELECT {_touched_columns()} FROM {quote('progress')}"  # noqa: S608
-        params = _touch_params(touch) + _completion_params(touch.completion)
+        params = _touch_params(touch) + completion_params(touch.completion)
     else:
         sql, params = _progress_touch_sql(), _touch_params(touch)
     return _touched(row_read(sql, params), with_newly=with_queries())
@@ -192,7 +192,7 @@ def progress_touch(*, touch: ProgressTouch) -> Touched | None:
 def activity_completion_insert(*, completion: CompletionRow, cycle: int) -> bool:
     """Insert the completion unless the cycle has it already; True when it is new."""
     with statement_cursor() as cursor:
-        cursor.execute(_completion_insert_sql(from_progress=False), [*_completion_params(completion), cycle])
+        cursor.execute(_completion_insert_sql(from_progress=False), [*completion_params(completion), cycle])
         return cursor.fetchone() is not None
 
 
@@ -370,7 +370,7 @@ def rows_insert(
     touch_params: list[Any] = []
     if touch is not None:
         touch_sql = f", {_touch_with_sql()}"
-        touch_params = _touch_params(touch) + _completion_params(touch.completion)
+        touch_params = _touch_params(touch) + completion_params(touch.completion)
     read_sql = "NULL"
     read_params: Sequence[Any] = ()
     if also_read is not None:

@@ -87,19 +87,52 @@ def insert_template(
     )
 
 
+SPLITS_KEPT = 32  # this module's statements have a handful of shapes
+
+
 @functools.cache
 def _preparing_cursor_class() -> type[Any]:
     """A psycopg cursor that binds its parameters on the server and has each statement prepared
-    (parsed and planned once per connection, then only executed)."""
+    (parsed and planned once per connection, then only executed), its SQL split into text and
+    placeholders once per process.
+
+    psycopg splits a statement's SQL on its placeholders at every execution, keeping the split only
+    for SQL under 4 KB with at most 50 parameters (an ORM's varying multi-row INSERTs would fill its
+    cache). This module's statements are longer and have more parameters, but a few fixed shapes:
+    splitting one of them on every completion cost a sixth of the time spent running it, so the
+    split is kept (``SPLITS_KEPT`` shapes at most). psycopg is pinned: this names its private
+    ``PostgresQuery`` parts, and tests/learning/test_prepared_statements.py fails if they change.
+    """
     import psycopg
+    from psycopg._queries import PostgresQuery, _query2pg_nocache
+
+    split = functools.lru_cache(maxsize=SPLITS_KEPT)(_query2pg_nocache)
+
+    class SplitOnce(PostgresQuery):
+        def convert(self, query: Any, vars: Any) -> None:
+            if not isinstance(query, str) or vars is None:
+                super().convert(query, vars)
+                return
+            bquery = self._ensure_bytes(query)
+            self.query, self._want_formats, self._order, self._parts = split(bquery, self._tx.encoding)
+            self.dump(vars)
 
     class PreparingCursor(psycopg.Cursor[Any]):
+        _query_cls = SplitOnce
+        splits = split
+
         def execute(
             self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
         ) -> Any:
             return super().execute(query, params, prepare=True, binary=binary)
 
     return PreparingCursor
+
+
+def statement_splits() -> tuple[int, int]:
+    """(statements run with a kept split, statements split) in this process so far (for tests)."""
+    info = _preparing_cursor_class().splits.cache_info()
+    return int(info.hits), int(info.misses)
 
 
 @contextlib.contextmanager

@@ -27,6 +27,7 @@ from cms.core.text import text_problem
 from cms.people.models import User
 from learning.models import H5PAttempt, H5PPlayerState, ModuleProgress, XAPIStatement
 from learning.selectors import (
+    ActiveTarget,
     ActivityUnavailable,
     H5PActivity,
     forwarding_targets_cached,
@@ -36,9 +37,14 @@ from learning.selectors import (
     h5p_version_for_activity,
     platform_agent,
 )
-from learning.services.lrs import outbox_enqueue, statement_index
-from learning.services.progress import activity_complete_touched, activity_completion_touch
-from learning.services.progress_rows import rows_insert
+from learning.services.lrs import outbox_enqueue, outbox_sender_offer, outbox_target_ids, statement_index
+from learning.services.progress import (
+    activity_complete_at_once,
+    activity_complete_touched,
+    activity_completion_touch,
+)
+from learning.services.progress_at_once import completion_in_one_statement
+from learning.services.progress_rows import ProgressTouch, rows_insert
 from learning.services.xapi_schema import Statement, StatementInvalid, statement_parse
 from modules.models import LessonPage
 
@@ -144,7 +150,6 @@ def _statement_existing(*, user: User, statement: Statement) -> StatementOutcome
     )
 
 
-@transaction.atomic
 def _statement_store(
     *,
     user: User,
@@ -204,11 +209,59 @@ def _statement_store(
         else None
     )
     targets = forwarding_targets_cached()
+    attempt = _attempt(
+        user=user, activity=activity, version_id=version_id, statement=statement, completed=completes
+    )
+    if touch is not None and not look_first and completion_in_one_statement():
+        # A completion in the common case: one statement, no transaction of its own.
+        if targets is None:
+            targets = forwarding_targets_kept(rows=forwarding_targets_query())
+        outbox_ids = outbox_target_ids(statement=stored, targets=targets)
+        at_once = activity_complete_at_once(
+            lesson=activity.lesson,
+            touch=touch,
+            parent=stored,
+            child=attempt,
+            link="statement",
+            outbox_target_ids=outbox_ids,
+        )
+        if at_once is not None:
+            if outbox_ids:
+                outbox_sender_offer()
+            return StatementOutcome(
+                str(statement.id),
+                duplicate=False,
+                activity_completed=True,
+                newly_completed=at_once.newly_completed,
+                progress=at_once.progress,
+                lesson=activity.lesson,
+            )
+    with transaction.atomic():
+        return _statement_insert(
+            user=user,
+            activity=activity,
+            statement=statement,
+            stored=stored,
+            attempt=attempt,
+            touch=touch,
+            targets=targets,
+        )
+
+
+def _statement_insert(
+    *,
+    user: User,
+    activity: H5PActivity,
+    statement: Statement,
+    stored: XAPIStatement,
+    attempt: H5PAttempt | None,
+    touch: ProgressTouch | None,
+    targets: list[ActiveTarget] | None,
+) -> StatementOutcome:
+    """The statement, its attempt and (``touch``) the completion it makes, in the caller's transaction."""
     inserted = rows_insert(
         parent=stored,
-        child=_attempt(
-            user=user, activity=activity, version_id=version_id, statement=statement, completed=completes
-        ),
+        child=attempt,
         link="statement",
         also_read=forwarding_targets_query() if targets is None else None,
         touch=touch,

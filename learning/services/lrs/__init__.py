@@ -26,6 +26,8 @@ from learning.services.lrs.forwarding import (
     lrs_forward_send_all,
     outbox_enqueue,
     outbox_resend,
+    outbox_sender_offer,
+    outbox_target_ids,
 )
 from learning.services.lrs.indexing import StatementIndex, statement_index, timestamp_utc
 from learning.services.lrs.outbox_retention import (
@@ -85,6 +87,8 @@ __all__ = [
     "outbox_enqueue",
     "outbox_keep_days",
     "outbox_resend",
+    "outbox_sender_offer",
+    "outbox_target_ids",
     "signature_verify",
     "statement_index",
     "statement_validate",

@@ -60,6 +60,8 @@ __all__ = [
     "lrs_forward_send_all",
     "outbox_enqueue",
     "outbox_resend",
+    "outbox_sender_offer",
+    "outbox_target_ids",
 ]
 
 
@@ -130,6 +132,21 @@ def outbox_enqueue(
         targets = forwarding_targets_active()
     if not targets:
         return 0
+    at = at or timezone.now()
+    rows = [
+        LrsOutbox(target_id=target.pk, statement=statement, next_attempt_at=at, created_at=at)
+        for target, statement in _outbox_pairs(statements=statements, targets=targets)
+    ]
+    LrsOutbox.objects.bulk_create(rows)
+    if rows:
+        outbox_sender_offer()
+    return len(rows)
+
+
+def _outbox_pairs(
+    *, statements: Sequence[XAPIStatement], targets: list[ActiveTarget]
+) -> list[tuple[ActiveTarget, XAPIStatement]]:
+    """Each (target, statement) to queue: the statement matches the target's filters."""
     programme_ids = {t.programme_id for t in targets if t.programme_id is not None}
     lesson_ids = {row.lesson_id for row in statements if row.lesson_id is not None}
     programme_lessons = (
@@ -137,17 +154,26 @@ def outbox_enqueue(
         if programme_ids and lesson_ids
         else {}
     )
-    at = at or timezone.now()
-    rows = [
-        LrsOutbox(target_id=target.pk, statement=statement, next_attempt_at=at, created_at=at)
+    return [
+        (target, statement)
         for target in targets
         for statement in statements
         if _matches(target, statement, programme_lessons)
     ]
-    LrsOutbox.objects.bulk_create(rows)
-    if rows:
-        task_publish_after_commit(SEND_TASK)
-    return len(rows)
+
+
+def outbox_target_ids(*, statement: XAPIStatement, targets: list[ActiveTarget]) -> list[int]:
+    """The ids of the targets a statement about to be stored is queued for, as ``outbox_enqueue``
+    chooses them, for a caller that inserts the rows with the statement (then calls
+    ``outbox_sender_offer`` when there are any)."""
+    if not targets:
+        return []
+    return [target.pk for target, _ in _outbox_pairs(statements=[statement], targets=targets)]
+
+
+def outbox_sender_offer() -> None:
+    """Offer the sender the queued rows once the transaction that queued them commits."""
+    task_publish_after_commit(SEND_TASK)
 
 
 def forwarding_target_auth(*, target: LrsForwardingTarget) -> tuple[str, str]:

@@ -93,22 +93,22 @@ class CompletedAtOnce:
 # - scored: a repeat keeps the better score.
 _PLAN = """
 "locked" AS MATERIALIZED (
-  SELECT "id", {mp_cycle}, {mp_states}, {mp_completed_at} FROM {mp}
+  SELECT "id", {mp_cycle}, {mp_lesson_states}, {mp_completed_at} FROM {mp}
   WHERE {mp_user} = $user AND {mp_module} = (SELECT "id" FROM {page} WHERE "path" = $module_path)
   FOR UPDATE),
 "read" AS MATERIALIZED (
   SELECT "locked".*,
-    COALESCE("locked".{mp_states} -> $lesson_key::text, '{{}}'::jsonb) AS "old",
+    COALESCE("locked".{mp_lesson_states} -> $lesson_key::text, '{{}}'::jsonb) AS "old",
     (SELECT COALESCE(jsonb_agg("d" ORDER BY "d" COLLATE "C"), '[]'::jsonb) FROM (
        SELECT jsonb_array_elements_text(
-         COALESCE("locked".{mp_states} -> $lesson_key::text -> 'done', '[]'::jsonb))
+         COALESCE("locked".{mp_lesson_states} -> $lesson_key::text -> 'done', '[]'::jsonb))
        UNION SELECT $block_id::text) AS "ids" ("d")) AS "done",
-    COALESCE("locked".{mp_states} -> $lesson_key::text -> 'done', '[]'::jsonb)
+    COALESCE("locked".{mp_lesson_states} -> $lesson_key::text -> 'done', '[]'::jsonb)
       @> jsonb_build_array($block_id::text) AS "was_done",
     EXISTS (SELECT 1 FROM {lp} WHERE {lp_user} = $user AND {lp_lesson} = $lesson
       AND {lp_cycle} = "locked".{mp_cycle}) AS "lesson_row",
     EXISTS (SELECT 1 FROM {ac} WHERE {ac_user} = $user AND {ac_lesson} = $lesson
-      AND {ac_block} = $block_id AND {ac_cycle} = "locked".{mp_cycle}) AS "completion_row"
+      AND {ac_block_id} = $block_id AND {ac_cycle} = "locked".{mp_cycle}) AS "completion_row"
   FROM "locked"),
 "counted" AS MATERIALIZED (
   SELECT "read".*,
@@ -121,7 +121,7 @@ _PLAN = """
     AND "required_done" = cardinality($required::text[])) AS "completes"
   FROM "counted"),
 "stated" AS MATERIALIZED (
-  SELECT "decided".*, {mp_states} || jsonb_build_object($lesson_key::text, "old" || jsonb_build_object(
+  SELECT "decided".*, {mp_lesson_states} || jsonb_build_object($lesson_key::text, "old" || jsonb_build_object(
     'status', CASE WHEN "was_completed" OR "completes" THEN $completed::text ELSE $in_progress::text END,
     'done', "done")) AS "states_new"
   FROM "decided"),
@@ -135,7 +135,7 @@ _PLAN = """
       AND "recount" = cardinality($lessons::bigint[]) AND {mp_completed_at} IS NULL) END AS "ok"
   FROM "planned"),
 "inserted" AS (
-  INSERT INTO {ac} ({ac_user}, {ac_lesson}, {ac_block}, {ac_score}, {ac_max_score}, {ac_completed_at},
+  INSERT INTO {ac} ({ac_user}, {ac_lesson}, {ac_block_id}, {ac_score}, {ac_max_score}, {ac_completed_at},
     {ac_cycle})
   SELECT $user, $lesson, $block_id, $score, $max_score, $completed_at, "planned".{mp_cycle} FROM "planned"
   WHERE NOT "was_done" AND (SELECT "ok" FROM "fits")
@@ -145,7 +145,8 @@ _PLAN = """
   WHERE (SELECT "ok" FROM "fits")),
 "progress" AS (
   UPDATE {mp} SET {mp_last_lesson} = $lesson, {mp_last_activity_at} = $activity_at,
-    {mp_states} = CASE WHEN "planned"."was_done" THEN {mp}.{mp_states} ELSE "planned"."states_new" END,
+    {mp_lesson_states} = CASE WHEN "planned"."was_done" THEN {mp}.{mp_lesson_states}
+      ELSE "planned"."states_new" END,
     {mp_lessons_completed} = CASE WHEN "planned"."completes" THEN "planned"."recount"
       ELSE {mp}.{mp_lessons_completed} END,
     {mp_lessons_total} = CASE WHEN "planned"."completes" THEN cardinality($lessons::bigint[])
@@ -164,13 +165,27 @@ _PLAN = """
     AND {lp}.{lp_cycle} = "planned".{mp_cycle} AND NOT "planned"."was_done" AND (SELECT "ok" FROM "went")),
 "scored" AS (
   UPDATE {ac} SET {ac_score} = $score, {ac_max_score} = $max_score FROM "planned"
-  WHERE {ac}.{ac_user} = $user AND {ac}.{ac_lesson} = $lesson AND {ac}.{ac_block} = $block_id
+  WHERE {ac}.{ac_user} = $user AND {ac}.{ac_lesson} = $lesson AND {ac}.{ac_block_id} = $block_id
     AND {ac}.{ac_cycle} = "planned".{mp_cycle} AND "planned"."was_done"
     AND $score::double precision IS NOT NULL
     AND ({ac}.{ac_score} IS NULL OR {ac}.{ac_score} < $score) AND (SELECT "ok" FROM "went"))
 """
 
 _NAMED = re.compile(r"\$([a-z_]+)")
+# The columns the template names: {mp_user} is ModuleProgress.user's, and so on.
+_PROGRESS_FIELDS = (
+    "user",
+    "module",
+    "cycle",
+    "lesson_states",
+    "completed_at",
+    "last_lesson",
+    "last_activity_at",
+    "lessons_completed",
+    "lessons_total",
+)
+_LESSON_FIELDS = ("user", "lesson", "cycle", "status", "required_completed", "required_total", "completed_at")
+_COMPLETION_FIELDS = ("user", "lesson", "block_id", "cycle", "score", "max_score", "completed_at")
 
 
 @functools.cache
@@ -184,45 +199,13 @@ def _plan_sql() -> tuple[str, tuple[str, ...]]:
         "ac": quote(ac._meta.db_table),
         "page": quote("wagtailcore_page"),
         "progress_returning": ", ".join(f"{table}.{name}" for name in progress_columns().split(", ")),
-        **{
-            f"mp_{key}": column(mp, name)
-            for key, name in {
-                "user": "user",
-                "module": "module",
-                "cycle": "cycle",
-                "states": "lesson_states",
-                "completed_at": "completed_at",
-                "last_lesson": "last_lesson",
-                "last_activity_at": "last_activity_at",
-                "lessons_completed": "lessons_completed",
-                "lessons_total": "lessons_total",
-            }.items()
-        },
-        **{
-            f"lp_{name}": column(lp, name)
-            for name in (
-                "user",
-                "lesson",
-                "cycle",
-                "status",
-                "required_completed",
-                "required_total",
-                "completed_at",
-            )
-        },
-        **{
-            f"ac_{key}": column(ac, name)
-            for key, name in {
-                "user": "user",
-                "lesson": "lesson",
-                "block": "block_id",
-                "cycle": "cycle",
-                "score": "score",
-                "max_score": "max_score",
-                "completed_at": "completed_at",
-            }.items()
-        },
     }
+    for prefix, model, fields in (
+        ("mp", mp, _PROGRESS_FIELDS),
+        ("lp", lp, _LESSON_FIELDS),
+        ("ac", ac, _COMPLETION_FIELDS),
+    ):
+        names |= {f"{prefix}_{name}": column(model, name) for name in fields}
     sql = " ".join(_PLAN.format_map(names).split())  # one line (its literals hold no spaces)
     return _NAMED.sub("%s", sql), tuple(_NAMED.findall(sql))
 

@@ -39,6 +39,7 @@ from learning.selectors import (
 )
 from learning.services.lrs import outbox_enqueue, outbox_sender_offer, outbox_target_ids, statement_index
 from learning.services.progress import (
+    ActivityCompleted,
     activity_complete_at_once,
     activity_complete_touched,
     activity_completion_touch,
@@ -228,14 +229,7 @@ def _statement_store(
         if at_once is not None:
             if outbox_ids:
                 outbox_sender_offer()
-            return StatementOutcome(
-                str(statement.id),
-                duplicate=False,
-                activity_completed=True,
-                newly_completed=at_once.newly_completed,
-                progress=at_once.progress,
-                lesson=activity.lesson,
-            )
+            return _completed_outcome(statement=statement, completed=at_once, lesson=activity.lesson)
     with transaction.atomic():
         return _statement_insert(
             user=user,
@@ -276,13 +270,20 @@ def _statement_insert(
     completed = activity_complete_touched(
         user=user, lesson=activity.lesson, touch=touch, touched=inserted.touched
     )
+    return _completed_outcome(statement=statement, completed=completed, lesson=activity.lesson)
+
+
+def _completed_outcome(
+    *, statement: Statement, completed: ActivityCompleted, lesson: LessonPage
+) -> StatementOutcome:
+    """What a stored statement that completed its activity answers."""
     return StatementOutcome(
         str(statement.id),
         duplicate=False,
         activity_completed=True,
         newly_completed=completed.newly_completed,
         progress=completed.progress,
-        lesson=activity.lesson,
+        lesson=lesson,
     )
 
 

@@ -1,6 +1,7 @@
 import pytest
 
 from modules.models import ModuleIndexPage, ModulePage
+from tests.modules.factories import h5p_package_ready
 
 
 @pytest.fixture
@@ -48,3 +49,10 @@ def ld_admin():
     from tests.cms.people.factories import ld_editor_create
 
     return ld_editor_create()
+
+
+@pytest.fixture
+def package(settings, tmp_path):
+    """A ready H5P package (the demo's), its files under this test's own media folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return h5p_package_ready()

@@ -25,7 +25,7 @@ from learning.models import (
 from learning.services import activity_complete, statement_record
 from tests.cms.people.factories import UserFactory
 from tests.learning.xapi_statements import statement
-from tests.modules.factories import h5p_activity_block, h5p_package_ready, module_with_lessons
+from tests.modules.factories import h5p_activity_block, module_with_lessons
 
 pytestmark = pytest.mark.django_db
 
@@ -42,12 +42,6 @@ STEPS = [
     (1, "c", 5),
     (2, "d", 5),
 ]
-
-
-@pytest.fixture
-def package(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return h5p_package_ready()
 
 
 @pytest.fixture

@@ -9,15 +9,9 @@ from django.test import Client
 from learning.services.progress_sql import statement_splits
 from tests.cms.people.factories import UserFactory
 from tests.learning.xapi_statements import statement
-from tests.modules.factories import h5p_activity_block, h5p_package_ready, module_with_lessons
+from tests.modules.factories import h5p_activity_block, module_with_lessons
 
 URL = "/learning/xapi/statements/"
-
-
-@pytest.fixture
-def package(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return h5p_package_ready()
 
 
 def _complete(client: Client, lesson, block_id: str) -> dict:

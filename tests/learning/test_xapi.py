@@ -36,12 +36,6 @@ def learner():
 
 
 @pytest.fixture
-def package(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return h5p_package_ready()
-
-
-@pytest.fixture
 def h5p_lesson(home_page, package):
     """A module of one lesson holding one required H5P activity (default rule)."""
     module, (lesson,) = module_with_lessons(

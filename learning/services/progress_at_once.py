@@ -98,7 +98,7 @@ _PLAN = """
   FOR UPDATE),
 "read" AS MATERIALIZED (
   SELECT "locked".*,
-    COALESCE("locked".{mp_lesson_states} -> $lesson_key::text, '{{}}'::jsonb) AS "old",
+    COALESCE(NULLIF("locked".{mp_lesson_states} -> $lesson_key::text, 'null'::jsonb), '{{}}'::jsonb) AS "old",
     (SELECT COALESCE(jsonb_agg("d" ORDER BY "d" COLLATE "C"), '[]'::jsonb) FROM (
        SELECT jsonb_array_elements_text(
          COALESCE("locked".{mp_lesson_states} -> $lesson_key::text -> 'done', '[]'::jsonb))
@@ -269,7 +269,8 @@ def completion_at_once(
     outbox_sql, outbox_params = "", []
     if at_once.outbox_target_ids:
         sql, fields = _outbox_insert_sql()
-        outbox = LrsOutbox(next_attempt_at=at_once.touch.completion.completed_at, created_at=timezone.now())
+        now = timezone.now()  # due at once, as outbox_enqueue queues them
+        outbox = LrsOutbox(next_attempt_at=now, created_at=now)
         outbox_sql = f', "outbox" AS ({sql})'
         outbox_params = [*insert_params(outbox, fields), at_once.outbox_target_ids]
     plan_sql, _names = _plan_sql()

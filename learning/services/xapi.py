@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from cms.core.db.errors import deadlocked
 from cms.core.text import text_problem
 from cms.people.models import User
 from learning.models import H5PAttempt, H5PPlayerState, ModuleProgress, XAPIStatement
@@ -320,12 +321,23 @@ def statement_record(
             look_first=look_first,
         )
 
+    def stored_once() -> StatementOutcome:
+        try:
+            return store(look_first=False)
+        except IntegrityError:
+            # The statement id is stored already (sent again, or twice at once and the other
+            # one won): the first try rolled back whole; this one finds it and reports it.
+            return store(look_first=True)
+
     try:
-        return store(look_first=False)
-    except IntegrityError:
-        # The statement id is stored already (sent again, or twice at once and the other
-        # one won): the first try rolled back whole; this one finds it and reports it.
-        return store(look_first=True)
+        return stored_once()
+    except OperationalError as error:
+        if not deadlocked(error):
+            raise
+    # The same statement sent twice at once, one copy written by the one statement (the progress
+    # row locked, then the statement inserted) and the other by the full path (the other way
+    # round): PostgreSQL broke the deadlock by rolling this one back whole. Once more, as first.
+    return stored_once()
 
 
 def player_state_save(

@@ -303,3 +303,47 @@ def test_a_completion_leaving_no_attempt_is_written_too(home_page, package):
     assert not H5PAttempt.objects.filter(user=learner).exists()
     assert XAPIStatement.objects.filter(user=learner).count() == 1
     assert LessonProgress.objects.get(user=learner, lesson=lesson).status == LessonProgress.Status.COMPLETED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_statement_deadlocking_with_the_full_path_is_answered_as_a_duplicate(home_page, package):
+    """The same statement sent twice at once, one copy on the full path (the statement inserted,
+    then the progress row locked) and one on the one statement (the other way round): PostgreSQL
+    breaks the deadlock by rolling the one statement back (it waited first), which tries again
+    rather than answering 500, and finds the copy the other stored."""
+    from django.utils import timezone
+
+    _module, (lesson, _other) = module_with_lessons(
+        home_page,
+        bodies=[
+            [h5p_activity_block(package=package, id=name) for name in "ab"],
+            [h5p_activity_block(package=package, id="c")],
+        ],
+    )
+    learner = UserFactory()
+    statement_record(user=learner, lesson_id=lesson.pk, block_id="a", statement=statement())
+    sent = statement()
+    progress = ModuleProgress.objects.get(user=learner)
+    copy = XAPIStatement.objects.get(user=learner)
+    holding = threading.Event()
+    outcome = []
+
+    def full_path_copy():
+        # What rows_insert then progress_touch do, paused between: the statement's row, then the lock.
+        with transaction.atomic():
+            copy.pk = None
+            copy.statement_id = sent["id"]
+            copy.save(force_insert=True)
+            holding.set()
+            time.sleep(0.5)  # the one statement locks the progress row, then waits on this id
+            ModuleProgress.objects.filter(pk=progress.pk).update(last_activity_at=timezone.now())
+
+    thread, errors, _finished = _threaded(full_path_copy)
+    thread.start()
+    holding.wait(timeout=10)
+    outcome.append(statement_record(user=learner, lesson_id=lesson.pk, block_id="b", statement=sent))
+    thread.join(timeout=30)
+    assert not errors
+    assert outcome[0].duplicate is True
+    assert XAPIStatement.objects.filter(statement_id=sent["id"]).count() == 1

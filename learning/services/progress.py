@@ -35,10 +35,10 @@ from learning.services.progress_rows import (
     Touched,
     activity_completion_insert,
     activity_completion_score_raise,
-    module_completion_in_one_statement,
     module_completion_insert,
     progress_save_with_lesson,
     progress_touch,
+    writes_in_one_statement,
 )
 from modules.selectors import (
     lesson_block_types,
@@ -178,7 +178,7 @@ def _module_completion_record(*, user: User, module_progress: ModuleProgress, at
         completed_at=at,
         source=ModuleCompletion.Source.ONLINE,
     )
-    if module_completion_in_one_statement():
+    if writes_in_one_statement():
         # The statement titles the certificate from the module's page, so no query reads it first.
         certificate_id = module_completion_insert(
             completion=completion, certificate=certificate_unsaved(completion=completion, module_title="")

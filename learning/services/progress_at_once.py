@@ -78,7 +78,8 @@ class CompletedAtOnce:
 # The WITH queries, in order:
 # - locked: the person's progress row for the lesson's module (found by the lesson's path), as its
 #   lock finds it: FOR UPDATE waits for a concurrent holder, then reads what it committed;
-# - read: the lesson's state as it was; its completed activities with this one (sorted by code point,
+# - read: the lesson's state as it was (a JSON null read as none, as ``lesson_state`` reads it); its
+#   completed activities with this one (sorted by code point,
 #   as Python sorts); whether this one was done already; whether the lesson's row and the
 #   completion's row are there for this statement (its snapshot may predate the lock's commit);
 # - counted, decided, stated, planned: how many required activities are done, whether the lesson was
@@ -97,19 +98,19 @@ _PLAN = """
   WHERE {mp_user} = $user AND {mp_module} = (SELECT "id" FROM {page} WHERE "path" = $module_path)
   FOR UPDATE),
 "read" AS MATERIALIZED (
-  SELECT "locked".*,
-    COALESCE(NULLIF("locked".{mp_lesson_states} -> $lesson_key::text, 'null'::jsonb), '{{}}'::jsonb) AS "old",
+  SELECT "locked".*, "old",
     (SELECT COALESCE(jsonb_agg("d" ORDER BY "d" COLLATE "C"), '[]'::jsonb) FROM (
-       SELECT jsonb_array_elements_text(
-         COALESCE("locked".{mp_lesson_states} -> $lesson_key::text -> 'done', '[]'::jsonb))
-       UNION SELECT $block_id::text) AS "ids" ("d")) AS "done",
-    COALESCE("locked".{mp_lesson_states} -> $lesson_key::text -> 'done', '[]'::jsonb)
-      @> jsonb_build_array($block_id::text) AS "was_done",
+       SELECT jsonb_array_elements_text("done_before") UNION SELECT $block_id::text) AS "ids" ("d"))
+      AS "done",
+    "done_before" @> jsonb_build_array($block_id::text) AS "was_done",
     EXISTS (SELECT 1 FROM {lp} WHERE {lp_user} = $user AND {lp_lesson} = $lesson
       AND {lp_cycle} = "locked".{mp_cycle}) AS "lesson_row",
     EXISTS (SELECT 1 FROM {ac} WHERE {ac_user} = $user AND {ac_lesson} = $lesson
       AND {ac_block_id} = $block_id AND {ac_cycle} = "locked".{mp_cycle}) AS "completion_row"
-  FROM "locked"),
+  FROM "locked",
+    LATERAL (SELECT COALESCE(NULLIF("locked".{mp_lesson_states} -> $lesson_key::text, 'null'::jsonb),
+      '{{}}'::jsonb) AS "old") AS "state",
+    LATERAL (SELECT COALESCE("old" -> 'done', '[]'::jsonb) AS "done_before") AS "before"),
 "counted" AS MATERIALIZED (
   SELECT "read".*,
     (SELECT count(*) FROM unnest($required::text[]) AS "r" ("id")
@@ -238,11 +239,6 @@ def _outbox_insert_sql() -> tuple[str, tuple[Any, ...]]:
     targets = f"{quote('targets')}.{quote('id')}"
     sql, fields = insert_template(LrsOutbox, ("statement", "parent"), (("target", targets),))
     return f"{sql} CROSS JOIN unnest(%s::bigint[]) AS {quote('targets')} ({quote('id')})", fields
-
-
-def completion_in_one_statement() -> bool:
-    """Whether ``completion_at_once`` can write a completion (it needs WITH queries that write)."""
-    return with_queries()
 
 
 def completion_at_once(

@@ -318,8 +318,10 @@ def module_completion_insert(*, completion: ModuleCompletion, certificate: Certi
     return None if found is None else int(found[0])
 
 
-def module_completion_in_one_statement() -> bool:
-    """Whether ``module_completion_insert`` can be used (it needs WITH queries that write)."""
+def writes_in_one_statement() -> bool:
+    """Whether a completion (``progress_at_once.completion_at_once``) and a module's completion
+    (``module_completion_insert``) can each be written by one statement: they need WITH queries
+    that write."""
     return with_queries()
 
 

@@ -7,11 +7,13 @@ platform account of the signed-in person).
 ``statement_record`` is the one path a statement takes: it finds the activity (live
 lesson, H5P block, visible to the person), stores the statement once by its id with
 the actor taken from the session, keeps an attempt for every result, applies the
-block's completion rule and, when met, completes the activity as ``activity_complete`` does
-in the same transaction (its first step, locking the person's progress row, taken by the
-statement's own INSERT), in which it is also queued for forwarding to other LRSs (the active
-targets, unless cached, read by that INSERT too). Its query count does not depend on the
-size of the module.
+block's completion rule and, when met, completes the activity as ``activity_complete`` does.
+On PostgreSQL a completion in the common case is one statement with no transaction of its own
+(``progress_at_once.completion_at_once``: the statement, its attempt, the completion, the
+progress and the forwarding rows); otherwise it runs in the statement's transaction (its first
+step, locking the person's progress row, taken by the statement's own INSERT), in which it is
+also queued for forwarding to other LRSs (the active targets, unless cached, read by that INSERT
+too). Its query count does not depend on the size of the module.
 """
 
 from __future__ import annotations
@@ -45,8 +47,7 @@ from learning.services.progress import (
     activity_complete_touched,
     activity_completion_touch,
 )
-from learning.services.progress_at_once import completion_in_one_statement
-from learning.services.progress_rows import ProgressTouch, rows_insert
+from learning.services.progress_rows import ProgressTouch, rows_insert, writes_in_one_statement
 from learning.services.xapi_schema import Statement, StatementInvalid, statement_parse
 from modules.models import LessonPage
 
@@ -214,7 +215,7 @@ def _statement_store(
     attempt = _attempt(
         user=user, activity=activity, version_id=version_id, statement=statement, completed=completes
     )
-    if touch is not None and not look_first and completion_in_one_statement():
+    if touch is not None and not look_first and writes_in_one_statement():
         # A completion in the common case: one statement, no transaction of its own.
         if targets is None:
             targets = forwarding_targets_kept(rows=forwarding_targets_query())

@@ -16,7 +16,8 @@ waited for committed it, but other tables are read as of the snapshot. So what t
 from them (the lesson's row, a repeated completion's row) is checked, and any doubt hands over.
 
 The SQL is written once, from the models' table and column names; every value is a parameter, named
-in the template (``$name``) and passed in order.
+in the template (``$name``) and passed by name (the INSERTs' values too, as ``parent_0`` onwards), so
+psycopg adapts and sends each value once however often the SQL uses it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -190,8 +190,10 @@ _COMPLETION_FIELDS = ("user", "lesson", "block_id", "cycle", "score", "max_score
 
 
 @functools.cache
-def _plan_sql() -> tuple[str, tuple[str, ...]]:
-    """The WITH queries with ``%s`` for each ``$name`` (the names in order, for ``_plan_params``)."""
+def _plan_sql() -> str:
+    """The WITH queries with ``%(name)s`` for each ``$name``: psycopg binds each name once, however
+    often the SQL uses it (``$completed`` 7 times, ``$lessons`` and ``$required`` 4 each), so every
+    value is adapted and sent once."""
     mp, lp, ac = ModuleProgress, LessonProgress, ActivityCompletion
     table = quote(mp._meta.db_table)
     names = {
@@ -208,13 +210,13 @@ def _plan_sql() -> tuple[str, tuple[str, ...]]:
     ):
         names |= {f"{prefix}_{name}": column(model, name) for name in fields}
     sql = " ".join(_PLAN.format_map(names).split())  # one line (its literals hold no spaces)
-    return _NAMED.sub("%s", sql), tuple(_NAMED.findall(sql))
+    return _NAMED.sub(r"%(\1)s", sql)
 
 
-def _plan_params(at_once: AtOnce) -> list[Any]:
+def _plan_params(at_once: AtOnce) -> dict[str, Any]:
     completion = at_once.touch.completion
     user_id, lesson_id, block_id, score, max_score, completed_at = completion_params(completion)
-    values: Mapping[str, Any] = {
+    return {
         "user": user_id,
         "lesson": lesson_id,
         "block_id": block_id,
@@ -230,7 +232,23 @@ def _plan_params(at_once: AtOnce) -> list[Any]:
         "activity_at": prepared(ModuleProgress, "last_activity_at", completion.completed_at),
         "lesson_completed_at": prepared(LessonProgress, "completed_at", completion.completed_at),
     }
-    return [values[name] for name in _plan_sql()[1]]
+
+
+@functools.cache
+def _named_sql(sql: str, prefix: str, count: int) -> str:
+    """``sql`` (an INSERT template) with its ``count`` ``%s`` named ``%(<prefix>0)s`` onwards, so it
+    joins the plan's named values in one statement."""
+    pieces = sql.split("%s")
+    if len(pieces) != count + 1 or any("%" in piece for piece in pieces):
+        raise ValueError(f"not an INSERT template with {count} values: {sql[:80]!r}")
+    named = [f"{piece}%({prefix}{index})s" for index, piece in enumerate(pieces[:-1])]
+    return "".join(named) + pieces[-1]
+
+
+def _named(sql: str, values: list[Any], prefix: str) -> tuple[str, dict[str, Any]]:
+    """``_named_sql`` and its values by name."""
+    names = {f"{prefix}{index}": value for index, value in enumerate(values)}
+    return _named_sql(sql, prefix, len(values)), names
 
 
 @functools.cache
@@ -256,28 +274,30 @@ def completion_at_once(
     as ``rows_insert`` does."""
     if not with_queries():
         return None
-    parent_sql, parent_params = insert_sql(parent)
+    params = _plan_params(at_once)
+    parent_sql, parent_params = _named(*insert_sql(parent), "parent_")
+    params |= parent_params
     child_sql, child_id = "", "NULL"
-    child_params: list[Any] = []
     if child is not None:
-        child_insert, child_params = insert_sql(child, link=(link, "parent"))
+        child_insert, child_params = _named(*insert_sql(child, link=(link, "parent")), "child_")
+        params |= child_params
         child_sql, child_id = f', "child" AS ({child_insert} RETURNING "id")', '(SELECT "id" FROM "child")'
-    outbox_sql, outbox_params = "", []
+    outbox_sql = ""
     if at_once.outbox_target_ids:
         sql, fields = _outbox_insert_sql()
         now = timezone.now()  # due at once, as outbox_enqueue queues them
         outbox = LrsOutbox(next_attempt_at=now, created_at=now)
+        values = [*insert_params(outbox, fields), at_once.outbox_target_ids]
+        sql, outbox_params = _named(sql, values, "outbox_")
         outbox_sql = f', "outbox" AS ({sql})'
-        outbox_params = [*insert_params(outbox, fields), at_once.outbox_target_ids]
-    plan_sql, _names = _plan_sql()
+        params |= outbox_params
     sql = (
-        f"WITH {plan_sql}, "  # noqa: S608
+        f"WITH {_plan_sql()}, "  # noqa: S608
         f'"parent" AS ({parent_sql} WHERE (SELECT "ok" FROM "went") RETURNING "id")'
         f"{child_sql}{outbox_sql} "
         f'SELECT "progress".*, "parent"."id", {child_id}, NOT "planned"."was_done", '
         f'"planned"."completes" FROM "progress", "parent", "planned"'
     )
-    params = [*_plan_params(at_once), *parent_params, *child_params, *outbox_params]
     connection = connections[progress_database()]
     in_transaction = connection.in_atomic_block
     with transaction.atomic(using=connection.alias) if in_transaction else contextlib.nullcontext():

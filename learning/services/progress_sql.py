@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.db import connections, models, router
@@ -155,8 +155,9 @@ def statement_cursor() -> Iterator[CursorWrapper]:
         yield cursor
 
 
-def row_read(sql: str, params: Sequence[Any]) -> Sequence[Any] | None:
-    """The first row a statement run on ``progress_database()`` answers (None if it answers none)."""
+def row_read(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> Sequence[Any] | None:
+    """The first row a statement run on ``progress_database()`` answers (None if it answers none);
+    its values given in order (``%s``) or by name (``%(name)s``)."""
     with statement_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -55,6 +55,26 @@ def test_a_first_completions_statement_is_prepared_once_and_then_reused(home_pag
     assert statement_splits() == (kept + 2, split)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_the_one_statement_binds_each_value_once_however_often_its_sql_uses_it(home_page, package):
+    """The one statement names its values, so psycopg adapts and sends each once: the plan's 45
+    places take 14 values (the user 6 times, the module's lesson ids 4), and with the xAPI statement's
+    21 and its attempt's 14 (its link to the statement is SQL) the prepared statement takes 49
+    parameters (it took 80 when every place had a value of its own)."""
+    body = [h5p_activity_block(package=package, id="h5p-0")]
+    _module, lessons = module_with_lessons(home_page, bodies=[body, body])
+    learner = Client()
+    learner.force_login(UserFactory())
+    learner.get(lessons[0].url)
+    assert _complete(learner, lessons[0], "h5p-0")["newly_completed"] is True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT cardinality(parameter_types) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['WITH "locked" AS MATERIALIZED%'],
+        )
+        assert [row[0] for row in cursor.fetchall()] == [14 + 21 + 14]
+
+
 def test_a_first_completion_records_the_same_progress_on_either_database(home_page, package):
     """Whatever the database (prepared on PostgreSQL, Django's cursor on SQLite), the answer
     carries the lesson's and module's progress as written."""

@@ -138,8 +138,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # psycopg prepares the statements a service asks it to (learning/services/progress_sql.py's
-    # statement_cursor, a first completion's two statements) and no other: Django's own cursors
+    # psycopg prepares the statements a service asks it to (cms/core/db/prepared.py's
+    # prepared_cursor: a completion's statements, a page read by id) and no other: Django's own cursors
     # bind on the client and never prepare. Behind a connection pooler that cannot keep prepared
     # statements, set DATABASE_PREPARE_STATEMENTS=false: those statements then run unprepared.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (

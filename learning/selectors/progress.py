@@ -16,10 +16,10 @@ from functools import cached_property
 
 from django.db import connections, router
 
+from cms.core.db.rows import column_count, concrete_columns, row_instance
 from cms.people.models import User
 from cms.people.selectors import is_learning_and_development
 from learning.models import Certificate, ModuleCompletion, ModuleProgress, Reflection
-from learning.rows import column_count, concrete_columns, row_instance
 from learning.selectors.status import COMPLETED, NOT_STARTED, STATUS_LABELS
 from modules.models import LessonPage, ModulePage
 from modules.selectors import (
@@ -175,7 +175,7 @@ def _progress_and_reflections(
 ) -> tuple[ModuleProgress | None, dict[str, Reflection]]:
     """The person's progress row in the module (None if they have none) and, when ``lesson_id`` is
     given, their reflections in that lesson by block id: one query, read with a cursor and made
-    into instances as the ORM would (``learning.rows``), without a queryset's per-query work."""
+    into instances as the ORM would (``cms.core.db.rows``), without a queryset's per-query work."""
     using = router.db_for_read(ModuleProgress)
     params = [user_id, module_id] if lesson_id is None else [user_id, module_id, user_id, lesson_id]
     with connections[using].cursor() as cursor:

@@ -17,8 +17,10 @@ from typing import Any
 from django.db import connections, models, router
 from django.db.backends.utils import CursorWrapper
 
+from cms.core.db.prepared import prepared_cursor
+from cms.core.db.prepared import row_read as prepared_row_read
+from cms.core.db.rows import row_instance as instance_from_row
 from learning.models import ModuleProgress
-from learning.rows import row_instance as instance_from_row
 
 
 def progress_database() -> str:
@@ -87,85 +89,24 @@ def insert_template(
     )
 
 
-SPLITS_KEPT = 32  # this module's statements have a handful of shapes
-
-
-@functools.cache
-def _preparing_cursor_class() -> type[Any]:
-    """A psycopg cursor that binds its parameters on the server and has each statement prepared
-    (parsed and planned once per connection, then only executed), its SQL split into text and
-    placeholders once per process.
-
-    psycopg splits a statement's SQL on its placeholders at every execution, keeping the split only
-    for SQL under 4 KB with at most 50 parameters (an ORM's varying multi-row INSERTs would fill its
-    cache). This module's statements are longer and have more parameters, but a few fixed shapes:
-    splitting one of them on every completion cost a sixth of the time spent running it, so the
-    split is kept (``SPLITS_KEPT`` shapes at most). psycopg is pinned: this names its private
-    ``PostgresQuery`` parts, and tests/learning/test_prepared_statements.py fails if they change.
-    """
-    import psycopg
-    from psycopg._queries import PostgresQuery, _query2pg_nocache
-
-    split = functools.lru_cache(maxsize=SPLITS_KEPT)(_query2pg_nocache)
-
-    class SplitOnce(PostgresQuery):
-        def convert(self, query: Any, vars: Any) -> None:
-            if not isinstance(query, str) or vars is None:
-                super().convert(query, vars)
-                return
-            bquery = self._ensure_bytes(query)
-            self.query, self._want_formats, self._order, self._parts = split(bquery, self._tx.encoding)
-            self.dump(vars)
-
-    class PreparingCursor(psycopg.Cursor[Any]):
-        _query_cls = SplitOnce
-        splits = split
-
-        def execute(
-            self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
-        ) -> Any:
-            return super().execute(query, params, prepare=True, binary=binary)
-
-    return PreparingCursor
-
-
-def statement_splits() -> tuple[int, int]:
-    """(statements run with a kept split, statements split) in this process so far (for tests)."""
-    info = _preparing_cursor_class().splits.cache_info()
-    return int(info.hits), int(info.misses)
-
-
 @contextlib.contextmanager
 def statement_cursor() -> Iterator[CursorWrapper]:
-    """A cursor on ``progress_database()`` for the statements written once per shape here.
-
-    On PostgreSQL its statements are prepared on the connection (psycopg keeps them by their SQL
-    and parameter types): a completion's two statements, with their ~60 parameters, are neither
-    quoted into the SQL by psycopg nor parsed and planned again by PostgreSQL each time. Django's
-    own cursors bind on the client and prepare nothing; the settings give psycopg the
-    ``prepare_threshold`` that lets these be prepared (None behind a connection pooler that cannot
-    keep them: they then run unprepared). Django's wrapper (health check, error translation, query
-    logging) is kept; only the psycopg cursor inside it is replaced. Elsewhere, Django's own cursor.
-    """
-    connection = connections[progress_database()]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.cursor.close()
-            cursor.cursor = _preparing_cursor_class()(connection.connection)
+    """A cursor on ``progress_database()`` for the statements written once per shape here: on
+    PostgreSQL its statements are prepared on the connection (``cms.core.db.prepared``), so a
+    completion's statement, with its ~50 parameters, is neither quoted into the SQL by psycopg nor
+    parsed and planned again by PostgreSQL each time. Elsewhere, Django's own cursor."""
+    with prepared_cursor(progress_database()) as cursor:
         yield cursor
 
 
 def row_read(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> Sequence[Any] | None:
     """The first row a statement run on ``progress_database()`` answers (None if it answers none);
     its values given in order (``%s``) or by name (``%(name)s``)."""
-    with statement_cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return rows[0] if rows else None
+    return prepared_row_read(sql, params, using=progress_database())
 
 
 def row_instance[M: models.Model](model: type[M], row: Sequence[Any]) -> M | None:
-    """The instance a row read from ``progress_database()`` holds (``learning.rows.row_instance``)."""
+    """The instance a row read from ``progress_database()`` holds (``cms.core.db.rows.row_instance``)."""
     return instance_from_row(model, row, using=progress_database())
 
 

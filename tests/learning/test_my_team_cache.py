@@ -34,7 +34,8 @@ def shared_cache(site_caches, monkeypatch):
 @pytest.fixture
 def team(make_module, home_page):
     """A manager of Lee (overdue on one module) and Fran in one team, and another team."""
-    manager = UserFactory(groups=[GROUP_TEAM_MANAGERS])
+    # Named, so a random name (Faker's surnames include Lee) never reads as one of the people.
+    manager = UserFactory(groups=[GROUP_TEAM_MANAGERS], first_name="Alex", last_name="Manager")
     oxford, banbury = TeamFactory(name="Oxford"), TeamFactory(name="Banbury")
     lee = StaffProfileFactory(team=oxford, line_manager=manager, user__first_name="Lee", job_title="")
     StaffProfileFactory(team=oxford, line_manager=manager, user__first_name="Fran")
@@ -256,7 +257,7 @@ def test_a_made_up_filter_is_answered_but_not_kept(client, team, shared_cache, m
 def test_one_managers_kept_list_is_never_shown_to_another(client, team, shared_cache):
     """Two managers, each of their own team, look at My team in turn with the lists kept: each
     sees their own people only, first visit and second (the key digests whose people they are)."""
-    other_manager = UserFactory(groups=[GROUP_TEAM_MANAGERS])
+    other_manager = UserFactory(groups=[GROUP_TEAM_MANAGERS], first_name="Sam", last_name="Other")
     StaffProfileFactory(team=team["banbury"], line_manager=other_manager, user__first_name="Robin")
     AssignmentFactory(module=team["module"], teams=[team["banbury"]], due_date=timezone.localdate())
     enrolments_sync(today=timezone.localdate())

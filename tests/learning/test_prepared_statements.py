@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from learning.services.progress_sql import statement_splits
+from cms.core.db.prepared import statement_splits
 from tests.cms.people.factories import UserFactory
 from tests.learning.xapi_statements import statement
 from tests.modules.factories import h5p_activity_block, module_with_lessons
@@ -51,8 +51,11 @@ def test_a_first_completions_statement_is_prepared_once_and_then_reused(home_pag
     answers = [_complete(second, lesson, f"h5p-{n}") for n, lesson in enumerate(lessons[:2])]
     assert [answer["progress"]["module_completed_lessons"] for answer in answers] == [1, 2]
     assert len(_prepared_on_connection()) == len(prepared)
-    # The statement is longer than psycopg's own cache takes: its SQL is split once, then kept.
-    assert statement_splits() == (kept + 2, split)
+    # The statement is longer than psycopg's own cache takes: its SQL is split once, then kept
+    # (as is the lesson's read, which the caches, off in tests, would otherwise answer).
+    hits, misses = statement_splits()
+    assert misses == split
+    assert hits >= kept + 2
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")

@@ -1,7 +1,8 @@
 """Model instances from rows a cursor read, as ``raw()`` would make them, without a query's
 per-request work (compiling, the queryset's iteration). Used by the SQL written once per shape
-(``learning.services.progress_sql``) and by the lesson page's one read of the learner's state
-(``learning.selectors.progress``)."""
+(``learning.services.progress_sql``), the lesson page's one read of the learner's state
+(``learning.selectors.progress``) and a page read by id when the caches do not hold it
+(``cms.core.page_restrictions``)."""
 
 from __future__ import annotations
 

@@ -1,15 +1,22 @@
 """gunicorn's settings, the same for production (Procfile) and the benchmarks (bench/_common.py).
 
-Sync workers, one per core. Since the page frame, session and signed-in person
-come from the cache, a request is CPU-bound Python with only short waits on
-PostgreSQL and Redis: a second process per core no longer has waits to fill and
-only adds time-slicing, which lengthens the tail. Measured on the 2-core machine
-(stop 10, before that stop's xAPI and My team work), 2 workers against 4 gave
-lesson pages 200 against 150-175 per second at p95 50-63 ms against 62-158, xAPI
-statements 213-223 against 178-197 per second, and the booking storm p95 386-405
-ms against 512-540. Threads lost too: 2 workers of 4 threads gave lesson pages
-180-193 per second at p95 133-159 ms against sync's 213-217 at 42-45, and 301
-statements a second against 327-358 (GIL contention).
+Sync workers, one per core and one more. Since the page frame, session and signed-in person
+come from the cache, a page is CPU-bound Python with only short waits on PostgreSQL and Redis,
+and more processes than that only add time-slicing, which lengthens the tail: measured on the
+2-core machine (stop 10), 2 workers against 4 gave lesson pages 200 against 150-175 per second
+at p95 50-63 ms against 62-158, and the booking storm p95 386-405 ms against 512-540. Threads
+lost too: 2 workers of 4 threads gave lesson pages 180-193 per second at p95 133-159 ms against
+sync's 213-217 at 42-45, and 301 statements a second against 327-358 (GIL contention).
+
+The one more: a write waits as well, for its commit's flush to disk (about 135 us on the 2-core
+machine) and its round trips to PostgreSQL and Redis, and with one worker a core those waits left
+the cores 13 to 21% idle while learners' first completions came in (/proc/stat, 5 December 2026).
+A third worker fills them. Measured there, alternating 3 and 2 workers (docs/benchmarks.md):
+first completions 446 and 475 a second against 419 and 430; repeated statements 595 and 617
+against 606 and 603; lesson pages the same share of the bare ceiling (0.079 and 0.085 against
+0.080 and 0.084) at p95 19.6 and 21.3 ms against 17.2 and 16.5; the booking storm p95 353 and
+288 ms against 344 and 293; the rendered public pages the same. The bare ceiling, served under
+these same settings, is about 2.5% lower with three.
 
 The trade: a sync worker is held for the whole of a response, so a slow one (the
 full readiness CSV takes about 2 s; H5P files, unless handed to nginx with
@@ -45,7 +52,7 @@ import sys
 GC_YOUNG_THRESHOLD = 7_000
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count())
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() + 1)
 worker_class = "sync"
 timeout = 60
 

@@ -99,3 +99,19 @@ def test_a_worker_serving_something_else_leaves_celery_alone():
         'print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] == "cms")))'
     )
     assert json.loads(_python(script).stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("concurrency", "expected"), [("", (os.cpu_count() or 1) + 1), ("5", 5)], ids=["default", "set"]
+)
+def test_one_worker_a_core_and_one_more_unless_web_concurrency_says(concurrency, expected):
+    """A write waits for its commit and its round trips: one worker more than the cores fills
+    those waits (the module's docstring); WEB_CONCURRENCY overrides the count."""
+    script = 'import runpy; print(runpy.run_path("gunicorn.conf.py")["workers"])'
+    environ = {key: value for key, value in os.environ.items() if key != "WEB_CONCURRENCY"}
+    if concurrency:
+        environ["WEB_CONCURRENCY"] = concurrency
+    result = subprocess.run(  # noqa: S603 (this interpreter and a fixed script)
+        [sys.executable, "-c", script], cwd=ROOT, env=environ, capture_output=True, text=True, check=True
+    )
+    assert int(result.stdout) == expected

@@ -13,10 +13,11 @@ machine) and its round trips to PostgreSQL and Redis, and with one worker a core
 the cores 13 to 21% idle while learners' first completions came in (/proc/stat, 5 December 2026).
 A third worker fills them. Measured there, alternating 3 and 2 workers (docs/benchmarks.md):
 first completions 446 and 475 a second against 419 and 430; repeated statements 595 and 617
-against 606 and 603; lesson pages the same share of the bare ceiling (0.079 and 0.085 against
-0.080 and 0.084) at p95 19.6 and 21.3 ms against 17.2 and 16.5; the booking storm p95 353 and
-288 ms against 344 and 293; the rendered public pages the same. The bare ceiling, served under
-these same settings, is about 2.5% lower with three.
+against 606 and 603; the booking storm p95 353 and 288 ms against 344 and 293; the rendered public
+pages about the same. The bare ceiling, served under these same settings, is about 2.5% lower with
+three, and lesson pages, CPU-bound, paid what the first paragraph says: the same share of that
+lower ceiling (0.079 and 0.085 against 0.080 and 0.084), so about 2.5% fewer a second, at p95 21.3
+and 19.6 ms against 17.2 and 16.5 (the target is 30).
 
 The trade: a sync worker is held for the whole of a response, so a slow one (the
 full readiness CSV takes about 2 s; H5P files, unless handed to nginx with

@@ -63,8 +63,12 @@ def _live_by_id_compiled(model: type[Page], db: str) -> tuple[str, tuple, int]:
         query = pages.annotate(view_restricted=_view_restricted())[:1].query
         deferred = query.deferred_loading != (frozenset(), True)
         if query.select_related or pages._prefetch_related_lookups or deferred:
-            # A raw query would make what these join or put off into plain attributes of the page.
+            # The page is made from the row's first columns, its own fields in order: what these
+            # join or put off would be read as its fields.
             raise RuntimeError(f"{model.__name__}'s manager selects related rows or defers fields")
+        if query.extra_select or list(query.annotation_select) != ["view_restricted"]:
+            # Extra columns come first and other annotations beside ours: either would shift them.
+            raise RuntimeError(f"{model.__name__}'s manager selects columns of its own")
         sql, params = query.get_compiler(using=db).as_sql()
         positions = [number for number, value in enumerate(params) if value == _NO_SUCH_ID]
         if len(positions) != 1:

@@ -6,8 +6,8 @@ once per shape and run on hot paths (a completion's, ``learning.services.progres
 read by id when the caches do not hold it, ``cms.core.page_restrictions``), that planning cost more
 than running them. ``prepared_cursor`` gives those statements a psycopg cursor that binds on the
 server and has each statement prepared (parsed and planned once per connection, then only
-executed), keeps each statement's split into text and placeholders, and is kept for the
-connection's life, so the adapters it finds for each type of value are found once.
+executed) and keeps each statement's split into text and placeholders. A cursor is made for each
+use, as Django makes its own: prepared statements belong to the connection, not the cursor.
 
 The settings give psycopg the ``prepare_threshold`` that lets these be prepared (None behind a
 connection pooler that cannot keep them: they then run unprepared). Django's wrapper (health check,
@@ -26,8 +26,6 @@ from django.db import connections
 from django.db.backends.utils import CursorWrapper
 
 SPLITS_KEPT = 32  # these statements have a handful of shapes
-# Where a connection (Django's wrapper of it) keeps its preparing cursor: (psycopg's connection, cursor).
-_KEPT = "_core_preparing_cursor"
 
 
 @functools.cache
@@ -74,15 +72,16 @@ def statement_splits() -> tuple[int, int]:
     return int(info.hits), int(info.misses)
 
 
-def _kept_cursor(connection: Any) -> Any:
-    """The connection's preparing cursor, made for its current psycopg connection (a new one after
-    Django reconnects)."""
-    raw = connection.connection
-    kept = connection.__dict__.get(_KEPT)
-    if kept is None or kept[0] is not raw or kept[1].closed:
-        kept = (raw, _preparing_cursor_class()(raw))
-        connection.__dict__[_KEPT] = kept
-    return kept[1]
+def _time_zone_as_django_gives_it(connection: Any, cursor: Any) -> None:
+    """What Django's own ``create_cursor`` does: the cursor reads timestamps in the connection's
+    time zone when psycopg's connection was set up with another (a test overriding TIME_ZONE)."""
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg import adapters
+    from psycopg.pq import Format
+
+    loader = connection.connection.adapters.get_loader(adapters.types["timestamptz"].oid, Format.TEXT)
+    if connection.timezone != loader.timezone:
+        register_tzloader(connection.timezone, cursor)
 
 
 @contextlib.contextmanager
@@ -91,16 +90,11 @@ def prepared_cursor(using: str) -> Iterator[CursorWrapper]:
     docstring); Django's own cursor elsewhere."""
     connection = connections[using]
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            yield cursor
-            return
-        own = cursor.cursor
-        cursor.cursor = _kept_cursor(connection)
-        try:
-            yield cursor
-        finally:
-            # Django closes the cursor it made as the block ends; the preparing one stays.
-            cursor.cursor = own
+        if connection.vendor == "postgresql":
+            cursor.cursor.close()
+            cursor.cursor = _preparing_cursor_class()(connection.connection)
+            _time_zone_as_django_gives_it(connection, cursor.cursor)
+        yield cursor  # Django closes whichever cursor it holds as the block ends
 
 
 def row_read(sql: str, params: Sequence[Any] | Mapping[str, Any], *, using: str) -> Sequence[Any] | None:

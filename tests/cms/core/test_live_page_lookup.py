@@ -93,3 +93,23 @@ def test_a_manager_that_joins_or_defers_is_refused_rather_than_read_wrongly(modu
     with pytest.raises(RuntimeError, match="selects related rows or defers fields"):
         live_page_noting_restrictions(LessonPage, lesson.pk)
     page_restrictions._compiled_live_by_id.clear()
+
+
+@pytest.mark.parametrize("extra", ["extra", "annotate"])
+def test_a_manager_that_selects_columns_of_its_own_is_refused(module_and_lessons, monkeypatch, extra):
+    """The page is made from the row's columns in field order, the restriction's after them: a
+    manager's extra columns (first) or annotations (beside ours) would shift them, so it is refused."""
+    from django.db.models import Value
+
+    _module, (lesson, _second) = module_and_lessons
+    page_restrictions._compiled_live_by_id.clear()
+    manager_class = type(LessonPage.objects)
+    get_queryset = manager_class.get_queryset
+    add = {
+        "extra": lambda queryset: queryset.extra(select={"shifted": "1"}),
+        "annotate": lambda queryset: queryset.annotate(shifted=Value(1)),
+    }[extra]
+    monkeypatch.setattr(manager_class, "get_queryset", lambda self: add(get_queryset(self)))
+    with pytest.raises(RuntimeError, match="selects columns of its own"):
+        live_page_noting_restrictions(LessonPage, lesson.pk)
+    page_restrictions._compiled_live_by_id.clear()

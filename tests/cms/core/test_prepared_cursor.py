@@ -1,5 +1,5 @@
 """prepared_cursor (cms/core/db/prepared.py): statements prepared on PostgreSQL by a psycopg cursor
-kept for the connection's life; Django's own cursor elsewhere."""
+of our own inside Django's wrapper; Django's own cursor elsewhere."""
 
 import pytest
 from django.db import connection
@@ -23,31 +23,29 @@ def _prepared_statements() -> list[str]:
 
 
 @postgres_only
-def test_one_cursor_serves_every_statement_of_a_connection_and_django_closes_its_own():
+def test_its_statements_are_prepared_and_both_cursors_closed_as_the_block_ends():
     with prepared_cursor("default") as cursor:
-        first, own = cursor.cursor, None
-        cursor.execute("SELECT %s::int", [1])
-        assert cursor.fetchall() == [(1,)]
-    with prepared_cursor("default") as cursor:
-        assert cursor.cursor is first
-        cursor.execute("SELECT %(n)s::int + %(n)s::int", {"n": 2})
+        preparing = cursor.cursor
+        cursor.execute("SELECT %(n)s::int + %(n)s::int AS prepared_cursor_check", {"n": 2})
         assert cursor.fetchall() == [(4,)]
-    assert not first.closed
-    with connection.cursor() as cursor:
-        own = cursor.cursor
-    assert own.closed  # Django's cursor, swapped back in, was closed as the block ended
+    assert preparing.closed
+    assert any("prepared_cursor_check" in sql for sql in _prepared_statements())
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)  # the connection is closed: no test transaction around it
-def test_a_new_connection_gets_a_new_cursor():
-    with prepared_cursor("default") as cursor:
-        before = cursor.cursor
-    connection.close()
-    assert row_read("SELECT %s::text", ["again"], using="default") == ("again",)
-    with prepared_cursor("default") as cursor:
-        assert cursor.cursor is not before
-        assert cursor.cursor.connection is connection.connection
+def test_timestamps_are_read_in_the_time_zone_djangos_own_cursor_reads_them_in():
+    """Django's cursor reads timestamps in its connection's time zone where psycopg's connection
+    was set up with another (here USE_TZ turned off after connecting); the preparing one too."""
+    from django.test.utils import override_settings
+
+    sql, moment = "SELECT %s::timestamptz", ["2026-07-01T12:00:00+00:00"]
+    with override_settings(USE_TZ=False):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, moment)
+            (djangos,) = cursor.fetchone()
+        (ours,) = row_read(sql, moment, using="default")
+    assert str(djangos) == "2026-07-01 13:00:00"  # London's summer time, naive: not UTC
+    assert str(ours) == str(djangos)
 
 
 @postgres_only

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connections, models, router
@@ -89,14 +89,12 @@ def insert_template(
     )
 
 
-@contextlib.contextmanager
-def statement_cursor() -> Iterator[CursorWrapper]:
+def statement_cursor() -> contextlib.AbstractContextManager[CursorWrapper]:
     """A cursor on ``progress_database()`` for the statements written once per shape here: on
     PostgreSQL its statements are prepared on the connection (``cms.core.db.prepared``), so a
     completion's statement, with its ~50 parameters, is neither quoted into the SQL by psycopg nor
     parsed and planned again by PostgreSQL each time. Elsewhere, Django's own cursor."""
-    with prepared_cursor(progress_database()) as cursor:
-        yield cursor
+    return prepared_cursor(progress_database())
 
 
 def row_read(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> Sequence[Any] | None:
